@@ -1,0 +1,1 @@
+"""MotCua: full-process online public services for Vietnamese agencies."""

@@ -1,0 +1,119 @@
+"""The agency hierarchy and the officers who work in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Agency(models.Model):
+    """A ministry, province, commune, department or unit, valid over a period.
+
+    Reorganisations never delete an agency: it gets ``valid_until`` and a
+    ``successor``, so that its dossiers and figures roll up to the agency that
+    took over (``Agency.current_successor``).
+    """
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Bộ, cơ quan ngang bộ")
+        PROVINCE = "province", _("Tỉnh")
+        CITY = "city", _("Thành phố trực thuộc trung ương")
+        COMMUNE = "commune", _("Xã, phường, đặc khu")
+        DEPARTMENT = "department", _("Sở, ban, ngành")
+        UNIT = "unit", _("Phòng, bộ phận")
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("cơ quan kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
+
+    class Meta:
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="agency_valid_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.successor_id and self.successor_id == self.pk:
+            raise ValidationError({"successor": _("Một cơ quan không thể kế thừa chính nó.")})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("Một cơ quan không thể trực thuộc chính nó.")})
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    @property
+    def current_successor(self) -> Agency:
+        """The agency that carries this one's work today (itself if it still exists)."""
+        agency, seen = self, {self.pk}
+        while agency.successor_id and agency.successor_id not in seen:
+            seen.add(agency.successor_id)
+            agency = agency.successor
+        return agency
+
+
+class Role(models.TextChoices):
+    DESK_OFFICER = "desk_officer", _("Cán bộ một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên")
+    LEADER = "leader", _("Lãnh đạo")
+    AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
+    SUPERVISOR = "supervisor", _("Giám sát")
+
+
+class Membership(models.Model):
+    """An officer's role in a unit or agency."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan, đơn vị"), on_delete=models.PROTECT, related_name="members"
+    )
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phân công cán bộ")
+        verbose_name_plural = _("phân công cán bộ")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.agency}"

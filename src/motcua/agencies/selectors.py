@@ -1,0 +1,78 @@
+"""Reads over the agency hierarchy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Q, QuerySet
+
+from .models import Agency, Membership, Role
+
+
+def active_agencies(on: dt.date) -> QuerySet[Agency]:
+    """Agencies that exist on ``on``."""
+    return Agency.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+    )
+
+
+def descendant_ids(agency: Agency, include_self: bool = True) -> set[int]:
+    """Ids of the agency and every unit below it (any depth)."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    result, stack = set(), [agency.pk]
+    while stack:
+        pk = stack.pop()
+        if pk in result:
+            continue
+        result.add(pk)
+        stack.extend(children.get(pk, []))
+    if not include_self:
+        result.discard(agency.pk)
+    return result
+
+
+def rollup_map() -> dict[int, int]:
+    """Maps every agency id to the id of the agency its figures roll up to today.
+
+    Follows ``successor`` links (a province merged on 1 July 2025 rolls up to
+    the province it became part of), then the parent's successor, so that the
+    units of a merged province roll up too.
+    """
+    rows = {pk: (parent, succ) for pk, parent, succ in Agency.objects.values_list(
+        "pk", "parent_id", "successor_id"
+    )}
+
+    def current(pk: int) -> int:
+        seen = {pk}
+        while rows[pk][1] and rows[pk][1] not in seen:
+            pk = rows[pk][1]
+            seen.add(pk)
+        return pk
+
+    return {pk: current(pk) for pk in rows}
+
+
+def ancestors(agency: Agency) -> list[Agency]:
+    """The agency's parents, nearest first."""
+    result, seen, current = [], {agency.pk}, agency.parent
+    while current is not None and current.pk not in seen:
+        result.append(current)
+        seen.add(current.pk)
+        current = current.parent
+    return result
+
+
+def roles_of(user, agency: Agency) -> set[str]:
+    """The roles ``user`` holds in ``agency`` directly or through an agency above it."""
+    ids = {agency.pk, *(a.pk for a in ancestors(agency))}
+    return set(
+        Membership.objects.filter(user=user, agency_id__in=ids).values_list("role", flat=True)
+    )
+
+
+def memberships_with_role(user, role: Role) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, role=role).select_related("agency")

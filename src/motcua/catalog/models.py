@@ -1,0 +1,223 @@
+"""The procedure catalogue: procedures, their versions, components and internal process.
+
+A ``Procedure`` is the stable identity (its code); everything an agency can
+edit lives on a ``ProcedureVersion``. Editing never changes a published
+version: it creates a new one, so dossiers keep the version they were filed under.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.agencies.models import Agency, Role
+
+
+class AuthorityLevel(models.TextChoices):
+    COMMUNE = "commune", _("Cấp xã")
+    PROVINCE = "province", _("Cấp tỉnh")
+    MINISTRY = "ministry", _("Cấp bộ")
+
+
+class ServiceLevel(models.TextChoices):
+    FULL = "full", _("Dịch vụ công trực tuyến toàn trình")
+    PARTIAL = "partial", _("Dịch vụ công trực tuyến một phần")
+    COUNTER = "counter", _("Chỉ tiếp nhận trực tiếp")
+
+
+class OnlineFeePolicy(models.TextChoices):
+    NONE = "none", _("Như nộp trực tiếp")
+    PERCENT_DISCOUNT = "percent", _("Giảm theo tỷ lệ khi nộp trực tuyến")
+    EXEMPT = "exempt", _("Miễn khi nộp trực tuyến")
+    FIXED = "fixed", _("Mức cố định khi nộp trực tuyến")
+
+
+class Registry(models.TextChoices):
+    """National databases that can supply data (the ``reuses`` column)."""
+
+    POPULATION = "dan_cu", _("CSDL quốc gia về dân cư")
+    CIVIL_STATUS = "ho_tich", _("CSDL hộ tịch điện tử")
+    BUSINESS = "dang_ky_kinh_doanh", _("CSDL quốc gia về đăng ký doanh nghiệp")
+    LAND = "dat_dai", _("CSDL đất đai")
+    INSURANCE = "bao_hiem", _("CSDL bảo hiểm")
+    TAX = "thue", _("CSDL thuế")
+    HEALTH = "y_te", _("CSDL y tế")
+    CUSTOMS = "hai_quan", _("CSDL hải quan")
+
+
+class Sector(models.Model):
+    """A field of administration (lĩnh vực), e.g. Hộ tịch."""
+
+    name = models.CharField(_("tên lĩnh vực"), max_length=255, unique=True)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    """An administrative procedure (TTHC), identified by its code."""
+
+    code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
+    current_version = models.OneToOneField(
+        "ProcedureVersion",
+        verbose_name=_("phiên bản đang áp dụng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        name = self.current_version.name if self.current_version_id else ""
+        return f"{self.code} {name}".strip()
+
+
+class ProcedureVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        PUBLISHED = "published", _("Đã công bố")
+        SUPERSEDED = "superseded", _("Đã thay thế")
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("phiên bản"))
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    description = models.TextField(_("mô tả"), blank=True)
+    sector = models.ForeignKey(Sector, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT)
+    level = models.CharField(_("cấp thực hiện"), max_length=10, choices=AuthorityLevel.choices)
+    authority = models.CharField(_("cơ quan thực hiện"), max_length=255)
+    agencies = models.ManyToManyField(
+        Agency, verbose_name=_("cơ quan thực hiện cụ thể"), blank=True, related_name="procedures"
+    )
+    processing_days = models.PositiveSmallIntegerField(_("thời hạn giải quyết (ngày làm việc)"))
+    fee_vnd = models.PositiveIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    online_fee_policy = models.CharField(
+        _("chính sách phí khi nộp trực tuyến"),
+        max_length=10,
+        choices=OnlineFeePolicy.choices,
+        default=OnlineFeePolicy.NONE,
+    )
+    online_fee_value = models.PositiveIntegerField(
+        _("giá trị (phần trăm giảm hoặc số tiền)"), default=0
+    )
+    service_level = models.CharField(
+        _("mức độ cung cấp"), max_length=10, choices=ServiceLevel.choices
+    )
+    not_fully_online_reason = models.CharField(
+        _("lý do chưa cung cấp toàn trình"), max_length=500, blank=True
+    )
+    result_name = models.CharField(_("kết quả thực hiện"), max_length=500)
+    data_sources = models.JSONField(
+        _("CSDL có thể khai thác"), default=list, blank=True,
+        help_text=_("Danh sách mã CSDL, ví dụ [\"dan_cu\"]."),
+    )
+    supplement_days = models.PositiveSmallIntegerField(
+        _("thời hạn bổ sung hồ sơ (ngày làm việc)"), default=30
+    )
+    close_when_supplement_expires = models.BooleanField(
+        _("tự động kết thúc khi quá hạn bổ sung"), default=False
+    )
+    form_schema = models.JSONField(_("biểu mẫu điện tử"), default=list, blank=True)
+    published_at = models.DateTimeField(_("ngày công bố"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("phiên bản thủ tục")
+        verbose_name_plural = _("phiên bản thủ tục")
+        ordering = ["procedure__code", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(online_fee_policy="percent")
+                | models.Q(online_fee_value__lte=100),
+                name="procedure_version_discount_max_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number} – {self.name}"
+
+    @property
+    def is_fully_online(self) -> bool:
+        return self.service_level == ServiceLevel.FULL
+
+    @property
+    def is_offered_online(self) -> bool:
+        return self.service_level in (ServiceLevel.FULL, ServiceLevel.PARTIAL)
+
+    @property
+    def online_fee_vnd(self) -> int:
+        """The fee when filed online, after the online policy."""
+        if self.online_fee_policy == OnlineFeePolicy.EXEMPT:
+            return 0
+        if self.online_fee_policy == OnlineFeePolicy.FIXED:
+            return min(self.online_fee_value, self.fee_vnd)
+        if self.online_fee_policy == OnlineFeePolicy.PERCENT_DISCOUNT:
+            return self.fee_vnd * (100 - self.online_fee_value) // 100
+        return self.fee_vnd
+
+
+class ProcedureComponent(models.Model):
+    """A document the applicant must provide (thành phần hồ sơ)."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="components"
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    registry = models.CharField(
+        _("CSDL cung cấp thay thế"), max_length=24, choices=Registry.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="component_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessStep(models.Model):
+    """A step of the internal process (quy trình nội bộ): who does it and in how many days."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("tên bước"), max_length=255)
+    role = models.CharField(_("vai trò thực hiện"), max_length=16, choices=Role.choices)
+    unit_name = models.CharField(_("đơn vị thực hiện"), max_length=255, blank=True)
+    days = models.DecimalField(_("thời gian (ngày làm việc)"), max_digits=5, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("quy trình nội bộ")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="step_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"

@@ -1,0 +1,191 @@
+"""Use cases that change the catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.agencies.models import Role
+
+from .formschema import default_schema, validate_schema
+from .models import (
+    Procedure,
+    ProcedureComponent,
+    ProcedureVersion,
+    ProcessStep,
+    Sector,
+)
+
+VERSION_FIELDS = (
+    "name",
+    "description",
+    "level",
+    "authority",
+    "processing_days",
+    "fee_vnd",
+    "online_fee_policy",
+    "online_fee_value",
+    "service_level",
+    "not_fully_online_reason",
+    "result_name",
+    "data_sources",
+    "supplement_days",
+    "close_when_supplement_expires",
+    "form_schema",
+)
+
+
+@dataclass
+class ProcedureData:
+    """Everything that defines one version of a procedure, independent of storage."""
+
+    code: str
+    name: str
+    sector: str
+    level: str
+    authority: str
+    processing_days: int
+    fee_vnd: int
+    service_level: str
+    result_name: str
+    not_fully_online_reason: str = ""
+    description: str = ""
+    online_fee_policy: str = "none"
+    online_fee_value: int = 0
+    data_sources: list[str] = field(default_factory=list)
+    supplement_days: int = 30
+    close_when_supplement_expires: bool = False
+    form_schema: list[dict[str, Any]] | None = None
+    components: list[tuple[str, str]] = field(default_factory=list)  # (name, registry)
+    steps: list[tuple[str, str, Decimal]] | None = None  # (name, role, days)
+
+    def resolved_schema(self) -> list[dict[str, Any]]:
+        return self.form_schema if self.form_schema is not None else default_schema(
+            self.data_sources
+        )
+
+    def resolved_steps(self) -> list[tuple[str, str, Decimal]]:
+        return self.steps if self.steps is not None else default_steps(self.processing_days)
+
+
+def default_steps(days: int) -> list[tuple[str, str, Decimal]]:
+    """A typical internal process: receive, examine, approve, return (sums to ``days``)."""
+    if days == 0:
+        examine = approve = Decimal(0)
+    elif days == 1:
+        examine = approve = Decimal("0.5")
+    else:
+        examine, approve = Decimal(days - 1), Decimal(1)
+    return [
+        ("Tiếp nhận hồ sơ", Role.DESK_OFFICER, Decimal(0)),
+        ("Thẩm định, xử lý hồ sơ", Role.SPECIALIST, examine),
+        ("Phê duyệt kết quả", Role.LEADER, approve),
+        ("Trả kết quả", Role.DESK_OFFICER, Decimal(0)),
+    ]
+
+
+def version_signature(version: ProcedureVersion) -> dict[str, Any]:
+    """A comparable snapshot of a stored version (used to make imports idempotent)."""
+    snapshot = {name: getattr(version, name) for name in VERSION_FIELDS}
+    snapshot["sector"] = version.sector.name
+    snapshot["components"] = [
+        (c.name, c.registry) for c in version.components.order_by("position")
+    ]
+    snapshot["steps"] = [
+        (s.name, s.role, Decimal(s.days)) for s in version.steps.order_by("position")
+    ]
+    return snapshot
+
+
+def data_signature(data: ProcedureData) -> dict[str, Any]:
+    snapshot = {name: getattr(data, name) for name in VERSION_FIELDS if name != "form_schema"}
+    snapshot["form_schema"] = data.resolved_schema()
+    snapshot["sector"] = data.sector
+    snapshot["components"] = list(data.components)
+    snapshot["steps"] = [(n, str(r), Decimal(d)) for n, r, d in data.resolved_steps()]
+    return snapshot
+
+
+@transaction.atomic
+def save_procedure(data: ProcedureData, *, by=None, publish: bool = True) -> tuple[
+    ProcedureVersion, bool
+]:
+    """Create the procedure or a new version of it when ``data`` differs from the current one.
+
+    Returns ``(version, created)``; an identical import changes nothing.
+    Raises ValidationError when the e-form schema is invalid.
+    """
+    validate_schema(data.resolved_schema())
+    procedure, _ = Procedure.objects.select_for_update().get_or_create(code=data.code)
+    current = procedure.current_version
+    if current is not None and version_signature(current) == data_signature(data):
+        return current, False
+    sector, _ = Sector.objects.get_or_create(name=data.sector)
+    last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=last + 1,
+        sector=sector,
+        created_by=by,
+        **{name: getattr(data, name) for name in VERSION_FIELDS if name != "form_schema"},
+        form_schema=data.resolved_schema(),
+    )
+    ProcedureComponent.objects.bulk_create(
+        ProcedureComponent(version=version, position=i, name=name, registry=registry)
+        for i, (name, registry) in enumerate(data.components, start=1)
+    )
+    ProcessStep.objects.bulk_create(
+        ProcessStep(version=version, position=i, name=name, role=role, days=days)
+        for i, (name, role, days) in enumerate(data.resolved_steps(), start=1)
+    )
+    if publish:
+        publish_version(version)
+    return version, True
+
+
+@transaction.atomic
+def publish_version(version: ProcedureVersion) -> ProcedureVersion:
+    """Make ``version`` the one new dossiers are filed under; the previous one is superseded."""
+    procedure = Procedure.objects.select_for_update().get(pk=version.procedure_id)
+    validate_schema(version.form_schema)
+    if procedure.current_version_id and procedure.current_version_id != version.pk:
+        ProcedureVersion.objects.filter(pk=procedure.current_version_id).update(
+            status=ProcedureVersion.Status.SUPERSEDED
+        )
+    version.status = ProcedureVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    procedure.current_version = version
+    procedure.save(update_fields=["current_version"])
+    return version
+
+
+@transaction.atomic
+def new_draft_version(procedure: Procedure, *, by=None) -> ProcedureVersion:
+    """Copy the current version into a new draft that an administrator can edit."""
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    source = procedure.current_version or procedure.versions.order_by("-number").first()
+    last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    draft = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=last + 1,
+        sector=source.sector,
+        created_by=by,
+        **{name: getattr(source, name) for name in VERSION_FIELDS},
+    )
+    draft.agencies.set(source.agencies.all())
+    ProcedureComponent.objects.bulk_create(
+        ProcedureComponent(version=draft, position=c.position, name=c.name,
+                           required=c.required, registry=c.registry)
+        for c in source.components.all()
+    )
+    ProcessStep.objects.bulk_create(
+        ProcessStep(version=draft, position=s.position, name=s.name, role=s.role,
+                    unit_name=s.unit_name, days=s.days)
+        for s in source.steps.all()
+    )
+    return draft

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .models import Dossier, StatusChange
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "from_status", "to_status", "actor", "at", "note")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    """Read-only: dossiers change only through the workflow services."""
+
+    list_display = ("code", "procedure_version", "agency", "channel", "status", "received_at",
+                    "due_date")
+    list_filter = ("status", "channel")
+    search_fields = ("code",)
+    list_select_related = ("procedure_version__procedure", "agency")
+    inlines = [StatusChangeInline]
+    show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
