@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "motcua.agencies",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.demo",
 ]
 
 MIDDLEWARE = [
