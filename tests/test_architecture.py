@@ -13,6 +13,7 @@ ALLOWED = {
     "agencies": {"accounts"},
     "catalog": {"agencies", "workdays"},
     "dossiers": {"catalog", "agencies", "accounts", "workdays"},
+    "portal": {"catalog", "agencies", "accounts", "workdays", "dossiers"},
 }
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}
 

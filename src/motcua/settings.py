@@ -43,11 +43,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "motcua.accounts",
     "motcua.workdays",
     "motcua.agencies",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.portal",
     "motcua.demo",
 ]
 

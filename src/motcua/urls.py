@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("quan-tri/", admin.site.urls),
+    path("", include("motcua.portal.urls")),
 ]

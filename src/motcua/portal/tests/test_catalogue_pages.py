@@ -1,0 +1,27 @@
+import pytest
+
+from tests.factories import procedure_version
+
+
+@pytest.mark.django_db
+def test_home_lists_published_procedures_and_filters_by_name(client):
+    procedure_version("T.01", name="Đăng ký khai sinh")
+    procedure_version("T.02", name="Cấp giấy phép xây dựng", sector="Xây dựng")
+    page = client.get("/", {"q": "khai sinh"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Đăng ký khai sinh" in body
+    assert "Cấp giấy phép xây dựng" not in body
+
+
+@pytest.mark.django_db
+def test_procedure_page_shows_the_online_fee_discount(client):
+    procedure_version("T.03", fee_vnd=100000, online_fee_policy="percent", online_fee_value=50)
+    body = client.get("/thu-tuc/T.03/").content.decode()
+    assert "100.000 đồng" in body
+    assert "50.000 đồng" in body
+
+
+@pytest.mark.django_db
+def test_unknown_procedure_code_is_not_found(client):
+    assert client.get("/thu-tuc/KHONG.CO/").status_code == 404
