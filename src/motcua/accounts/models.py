@@ -19,7 +19,9 @@ def validate_personal_id(value: str) -> None:
 
 def validate_tax_code(value: str) -> None:
     if not TAX_CODE_RE.match(value or ""):
-        raise ValidationError(_("Mã số thuế phải gồm 10 chữ số (hoặc 13 với chi nhánh: 10 số-3 số)."))
+        raise ValidationError(
+            _("Mã số thuế phải gồm 10 chữ số (hoặc 13 với chi nhánh: 10 số-3 số).")
+        )
 
 
 def mask_identifier(value: str) -> str:

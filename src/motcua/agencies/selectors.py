@@ -42,9 +42,10 @@ def rollup_map() -> dict[int, int]:
     the province it became part of), then the parent's successor, so that the
     units of a merged province roll up too.
     """
-    rows = {pk: (parent, succ) for pk, parent, succ in Agency.objects.values_list(
-        "pk", "parent_id", "successor_id"
-    )}
+    rows = {
+        pk: (parent, succ)
+        for pk, parent, succ in Agency.objects.values_list("pk", "parent_id", "successor_id")
+    }
 
     def current(pk: int) -> int:
         seen = {pk}
@@ -53,7 +54,20 @@ def rollup_map() -> dict[int, int]:
             seen.add(pk)
         return pk
 
-    return {pk: current(pk) for pk in rows}
+    def rollup(pk: int) -> int:
+        own = current(pk)
+        if own != pk:
+            return own
+        # No successor of its own: a unit of a merged agency rolls up with its parent.
+        parent, seen = rows[pk][0], {pk}
+        while parent is not None and parent not in seen:
+            if rows[parent][1]:
+                return current(parent)
+            seen.add(parent)
+            parent = rows[parent][0]
+        return pk
+
+    return {pk: rollup(pk) for pk in rows}
 
 
 def ancestors(agency: Agency) -> list[Agency]:

@@ -24,31 +24,74 @@ FIELD_TYPES = {"text", "textarea", "date", "number", "email", "phone", "select",
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 PERSON_FIELDS = [
-    {"name": "full_name", "label": "Họ, chữ đệm và tên", "type": "text", "required": True,
-     "source": "dan_cu.full_name"},
-    {"name": "personal_id", "label": "Số định danh cá nhân", "type": "text", "required": True,
-     "source": "dan_cu.personal_id"},
-    {"name": "birth_date", "label": "Ngày sinh", "type": "date", "required": True,
-     "source": "dan_cu.birth_date"},
-    {"name": "permanent_address", "label": "Nơi thường trú", "type": "text", "required": True,
-     "source": "dan_cu.permanent_address"},
+    {
+        "name": "full_name",
+        "label": "Họ, chữ đệm và tên",
+        "type": "text",
+        "required": True,
+        "source": "dan_cu.full_name",
+    },
+    {
+        "name": "personal_id",
+        "label": "Số định danh cá nhân",
+        "type": "text",
+        "required": True,
+        "source": "dan_cu.personal_id",
+    },
+    {
+        "name": "birth_date",
+        "label": "Ngày sinh",
+        "type": "date",
+        "required": True,
+        "source": "dan_cu.birth_date",
+    },
+    {
+        "name": "permanent_address",
+        "label": "Nơi thường trú",
+        "type": "text",
+        "required": True,
+        "source": "dan_cu.permanent_address",
+    },
     {"name": "phone", "label": "Số điện thoại", "type": "phone", "required": True},
     {"name": "email", "label": "Thư điện tử", "type": "email", "required": False},
 ]
 BUSINESS_FIELDS = [
-    {"name": "tax_code", "label": "Mã số doanh nghiệp", "type": "text", "required": True,
-     "source": "dang_ky_kinh_doanh.tax_code"},
-    {"name": "business_name", "label": "Tên doanh nghiệp", "type": "text", "required": True,
-     "source": "dang_ky_kinh_doanh.name"},
-    {"name": "head_office", "label": "Địa chỉ trụ sở chính", "type": "text", "required": True,
-     "source": "dang_ky_kinh_doanh.head_office"},
+    {
+        "name": "tax_code",
+        "label": "Mã số doanh nghiệp",
+        "type": "text",
+        "required": True,
+        "source": "dang_ky_kinh_doanh.tax_code",
+    },
+    {
+        "name": "business_name",
+        "label": "Tên doanh nghiệp",
+        "type": "text",
+        "required": True,
+        "source": "dang_ky_kinh_doanh.name",
+    },
+    {
+        "name": "head_office",
+        "label": "Địa chỉ trụ sở chính",
+        "type": "text",
+        "required": True,
+        "source": "dang_ky_kinh_doanh.head_office",
+    },
 ]
 LAND_FIELDS = [
-    {"name": "land_parcel", "label": "Số thửa, tờ bản đồ", "type": "text", "required": True,
-     "source": "dat_dai.parcel"},
+    {
+        "name": "land_parcel",
+        "label": "Số thửa, tờ bản đồ",
+        "type": "text",
+        "required": True,
+        "source": "dat_dai.parcel",
+    },
 ]
 REQUEST_FIELD = {
-    "name": "request_note", "label": "Nội dung đề nghị", "type": "textarea", "required": False,
+    "name": "request_note",
+    "label": "Nội dung đề nghị",
+    "type": "textarea",
+    "required": False,
 }
 
 

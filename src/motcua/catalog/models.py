@@ -124,8 +124,10 @@ class ProcedureVersion(models.Model):
     )
     result_name = models.CharField(_("kết quả thực hiện"), max_length=500)
     data_sources = models.JSONField(
-        _("CSDL có thể khai thác"), default=list, blank=True,
-        help_text=_("Danh sách mã CSDL, ví dụ [\"dan_cu\"]."),
+        _("CSDL có thể khai thác"),
+        default=list,
+        blank=True,
+        help_text=_('Danh sách mã CSDL, ví dụ ["dan_cu"].'),
     )
     supplement_days = models.PositiveSmallIntegerField(
         _("thời hạn bổ sung hồ sơ (ngày làm việc)"), default=30
@@ -145,7 +147,9 @@ class ProcedureVersion(models.Model):
         verbose_name_plural = _("phiên bản thủ tục")
         ordering = ["procedure__code", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_unique"),
+            models.UniqueConstraint(
+                fields=["procedure", "number"], name="procedure_version_unique"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(online_fee_policy="percent")
                 | models.Q(online_fee_value__lte=100),

@@ -64,8 +64,8 @@ class ProcedureData:
     steps: list[tuple[str, str, Decimal]] | None = None  # (name, role, days)
 
     def resolved_schema(self) -> list[dict[str, Any]]:
-        return self.form_schema if self.form_schema is not None else default_schema(
-            self.data_sources
+        return (
+            self.form_schema if self.form_schema is not None else default_schema(self.data_sources)
         )
 
     def resolved_steps(self) -> list[tuple[str, str, Decimal]]:
@@ -92,9 +92,7 @@ def version_signature(version: ProcedureVersion) -> dict[str, Any]:
     """A comparable snapshot of a stored version (used to make imports idempotent)."""
     snapshot = {name: getattr(version, name) for name in VERSION_FIELDS}
     snapshot["sector"] = version.sector.name
-    snapshot["components"] = [
-        (c.name, c.registry) for c in version.components.order_by("position")
-    ]
+    snapshot["components"] = [(c.name, c.registry) for c in version.components.order_by("position")]
     snapshot["steps"] = [
         (s.name, s.role, Decimal(s.days)) for s in version.steps.order_by("position")
     ]
@@ -111,9 +109,9 @@ def data_signature(data: ProcedureData) -> dict[str, Any]:
 
 
 @transaction.atomic
-def save_procedure(data: ProcedureData, *, by=None, publish: bool = True) -> tuple[
-    ProcedureVersion, bool
-]:
+def save_procedure(
+    data: ProcedureData, *, by=None, publish: bool = True
+) -> tuple[ProcedureVersion, bool]:
     """Create the procedure or a new version of it when ``data`` differs from the current one.
 
     Returns ``(version, created)``; an identical import changes nothing.
@@ -142,6 +140,9 @@ def save_procedure(data: ProcedureData, *, by=None, publish: bool = True) -> tup
         ProcessStep(version=version, position=i, name=name, role=role, days=days)
         for i, (name, role, days) in enumerate(data.resolved_steps(), start=1)
     )
+    if current is not None:
+        # The implementing agencies are not part of the imported data: keep them.
+        version.agencies.set(current.agencies.all())
     if publish:
         publish_version(version)
     return version, True
@@ -179,13 +180,24 @@ def new_draft_version(procedure: Procedure, *, by=None) -> ProcedureVersion:
     )
     draft.agencies.set(source.agencies.all())
     ProcedureComponent.objects.bulk_create(
-        ProcedureComponent(version=draft, position=c.position, name=c.name,
-                           required=c.required, registry=c.registry)
+        ProcedureComponent(
+            version=draft,
+            position=c.position,
+            name=c.name,
+            required=c.required,
+            registry=c.registry,
+        )
         for c in source.components.all()
     )
     ProcessStep.objects.bulk_create(
-        ProcessStep(version=draft, position=s.position, name=s.name, role=s.role,
-                    unit_name=s.unit_name, days=s.days)
+        ProcessStep(
+            version=draft,
+            position=s.position,
+            name=s.name,
+            role=s.role,
+            unit_name=s.unit_name,
+            days=s.days,
+        )
         for s in source.steps.all()
     )
     return draft

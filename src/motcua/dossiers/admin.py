@@ -17,8 +17,15 @@ class StatusChangeInline(admin.TabularInline):
 class DossierAdmin(admin.ModelAdmin):
     """Read-only: dossiers change only through the workflow services."""
 
-    list_display = ("code", "procedure_version", "agency", "channel", "status", "received_at",
-                    "due_date")
+    list_display = (
+        "code",
+        "procedure_version",
+        "agency",
+        "channel",
+        "status",
+        "received_at",
+        "due_date",
+    )
     list_filter = ("status", "channel")
     search_fields = ("code",)
     list_select_related = ("procedure_version__procedure", "agency")

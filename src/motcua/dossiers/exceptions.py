@@ -13,8 +13,10 @@ class DossierError(Exception):
 class IllegalTransition(DossierError):
     def __init__(self, action: str, status_label: str):
         super().__init__(
-            _("Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”. "
-              "Vui lòng tải lại trang để xem trạng thái mới nhất.")
+            _(
+                "Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”. "
+                "Vui lòng tải lại trang để xem trạng thái mới nhất."
+            )
             % {"action": action, "status": status_label},
             code="illegal_transition",
         )

@@ -60,7 +60,9 @@ class Dossier(models.Model):
         related_name="dossiers",
     )
     agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT,
+        Agency,
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
         related_name="dossiers",
     )
     channel = models.CharField(_("kênh nộp"), max_length=8, choices=Channel.choices)
@@ -97,7 +99,10 @@ class Dossier(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in {
-            Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.TRANSFERRED
+            Status.RETURNED,
+            Status.REFUSED,
+            Status.WITHDRAWN,
+            Status.TRANSFERRED,
         }
 
 
@@ -106,8 +111,9 @@ class StatusChange(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="history")
     action = models.CharField(_("thao tác"), max_length=32)
-    from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=Status.choices,
-                                   blank=True)
+    from_status = models.CharField(
+        _("từ trạng thái"), max_length=20, choices=Status.choices, blank=True
+    )
     to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -136,3 +142,6 @@ class CodeCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "day"], name="code_counter_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.day}: {self.value}"

@@ -87,8 +87,13 @@ def transition(
         rule = TRANSITIONS[action]
     except KeyError:
         raise DossierError(_("Thao tác không hợp lệ."), code="unknown_action") from None
-    locked = Dossier.objects.select_for_update().select_related("procedure_version",
-                                                                "agency").get(pk=dossier.pk)
+    # Lock only the dossier row: locking the joined agency too would deadlock with a
+    # desk recording a dossier at that agency (its INSERT needs a key-share lock on it).
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version", "agency")
+        .get(pk=dossier.pk)
+    )
     if locked.status not in rule.sources:
         raise IllegalTransition(str(rule.label), locked.get_status_display())
     now = at or timezone.now()
@@ -119,8 +124,13 @@ def transition(
         fields.add(name)
     locked.save(update_fields=sorted(fields))
     StatusChange.objects.create(
-        dossier=locked, action=action, from_status=from_status, to_status=rule.target,
-        actor=by, at=now, note=note,
+        dossier=locked,
+        action=action,
+        from_status=from_status,
+        to_status=rule.target,
+        actor=by,
+        at=now,
+        note=note,
     )
     for name in fields:
         setattr(dossier, name, getattr(locked, name))
@@ -154,7 +164,12 @@ def record_counter_dossier(
         fee_vnd=version.fee_vnd,
     )
     StatusChange.objects.create(
-        dossier=dossier, action="receive", from_status="", to_status=Status.RECEIVED,
-        actor=by, at=now, note=_("Tiếp nhận trực tiếp tại Bộ phận một cửa"),
+        dossier=dossier,
+        action="receive",
+        from_status="",
+        to_status=Status.RECEIVED,
+        actor=by,
+        at=now,
+        note=_("Tiếp nhận trực tiếp tại Bộ phận một cửa"),
     )
     return dossier

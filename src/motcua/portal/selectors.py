@@ -10,9 +10,13 @@ from motcua.catalog.models import Sector as Sector
 
 def public_versions(*, name: str = "", sector_id: int | None = None) -> QuerySet[ProcedureVersion]:
     """Current published versions, optionally filtered by a name fragment and a sector."""
-    qs = ProcedureVersion.objects.filter(
-        status=ProcedureVersion.Status.PUBLISHED, procedure__current_version__isnull=False
-    ).select_related("procedure", "sector").order_by("sector__name", "name")
+    qs = (
+        ProcedureVersion.objects.filter(
+            status=ProcedureVersion.Status.PUBLISHED, procedure__current_version__isnull=False
+        )
+        .select_related("procedure", "sector")
+        .order_by("sector__name", "name")
+    )
     if name:
         qs = qs.filter(name__icontains=name.strip())
     if sector_id:

@@ -18,8 +18,12 @@ def home(request):
     return render(
         request,
         "portal/home.html",
-        {"page": page, "q": name, "sector_id": sector_id,
-         "sectors": selectors.Sector.objects.order_by("name")},
+        {
+            "page": page,
+            "q": name,
+            "sector_id": sector_id,
+            "sectors": selectors.Sector.objects.order_by("name"),
+        },
     )
 
 
@@ -30,6 +34,5 @@ def procedure_detail(request, code: str):
     return render(
         request,
         "portal/procedure_detail.html",
-        {"version": version, "components": version.components.all(),
-         "steps": version.steps.all()},
+        {"version": version, "components": version.components.all(), "steps": version.steps.all()},
     )

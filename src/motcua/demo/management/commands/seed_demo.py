@@ -1,0 +1,43 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from motcua.demo import seeding
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed the demo: agencies, the catalogue, the demo province (Bắc Ninh) with officers for "
+        f"every role (password {seeding.DEMO_PASSWORD}), citizens, businesses and synthetic "
+        "dossiers over the last 24 months."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="Do nothing if the demo data already exists (used by `make run`).",
+        )
+        parser.add_argument(
+            "--dossiers", type=int, default=2000, help="Synthetic dossiers to add (default 2000)."
+        )
+        parser.add_argument("--citizens", type=int, default=300)
+        parser.add_argument("--businesses", type=int, default=60)
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
+        parser.add_argument(
+            "--batch-size", type=int, default=20_000, help="Dossiers per insert batch."
+        )
+
+    def handle(self, *args, once, dossiers, citizens, businesses, seed, batch_size, **options):
+        if once and seeding.demo_exists():
+            self.stdout.write("Demo data already present; nothing to do (--once).")
+            return
+        if dossiers < 0 or citizens < 1 or businesses < 0 or batch_size < 1:
+            raise CommandError("--dossiers, --businesses ≥ 0; --citizens, --batch-size ≥ 1.")
+        accounts = seeding.seed_demo(
+            dossiers=dossiers,
+            citizens=citizens,
+            businesses=businesses,
+            seed=seed,
+            batch_size=batch_size,
+            log=self.stdout.write,
+        )
+        self.stdout.write(self.style.SUCCESS(seeding.format_accounts(accounts)))

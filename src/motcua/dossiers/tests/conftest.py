@@ -1,0 +1,63 @@
+"""Fixtures shared by the dossier tests."""
+
+import itertools
+
+import pytest
+
+from motcua.agencies.models import Agency
+from motcua.dossiers.models import Channel, Dossier, Status
+from tests.factories import AgencyFactory, ApplicantFactory, UserFactory, procedure_version
+
+_codes = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # UserFactory hashes a password; the production hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory(code="STP", name="Sở Tư pháp", kind=Agency.Kind.DEPARTMENT)
+
+
+@pytest.fixture
+def other_agency():
+    return AgencyFactory(code="UBXA", name="UBND xã", kind=Agency.Kind.COMMUNE)
+
+
+@pytest.fixture
+def applicant():
+    return ApplicantFactory()
+
+
+@pytest.fixture
+def officer():
+    return UserFactory(username="canbo")
+
+
+@pytest.fixture
+def version():
+    return procedure_version(
+        "HT.01", processing_days=3, fee_vnd=50000, online_fee_policy="percent", online_fee_value=20
+    )
+
+
+@pytest.fixture
+def make_dossier(applicant, version, agency):
+    """A dossier put directly in ``status`` (as if it had got there through the workflow)."""
+
+    def make(status: str = Status.DRAFT, **fields) -> Dossier:
+        defaults = dict(
+            applicant=applicant,
+            procedure_version=version,
+            agency=agency,
+            channel=Channel.ONLINE,
+            status=status,
+            code=None if status == Status.DRAFT else f"EXIST-{next(_codes):06d}",
+        )
+        defaults.update(fields)
+        return Dossier.objects.create(**defaults)
+
+    return make
