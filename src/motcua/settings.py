@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "motcua.audit",
     "motcua.accounts",
     "motcua.workdays",
     "motcua.agencies",
@@ -138,7 +139,12 @@ LOGGING = {
 MOTCUA_DOSSIER_CODE_FORMAT = os.environ.get(
     "MOTCUA_DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}"
 )
-# Where the shared sample data lives (procedures.csv, provinces.csv).
+# The sample data (procedures.csv, provinces.csv): the project's shared/ folder
+# beside the checkout when present, else the copy packaged with the demo app.
+_shared_data = BASE_DIR.parent.parent.parent / "shared" / "data"
 MOTCUA_SHARED_DATA_DIR = Path(
-    os.environ.get("MOTCUA_SHARED_DATA_DIR", BASE_DIR.parent.parent.parent / "shared" / "data")
+    os.environ.get(
+        "MOTCUA_SHARED_DATA_DIR",
+        _shared_data if (_shared_data / "procedures.csv").exists() else BASE_DIR / "demo" / "data",
+    )
 )
