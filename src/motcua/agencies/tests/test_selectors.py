@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import (
@@ -177,7 +178,5 @@ def test_clean_accepts_another_agency_as_successor():
 
 
 def test_validity_period_must_not_end_before_it_starts():
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         AgencyFactory(valid_from=dt.date(2025, 7, 1), valid_until=dt.date(2025, 6, 30))

@@ -27,7 +27,7 @@ def run_in_threads(*targets, timeout: float = 60) -> list:
     def runner(i, target):
         try:
             results[i] = target()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
+        except BaseException as exc:  # reported to the test
             results[i] = exc
         finally:
             connection.close()
