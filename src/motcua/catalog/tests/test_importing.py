@@ -1,12 +1,13 @@
 """Importing and exporting the procedure catalogue (CSV and XLSX)."""
 
 import csv
+from io import StringIO
 from pathlib import Path
 
 import openpyxl
 import pytest
 from django.conf import settings
-from django.core.management import call_command, execute_from_command_line
+from django.core.management import CommandError, call_command
 
 from motcua.catalog import services
 from motcua.catalog.importing import (
@@ -426,11 +427,14 @@ def test_import_command_prints_every_error_and_exits_with_status_1(tmp_path, cap
     rows = [good_row("MC.X.01", level="huyen"), good_row("MC.X.02"), good_row("MC.X.03", days="")]
     path = write_csv(tmp_path / "bad.csv", rows)
 
-    with pytest.raises(SystemExit) as exited:
-        execute_from_command_line(["motcua", "import_procedures", str(path)])
+    # call_command, not execute_from_command_line: the latter closes the database
+    # connection of the test's transaction on PostgreSQL.
+    stderr = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("import_procedures", str(path), stderr=stderr)
 
-    assert exited.value.code == 1
-    err = capsys.readouterr().err
+    assert failed.value.returncode == 1
+    err = stderr.getvalue()
     assert "Dòng 2 (MC.X.01): Cấp thực hiện “huyen” không hợp lệ" in err
     assert "Dòng 4 (MC.X.03): Thời hạn giải quyết" in err
     assert Procedure.objects.count() == 0
