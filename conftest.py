@@ -17,3 +17,14 @@ def _clear_calendar_cache():
     calendar.clear_cache()
     yield
     calendar.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let Django's flush (TRUNCATE) empty the append-only audit table between tests."""
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {name} SET motcua.audit_allow_truncate = 'on'")
+                cursor.execute("SET motcua.audit_allow_truncate = 'on'")

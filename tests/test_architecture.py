@@ -8,12 +8,13 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src" / "motcua"
 
 ALLOWED = {
+    "audit": set(),
     "workdays": set(),
     "accounts": set(),
-    "agencies": {"accounts"},
-    "catalog": {"agencies", "workdays"},
-    "dossiers": {"catalog", "agencies", "accounts", "workdays"},
-    "portal": {"catalog", "agencies", "accounts", "workdays", "dossiers"},
+    "agencies": {"accounts", "audit"},
+    "catalog": {"agencies", "workdays", "audit"},
+    "dossiers": {"catalog", "agencies", "accounts", "workdays", "audit"},
+    "portal": {"catalog", "agencies", "accounts", "workdays", "dossiers", "audit"},
 }
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}
 

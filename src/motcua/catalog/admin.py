@@ -43,7 +43,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Công bố các phiên bản đã chọn"))
     def publish(self, request, queryset):
         for version in queryset.filter(status=ProcedureVersion.Status.DRAFT):
-            services.publish_version(version)
+            services.publish_version(version, by=request.user)
         messages.success(request, _("Đã công bố."))
 
     @admin.action(description=_("Tạo phiên bản mới để chỉnh sửa"))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.agencies.models import Role
+from motcua.audit.services import record
 
 from .formschema import default_schema, validate_schema
 from .models import (
@@ -144,15 +145,16 @@ def save_procedure(
         # The implementing agencies are not part of the imported data: keep them.
         version.agencies.set(current.agencies.all())
     if publish:
-        publish_version(version)
+        publish_version(version, by=by)
     return version, True
 
 
 @transaction.atomic
-def publish_version(version: ProcedureVersion) -> ProcedureVersion:
+def publish_version(version: ProcedureVersion, *, by=None) -> ProcedureVersion:
     """Make ``version`` the one new dossiers are filed under; the previous one is superseded."""
     procedure = Procedure.objects.select_for_update().get(pk=version.procedure_id)
     validate_schema(version.form_schema)
+    previous_id = procedure.current_version_id
     if procedure.current_version_id and procedure.current_version_id != version.pk:
         ProcedureVersion.objects.filter(pk=procedure.current_version_id).update(
             status=ProcedureVersion.Status.SUPERSEDED
@@ -162,6 +164,12 @@ def publish_version(version: ProcedureVersion) -> ProcedureVersion:
     version.save(update_fields=["status", "published_at"])
     procedure.current_version = version
     procedure.save(update_fields=["current_version"])
+    record(
+        "catalog.publish",
+        actor=by,
+        obj=version,
+        data={"procedure": procedure.code, "number": version.number, "superseded_id": previous_id},
+    )
     return version
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency
+from motcua.audit.services import record
 from motcua.catalog.models import ProcedureVersion
 from motcua.workdays.calendar import add_working_days
 
@@ -132,6 +133,19 @@ def transition(
         at=now,
         note=note,
     )
+    # The audit record is the transaction's last write: it takes the chain's lock.
+    record(
+        f"dossier.{action}",
+        actor=by,
+        obj=locked,
+        data={
+            "code": locked.code,
+            "from": from_status,
+            "to": rule.target,
+            "changed": sorted(changes),
+            "at": now.isoformat(),
+        },
+    )
     for name in fields:
         setattr(dossier, name, getattr(locked, name))
     return locked
@@ -171,5 +185,11 @@ def record_counter_dossier(
         actor=by,
         at=now,
         note=_("Tiếp nhận trực tiếp tại Bộ phận một cửa"),
+    )
+    record(
+        "dossier.receive",
+        actor=by,
+        obj=dossier,
+        data={"code": dossier.code, "channel": channel, "to": Status.RECEIVED},
     )
     return dossier

@@ -1,0 +1,147 @@
+"""The audit trail (nhật ký kiểm tra): the back office's legal record of who did what.
+
+Design
+------
+* **Append-only.** One ``AuditRecord`` per action on a dossier, a catalogue entry or a
+  permission, written only by ``motcua.audit.services.record`` inside the caller's
+  transaction, so the record exists exactly when the action does. Through the ORM a
+  record can be inserted but never changed or removed: ``save()`` on an existing row,
+  ``delete()``, and ``QuerySet.update/delete/bulk_update/bulk_create`` raise
+  ``AuditRecordImmutable``; the admin is read-only. On PostgreSQL a trigger (migration
+  0002) also refuses UPDATE, DELETE and TRUNCATE, so raw SQL from the app cannot change
+  the table either.
+* **Tamper-evident.** Each record stores ``prev_hash`` (the previous record's hash, 64
+  zeros for the first) and ``hash`` = SHA-256 of a canonical JSON of its own content and
+  ``prev_hash``. Anyone able to bypass the guards (a DBA disabling the trigger) can still
+  edit, delete or reorder rows, but ``verify_audit`` (``selectors.verify_chain``) then
+  finds the first broken link. Records are chained in ``id`` order: writers take a lock
+  (``pg_advisory_xact_lock`` on PostgreSQL; SQLite's IMMEDIATE transactions serialise
+  writers already) before reading the last hash, and ``prev_hash`` is unique, so two
+  writers can never chain onto the same record. The chain cannot show that its newest
+  records were cut off: keep the last hash somewhere else (``verify_audit -v 2``).
+* **No personal ID numbers in clear.** ``data`` is small JSON context (status, codes,
+  ids); ``record()`` masks any 12-digit number to its last 4 digits
+  (``masking.mask_personal_ids``) and refuses floats, whose text form differs between
+  SQLite and PostgreSQL's jsonb and would break the hash.
+* ``actor_label`` keeps who acted as they were named then; ``agency_id`` is a plain
+  integer (no foreign key) so the table can later be scoped or split per agency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import AuditRecordImmutable
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """The one text form that is hashed: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def canonical_time(moment: dt.datetime) -> str:
+    # The database hands datetimes back in UTC: hash the UTC form, to the microsecond.
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+class AuditRecordQuerySet(models.QuerySet):
+    """Reads as usual; every bulk write that could bypass the chain is refused."""
+
+    def update(self, **kwargs):
+        raise AuditRecordImmutable("QuerySet.update")
+
+    def delete(self):
+        raise AuditRecordImmutable("QuerySet.delete")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditRecordImmutable("QuerySet.bulk_update")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise AuditRecordImmutable("QuerySet.bulk_create")
+
+    update.alters_data = True
+    delete.alters_data = True
+    delete.queryset_only = True  # as in Django: no Manager.delete()
+
+
+class AuditRecord(models.Model):
+    """One action, by whom and on what, chained to the record before it."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("thời điểm"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("tên người thực hiện"), max_length=300, blank=True)
+    action = models.CharField(_("thao tác"), max_length=64)
+    object_type = models.CharField(_("loại đối tượng"), max_length=100, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=100, blank=True)
+    agency_id = models.IntegerField(_("cơ quan"), null=True, blank=True)
+    data = models.JSONField(_("chi tiết"), default=dict, blank=True)
+    prev_hash = models.CharField(_("mã băm bản ghi trước"), max_length=64)
+    hash = models.CharField(_("mã băm"), max_length=64)
+
+    objects = AuditRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bản ghi nhật ký")
+        verbose_name_plural = _("nhật ký kiểm tra")
+        # Nobody can be granted add/change/delete: records come from services.record().
+        default_permissions = ("view",)
+        # Constraints rather than unique=True: no extra LIKE indexes on PostgreSQL.
+        # A unique prev_hash means the chain can never fork, even if the lock is bypassed.
+        constraints = [
+            models.UniqueConstraint(fields=["hash"], name="audit_hash_unique"),
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_prev_hash_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["object_id", "object_type"], name="audit_object"),
+            models.Index(fields=["agency_id", "at"], name="audit_agency_at"),
+            models.Index(fields=["action"], name="audit_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AuditRecordImmutable(f"save #{self.pk}")
+        # Always INSERT: an instance built with an existing pk must not turn into an UPDATE.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditRecordImmutable(f"delete #{self.pk}")
+
+    def hashed_content(self) -> dict[str, Any]:
+        """Everything the hash covers, in plain JSON types."""
+        return {
+            "prev_hash": self.prev_hash,
+            "at": canonical_time(self.at),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "agency_id": self.agency_id,
+            "data": self.data,
+        }
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(canonical_json(self.hashed_content()).encode()).hexdigest()

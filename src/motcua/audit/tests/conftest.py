@@ -1,0 +1,59 @@
+"""Fixtures and helpers shared by the audit tests."""
+
+import pytest
+from django.db import connection, transaction
+
+from motcua.audit.models import AuditRecord
+from motcua.audit.services import record
+from tests.factories import UserFactory
+
+TABLE = AuditRecord._meta.db_table
+ROW_TRIGGER = "audit_append_only"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # UserFactory hashes a password; the production hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def officer():
+    return UserFactory(username="canbo", full_name="Nguyễn Văn An")
+
+
+@pytest.fixture
+def chain(officer):
+    """Write ``n`` records (dossier receptions by the officer); return them in order."""
+
+    def write(n: int) -> list[AuditRecord]:
+        return [
+            record(
+                "dossier.receive",
+                actor=officer,
+                object_type="dossiers.dossier",
+                object_id=i,
+                agency_id=7,
+                data={"code": f"STP-250310-{i:04d}", "to_status": "received"},
+            )
+            for i in range(1, n + 1)
+        ]
+
+    return write
+
+
+def tamper(sql: str, params=()) -> None:
+    """Run raw SQL against the audit table as an attacker with DBA rights would.
+
+    On PostgreSQL the append-only trigger is disabled first (and enabled again after);
+    SQLite has no trigger.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Run the deferred foreign-key checks of this test's inserts now: ALTER TABLE
+            # refuses a table with pending trigger events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {ROW_TRIGGER}")
+        cursor.execute(sql.replace("{table}", TABLE), params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {ROW_TRIGGER}")
