@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "motcua.agencies",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.search",
     "motcua.portal",
     "motcua.demo",
 ]
