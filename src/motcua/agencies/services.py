@@ -42,3 +42,33 @@ def revoke_membership(membership: Membership, *, by=None) -> None:
         agency_id=agency_id,
         data=data,
     )
+
+
+AGENCY_ADMIN_GROUP = "Quản trị cơ quan"
+# What an agency administrator maintains in the Django admin: the catalogue, the
+# calendar's yearly changes and officers' roles (app label → models).
+AGENCY_ADMIN_MODELS = {
+    "catalog": ["sector", "procedure", "procedureversion", "procedurecomponent", "processstep"],
+    "workdays": ["calendaroverride"],
+    "agencies": ["membership", "agency"],
+    "audit": ["auditrecord"],
+}
+
+
+def agency_admin_group():
+    """The permission group of agency administrators (created or refreshed; idempotent).
+
+    Audit records are view-only; everything else may be viewed, added and changed.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=AGENCY_ADMIN_GROUP)
+    wanted = []
+    for app_label, models in AGENCY_ADMIN_MODELS.items():
+        verbs = ["view"] if app_label == "audit" else ["view", "add", "change", "delete"]
+        codenames = [f"{verb}_{model}" for model in models for verb in verbs]
+        wanted += Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+    group.permissions.set(wanted)
+    return group

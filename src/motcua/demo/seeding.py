@@ -1,11 +1,12 @@
 """Demo data: the demo province, its officers, citizens, businesses and synthetic dossiers.
 
-Everything is deterministic for a given ``seed`` (except ``public_id`` and
-``lookup_secret``, which are random like the model defaults so that a second
-run can never collide). The demo province is Tỉnh Bắc Ninh after 1 July 2025
-(agency ``BACNINH-2025``): its departments are named after the ``authority``
-values of the province-level procedures, so ``resolve_agency`` can route every
-procedure of the catalogue.
+Everything is deterministic for a given ``seed`` and moment – the 24 months
+end now – except ``public_id`` and ``lookup_secret``, which are random like the
+model defaults so that a second run can never collide.
+
+The demo province is Tỉnh Bắc Ninh after 1 July 2025 (agency ``BACNINH-2025``):
+its departments are named after the ``authority`` values of the province-level
+procedures, so ``resolve_agency`` can route every procedure of the catalogue.
 
 Officers sit in units (``Bộ phận một cửa``, ``Phòng chuyên môn``, ``Lãnh đạo``)
 of the agency that receives dossiers (a department, a commune or a commune
@@ -39,6 +40,7 @@ from django.utils import timezone
 from motcua.accounts.models import Applicant, User
 from motcua.agencies.loading import load_ministries, load_provinces
 from motcua.agencies.models import Agency, Membership, Role
+from motcua.agencies.services import agency_admin_group
 from motcua.catalog.models import AuthorityLevel, Procedure, ProcedureVersion, Registry
 from motcua.dossiers.models import CodeCounter, Dossier, Status, StatusChange
 from motcua.workdays.calendar import add_working_days, working_days_of_year
@@ -335,6 +337,7 @@ def create_officers(receiving: list[Agency], province: Agency, people: _People) 
     password = make_password(DEMO_PASSWORD)  # hashed once: PBKDF2 is slow on purpose
     accounts = []
     units = {a.code: a for a in Agency.objects.filter(parent__in=receiving, kind=Agency.Kind.UNIT)}
+    admin_group = agency_admin_group()
 
     def officer(
         username: str, role: str, agency: Agency, *, staff: bool = False, where: str = ""
@@ -350,6 +353,8 @@ def create_officers(receiving: list[Agency], province: Agency, people: _People) 
             },
         )
         Membership.objects.get_or_create(user=user, agency=agency, role=role)
+        if role == Role.AGENCY_ADMIN:
+            user.groups.add(admin_group)
         accounts.append(Account(username, role, where or agency.name, user.full_name))
         return user
 
@@ -887,9 +892,7 @@ class DossierGenerator:
         due = None
         if received is not None:
             due = self.due_index(r, v.days)
-            # Handed to the specialist the same day or the next working day.
-            prev = self.at(r + (random_() < 0.4), received)
-            events.append(("start_processing", Status.IN_PROCESS, prev, spec))
+            # About 70 % decided before the due date, 20 % on it, 10 % after it.
             w = random_()
             if w < 0.7 and due > r:
                 timeliness = "early"
@@ -900,15 +903,19 @@ class DossierGenerator:
             else:
                 timeliness = "late"
                 fin = due + 1 + int(min(10, 1 + v.days // 3) * random_())
+            # Handed to the specialist the same day or, when there is time, the next one.
+            start = r + 1 if fin > r and random_() < 0.4 else r
+            prev = self.at(start, received)
+            events.append(("start_processing", Status.IN_PROCESS, prev, spec))
             outcome = random_()
             if outcome < 0.02:
-                when = r + int((fin - r + 1) * random_())
+                when = start + int((fin - start + 1) * random_())
                 events.append(("withdraw", Status.WITHDRAWN, self.at(when, prev), user_id))
                 timeliness = ""
             else:
                 done = False
-                if random_() < 0.1 and fin > r:
-                    asked = r + int((fin - r) * random_())
+                if random_() < 0.1 and fin > start:
+                    asked = start + int((fin - start) * random_())
                     prev = self.at(asked, prev)
                     events.append(("request_supplement", Status.WAITING_SUPPLEMENT, prev, spec))
                     if random_() < 0.2:
@@ -947,7 +954,8 @@ class DossierGenerator:
         dossier_id = self.next_id
         self.next_id += 1
         fmt = self.ts_text
-        frm = ""
+        # Like the live service: an online dossier was a draft before it was submitted.
+        frm = Status.DRAFT.value if events[0][0] == "submit" else ""
         submitted = events[0][2]
         received_at = due_date = paused_at = finished_at = returned_at = None
         for action, to, ts, actor in events:
@@ -1091,10 +1099,18 @@ def seed_dossiers(
 # --- Everything ----------------------------------------------------------------------
 
 
+@dataclass
+class SeedResult:
+    accounts: list[Account]
+    setup_seconds: float  # reference data, demo province, officers, applicants
+    stats: SeedStats | None  # the dossiers (None when none were asked for)
+
+
 def seed_demo(
     *, dossiers: int, citizens: int, businesses: int, seed: int, log: Log, batch_size: int = 20_000
-) -> list[Account]:
+) -> SeedResult:
     """Load reference data, build the demo province and its people, then the dossiers."""
+    started = time.monotonic()
     load_reference_data(log)
     people = _People(seed)
     with transaction.atomic():
@@ -1107,11 +1123,12 @@ def seed_demo(
         f"Tỉnh mẫu {province.name}: {len(receiving)} cơ quan tiếp nhận hồ sơ, "
         f"{len(accounts)} tài khoản cán bộ."
     )
+    result = SeedResult(accounts, time.monotonic() - started, None)
     if dossiers:
         log(f"Tạo {dossiers:,} hồ sơ mẫu (24 tháng gần nhất, seed {seed})…")
-        stats = seed_dossiers(dossiers, seed=seed, log=log, batch_size=batch_size)
-        log(_stats_summary(stats))
-    return accounts
+        result.stats = seed_dossiers(dossiers, seed=seed, log=log, batch_size=batch_size)
+        log(_stats_summary(result.stats))
+    return result
 
 
 def _stats_summary(stats: SeedStats) -> str:

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from motcua.catalog.importing import ImportErrors
 from motcua.demo import seeding
 
 
@@ -32,12 +33,15 @@ class Command(BaseCommand):
             return
         if dossiers < 0 or citizens < 1 or businesses < 0 or batch_size < 1:
             raise CommandError("--dossiers, --businesses ≥ 0; --citizens, --batch-size ≥ 1.")
-        accounts = seeding.seed_demo(
-            dossiers=dossiers,
-            citizens=citizens,
-            businesses=businesses,
-            seed=seed,
-            batch_size=batch_size,
-            log=self.stdout.write,
-        )
-        self.stdout.write(self.style.SUCCESS(seeding.format_accounts(accounts)))
+        try:
+            result = seeding.seed_demo(
+                dossiers=dossiers,
+                citizens=citizens,
+                businesses=businesses,
+                seed=seed,
+                batch_size=batch_size,
+                log=self.stdout.write,
+            )
+        except ImportErrors as exc:
+            raise CommandError(f"procedures.csv cannot be imported:\n{exc}") from exc
+        self.stdout.write(self.style.SUCCESS(seeding.format_accounts(result.accounts)))
