@@ -14,7 +14,8 @@ ALLOWED = {
     "agencies": {"accounts", "audit"},
     "catalog": {"agencies", "workdays", "audit"},
     "dossiers": {"catalog", "agencies", "accounts", "workdays", "audit"},
-    "portal": {"catalog", "agencies", "accounts", "workdays", "dossiers", "audit"},
+    "search": {"catalog", "agencies", "dossiers"},
+    "portal": {"catalog", "agencies", "accounts", "workdays", "dossiers", "audit", "search"},
 }
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}
 
