@@ -24,17 +24,34 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("MOTCUA_DEBUG")
-_secret_file = VAR_DIR / "secret_key"
 SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY") or ""
 if not SECRET_KEY:
-    # Development default: a random key kept in var/, never committed.
-    if not _secret_file.exists():
+    # Single-machine default: a random key created once in var/ (mode 0600), never
+    # committed. Several web nodes must share MOTCUA_SECRET_KEY from the environment.
+    _secret_file = VAR_DIR / "secret_key"
+    try:
+        fd = os.open(_secret_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        pass
+    else:
         from django.core.management.utils import get_random_secret_key
 
-        _secret_file.write_text(get_random_secret_key())
-    SECRET_KEY = _secret_file.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(get_random_secret_key())
+    for _attempt in range(50):  # another process may be writing it right now
+        SECRET_KEY = _secret_file.read_text().strip()
+        if SECRET_KEY:
+            break
+        import time
+
+        time.sleep(0.05)
 
 ALLOWED_HOSTS = env_list("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("MOTCUA_CSRF_TRUSTED_ORIGINS")
+if env_bool("MOTCUA_BEHIND_HTTPS_PROXY"):
+    # TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -54,16 +54,19 @@ def rollup_map() -> dict[int, int]:
             seen.add(pk)
         return pk
 
-    def rollup(pk: int) -> int:
+    def rollup(pk: int, seen: frozenset[int] = frozenset()) -> int:
+        if pk in seen:  # a cycle in the data: stop where we are
+            return pk
         own = current(pk)
         if own != pk:
-            return own
+            # The successor may itself sit under a merged agency: keep rolling up.
+            return rollup(own, seen | {pk})
         # No successor of its own: a unit of a merged agency rolls up with its parent.
-        parent, seen = rows[pk][0], {pk}
-        while parent is not None and parent not in seen:
+        parent, visited = rows[pk][0], {pk}
+        while parent is not None and parent not in visited:
             if rows[parent][1]:
                 return current(parent)
-            seen.add(parent)
+            visited.add(parent)
             parent = rows[parent][0]
         return pk
 

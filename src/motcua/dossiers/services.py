@@ -15,7 +15,7 @@ from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
 from motcua.catalog.models import ProcedureVersion
-from motcua.workdays.calendar import add_working_days
+from motcua.workdays.calendar import add_working_days, working_days_between
 
 from .exceptions import DossierError, IllegalTransition
 from .models import Channel, CodeCounter, Dossier, Status, StatusChange
@@ -38,6 +38,14 @@ def next_code(agency: Agency, day: dt.date) -> str:
     return settings.MOTCUA_DOSSIER_CODE_FORMAT.format(agency=agency.code, date=day, seq=seq)
 
 
+def _check_version_in_force(version: ProcedureVersion) -> None:
+    if version.status != ProcedureVersion.Status.PUBLISHED:
+        raise DossierError(
+            _("Thủ tục này đã được cập nhật; vui lòng tải lại trang để dùng phiên bản mới."),
+            code="version_not_in_force",
+        )
+
+
 def compute_due_date(version: ProcedureVersion, received_at: dt.datetime) -> dt.date:
     """The expected result date: the legal time in working days after the day of receipt."""
     return add_working_days(local_date(received_at), version.processing_days)
@@ -51,7 +59,11 @@ def create_draft(
     form_data: dict[str, Any] | None = None,
     by=None,
 ) -> Dossier:
-    """Start an online dossier as a draft (no code yet: the code is given on submission)."""
+    """Start an online dossier as a draft (no code yet: the code is given on submission).
+
+    Raises DossierError when the version is not the published one or not offered online.
+    """
+    _check_version_in_force(version)
     if not version.is_offered_online:
         raise DossierError(
             _("Thủ tục này chưa được cung cấp trực tuyến; vui lòng nộp tại Bộ phận một cửa."),
@@ -81,8 +93,11 @@ def transition(
 
     The row is locked and its status re-read, so of two concurrent callers
     exactly one succeeds; the other gets IllegalTransition and nothing changes.
-    ``changes`` are extra field updates that belong to the same step.
-    Raises IllegalTransition when the action is not allowed from the current status.
+    ``changes`` are the caller's field updates that belong to the same step, limited
+    to the rule's ``fields`` (e.g. the new agency of a transfer); the lifecycle
+    fields (status, code, dates, fee) are the service's alone.
+    Raises IllegalTransition when the action is not allowed from the current status,
+    DossierError for an unknown action or a field the action may not set.
     """
     try:
         rule = TRANSITIONS[action]
@@ -97,6 +112,11 @@ def transition(
     )
     if locked.status not in rule.sources:
         raise IllegalTransition(str(rule.label), locked.get_status_display())
+    if set(changes) - rule.fields or rule.required - set(changes):
+        raise DossierError(
+            _("Thông tin kèm theo thao tác “%(action)s” không hợp lệ.") % {"action": rule.label},
+            code="invalid_changes",
+        )
     now = at or timezone.now()
     from_status = locked.status
     locked.status = rule.target
@@ -114,12 +134,29 @@ def transition(
         if not locked.code:
             locked.code = next_code(locked.agency, local_date(now))
             fields.add("code")
-    elif action in ("approve", "refuse", "refuse_intake"):
+    elif action == "request_supplement":
+        # The legal clock pauses while the applicant completes the dossier.
+        locked.paused_at = now
+        fields.add("paused_at")
+    elif action == "provide_supplement":
+        if locked.paused_at and locked.due_date:
+            paused = working_days_between(local_date(locked.paused_at), local_date(now))
+            locked.due_date = (
+                add_working_days(locked.due_date, paused) if paused else (locked.due_date)
+            )
+        locked.paused_at = None
+        fields |= {"paused_at", "due_date"}
+    elif action in ("approve", "refuse", "refuse_intake", "withdraw"):
         locked.finished_at = now
-        fields.add("finished_at")
+        locked.paused_at = None
+        fields |= {"finished_at", "paused_at"}
     elif action == "return_result":
         locked.returned_at = now
         fields.add("returned_at")
+    elif action == "transfer" and changes["agency"].pk == locked.agency_id:
+        raise DossierError(
+            _("Hãy chọn một cơ quan khác để chuyển hồ sơ liên thông."), code="same_agency"
+        )
     for name, value in changes.items():
         setattr(locked, name, value)
         fields.add(name)
@@ -162,7 +199,11 @@ def record_counter_dossier(
     at: dt.datetime | None = None,
     channel: str = Channel.COUNTER,
 ) -> Dossier:
-    """Record a paper dossier received at the one-stop desk: it starts as received."""
+    """Record a paper dossier received at the one-stop desk: it starts as received.
+
+    Raises DossierError when the version is not the published one.
+    """
+    _check_version_in_force(version)
     now = at or timezone.now()
     dossier = Dossier.objects.create(
         applicant=applicant,

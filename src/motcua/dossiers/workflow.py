@@ -27,10 +27,15 @@ class Transition:
     sources: frozenset[str]
     target: str
     label: str
+    # Fields the caller may set in the same step (everything else is the service's).
+    fields: frozenset[str] = frozenset()
+    required: frozenset[str] = frozenset()
 
 
-def _t(action: str, sources: set[str], target: str, label) -> Transition:
-    return Transition(action, frozenset(sources), target, label)
+def _t(action: str, sources: set[str], target: str, label, fields=(), required=()) -> Transition:
+    return Transition(
+        action, frozenset(sources), target, label, frozenset(fields), frozenset(required)
+    )
 
 
 OPEN_BEFORE_DECISION = {
@@ -58,6 +63,7 @@ TRANSITIONS: dict[str, Transition] = {
             {Status.WAITING_SUPPLEMENT},
             Status.IN_PROCESS,
             _("Bổ sung hồ sơ"),
+            fields={"form_data"},
         ),
         _t("approve", {Status.IN_PROCESS}, Status.APPROVED, _("Phê duyệt")),
         _t(
@@ -74,6 +80,8 @@ TRANSITIONS: dict[str, Transition] = {
             {Status.RECEIVED, Status.IN_PROCESS},
             Status.TRANSFERRED,
             _("Chuyển cơ quan khác (liên thông)"),
+            fields={"agency"},
+            required={"agency"},
         ),
         _t("accept_transfer", {Status.TRANSFERRED}, Status.RECEIVED, _("Tiếp nhận liên thông")),
     ]

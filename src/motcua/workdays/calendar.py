@@ -7,18 +7,22 @@ government's published swaps. ``CalendarOverride`` rows entered by an
 administrator win over both.
 
 Functions take and return ``datetime.date``. Everything is cached per year and
-the cache is cleared when an override changes.
+per process; the cache is cleared when an override changes in this process, and
+expires after ``CACHE_SECONDS`` so that other web workers pick the change up.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import time
 from functools import lru_cache
 
 import holidays
 
 SATURDAY, SUNDAY = 5, 6
+CACHE_SECONDS = 300
+_cache_born = time.monotonic()
 
 
 def _overrides_for_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
@@ -59,8 +63,15 @@ def _working_set(year: int) -> frozenset[dt.date]:
 
 
 def clear_cache() -> None:
+    global _cache_born
     working_days_of_year.cache_clear()
     _working_set.cache_clear()
+    _cache_born = time.monotonic()
+
+
+def _expire_cache() -> None:
+    if time.monotonic() - _cache_born > CACHE_SECONDS:
+        clear_cache()
 
 
 def holiday_name(day: dt.date) -> str | None:
@@ -69,6 +80,7 @@ def holiday_name(day: dt.date) -> str | None:
 
 
 def is_working_day(day: dt.date) -> bool:
+    _expire_cache()
     return day in _working_set(day.year)
 
 
@@ -83,6 +95,7 @@ def add_working_days(start: dt.date, n: int) -> dt.date:
     ``start`` itself is never counted, so a 1-day procedure received on a Friday
     is due on Monday; ``n == 0`` returns ``start`` moved forward to a working day.
     """
+    _expire_cache()
     if n == 0:
         day = start
         while not is_working_day(day):

@@ -10,8 +10,15 @@ from motcua.dossiers.exceptions import DossierError, IllegalTransition
 from motcua.dossiers.models import CodeCounter, Dossier, Status, StatusChange
 from motcua.dossiers.services import transition
 from motcua.dossiers.workflow import TRANSITIONS, allowed_actions
+from tests.factories import AgencyFactory
 
 from .helpers import local
+
+
+def _extra(action):
+    """What an action needs besides the actor (a transfer names the receiving agency)."""
+    return {"agency": AgencyFactory()} if "agency" in TRANSITIONS[action].required else {}
+
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +57,7 @@ def test_legal_transition_moves_the_dossier_to_the_target_status(
     action, source, make_dossier, officer
 ):
     dossier = make_dossier(source)
-    transition(dossier, action, by=officer, note="Ghi chú kiểm thử", at=AT)
+    transition(dossier, action, by=officer, note="Ghi chú kiểm thử", at=AT, **_extra(action))
     dossier.refresh_from_db()
     assert dossier.status == TRANSITIONS[action].target
 
@@ -58,7 +65,7 @@ def test_legal_transition_moves_the_dossier_to_the_target_status(
 @pytest.mark.parametrize(("action", "source"), LEGAL, ids=map(_ids, LEGAL))
 def test_legal_transition_writes_exactly_one_history_row(action, source, make_dossier, officer):
     dossier = make_dossier(source)
-    transition(dossier, action, by=officer, note="Ghi chú kiểm thử", at=AT)
+    transition(dossier, action, by=officer, note="Ghi chú kiểm thử", at=AT, **_extra(action))
     change = StatusChange.objects.get(dossier=dossier)
     assert change.action == action
     assert change.from_status == source
@@ -71,7 +78,7 @@ def test_legal_transition_writes_exactly_one_history_row(action, source, make_do
 @pytest.mark.parametrize(("action", "source"), LEGAL, ids=map(_ids, LEGAL))
 def test_legal_transition_updates_the_object_passed_in(action, source, make_dossier, officer):
     dossier = make_dossier(source)
-    returned = transition(dossier, action, by=officer, at=AT)
+    returned = transition(dossier, action, by=officer, at=AT, **_extra(action))
     assert dossier.status == TRANSITIONS[action].target
     assert returned.status == TRANSITIONS[action].target
     assert returned.pk == dossier.pk
@@ -137,12 +144,47 @@ def test_transition_stamps_its_moment(action, source, field, make_dossier, offic
     assert getattr(dossier, field) == AT
 
 
-def test_transition_applies_extra_field_changes_in_the_same_step(make_dossier, officer):
+def test_supplement_request_pauses_the_clock(make_dossier, officer):
     dossier = make_dossier(Status.IN_PROCESS)
-    transition(dossier, "request_supplement", by=officer, at=AT, paused_at=AT)
+    transition(dossier, "request_supplement", by=officer, at=AT)
     dossier.refresh_from_db()
     assert dossier.status == Status.WAITING_SUPPLEMENT
     assert dossier.paused_at == AT
+
+
+def test_providing_the_supplement_moves_the_due_date_by_the_paused_working_days(
+    make_dossier, officer
+):
+    import datetime as dt
+
+    dossier = make_dossier(Status.IN_PROCESS, due_date=dt.date(2025, 3, 14))
+    transition(dossier, "request_supplement", by=officer, at=AT)  # Mon 10 Mar 2025
+    transition(dossier, "provide_supplement", by=officer, at=local(2025, 3, 17, 9))
+    dossier.refresh_from_db()
+    assert dossier.paused_at is None
+    assert dossier.due_date == dt.date(2025, 3, 21)  # 5 working days later
+
+
+def test_a_caller_cannot_set_lifecycle_fields_through_a_transition(make_dossier, officer):
+    dossier = make_dossier(Status.IN_PROCESS)
+    with pytest.raises(DossierError) as excinfo:
+        transition(dossier, "approve", by=officer, status=Status.RETURNED)
+    assert excinfo.value.code == "invalid_changes"
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESS
+
+
+def test_transfer_needs_another_agency(make_dossier, officer):
+    dossier = make_dossier(Status.IN_PROCESS)
+    with pytest.raises(DossierError):
+        transition(dossier, "transfer", by=officer)
+    with pytest.raises(DossierError) as excinfo:
+        transition(dossier, "transfer", by=officer, agency=dossier.agency)
+    assert excinfo.value.code == "same_agency"
+    other = AgencyFactory()
+    transition(dossier, "transfer", by=officer, agency=other)
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.agency) == (Status.TRANSFERRED, other)
 
 
 def test_history_records_a_whole_lifecycle_in_order(make_dossier, officer):
