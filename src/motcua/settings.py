@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.search",
+    "motcua.backoffice",
     "motcua.portal",
     "motcua.demo",
 ]
@@ -84,6 +85,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "motcua.urls"
+LOGIN_URL = "/quan-tri/login/"
 
 TEMPLATES = [
     {
