@@ -16,6 +16,7 @@ ALLOWED = {
     "dossiers": {"catalog", "agencies", "accounts", "workdays", "audit"},
     "search": {"catalog", "agencies", "dossiers"},
     "portal": {"catalog", "agencies", "accounts", "workdays", "dossiers", "audit", "search"},
+    "backoffice": {"dossiers", "catalog", "agencies", "accounts", "workdays", "audit"},
 }
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}
 

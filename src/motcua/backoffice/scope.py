@@ -1,0 +1,98 @@
+"""The one place that decides which dossiers an officer sees and what they may do.
+
+Views and selectors never filter by agency themselves: they go through
+``dossiers_for`` / ``get_dossier_for``, so a dossier of another agency is
+invisible (404) everywhere, including when its URL is typed by hand.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from motcua.agencies.models import Agency, Membership, Role
+from motcua.agencies.selectors import descendant_ids, roles_of
+from motcua.dossiers.models import Dossier, Status
+
+# Which roles may perform which workflow action. Supervisors and agency
+# administrators are absent on purpose: they read, they do not act.
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    "receive": frozenset({Role.DESK_OFFICER}),
+    "refuse_intake": frozenset({Role.DESK_OFFICER}),
+    "return_result": frozenset({Role.DESK_OFFICER}),
+    "issue_result": frozenset({Role.DESK_OFFICER}),
+    "start_processing": frozenset({Role.DESK_OFFICER, Role.SPECIALIST}),
+    "request_supplement": frozenset({Role.DESK_OFFICER, Role.SPECIALIST}),
+    "provide_supplement": frozenset({Role.DESK_OFFICER, Role.SPECIALIST}),
+    "approve": frozenset({Role.LEADER}),
+    "refuse": frozenset({Role.LEADER}),
+    "transfer": frozenset({Role.LEADER, Role.DESK_OFFICER}),
+}
+
+
+def is_officer(user) -> bool:
+    """True for a signed-in user with at least one Membership (or a superuser)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Membership.objects.filter(user=user).exists()
+
+
+def officer_agencies(user) -> set[int] | None:
+    """Ids of the agencies whose dossiers ``user`` may see; ``None`` means all (superuser).
+
+    An officer sees the agencies where they hold a Membership and every unit below
+    them (a supervisor of a province sees the whole province).
+    """
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return None
+    result: set[int] = set()
+    for agency in Agency.objects.filter(members__user=user).distinct():
+        result |= descendant_ids(agency)
+    return result
+
+
+def dossiers_for(user) -> QuerySet[Dossier]:
+    """The dossiers ``user`` may see: those of their agencies, never drafts."""
+    qs = Dossier.objects.exclude(status=Status.DRAFT)
+    agencies = officer_agencies(user)
+    if agencies is None:
+        return qs
+    return qs.filter(agency_id__in=agencies)
+
+
+def get_dossier_for(user, public_id) -> Dossier:
+    """The dossier with ``public_id`` if ``user`` may see it. Raises Http404 otherwise."""
+    try:
+        return (
+            dossiers_for(user)
+            .select_related("applicant", "agency", "procedure_version__procedure")
+            .get(public_id=public_id)
+        )
+    except Dossier.DoesNotExist:
+        raise Http404("Không tìm thấy hồ sơ") from None
+
+
+def _roles_at(user, dossier: Dossier) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    agencies = officer_agencies(user)
+    if agencies is not None and dossier.agency_id not in agencies:
+        return set()
+    return roles_of(user, dossier.agency)
+
+
+def can(user, action: str, dossier: Dossier) -> bool:
+    """Whether ``user``'s roles at the dossier's agency allow ``action`` (state is not checked).
+
+    Roles held in an agency above the dossier's agency count too.
+    """
+    allowed = ACTION_ROLES.get(action)
+    return bool(allowed and _roles_at(user, dossier) & allowed)
+
+
+def permitted_actions(user, dossier: Dossier, actions) -> list[str]:
+    """The subset of ``actions`` that ``can`` allows, looking the roles up once."""
+    roles = _roles_at(user, dossier)
+    return [a for a in actions if roles & ACTION_ROLES.get(a, frozenset())]

@@ -1,0 +1,69 @@
+"""Fixtures shared by the back-office tests."""
+
+import itertools
+
+import pytest
+
+from motcua.agencies.models import Agency, Role
+from motcua.dossiers.models import Channel, Dossier, Status
+from tests.factories import (
+    AgencyFactory,
+    ApplicantFactory,
+    MembershipFactory,
+    UserFactory,
+    procedure_version,
+)
+
+_codes = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # UserFactory hashes a password; the production hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory(code="STP", name="Sở Tư pháp", kind=Agency.Kind.DEPARTMENT)
+
+
+@pytest.fixture
+def other_agency():
+    return AgencyFactory(code="STC", name="Sở Tài chính", kind=Agency.Kind.DEPARTMENT)
+
+
+@pytest.fixture
+def version():
+    return procedure_version("HT.01", processing_days=3)
+
+
+@pytest.fixture
+def officer_of():
+    """A user holding ``role`` at ``agency``."""
+
+    def make(agency, role=Role.DESK_OFFICER, username=None):
+        user = UserFactory(username=username or f"{role}-{agency.code}".lower())
+        MembershipFactory(user=user, agency=agency, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_dossier(version, agency):
+    """A dossier put directly in ``status`` (as if it had got there through the workflow)."""
+
+    def make(status: str = Status.SUBMITTED, **fields) -> Dossier:
+        defaults = dict(
+            applicant=ApplicantFactory(),
+            procedure_version=version,
+            agency=agency,
+            channel=Channel.ONLINE,
+            status=status,
+            code=f"BO-{next(_codes):06d}",
+        )
+        defaults.update(fields)
+        return Dossier.objects.create(**defaults)
+
+    return make

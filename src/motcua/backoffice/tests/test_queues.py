@@ -1,0 +1,154 @@
+"""Queues, search and keyset pages over the officer's dossiers."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from motcua.backoffice import selectors
+from motcua.dossiers.models import Status
+from motcua.workdays.calendar import add_working_days
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(page):
+    return [d.code for d in page.dossiers]
+
+
+def test_overdue_queue_contains_dossier_past_its_due_date(agency, officer_of, make_dossier):
+    today = timezone.localdate()
+    late = make_dossier(
+        Status.IN_PROCESS,
+        received_at=timezone.now() - dt.timedelta(days=20),
+        due_date=today - dt.timedelta(days=1),
+    )
+    on_time = make_dossier(
+        Status.IN_PROCESS, received_at=timezone.now(), due_date=today + dt.timedelta(days=10)
+    )
+    page = selectors.queue_page(officer_of(agency), "qua-han")
+    assert late.code in codes(page)
+    assert on_time.code not in codes(page)
+
+
+def test_due_soon_queue_holds_dossiers_due_within_one_working_day(agency, officer_of, make_dossier):
+    today = timezone.localdate()
+    soon = make_dossier(
+        Status.RECEIVED, received_at=timezone.now(), due_date=add_working_days(today, 1)
+    )
+    later = make_dossier(
+        Status.RECEIVED, received_at=timezone.now(), due_date=add_working_days(today, 5)
+    )
+    page = selectors.queue_page(officer_of(agency), "sap-den-han")
+    assert soon.code in codes(page)
+    assert later.code not in codes(page)
+
+
+def test_queue_counts_per_tab(agency, officer_of, make_dossier):
+    make_dossier(Status.SUBMITTED)
+    make_dossier(Status.SUBMITTED)
+    make_dossier(Status.WAITING_SUPPLEMENT, received_at=timezone.now())
+    counts = selectors.queue_counts(officer_of(agency))
+    assert counts["moi"] == 2
+    assert counts["cho-bo-sung"] == 1
+    assert counts["dang-xu-ly"] == 0
+
+
+def test_keyset_pagination_walks_60_dossiers_without_duplicates(agency, officer_of, make_dossier):
+    start = timezone.now() - dt.timedelta(days=1)
+    for i in range(60):
+        # Pairs share a timestamp so that the id breaks the tie.
+        make_dossier(Status.RECEIVED, received_at=start + dt.timedelta(minutes=i // 2))
+    user = officer_of(agency)
+    seen, after, sizes = [], "", []
+    while True:
+        page = selectors.queue_page(user, "dang-xu-ly", after=after)
+        seen += codes(page)
+        sizes.append(len(page.dossiers))
+        if not page.next_cursor:
+            break
+        after = page.next_cursor
+    assert sizes == [25, 25, 10]
+    assert len(seen) == len(set(seen)) == 60
+
+
+def test_next_page_link_leads_to_the_next_25(client, agency, officer_of, make_dossier):
+    start = timezone.now() - dt.timedelta(days=1)
+    made = [
+        make_dossier(Status.SUBMITTED, submitted_at=start + dt.timedelta(minutes=i))
+        for i in range(30)
+    ]
+    client.force_login(officer_of(agency))
+    first = client.get(reverse("backoffice:queue"))
+    second = client.get(reverse("backoffice:queue") + first.context["next_url"])
+    second_codes = [d.code for d, _ in second.context["rows"]]
+    assert second_codes == [d.code for d in reversed(made[:5])]
+
+
+def test_search_by_code_prefix_and_applicant_name(agency, officer_of, make_dossier):
+    wanted = make_dossier(Status.SUBMITTED)
+    wanted.applicant.name = "Nguyễn Thị Hoa"
+    wanted.applicant.save()
+    other = make_dossier(Status.SUBMITTED)
+    user = officer_of(agency)
+    by_code = selectors.queue_page(user, "moi", selectors.Search(code=wanted.code[:-1]))
+    assert wanted.code in codes(by_code)
+    by_name = selectors.queue_page(user, "moi", selectors.Search(applicant="thị hoa"))
+    assert codes(by_name) == [wanted.code]
+    assert other.code not in codes(by_name)
+
+
+def test_search_by_procedure_code(agency, officer_of, make_dossier):
+    dossier = make_dossier(Status.SUBMITTED)
+    user = officer_of(agency)
+    assert codes(selectors.queue_page(user, "moi", selectors.Search(procedure="HT.01"))) == [
+        dossier.code
+    ]
+    assert codes(selectors.queue_page(user, "moi", selectors.Search(procedure="KHAC.99"))) == []
+
+
+def test_search_by_received_date_range(agency, officer_of, make_dossier):
+    now = timezone.now()
+    old = make_dossier(Status.RECEIVED, received_at=now - dt.timedelta(days=40))
+    recent = make_dossier(Status.RECEIVED, received_at=now)
+    search = selectors.Search(received_from=timezone.localdate() - dt.timedelta(days=7))
+    found = codes(selectors.queue_page(officer_of(agency), "dang-xu-ly", search))
+    assert recent.code in found
+    assert old.code not in found
+
+
+def test_malformed_cursor_shows_first_page(agency, officer_of, make_dossier):
+    dossier = make_dossier(Status.SUBMITTED)
+    assert codes(selectors.queue_page(officer_of(agency), "moi", after="rac_xyz")) == [dossier.code]
+
+
+def test_queue_page_query_count_does_not_grow_with_rows(client, agency, officer_of, make_dossier):
+    client.force_login(officer_of(agency))
+    make_dossier(Status.SUBMITTED)
+    client.get(reverse("backoffice:queue"))  # warm the session and calendar caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("backoffice:queue"))
+    for _ in range(20):
+        make_dossier(Status.SUBMITTED)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("backoffice:queue"))
+    assert len(many) == len(one)
+
+
+def test_search_by_received_date_includes_the_whole_last_day(agency, officer_of, make_dossier):
+    evening = timezone.make_aware(dt.datetime(2026, 3, 10, 22, 30))
+    dossier = make_dossier(Status.RECEIVED, received_at=evening)
+    day = dt.date(2026, 3, 10)
+    search = selectors.Search(received_from=day, received_to=day)
+    assert codes(selectors.queue_page(officer_of(agency), "dang-xu-ly", search)) == [dossier.code]
+
+
+def test_search_by_code_ignores_case(agency, officer_of, make_dossier):
+    dossier = make_dossier(Status.SUBMITTED)
+    found = selectors.queue_page(
+        officer_of(agency), "moi", selectors.Search(code=dossier.code.lower())
+    )
+    assert codes(found) == [dossier.code]

@@ -1,0 +1,91 @@
+"""Who sees which dossiers and who may do what: one agency's officers never reach another's."""
+
+import pytest
+from django.urls import reverse
+
+from motcua.agencies.models import Role
+from motcua.backoffice import scope
+from motcua.dossiers.models import Status, StatusChange
+from tests.factories import AgencyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_desk_officer_sees_own_agency_submitted_dossier_in_new_queue(
+    client, agency, other_agency, officer_of, make_dossier
+):
+    mine = make_dossier(Status.SUBMITTED)
+    theirs = make_dossier(Status.SUBMITTED, agency=other_agency)
+    client.force_login(officer_of(agency))
+    page = client.get(reverse("backoffice:queue") + "?hang=moi").content.decode()
+    assert mine.code in page
+    assert theirs.code not in page
+
+
+def test_other_agency_dossier_detail_by_url_is_not_found(
+    client, agency, other_agency, officer_of, make_dossier
+):
+    theirs = make_dossier(Status.SUBMITTED, agency=other_agency)
+    client.force_login(officer_of(agency))
+    response = client.get(reverse("backoffice:dossier", args=[theirs.public_id]))
+    assert response.status_code == 404
+
+
+def test_receive_on_other_agency_dossier_is_not_found_and_changes_nothing(
+    client, agency, other_agency, officer_of, make_dossier
+):
+    theirs = make_dossier(Status.SUBMITTED, agency=other_agency)
+    client.force_login(officer_of(agency))
+    response = client.post(reverse("backoffice:act", args=[theirs.public_id, "receive"]))
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == Status.SUBMITTED
+    assert not StatusChange.objects.filter(dossier=theirs).exists()
+
+
+def test_supervisor_of_parent_agency_sees_units_below(agency, officer_of, make_dossier):
+    unit = AgencyFactory(parent=agency)
+    below = make_dossier(Status.RECEIVED, agency=unit)
+    supervisor = officer_of(agency, Role.SUPERVISOR)
+    assert below in scope.dossiers_for(supervisor)
+
+
+def test_supervisor_may_not_act(agency, officer_of, make_dossier):
+    dossier = make_dossier(Status.SUBMITTED)
+    supervisor = officer_of(agency, Role.SUPERVISOR)
+    assert not any(scope.can(supervisor, action, dossier) for action in scope.ACTION_ROLES)
+
+
+def test_officer_of_a_unit_does_not_see_the_parent_agency(agency, officer_of, make_dossier):
+    unit = AgencyFactory(parent=agency)
+    upstairs = make_dossier(Status.RECEIVED)
+    assert upstairs not in scope.dossiers_for(officer_of(unit))
+
+
+def test_drafts_are_never_in_scope(agency, officer_of, make_dossier):
+    draft = make_dossier(Status.DRAFT, code=None)
+    assert draft not in scope.dossiers_for(officer_of(agency))
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get(reverse("backoffice:queue"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/quan-tri/login/")
+
+
+def test_user_without_membership_gets_403_with_vietnamese_message(client):
+    client.force_login(UserFactory(username="citizen"))
+    response = client.get(reverse("backoffice:queue"))
+    assert response.status_code == 403
+    assert "chưa được phân công" in response.content.decode()
+
+
+def test_leader_of_parent_agency_may_approve_in_unit_below(agency, officer_of, make_dossier):
+    unit = AgencyFactory(parent=agency)
+    dossier = make_dossier(Status.IN_PROCESS, agency=unit)
+    assert scope.can(officer_of(agency, Role.LEADER), "approve", dossier)
+
+
+def test_desk_officer_of_other_agency_may_not_receive(other_agency, officer_of, make_dossier):
+    dossier = make_dossier(Status.SUBMITTED)
+    assert not scope.can(officer_of(other_agency), "receive", dossier)

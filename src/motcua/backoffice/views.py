@@ -1,0 +1,146 @@
+"""Thin views of the back office: scope and roles come from ``scope``, reads from ``selectors``."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.accounts.models import mask_identifier
+from motcua.dossiers import services
+from motcua.dossiers.exceptions import DossierError
+from motcua.dossiers.workflow import TRANSITIONS, allowed_actions
+
+from . import scope, selectors
+from .forms import NOTE_REQUIRED, ActionForm, SearchForm
+
+# Actions the back office offers as buttons. "transfer" needs a target agency
+# (not in this screen yet); submit/withdraw/accept_transfer belong to others.
+UI_ACTIONS = [
+    "receive",
+    "refuse_intake",
+    "start_processing",
+    "request_supplement",
+    "provide_supplement",
+    "approve",
+    "refuse",
+    "issue_result",
+    "return_result",
+]
+
+
+def forbidden(request, message: str):
+    return render(request, "backoffice/forbidden.html", {"message": message}, status=403)
+
+
+def officer_required(view):
+    """Signed-in officers only; anyone else signed in gets a 403 that says why."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not scope.is_officer(request.user):
+            return forbidden(
+                request,
+                _(
+                    "Tài khoản của bạn chưa được phân công vào cơ quan nào nên không thể "
+                    "dùng Một cửa điện tử. Vui lòng liên hệ quản trị cơ quan."
+                ),
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@officer_required
+def queue(request):
+    slug = request.GET.get("hang", selectors.DEFAULT_QUEUE)
+    if slug not in selectors.QUEUE_SLUGS:
+        slug = selectors.DEFAULT_QUEUE
+    form = SearchForm(request.GET or None)
+    search = selectors.Search(**form.cleaned_data) if form.is_valid() else selectors.Search()
+    page = selectors.queue_page(request.user, slug, search, after=request.GET.get("sau", ""))
+    next_url = None
+    if page.next_cursor:
+        params = {k: v for k, v in request.GET.items() if k != "sau" and v}
+        params["hang"] = slug
+        params["sau"] = page.next_cursor
+        next_url = "?" + urlencode(params)
+    search_params = urlencode({k: v for k, v in request.GET.items() if k not in ("sau", "hang")})
+    counts = selectors.queue_counts(request.user)
+    tabs = [(q.slug, q.label, counts[q.slug]) for q in selectors.QUEUES]
+    return render(
+        request,
+        "backoffice/queue.html",
+        {
+            "tabs": tabs,
+            "current": slug,
+            "form": form,
+            "rows": [(d, selectors.deadline_state(d)) for d in page.dossiers],
+            "next_url": next_url,
+            "search_params": search_params,
+        },
+    )
+
+
+def _actions_for(user, dossier):
+    possible = [a for a in UI_ACTIONS if a in allowed_actions(dossier.status)]
+    return [
+        (name, TRANSITIONS[name].label, name in NOTE_REQUIRED)
+        for name in scope.permitted_actions(user, dossier, possible)
+    ]
+
+
+@officer_required
+def dossier_detail(request, public_id):
+    return _render_detail(request, scope.get_dossier_for(request.user, public_id))
+
+
+def _render_detail(request, dossier, form=None, failed_action=""):
+    return render(
+        request,
+        "backoffice/dossier.html",
+        {
+            "dossier": dossier,
+            "masked_id": mask_identifier(dossier.applicant.personal_id),
+            "deadline": selectors.deadline_state(dossier),
+            "history": selectors.history(dossier),
+            "actions": _actions_for(request.user, dossier),
+            "form": form,
+            "failed_action": failed_action,
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@require_POST
+@officer_required
+def act(request, public_id, action):
+    dossier = scope.get_dossier_for(request.user, public_id)
+    if action not in UI_ACTIONS:
+        return forbidden(request, _("Thao tác này không thực hiện được trên màn hình này."))
+    if not scope.can(request.user, action, dossier):
+        return forbidden(
+            request,
+            _("Vai trò của bạn không được phép thực hiện “%(action)s” với hồ sơ này.")
+            % {"action": TRANSITIONS[action].label},
+        )
+    form = ActionForm(request.POST, action=action)
+    if not form.is_valid():
+        return _render_detail(request, dossier, form=form, failed_action=action)
+    try:
+        services.transition(dossier, action, by=request.user, note=form.cleaned_data["note"])
+    except DossierError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Đã thực hiện “%(action)s” cho hồ sơ %(code)s.")
+            % {"action": TRANSITIONS[action].label, "code": dossier.code},
+        )
+    return redirect("backoffice:dossier", public_id=dossier.public_id)
