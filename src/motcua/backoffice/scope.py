@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from motcua.agencies.models import Agency, Membership, Role
-from motcua.agencies.selectors import descendant_ids, roles_of
+from motcua.agencies.selectors import ancestors, descendant_ids
 from motcua.dossiers.models import Dossier, Status
 
 # Which roles may perform which workflow action. Supervisors and agency
@@ -37,18 +37,30 @@ def is_officer(user) -> bool:
     return user.is_superuser or Membership.objects.filter(user=user).exists()
 
 
+def home_agency(agency: Agency) -> Agency:
+    """The agency a unit works for: the one-stop desk, the specialists' office and the
+    leadership of a department are units inside it, and handle its dossiers."""
+    while agency.kind == Agency.Kind.UNIT and agency.parent_id:
+        agency = agency.parent
+    return agency
+
+
+def _memberships(user):
+    return Membership.objects.filter(user=user).select_related("agency__parent__parent")
+
+
 def officer_agencies(user) -> set[int] | None:
     """Ids of the agencies whose dossiers ``user`` may see; ``None`` means all (superuser).
 
-    An officer sees the agencies where they hold a Membership and every unit below
-    them (a supervisor of a province sees the whole province).
+    An officer sees the agency their unit works for (``home_agency``) and every unit
+    below it (a supervisor of a province sees the whole province).
     """
     if not user.is_authenticated:
         return set()
     if user.is_superuser:
         return None
     result: set[int] = set()
-    for agency in Agency.objects.filter(members__user=user).distinct():
+    for agency in {home_agency(m.agency) for m in _memberships(user)}:
         result |= descendant_ids(agency)
     return result
 
@@ -80,7 +92,9 @@ def _roles_at(user, dossier: Dossier) -> set[str]:
     agencies = officer_agencies(user)
     if agencies is not None and dossier.agency_id not in agencies:
         return set()
-    return roles_of(user, dossier.agency)
+    # Roles held in the dossier's agency, in an agency above it, or in a unit of either.
+    above = {dossier.agency_id, *(a.pk for a in ancestors(dossier.agency))}
+    return {m.role for m in _memberships(user) if home_agency(m.agency).pk in above}
 
 
 def can(user, action: str, dossier: Dossier) -> bool:

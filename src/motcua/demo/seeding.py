@@ -1107,7 +1107,14 @@ class SeedResult:
 
 
 def seed_demo(
-    *, dossiers: int, citizens: int, businesses: int, seed: int, log: Log, batch_size: int = 20_000
+    *,
+    dossiers: int,
+    citizens: int,
+    businesses: int,
+    seed: int,
+    log: Log,
+    batch_size: int = 20_000,
+    walkthrough: int = 0,
 ) -> SeedResult:
     """Load reference data, build the demo province and its people, then the dossiers."""
     started = time.monotonic()
@@ -1128,7 +1135,41 @@ def seed_demo(
         log(f"Tạo {dossiers:,} hồ sơ mẫu (24 tháng gần nhất, seed {seed})…")
         result.stats = seed_dossiers(dossiers, seed=seed, log=log, batch_size=batch_size)
         log(_stats_summary(result.stats))
+    if walkthrough:
+        create_walkthrough_dossiers(walkthrough, log)
     return result
+
+
+def create_walkthrough_dossiers(per_agency: int, log: Log) -> int:
+    """Online dossiers submitted just now at the showcase agencies (Sở Tư pháp, the demo
+    commune), through the real services, so a desk officer has something to receive."""
+    from motcua.dossiers import services as dossier_services
+
+    created = 0
+    citizens = list(
+        Applicant.objects.filter(kind=Applicant.Kind.PERSON, user__isnull=False)
+        .select_related("user")
+        .order_by("pk")[: per_agency * len(SHOWCASE)]
+    )
+    for index, slug in enumerate(SHOWCASE):
+        agency = Agency.objects.get(code=f"BN.{slug.upper()}")
+        versions = [
+            v
+            for v in ProcedureVersion.objects.filter(
+                agencies=agency, status=ProcedureVersion.Status.PUBLISHED
+            ).order_by("procedure__code")
+            if v.is_offered_online
+        ]
+        for n in range(per_agency if versions else 0):
+            applicant = citizens[(index * per_agency + n) % len(citizens)]
+            with transaction.atomic():
+                draft = dossier_services.create_draft(
+                    applicant=applicant, version=versions[n % len(versions)], agency=agency
+                )
+                dossier_services.transition(draft, "submit", by=applicant.user)
+            created += 1
+    log(f"{created} hồ sơ trực tuyến vừa nộp, chờ tiếp nhận tại {', '.join(SHOWCASE)}.")
+    return created
 
 
 def _stats_summary(stats: SeedStats) -> str:

@@ -28,7 +28,7 @@ def seeded(django_db_setup, django_db_blocker):
     """Seed once for the module, inside a transaction rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
-        call_command("seed_demo", "--dossiers", str(N), stdout=out)
+        call_command("seed_demo", "--dossiers", str(N), "--walkthrough", "0", stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
 
@@ -232,7 +232,7 @@ def test_once_is_a_no_op_when_seeded(seeded):
 
 
 def test_seeding_again_adds_dossiers_without_collisions(seeded):
-    call_command("seed_demo", "--dossiers", "50", stdout=io.StringIO())
+    call_command("seed_demo", "--dossiers", "50", "--walkthrough", "0", stdout=io.StringIO())
     assert Applicant.objects.filter(kind=Applicant.Kind.PERSON).count() == 300
     assert Dossier.objects.count() == N + 50
     assert Dossier.objects.values("code").distinct().count() == N + 50
@@ -247,3 +247,13 @@ def test_agency_administrators_can_edit_the_catalogue_in_the_admin(seeded):
     assert user.has_perm("workdays.add_calendaroverride")
     assert user.has_perm("audit.view_auditrecord")
     assert not user.has_perm("audit.change_auditrecord")
+
+
+def test_walkthrough_dossiers_wait_at_the_showcase_desks(seeded):
+    from motcua.dossiers.models import Status
+
+    before = Dossier.objects.filter(agency__code="BN.STP", status=Status.SUBMITTED).count()
+    assert seeding.create_walkthrough_dossiers(2, log=lambda _: None) == 4
+    waiting = Dossier.objects.filter(agency__code="BN.STP", status=Status.SUBMITTED)
+    assert waiting.count() == before + 2
+    assert all(d.code and d.history.filter(action="submit").exists() for d in waiting)

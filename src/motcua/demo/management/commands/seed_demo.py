@@ -26,8 +26,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=20_000, help="Dossiers per insert batch."
         )
+        parser.add_argument(
+            "--walkthrough",
+            type=int,
+            default=3,
+            help="Online dossiers submitted now per showcase agency, to receive (default 3).",
+        )
 
-    def handle(self, *args, once, dossiers, citizens, businesses, seed, batch_size, **options):
+    def handle(
+        self, *args, once, dossiers, citizens, businesses, seed, batch_size, walkthrough, **options
+    ):
         if once and seeding.demo_exists():
             self.stdout.write("Demo data already present; nothing to do (--once).")
             return
@@ -40,6 +48,7 @@ class Command(BaseCommand):
                 businesses=businesses,
                 seed=seed,
                 batch_size=batch_size,
+                walkthrough=walkthrough,
                 log=self.stdout.write,
             )
         except ImportErrors as exc:
