@@ -85,7 +85,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "motcua.urls"
-LOGIN_URL = "/quan-tri/login/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/mot-cua/"
+LOGOUT_REDIRECT_URL = "/"
 
 TEMPLATES = [
     {

@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]

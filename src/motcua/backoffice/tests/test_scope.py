@@ -70,7 +70,7 @@ def test_drafts_are_never_in_scope(agency, officer_of, make_dossier):
 def test_anonymous_visitor_is_sent_to_login(client):
     response = client.get(reverse("backoffice:queue"))
     assert response.status_code == 302
-    assert response["Location"].startswith("/quan-tri/login/")
+    assert response["Location"].startswith("/dang-nhap/")
 
 
 def test_user_without_membership_gets_403_with_vietnamese_message(client):
