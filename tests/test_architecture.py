@@ -16,7 +16,7 @@ ALLOWED = {
     "dossiers": {"catalog", "agencies", "accounts", "workdays", "audit"},
     "search": {"catalog", "agencies", "dossiers"},
     "portal": {"catalog", "agencies", "accounts", "workdays", "dossiers", "audit", "search"},
-    "backoffice": {"dossiers", "catalog", "agencies", "accounts", "workdays", "audit"},
+    "backoffice": {"dossiers", "catalog", "agencies", "accounts", "workdays", "audit", "search"},
 }
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}
 

@@ -1,0 +1,167 @@
+"""Counter intake: a desk officer records a paper dossier and prints its receipt."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import Applicant, mask_identifier
+from motcua.catalog.models import ProcedureComponent
+from motcua.dossiers import services
+from motcua.dossiers.exceptions import DossierError
+from motcua.dossiers.models import Dossier
+
+from . import scope
+from .intake_forms import IntakeForm, intake_agencies, scan_extension
+from .views import forbidden, officer_required
+
+SESSION_TOKENS = "counter_intake_tokens"
+MAX_REMEMBERED_TOKENS = 50
+
+
+def _not_desk_officer(request):
+    return forbidden(
+        request,
+        _(
+            "Chỉ cán bộ một cửa mới được tiếp nhận hồ sơ trực tiếp. "
+            "Vui lòng liên hệ quản trị cơ quan nếu bạn cần vai trò này."
+        ),
+    )
+
+
+def _applicant_for(data) -> Applicant:
+    """The existing applicant with this identifier (left unchanged), or a new one."""
+    kind = data["kind"]
+    if kind == Applicant.Kind.PERSON:
+        lookup = {"kind": kind, "personal_id": data["personal_id"]}
+    else:
+        lookup = {"kind": kind, "tax_code": data["tax_code"]}
+    existing = Applicant.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing
+    return Applicant.objects.create(
+        **lookup, name=data["name"], phone=data["phone"], address=data["address"]
+    )
+
+
+def _used_dossier(request, token: str) -> Dossier | None:
+    public_id = request.session.get(SESSION_TOKENS, {}).get(token)
+    if public_id:
+        return Dossier.objects.filter(public_id=public_id).first()
+    return Dossier.objects.filter(form_data__intake_token=token).first()
+
+
+def _remember_token(request, token: str, dossier: Dossier) -> None:
+    used = dict(request.session.get(SESSION_TOKENS, {}))
+    used[token] = str(dossier.public_id)
+    request.session[SESSION_TOKENS] = dict(list(used.items())[-MAX_REMEMBERED_TOKENS:])
+
+
+def _store_scan(dossier: Dossier, upload) -> None:
+    """Save the scan once the dossier is committed, and list it in the dossier's form data."""
+    name = f"counter/{dossier.public_id}/ban-quet-1{scan_extension(upload)}"
+    stored = default_storage.save(name, upload)
+    form_data = {**dossier.form_data, "scans": [stored]}
+    Dossier.objects.filter(pk=dossier.pk).update(form_data=form_data)
+    dossier.form_data = form_data
+
+
+@officer_required
+def intake(request):
+    if not intake_agencies(request.user):
+        return _not_desk_officer(request)
+    query = request.GET.get("q", "")[:200]
+    try:
+        version_id = int(request.GET.get("thu_tuc") or 0) or None
+    except ValueError:
+        version_id = None
+    if request.method != "POST":
+        form = IntakeForm(user=request.user, query=query, version_id=version_id)
+        return _render_form(request, form, query)
+
+    token = request.POST.get("token", "")
+    if token:
+        done = _used_dossier(request, token)
+        if done is not None:
+            return redirect("backoffice:receipt", public_id=done.public_id)
+    form = IntakeForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return _render_form(request, form, query, status=400)
+    data = form.cleaned_data
+    version = form.version_obj()
+    components = list(
+        ProcedureComponent.objects.filter(pk__in=data["components"], version=version)
+        .order_by("position")
+        .values_list("name", flat=True)
+    )
+    form_data = {
+        "intake_token": str(data["token"]),
+        "components_received": components,
+        "scans": [],
+    }
+    try:
+        with transaction.atomic():
+            applicant = _applicant_for(data)
+            dossier = services.record_counter_dossier(
+                applicant=applicant,
+                version=version,
+                agency=form.agency_obj,
+                by=request.user,
+                form_data=form_data,
+            )
+    except DossierError as error:
+        form.add_error(None, error.message)
+        return _render_form(request, form, query, status=400)
+    # Committed: only now does the scan reach the storage.
+    if data.get("scan"):
+        _store_scan(dossier, data["scan"])
+    _remember_token(request, str(data["token"]), dossier)
+    messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
+    return redirect("backoffice:receipt", public_id=dossier.public_id)
+
+
+def _render_form(request, form, query, status=200):
+    return render(
+        request,
+        "backoffice/intake.html",
+        {"form": form, "query": query},
+        status=status,
+    )
+
+
+def _receipt_dossier(user, public_id) -> Dossier:
+    try:
+        return scope.get_dossier_for(user, public_id)
+    except Http404:
+        # A unit's desk officer may record into the parent agency: they print its receipt.
+        allowed = [a.pk for a in intake_agencies(user)]
+        dossier = (
+            Dossier.objects.select_related("applicant", "agency", "procedure_version__procedure")
+            .filter(public_id=public_id, agency_id__in=allowed)
+            .first()
+        )
+        if dossier is None:
+            raise
+        return dossier
+
+
+@officer_required
+def receipt(request, public_id: uuid.UUID):
+    dossier = _receipt_dossier(request.user, public_id)
+    return render(
+        request,
+        "backoffice/receipt.html",
+        {
+            "dossier": dossier,
+            "masked_id": mask_identifier(dossier.applicant.identifier),
+            "components": dossier.form_data.get("components_received", []),
+            "scans": dossier.form_data.get("scans", []),
+            "fee": f"{dossier.fee_vnd or 0:,}".replace(",", "."),
+        },
+    )

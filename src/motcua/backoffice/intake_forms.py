@@ -1,0 +1,172 @@
+"""The counter-intake form: a paper dossier received at the one-stop desk."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.models import Applicant, validate_personal_id, validate_tax_code
+from motcua.agencies.models import Agency, Membership, Role
+from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
+from motcua.search.selectors import search
+
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+SCAN_ERROR = _("Tệp phải là PDF, JPG hoặc PNG, tối đa 10 MB")
+# Magic bytes of the accepted scan formats; the file name and browser type are not trusted.
+SCAN_SIGNATURES = {
+    b"%PDF-": ".pdf",
+    b"\xff\xd8\xff": ".jpg",
+    b"\x89PNG": ".png",
+}
+PARENT_KINDS = {Agency.Kind.DEPARTMENT, Agency.Kind.COMMUNE}
+
+
+def intake_agencies(user) -> list[Agency]:
+    """Agencies where ``user`` may record counter dossiers.
+
+    Those of their desk-officer memberships, plus the parent department or commune
+    when the membership is on a unit of it.
+    """
+    if not user.is_authenticated:
+        return []
+    ids: set[int] = set()
+    for membership in Membership.objects.filter(user=user, role=Role.DESK_OFFICER).select_related(
+        "agency__parent"
+    ):
+        ids.add(membership.agency_id)
+        parent = membership.agency.parent
+        if parent is not None and parent.kind in PARENT_KINDS:
+            ids.add(parent.pk)
+    return list(Agency.objects.filter(pk__in=ids).order_by("name"))
+
+
+def procedure_choices(query: str = "") -> list[tuple[int, str]]:
+    """Published current versions; with ``query``, the procedure search's hits, best first
+    (everyday words, no diacritics and typos work as on the portal)."""
+    versions = {
+        v.pk: v
+        for v in ProcedureVersion.objects.filter(
+            status=ProcedureVersion.Status.PUBLISHED,
+            pk__in=Procedure.objects.values("current_version_id"),
+        ).select_related("procedure")
+    }
+    query = (query or "").strip()[:200]
+    if query:
+        ordered = [
+            versions[h.version_id] for h in search(query, limit=20).hits if h.version_id in versions
+        ]
+    else:
+        ordered = sorted(versions.values(), key=lambda v: v.procedure.code)
+    return [(v.pk, f"{v.procedure.code} – {v.name}") for v in ordered]
+
+
+def scan_extension(upload) -> str | None:
+    """The extension matching the file's content, or None when it is not an accepted scan."""
+    if upload.size is None or upload.size <= 0 or upload.size > MAX_SCAN_BYTES:
+        return None
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    for signature, extension in SCAN_SIGNATURES.items():
+        if head.startswith(signature):
+            return extension
+    return None
+
+
+class IntakeForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    agency = forms.TypedChoiceField(label=_("Cơ quan tiếp nhận"), coerce=int)
+    procedure = forms.TypedChoiceField(label=_("Thủ tục"), coerce=int)
+    kind = forms.ChoiceField(
+        label=_("Người nộp là"),
+        choices=Applicant.Kind.choices,
+        initial=Applicant.Kind.PERSON,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Họ và tên / Tên tổ chức"), max_length=255)
+    personal_id = forms.CharField(
+        label=_("Số định danh cá nhân (12 chữ số)"), max_length=12, required=False
+    )
+    tax_code = forms.CharField(label=_("Mã số thuế"), max_length=14, required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
+    components = forms.TypedMultipleChoiceField(
+        label=_("Thành phần hồ sơ đã nhận"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    scan = forms.FileField(label=_("Bản quét hồ sơ (PDF, JPG, PNG)"), required=False)
+
+    def __init__(self, *args, user, query: str = "", version_id: int | None = None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.agencies = {a.pk: a for a in intake_agencies(user)}
+        self.fields["agency"].choices = [(pk, a.name) for pk, a in self.agencies.items()]
+        choices = procedure_choices(query)
+        if self.is_bound:
+            # The posted version must stay selectable even if the filter would hide it.
+            choices = procedure_choices("")
+        self.fields["procedure"].choices = [("", _("— Chọn thủ tục —")), *choices]
+        if self.is_bound:
+            try:
+                version_id = int(self.data.get("procedure") or 0) or None
+            except ValueError:
+                version_id = None
+        if version_id:
+            self.initial.setdefault("procedure", version_id)
+        self.fields["components"].choices = [
+            (c.pk, c.name)
+            for c in ProcedureComponent.objects.filter(version_id=version_id or 0).order_by(
+                "position"
+            )
+        ]
+
+    def clean_personal_id(self) -> str:
+        value = self.cleaned_data["personal_id"].strip()
+        if value:
+            validate_personal_id(value)
+        return value
+
+    def clean_tax_code(self) -> str:
+        value = self.cleaned_data["tax_code"].strip()
+        if value:
+            validate_tax_code(value)
+        return value
+
+    def clean_scan(self):
+        upload = self.cleaned_data.get("scan")
+        if upload and scan_extension(upload) is None:
+            raise ValidationError(SCAN_ERROR, code="invalid_scan")
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Applicant.Kind.PERSON and not data.get("personal_id"):
+            if "personal_id" not in self.errors:
+                self.add_error("personal_id", validate_personal_id_message())
+        if kind == Applicant.Kind.BUSINESS and not data.get("tax_code"):
+            if "tax_code" not in self.errors:
+                self.add_error("tax_code", _("Vui lòng nhập mã số thuế của tổ chức."))
+        return data
+
+    @property
+    def agency_obj(self) -> Agency:
+        return self.agencies[self.cleaned_data["agency"]]
+
+    def version_obj(self) -> ProcedureVersion:
+        return ProcedureVersion.objects.select_related("procedure").get(
+            pk=self.cleaned_data["procedure"]
+        )
+
+
+def validate_personal_id_message() -> str:
+    try:
+        validate_personal_id("")
+    except ValidationError as error:
+        return error.messages[0]
+    return ""
