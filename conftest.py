@@ -4,6 +4,16 @@ import pytest
 from django.db import connection
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # UserFactory hashes a password; the production hasher is deliberately slow.
+    # PBKDF2 stays listed so that hashes made outside this fixture still verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 @pytest.fixture
 def on_postgres():
     if connection.vendor != "postgresql":

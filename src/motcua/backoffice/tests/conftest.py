@@ -17,12 +17,6 @@ from tests.factories import (
 _codes = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # UserFactory hashes a password; the production hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def agency():
     return AgencyFactory(code="STP", name="Sở Tư pháp", kind=Agency.Kind.DEPARTMENT)
