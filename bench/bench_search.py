@@ -25,17 +25,18 @@ from __future__ import annotations
 import argparse
 import csv
 import math
-import os
 import random
 import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+from _django import setup_django  # noqa: E402
+
 QUERIES = ROOT / "tests" / "search_queries.csv"
 # Written after the ranking and lexicon were tuned on QUERIES, and never tuned on:
 # the honest estimate of accuracy on queries nobody has seen.
@@ -69,19 +70,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--passes", type=int, default=5, help="latency passes over the queries")
     args, _unknown = parser.parse_known_args()  # run_all.py passes everyone's arguments
     return args
-
-
-def setup_django() -> str | None:
-    scratch = None
-    if not os.environ.get("DATABASE_URL"):
-        scratch = tempfile.mkdtemp(prefix="motcua-bench-search-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
-        os.environ.setdefault("MOTCUA_VAR_DIR", scratch)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
-    import django
-
-    django.setup()
-    return scratch
 
 
 def load_queries(path: Path = QUERIES) -> list[tuple[str, set[str]]]:
@@ -222,7 +210,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def main() -> None:
     args = parse_args()
-    scratch = setup_django()
+    scratch = setup_django("search")
     try:
         from django.conf import settings
         from django.core.management import call_command

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import shutil
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+from _django import setup_django  # noqa: E402
 
 MILLION = 1_000_000
 
@@ -42,20 +42,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def setup_django() -> str | None:
-    """Point Django at a throwaway SQLite database unless DATABASE_URL is set."""
-    scratch = None
-    if not os.environ.get("DATABASE_URL"):
-        scratch = tempfile.mkdtemp(prefix="motcua-bench-seed-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
-        os.environ.setdefault("MOTCUA_VAR_DIR", scratch)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
-    import django
-
-    django.setup()
-    return scratch
-
-
 def human(seconds: float) -> str:
     minutes, rest = divmod(seconds, 60)
     return f"{int(minutes)} min {rest:04.1f} s" if minutes else f"{rest:.1f} s"
@@ -66,7 +52,7 @@ def main() -> int:
     if args.dossiers < 1 or args.sample < 1:
         print("N and --sample must be positive.")
         return 2
-    scratch = setup_django()
+    scratch = setup_django("seed")
     try:
         return run(args)
     finally:
@@ -139,7 +125,7 @@ def orm_baseline_class():
     """Built after django.setup(): it subclasses the seeding generator."""
     from django.db import transaction
 
-    from motcua.demo.seeding import DOSSIER_FIELDS, HISTORY_FIELDS, DossierGenerator
+    from motcua.demo.dossier_generation import DOSSIER_FIELDS, HISTORY_FIELDS, DossierGenerator
     from motcua.dossiers.models import Dossier, StatusChange, new_lookup_secret
 
     epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -59,10 +59,15 @@ def officer_agencies(user) -> set[int] | None:
         return set()
     if user.is_superuser:
         return None
-    result: set[int] = set()
-    for agency in {home_agency(m.agency) for m in _memberships(user)}:
-        result |= descendant_ids(agency)
-    return result
+    # Cached on the user object, i.e. for one request: a page asks several times
+    # (queue, counts, each action button) and descendant_ids reads the agency table.
+    cached = getattr(user, "_motcua_officer_agencies", None)
+    if cached is None:
+        cached = set()
+        for agency in {home_agency(m.agency) for m in _memberships(user)}:
+            cached |= descendant_ids(agency)
+        user._motcua_officer_agencies = cached
+    return cached
 
 
 def dossiers_for(user) -> QuerySet[Dossier]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from motcua.agencies.loading import fold as strip_diacritics
+
 _NON_WORD = re.compile(r"[^\w]+|_")
 
 
@@ -22,9 +24,7 @@ def exact(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lowercase text without diacritics (đ → d) and with punctuation turned into spaces."""
-    text = unicodedata.normalize("NFD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("đ", "d").replace("Đ", "D").lower()
+    text = strip_diacritics(text or "").lower()
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
