@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "oauth2_provider",
     "motcua.audit",
     "motcua.accounts",
     "motcua.workdays",
@@ -68,6 +69,12 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.search",
+    "motcua.registrysim",
+    "motcua.registries",
+    "motcua.idp",
+    "motcua.datastore",
+    "motcua.notifications",
+    "motcua.monitoring",
     "motcua.backoffice",
     "motcua.portal",
     "motcua.demo",
@@ -170,3 +177,9 @@ MOTCUA_SHARED_DATA_DIR = Path(
         _shared_data if (_shared_data / "procedures.csv").exists() else BASE_DIR / "demo" / "data",
     )
 )
+
+# --- Settings owned by single apps (each file reads its own environment) -----
+from motcua.conf.monitoring import *  # noqa: E402,F403
+from motcua.conf.oidc import *  # noqa: E402,F403
+from motcua.conf.portal import *  # noqa: E402,F403
+from motcua.conf.registries import *  # noqa: E402,F403

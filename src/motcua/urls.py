@@ -7,5 +7,10 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-cua/", include("motcua.backoffice.urls")),
+    path("giam-sat/", include("motcua.monitoring.urls")),
+    path("cong-dan/", include("motcua.accounts.citizen_urls")),
+    path("kho-du-lieu/", include("motcua.datastore.urls")),
+    path("idp/", include("motcua.idp.urls")),
+    path("mo-phong/csdl/", include("motcua.registrysim.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Settings owned by single apps, imported at the end of motcua.settings."""

@@ -1,0 +1,1 @@
+"""Settings for monitoring (read from the environment)."""

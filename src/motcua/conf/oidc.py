@@ -1,0 +1,1 @@
+"""Settings for oidc (read from the environment)."""

@@ -1,0 +1,1 @@
+"""Settings for portal (read from the environment)."""

@@ -1,0 +1,1 @@
+"""Settings for registries (read from the environment)."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    """Monitoring."""
+
+    name = "motcua.monitoring"
+    verbose_name = _("Đo lường, đánh giá")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    """Notifications."""
+
+    name = "motcua.notifications"
+    verbose_name = _("Thông báo")
