@@ -18,7 +18,7 @@ ALLOWED = {
     "registrysim": set(),
     "registries": {"catalog", "accounts", "audit"},
     "idp": {"accounts", "audit"},
-    "datastore": {"accounts", "audit"},
+    "datastore": {"accounts", "audit", "dossiers"},
     "notifications": {"dossiers", "catalog", "agencies", "accounts", "audit"},
     "monitoring": {"dossiers", "catalog", "agencies", "accounts", "workdays", "audit"},
     "portal": {

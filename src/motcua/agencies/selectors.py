@@ -93,3 +93,23 @@ def roles_of(user, agency: Agency) -> set[str]:
 
 def memberships_with_role(user, role: Role) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, role=role).select_related("agency")
+
+
+def officers_with_role(agency: Agency, role: str):
+    """Users holding ``role`` in ``agency`` or in one of its units (not in sub-agencies).
+
+    These are the officers a step of the agency's internal process can be given to.
+    """
+    from django.contrib.auth import get_user_model
+
+    units = Agency.objects.filter(parent=agency, kind=Agency.Kind.UNIT).values("pk")
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(memberships__agency=agency) | Q(memberships__agency__in=units),
+            memberships__role=role,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )

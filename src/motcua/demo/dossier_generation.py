@@ -37,7 +37,7 @@ from motcua.demo.seeding import (
     demo_province,
     resolve_agency,
 )
-from motcua.dossiers.models import CodeCounter, Dossier, Status, StatusChange
+from motcua.dossiers.models import CodeCounter, Dossier, Rating, Status, StatusChange
 from motcua.workdays.calendar import add_working_days, working_days_of_year
 
 
@@ -119,7 +119,16 @@ DOSSIER_FIELDS = [
     "finished_at",
     "returned_at",
     "updated_at",
+    "assignee",
+    "prefill_sources",
+    "reused_data",
+    "fee_paid_at",
+    "fee_paid_online",
+    "result_electronic",
 ]
+RATING_FIELDS = ["dossier", "score", "comment", "rated_at"]
+# Satisfaction scores 1..5 as citizens give them (mostly satisfied, a tail of complaints).
+RATING_WEIGHTS = list(itertools.accumulate([3, 4, 13, 35, 45]))
 HISTORY_FIELDS = ["dossier", "action", "from_status", "to_status", "actor", "at", "note"]
 
 OFFICE_START = 7 * 3600 + 1800  # 07:30
@@ -154,6 +163,7 @@ class DossierGenerator:
         self._day_text: dict[int, str] = {}
         self._date_text: dict[dt.date, str] = {}
         self._due: dict[tuple[int, int], int] = {}
+        self.ratings: list[tuple] = []
 
     # calendar -------------------------------------------------------------------
     def _load_calendar(self) -> None:
@@ -524,6 +534,28 @@ class DossierGenerator:
                 fmt(events[-1][2]),
             )
         )
+        # Fee, reuse, electronic result and satisfaction, as the measurement needs them.
+        fee = v.online_fee if online else v.fee
+        fee_paid_at = None
+        paid_online = False
+        if fee and received_at is not None:
+            paid_online = online and random_() < 0.85
+            fee_paid_at = submitted if paid_online else received_at
+        electronic = status in (Status.RESULT_ISSUED, Status.RETURNED) and (
+            random_() < (0.8 if online else 0.1)
+        )
+        if status == Status.RETURNED and random_() < (0.35 if online else 0.1):
+            score = bisect.bisect_left(RATING_WEIGHTS, 100 * random_()) + 1
+            self.ratings.append((dossier_id, score, "", fmt(returned_at + 3600)))
+        row_tail = (
+            spec if status in (Status.IN_PROCESS, Status.WAITING_SUPPLEMENT) else None,
+            "{}",
+            online and random_() < 0.7,
+            fmt(fee_paid_at) if fee_paid_at is not None else None,
+            paid_online,
+            electronic,
+        )
+        dossiers[-1] = dossiers[-1] + row_tail
         stats.statuses[status] += 1
         stats.channels[channel] += 1
         if finished_at is not None and timeliness:
@@ -561,6 +593,9 @@ class DossierGenerator:
         with transaction.atomic():
             self.writer.insert(Dossier, DOSSIER_FIELDS, rows)
             self.writer.insert(StatusChange, HISTORY_FIELDS, history)
+            if self.ratings:
+                self.writer.insert(Rating, RATING_FIELDS, self.ratings)
+                self.ratings = []
             self.save_counters(counters)
         stats.dossiers += len(rows)
         stats.history += len(history)
@@ -595,7 +630,7 @@ class DossierGenerator:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
-            for model in (Dossier, StatusChange, CodeCounter):
+            for model in (Dossier, StatusChange, CodeCounter, Rating):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency
-from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.models import ProcedureComponent, ProcedureVersion, ProcessStep
 
 
 class Status(models.TextChoices):
@@ -80,6 +80,37 @@ class Dossier(models.Model):
     returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Where the dossier is in the agency's internal process (quy trình nội bộ).
+    current_step = models.ForeignKey(
+        ProcessStep,
+        verbose_name=_("bước đang xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    step_due_date = models.DateField(_("hạn của bước"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ được giao"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
+    )
+    # The new date promised to the citizen by an approved apology letter; ``due_date``
+    # stays the legal one, so the dossier still counts as late.
+    appointment_date = models.DateField(_("ngày hẹn mới"), null=True, blank=True)
+    supplement_overdue_at = models.DateTimeField(_("quá hạn bổ sung từ"), null=True, blank=True)
+    # Online submission: a client-chosen key, so a retried request never makes two dossiers.
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # e-form field name -> where its value came from (a registry code, "datastore").
+    prefill_sources = models.JSONField(_("nguồn dữ liệu đã dùng"), default=dict, blank=True)
+    reused_data = models.BooleanField(_("có tái sử dụng dữ liệu"), default=False)
+    fee_paid_at = models.DateTimeField(_("ngày nộp phí"), null=True, blank=True)
+    fee_paid_online = models.BooleanField(_("nộp phí trực tuyến"), default=False)
+    result_electronic = models.BooleanField(_("kết quả điện tử"), default=False)
+
     class Meta:
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
@@ -87,6 +118,11 @@ class Dossier(models.Model):
             models.Index(fields=["agency", "status", "received_at"], name="dossier_agency_status"),
             models.Index(fields=["agency", "due_date"], name="dossier_agency_due"),
             models.Index(fields=["applicant", "created_at"], name="dossier_applicant"),
+            models.Index(fields=["assignee", "status", "due_date"], name="dossier_assignee"),
+            models.Index(
+                fields=["agency", "status", "submitted_at"], name="dossier_agency_submitted"
+            ),
+            models.Index(fields=["agency", "status", "paused_at"], name="dossier_agency_paused"),
         ]
 
     def __str__(self) -> str:
@@ -145,3 +181,161 @@ class CodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.day}: {self.value}"
+
+
+class Attachment(models.Model):
+    """A file of a dossier: a component, a supplement, a counter scan or the result."""
+
+    class Kind(models.TextChoices):
+        COMPONENT = "component", _("Thành phần hồ sơ")
+        SUPPLEMENT = "supplement", _("Tài liệu bổ sung")
+        COUNTER_SCAN = "counter_scan", _("Bản quét tại quầy")
+        RESULT = "result", _("Kết quả giải quyết")
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Tải lên")
+        DATASTORE = "datastore", _("Kho dữ liệu cá nhân")
+        REGISTRY = "registry", _("Cơ sở dữ liệu quốc gia")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    component = models.ForeignKey(
+        ProcedureComponent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    source = models.CharField(
+        _("nguồn"), max_length=16, choices=Source.choices, default=Source.UPLOAD
+    )
+    file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"))
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["dossier", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class StepRecord(models.Model):
+    """One pass of a dossier through one step of the internal process, with its timing."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    step = models.ForeignKey(
+        ProcessStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("bước"), max_length=255)
+    role = models.CharField(_("vai trò"), max_length=16)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("bắt đầu"))
+    due_date = models.DateField(_("hạn"))
+    finished_at = models.DateTimeField(_("hoàn thành"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opinion = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý của hồ sơ")
+        verbose_name_plural = _("các bước xử lý của hồ sơ")
+        ordering = ["dossier", "started_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.name}"
+
+    @property
+    def late(self) -> bool:
+        from django.utils import timezone
+
+        end = self.finished_at or timezone.now()
+        return timezone.localtime(end).date() > self.due_date
+
+
+class AgencyPart(models.Model):
+    """One agency's part of an inter-agency (liên thông) dossier, timed on its own."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="agency_parts")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    days = models.PositiveSmallIntegerField(_("số ngày làm việc được giao"))
+    sent_at = models.DateTimeField(_("ngày chuyển đến"), null=True, blank=True)
+    started_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    due_date = models.DateField(_("hạn của cơ quan"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("ngày hoàn thành phần việc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phần việc liên thông")
+        verbose_name_plural = _("phần việc liên thông")
+        ordering = ["dossier", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.agency}"
+
+
+class ApologyLetter(models.Model):
+    """A letter of apology (phiếu xin lỗi và hẹn lại ngày trả kết quả) for a late dossier."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo, chờ lãnh đạo duyệt")
+        SENT = "sent", _("Đã duyệt và gửi công dân")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    reason = models.TextField(_("lý do chậm"))
+    new_date = models.DateField(_("ngày hẹn trả mới"))
+    drafted_at = models.DateTimeField(_("ngày dự thảo"))
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("ngày duyệt"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("phiếu xin lỗi")
+        verbose_name_plural = _("phiếu xin lỗi")
+        ordering = ["dossier", "drafted_at", "pk"]
+        constraints = [
+            # At most one letter waiting for approval per dossier.
+            models.UniqueConstraint(
+                fields=["dossier"], condition=models.Q(status="draft"), name="one_draft_apology"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.get_status_display()}"
+
+
+class Rating(models.Model):
+    """The citizen's satisfaction with a dossier's handling (1–5), given after the result."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("mức độ hài lòng"))
+    comment = models.TextField(_("góp ý"), blank=True)
+    rated_at = models.DateTimeField(_("thời điểm đánh giá"))
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.score}"

@@ -17,8 +17,10 @@ from motcua.audit.services import record
 from motcua.catalog.models import ProcedureVersion
 from motcua.workdays.calendar import add_working_days, working_days_between
 
+from . import steps
 from .exceptions import DossierError, IllegalTransition
-from .models import Channel, CodeCounter, Dossier, Status, StatusChange
+from .models import Channel, CodeCounter, Dossier, Rating, Status, StatusChange
+from .signals import dossier_event
 from .workflow import TRANSITIONS
 
 
@@ -87,6 +89,7 @@ def transition(
     by=None,
     note: str = "",
     at: dt.datetime | None = None,
+    part_days: int | None = None,
     **changes: Any,
 ) -> Dossier:
     """Apply ``action`` to ``dossier`` and record it in the history.
@@ -94,10 +97,13 @@ def transition(
     The row is locked and its status re-read, so of two concurrent callers
     exactly one succeeds; the other gets IllegalTransition and nothing changes.
     ``changes`` are the caller's field updates that belong to the same step, limited
-    to the rule's ``fields`` (e.g. the new agency of a transfer); the lifecycle
-    fields (status, code, dates, fee) are the service's alone.
+    to the rule's ``fields`` (e.g. the new agency of a transfer, the officer a step is
+    given to); the lifecycle fields (status, code, dates, fee, step) are the service's
+    alone. ``part_days`` is the receiving agency's share of a transfer (liên thông), in
+    working days (default: what remains until the due date).
     Raises IllegalTransition when the action is not allowed from the current status,
-    DossierError for an unknown action or a field the action may not set.
+    DossierError for an unknown action, a field the action may not set, a missing
+    next step or an officer who may not do the step.
     """
     try:
         rule = TRANSITIONS[action]
@@ -112,13 +118,16 @@ def transition(
     )
     if locked.status not in rule.sources:
         raise IllegalTransition(str(rule.label), locked.get_status_display())
-    if set(changes) - rule.fields or rule.required - set(changes):
+    changed = set(changes)
+    if changed - rule.fields or rule.required - changed:
         raise DossierError(
             _("Thông tin kèm theo thao tác “%(action)s” không hợp lệ.") % {"action": rule.label},
             code="invalid_changes",
         )
     now = at or timezone.now()
     from_status = locked.status
+    changes = dict(changes)
+    paused_days = 0
     locked.status = rule.target
     fields = {"status", "updated_at"}
     if action == "submit":
@@ -129,7 +138,9 @@ def transition(
         fields |= {"submitted_at", "code", "fee_vnd"}
     elif action in ("receive", "accept_transfer"):
         locked.received_at = now
-        locked.due_date = compute_due_date(locked.procedure_version, now)
+        # A transferred dossier keeps its overall deadline; its parts are timed apart.
+        if action == "receive" or locked.due_date is None:
+            locked.due_date = compute_due_date(locked.procedure_version, now)
         fields |= {"received_at", "due_date"}
         if not locked.code:
             locked.code = next_code(locked.agency, local_date(now))
@@ -140,13 +151,13 @@ def transition(
         fields.add("paused_at")
     elif action == "provide_supplement":
         if locked.paused_at and locked.due_date:
-            paused = working_days_between(local_date(locked.paused_at), local_date(now))
-            locked.due_date = (
-                add_working_days(locked.due_date, paused) if paused else (locked.due_date)
-            )
+            paused_days = working_days_between(local_date(locked.paused_at), local_date(now))
+            if paused_days:
+                locked.due_date = add_working_days(locked.due_date, paused_days)
         locked.paused_at = None
-        fields |= {"paused_at", "due_date"}
-    elif action in ("approve", "refuse", "refuse_intake", "withdraw"):
+        locked.supplement_overdue_at = None
+        fields |= {"paused_at", "due_date", "supplement_overdue_at"}
+    elif action in ("approve", "refuse", "refuse_intake", "withdraw", "expire_supplement"):
         locked.finished_at = now
         locked.paused_at = None
         fields |= {"finished_at", "paused_at"}
@@ -157,6 +168,16 @@ def transition(
         raise DossierError(
             _("Hãy chọn một cơ quan khác để chuyển hồ sơ liên thông."), code="same_agency"
         )
+    fields |= steps.apply(
+        locked,
+        action,
+        now,
+        by=by,
+        note=note,
+        changes=changes,
+        paused_days=paused_days,
+        part_days=part_days,
+    )
     for name, value in changes.items():
         setattr(locked, name, value)
         fields.add(name)
@@ -179,10 +200,11 @@ def transition(
             "code": locked.code,
             "from": from_status,
             "to": rule.target,
-            "changed": sorted(changes),
+            "changed": sorted(changed),
             "at": now.isoformat(),
         },
     )
+    _announce(locked, action, from_status, by, now, {"note": note})
     for name in fields:
         setattr(dossier, name, getattr(locked, name))
     return locked
@@ -227,10 +249,78 @@ def record_counter_dossier(
         at=now,
         note=_("Tiếp nhận trực tiếp tại Bộ phận một cửa"),
     )
+    dossier.save(
+        update_fields=sorted(steps.apply(dossier, "receive", now, by=by, note="", changes={}))
+    )
     record(
         "dossier.receive",
         actor=by,
         obj=dossier,
         data={"code": dossier.code, "channel": channel, "to": Status.RECEIVED},
     )
+    _announce(dossier, "receive", "", by, now, {"channel": channel})
     return dossier
+
+
+def _announce(dossier: Dossier, event: str, from_status: str, actor, at, data) -> None:
+    """Tell the listeners (rollups, notifications) inside the current transaction."""
+    dossier_event.send(
+        sender=Dossier,
+        dossier=dossier,
+        event=event,
+        from_status=from_status,
+        to_status=dossier.status,
+        actor=actor,
+        at=at,
+        data=data,
+    )
+
+
+@transaction.atomic
+def rate(dossier: Dossier, *, score: int, comment: str = "", by=None) -> Rating:
+    """Record the applicant's satisfaction (1–5) once the result has been returned.
+
+    Raises DossierError when the dossier has no result yet, was already rated or the
+    score is outside 1–5.
+    """
+    locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    if locked.status not in (Status.RETURNED, Status.RESULT_ISSUED):
+        raise DossierError(
+            _("Bạn có thể đánh giá sau khi hồ sơ đã có kết quả."), code="not_finished"
+        )
+    if not 1 <= int(score) <= 5:
+        raise DossierError(_("Vui lòng chọn mức đánh giá từ 1 đến 5."), code="score")
+    if Rating.objects.filter(dossier=locked).exists():
+        raise DossierError(_("Hồ sơ này đã được đánh giá."), code="already_rated")
+    now = timezone.now()
+    rating = Rating.objects.create(
+        dossier=locked, score=int(score), comment=comment.strip()[:2000], rated_at=now
+    )
+    record("dossier.rated", actor=by, obj=locked, data={"code": locked.code, "score": score})
+    _announce(locked, "rated", locked.status, by, now, {"score": int(score)})
+    return rating
+
+
+@transaction.atomic
+def record_fee_payment(
+    dossier: Dossier, *, online: bool, by=None, at: dt.datetime | None = None
+) -> Dossier:
+    """Mark the dossier's fee as paid (online through a gateway, or at the counter).
+
+    Idempotent: a second call for a paid dossier changes nothing and returns it.
+    """
+    locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    if locked.fee_paid_at is not None:
+        return locked
+    locked.fee_paid_at = at or timezone.now()
+    locked.fee_paid_online = online
+    locked.save(update_fields=["fee_paid_at", "fee_paid_online", "updated_at"])
+    record(
+        "dossier.fee_paid",
+        actor=by,
+        obj=locked,
+        data={"code": locked.code, "online": online, "fee_vnd": locked.fee_vnd},
+    )
+    _announce(locked, "fee_paid", locked.status, by, locked.fee_paid_at, {"online": online})
+    dossier.fee_paid_at, dossier.fee_paid_online = locked.fee_paid_at, online
+    return locked

@@ -10,6 +10,12 @@ it may start from, and the status it leads to. Nothing else may change
     approved ─issue_result→ result_issued ─return_result→ returned
     submitted/received/in_process/waiting_supplement ─withdraw→ withdrawn
     received/in_process ─transfer→ transferred ─accept_transfer→ received
+    waiting_supplement ─expire_supplement→ refused   (the deadline job, where the procedure says so)
+
+Inside ``in_process`` the dossier moves along the procedure version's internal
+process (``ProcessStep``s): ``assign`` gives the current step to an officer,
+``give_opinion`` (the specialist's opinion) and ``forward`` hand it to the next
+step's unit. These are self-loops of the machine, recorded like any other move.
 """
 
 from __future__ import annotations
@@ -51,7 +57,35 @@ TRANSITIONS: dict[str, Transition] = {
         _t("submit", {Status.DRAFT}, Status.SUBMITTED, _("Nộp hồ sơ")),
         _t("receive", {Status.SUBMITTED}, Status.RECEIVED, _("Tiếp nhận hồ sơ")),
         _t("refuse_intake", {Status.SUBMITTED}, Status.REFUSED, _("Từ chối tiếp nhận")),
-        _t("start_processing", {Status.RECEIVED}, Status.IN_PROCESS, _("Chuyển xử lý")),
+        _t(
+            "start_processing",
+            {Status.RECEIVED},
+            Status.IN_PROCESS,
+            _("Chuyển xử lý"),
+            fields={"assignee"},
+        ),
+        _t(
+            "assign",
+            {Status.IN_PROCESS},
+            Status.IN_PROCESS,
+            _("Phân công xử lý"),
+            fields={"assignee"},
+            required={"assignee"},
+        ),
+        _t(
+            "give_opinion",
+            {Status.IN_PROCESS},
+            Status.IN_PROCESS,
+            _("Cho ý kiến thẩm định và chuyển bước tiếp theo"),
+            fields={"assignee"},
+        ),
+        _t(
+            "forward",
+            {Status.IN_PROCESS},
+            Status.IN_PROCESS,
+            _("Chuyển bước tiếp theo"),
+            fields={"assignee"},
+        ),
         _t(
             "request_supplement",
             {Status.RECEIVED, Status.IN_PROCESS},
@@ -84,8 +118,19 @@ TRANSITIONS: dict[str, Transition] = {
             required={"agency"},
         ),
         _t("accept_transfer", {Status.TRANSFERRED}, Status.RECEIVED, _("Tiếp nhận liên thông")),
+        _t(
+            "expire_supplement",
+            {Status.WAITING_SUPPLEMENT},
+            Status.REFUSED,
+            _("Kết thúc do quá hạn bổ sung"),
+        ),
     ]
 }
+
+# Actions whose note is the reason given to the citizen or the next officer.
+NOTE_REQUIRED = frozenset(
+    {"refuse_intake", "refuse", "request_supplement", "give_opinion", "transfer"}
+)
 
 TERMINAL = frozenset({Status.RETURNED, Status.REFUSED, Status.WITHDRAWN})
 

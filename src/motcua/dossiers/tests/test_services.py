@@ -132,12 +132,19 @@ def test_receive_gives_a_code_to_a_submitted_dossier_without_one(make_dossier, o
     assert dossier.code == "STP-250311-0001"
 
 
-def test_accept_transfer_restarts_the_clock(make_dossier, officer):
-    dossier = make_dossier(Status.TRANSFERRED, due_date=D(2025, 1, 1))
+def test_accept_transfer_keeps_the_overall_deadline(make_dossier, officer):
+    dossier = make_dossier(Status.TRANSFERRED, due_date=D(2026, 3, 2))
     transition(dossier, "accept_transfer", by=officer, at=local(2026, 2, 13, 9))
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
     assert dossier.received_at == local(2026, 2, 13, 9)
+    assert dossier.due_date == D(2026, 3, 2)
+
+
+def test_accept_transfer_without_a_deadline_starts_the_clock(make_dossier, officer):
+    dossier = make_dossier(Status.TRANSFERRED, due_date=None)
+    transition(dossier, "accept_transfer", by=officer, at=local(2026, 2, 13, 9))
+    dossier.refresh_from_db()
     assert dossier.due_date == D(2026, 2, 25)
 
 

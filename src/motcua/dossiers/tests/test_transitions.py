@@ -16,8 +16,13 @@ from .helpers import local
 
 
 def _extra(action):
-    """What an action needs besides the actor (a transfer names the receiving agency)."""
-    return {"agency": AgencyFactory()} if "agency" in TRANSITIONS[action].required else {}
+    """What an action needs besides the actor (a transfer names the receiving agency;
+    an assignment names the officer, or None to give the step back to its unit)."""
+    required = TRANSITIONS[action].required
+    extra = {"agency": AgencyFactory()} if "agency" in required else {}
+    if "assignee" in required:
+        extra["assignee"] = None
+    return extra
 
 
 pytestmark = pytest.mark.django_db
