@@ -204,7 +204,7 @@ def transition(
             "at": now.isoformat(),
         },
     )
-    _announce(locked, action, from_status, by, now, {"note": note})
+    announce(locked, action, from_status, by, now, {"note": note})
     for name in fields:
         setattr(dossier, name, getattr(locked, name))
     return locked
@@ -258,11 +258,11 @@ def record_counter_dossier(
         obj=dossier,
         data={"code": dossier.code, "channel": channel, "to": Status.RECEIVED},
     )
-    _announce(dossier, "receive", "", by, now, {"channel": channel})
+    announce(dossier, "receive", "", by, now, {"channel": channel})
     return dossier
 
 
-def _announce(dossier: Dossier, event: str, from_status: str, actor, at, data) -> None:
+def announce(dossier: Dossier, event: str, from_status: str, actor, at, data) -> None:
     """Tell the listeners (rollups, notifications) inside the current transaction."""
     dossier_event.send(
         sender=Dossier,
@@ -297,7 +297,7 @@ def rate(dossier: Dossier, *, score: int, comment: str = "", by=None) -> Rating:
         dossier=locked, score=int(score), comment=comment.strip()[:2000], rated_at=now
     )
     record("dossier.rated", actor=by, obj=locked, data={"code": locked.code, "score": score})
-    _announce(locked, "rated", locked.status, by, now, {"score": int(score)})
+    announce(locked, "rated", locked.status, by, now, {"score": int(score)})
     return rating
 
 
@@ -321,6 +321,6 @@ def record_fee_payment(
         obj=locked,
         data={"code": locked.code, "online": online, "fee_vnd": locked.fee_vnd},
     )
-    _announce(locked, "fee_paid", locked.status, by, locked.fee_paid_at, {"online": online})
+    announce(locked, "fee_paid", locked.status, by, locked.fee_paid_at, {"online": online})
     dossier.fee_paid_at, dossier.fee_paid_online = locked.fee_paid_at, online
     return locked

@@ -1,0 +1,28 @@
+"""Daily deadline job: draft apology letters, flag or close overdue supplements."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from motcua.dossiers.deadlines import check_deadlines
+
+
+class Command(BaseCommand):
+    help = "Lập dự thảo phiếu xin lỗi cho hồ sơ sắp/đã quá hạn; xử lý hồ sơ quá hạn bổ sung."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="Ngày xét (YYYY-MM-DD); mặc định hôm nay.")
+
+    def handle(self, *args, **options):
+        today = None
+        if options["date"]:
+            try:
+                today = dt.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError("Ngày không hợp lệ, cần dạng YYYY-MM-DD.") from None
+        report = check_deadlines(today)
+        self.stdout.write(
+            f"Phiếu xin lỗi đã dự thảo: {len(report.apologies_drafted)}; "
+            f"hồ sơ quá hạn bổ sung được đánh dấu: {len(report.supplements_flagged)}; "
+            f"đã kết thúc do quá hạn bổ sung: {len(report.supplements_closed)}."
+        )
