@@ -1,12 +1,17 @@
 """Forms of the back office: the queue search and the note sent with an action."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.models import Status
+from motcua.agencies.models import Agency
+from motcua.agencies.selectors import active_agencies, officers_with_role
+from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.steps import next_step
+from motcua.dossiers.workflow import NOTE_REQUIRED
 
-# Actions that must say why: the applicant reads the reason.
-NOTE_REQUIRED = {"refuse", "refuse_intake", "request_supplement"}
+# Actions whose form offers the officer to give the (next) step to.
+ASSIGNING = {"start_processing", "forward", "give_opinion", "assign"}
 
 
 class SearchForm(forms.Form):
@@ -29,12 +34,65 @@ class SearchForm(forms.Form):
     )
 
 
+class OfficerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name or obj.username
+
+
 class ActionForm(forms.Form):
+    """The note of an action, plus what the action needs: the officer of the next step,
+    the agency of a transfer and its share of days, the result document."""
+
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000)
 
-    def __init__(self, *args, action: str, **kwargs):
+    def __init__(self, *args, action: str, dossier: Dossier | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        if dossier is None:
+            return
+        if action in ASSIGNING:
+            step = dossier.current_step if action == "assign" else next_step(dossier)
+            if step is not None:
+                self.fields["assignee"] = OfficerChoice(
+                    label=_("Giao cho (%(step)s)") % {"step": step.name},
+                    queryset=officers_with_role(dossier.agency, step.role),
+                    required=action == "assign",
+                    empty_label=_("— Chuyển cho đơn vị, chưa giao người cụ thể —"),
+                )
+        if action == "transfer":
+            self.fields["agency"] = forms.ModelChoiceField(
+                label=_("Cơ quan phối hợp (liên thông)"),
+                queryset=active_agencies(timezone.localdate())
+                .exclude(pk=dossier.agency_id)
+                .exclude(kind=Agency.Kind.UNIT)
+                .order_by("name"),
+            )
+            self.fields["part_days"] = forms.IntegerField(
+                label=_("Số ngày làm việc giao cho cơ quan phối hợp"),
+                min_value=1,
+                max_value=365,
+                required=False,
+                help_text=_("Để trống: số ngày còn lại đến hạn trả kết quả."),
+            )
+        if action == "issue_result":
+            self.fields["result_file"] = forms.FileField(
+                label=_("Văn bản kết quả (PDF, JPG, PNG; tối đa 10 MB)")
+            )
+        if action == "provide_supplement":
+            self.fields["supplement_file"] = forms.FileField(
+                label=_("Tài liệu bổ sung nhận tại quầy (không bắt buộc)"), required=False
+            )
+
+    def changes(self) -> dict:
+        """The keyword arguments of ``transition`` besides the note."""
+        data = self.cleaned_data
+        changes = {}
+        if "assignee" in self.fields and (data.get("assignee") or self.action == "assign"):
+            changes["assignee"] = data.get("assignee")
+        if self.action == "transfer":
+            changes["agency"] = data["agency"]
+            changes["part_days"] = data.get("part_days")
+        return changes
 
     def clean_note(self) -> str:
         note = self.cleaned_data["note"].strip()
@@ -43,3 +101,26 @@ class ActionForm(forms.Form):
                 _("Vui lòng ghi rõ lý do trước khi thực hiện thao tác này; người nộp sẽ nhận được.")
             )
         return note
+
+
+class ApologyDraftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do chậm trả kết quả"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    new_date = forms.DateField(
+        label=_("Ngày hẹn trả mới"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Để trống: hệ thống đề xuất theo thời gian các bước còn lại."),
+    )
+
+
+class ApologyDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Duyệt và gửi")), ("cancel", _("Hủy dự thảo"))]
+    )
+    new_date = forms.DateField(
+        label=_("Ngày hẹn trả mới (nếu đổi)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,10 +14,11 @@ from motcua.accounts.models import Applicant, mask_identifier
 from motcua.catalog.models import ProcedureComponent
 from motcua.dossiers import services
 from motcua.dossiers.exceptions import DossierError
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.files import add_attachment
+from motcua.dossiers.models import Attachment, Dossier
 
 from . import scope
-from .intake_forms import IntakeForm, intake_agencies, scan_extension
+from .intake_forms import IntakeForm, intake_agencies
 from .views import forbidden, officer_required
 
 SESSION_TOKENS = "counter_intake_tokens"
@@ -63,13 +63,10 @@ def _remember_token(request, token: str, dossier: Dossier) -> None:
     request.session[SESSION_TOKENS] = dict(list(used.items())[-MAX_REMEMBERED_TOKENS:])
 
 
-def _store_scan(dossier: Dossier, upload) -> None:
-    """Save the scan once the dossier is committed, and list it in the dossier's form data."""
-    name = f"counter/{dossier.public_id}/ban-quet-1{scan_extension(upload)}"
-    stored = default_storage.save(name, upload)
-    form_data = {**dossier.form_data, "scans": [stored]}
-    Dossier.objects.filter(pk=dossier.pk).update(form_data=form_data)
-    dossier.form_data = form_data
+def _store_scan(dossier: Dossier, upload, by) -> None:
+    """Attach the scan once the dossier is committed (a failed intake leaves no file)."""
+    with transaction.atomic():
+        add_attachment(dossier, upload, kind=Attachment.Kind.COUNTER_SCAN, by=by, name="ban-quet-1")
 
 
 @officer_required
@@ -103,7 +100,6 @@ def intake(request):
     form_data = {
         "intake_token": str(data["token"]),
         "components_received": components,
-        "scans": [],
     }
     try:
         with transaction.atomic():
@@ -120,7 +116,7 @@ def intake(request):
         return _render_form(request, form, query, status=400)
     # Committed: only now does the scan reach the storage.
     if data.get("scan"):
-        _store_scan(dossier, data["scan"])
+        _store_scan(dossier, data["scan"], request.user)
     _remember_token(request, str(data["token"]), dossier)
     messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
     return redirect("backoffice:receipt", public_id=dossier.public_id)
@@ -161,7 +157,7 @@ def receipt(request, public_id: uuid.UUID):
             "dossier": dossier,
             "masked_id": mask_identifier(dossier.applicant.identifier),
             "components": dossier.form_data.get("components_received", []),
-            "scans": dossier.form_data.get("scans", []),
+            "scans": dossier.attachments.filter(kind=Attachment.Kind.COUNTER_SCAN),
             "fee": f"{dossier.fee_vnd or 0:,}".replace(",", "."),
         },
     )

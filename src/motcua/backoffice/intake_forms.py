@@ -11,16 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import Applicant, validate_personal_id, validate_tax_code
 from motcua.agencies.models import Agency, Membership, Role
 from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
+from motcua.dossiers.files import detect_type, max_upload_bytes
 from motcua.search.selectors import search
 
-MAX_SCAN_BYTES = 10 * 1024 * 1024
 SCAN_ERROR = _("Tệp phải là PDF, JPG hoặc PNG, tối đa 10 MB")
-# Magic bytes of the accepted scan formats; the file name and browser type are not trusted.
-SCAN_SIGNATURES = {
-    b"%PDF-": ".pdf",
-    b"\xff\xd8\xff": ".jpg",
-    b"\x89PNG": ".png",
-}
 PARENT_KINDS = {Agency.Kind.DEPARTMENT, Agency.Kind.COMMUNE}
 
 
@@ -64,16 +58,12 @@ def procedure_choices(query: str = "") -> list[tuple[int, str]]:
 
 
 def scan_extension(upload) -> str | None:
-    """The extension matching the file's content, or None when it is not an accepted scan."""
-    if upload.size is None or upload.size <= 0 or upload.size > MAX_SCAN_BYTES:
+    """The extension matching the file's content, or None when it is not an accepted scan
+    (the file name and the browser's type are not trusted)."""
+    if upload.size is None or upload.size <= 0 or upload.size > max_upload_bytes():
         return None
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    for signature, extension in SCAN_SIGNATURES.items():
-        if head.startswith(signature):
-            return extension
-    return None
+    kind = detect_type(upload)
+    return kind.extension if kind else None
 
 
 class IntakeForm(forms.Form):

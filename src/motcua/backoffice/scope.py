@@ -27,7 +27,16 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "approve": frozenset({Role.LEADER}),
     "refuse": frozenset({Role.LEADER}),
     "transfer": frozenset({Role.LEADER, Role.DESK_OFFICER}),
+    "accept_transfer": frozenset({Role.DESK_OFFICER}),
+    "assign": frozenset({Role.LEADER, Role.SPECIALIST, Role.DESK_OFFICER}),
+    "forward": frozenset({Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER}),
+    "give_opinion": frozenset({Role.SPECIALIST}),
+    "draft_apology": frozenset({Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER}),
+    "decide_apology": frozenset({Role.LEADER}),
 }
+# Actions that belong to the current step of the internal process: only an officer
+# holding that step's role may do them, and only its assignee once it is assigned.
+STEP_BOUND = {"forward", "give_opinion"}
 
 
 def is_officer(user) -> bool:
@@ -84,7 +93,13 @@ def get_dossier_for(user, public_id) -> Dossier:
     try:
         return (
             dossiers_for(user)
-            .select_related("applicant", "agency", "procedure_version__procedure")
+            .select_related(
+                "applicant",
+                "agency",
+                "procedure_version__procedure",
+                "current_step",
+                "assignee",
+            )
             .get(public_id=public_id)
         )
     except Dossier.DoesNotExist:
@@ -105,13 +120,25 @@ def _roles_at(user, dossier: Dossier) -> set[str]:
 def can(user, action: str, dossier: Dossier) -> bool:
     """Whether ``user``'s roles at the dossier's agency allow ``action`` (state is not checked).
 
-    Roles held in an agency above the dossier's agency count too.
+    Roles held in an agency above the dossier's agency count too. Step-bound actions
+    also need the current step's role (and, once assigned, to be its assignee).
     """
-    allowed = ACTION_ROLES.get(action)
-    return bool(allowed and _roles_at(user, dossier) & allowed)
+    return bool(permitted_actions(user, dossier, [action]))
+
+
+def _step_allows(user, roles: set[str], action: str, dossier: Dossier) -> bool:
+    if action not in STEP_BOUND or dossier.current_step_id is None:
+        return True
+    if dossier.current_step.role not in roles:
+        return False
+    return dossier.assignee_id in (None, user.pk)
 
 
 def permitted_actions(user, dossier: Dossier, actions) -> list[str]:
     """The subset of ``actions`` that ``can`` allows, looking the roles up once."""
     roles = _roles_at(user, dossier)
-    return [a for a in actions if roles & ACTION_ROLES.get(a, frozenset())]
+    return [
+        a
+        for a in actions
+        if roles & ACTION_ROLES.get(a, frozenset()) and _step_allows(user, roles, a, dossier)
+    ]

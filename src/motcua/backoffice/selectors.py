@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.models import ApologyLetter, Dossier, Status
 from motcua.workdays.calendar import add_working_days
 
 from .scope import dossiers_for
@@ -34,37 +33,70 @@ RUNNING_CLOCK = (Status.RECEIVED, Status.IN_PROCESS)
 class Queue:
     slug: str
     label: str
+    # The sort key (a Dossier field) and its direction; every queue has an index on it.
+    order: str
+    ascending: bool = True
 
 
 QUEUES = [
-    Queue("moi", _("Mới, chờ tiếp nhận")),
-    Queue("dang-xu-ly", _("Đang xử lý")),
-    Queue("sap-den-han", _("Sắp đến hạn")),
-    Queue("qua-han", _("Quá hạn")),
-    Queue("cho-bo-sung", _("Chờ bổ sung")),
+    Queue("moi", _("Mới, chờ tiếp nhận"), "submitted_at"),
+    Queue("viec-cua-toi", _("Việc của tôi"), "due_date"),
+    Queue("dang-xu-ly", _("Đang xử lý"), "received_at"),
+    Queue("sap-den-han", _("Sắp đến hạn"), "due_date"),
+    Queue("qua-han", _("Quá hạn"), "due_date"),
+    Queue("cho-bo-sung", _("Chờ bổ sung"), "paused_at"),
+    Queue("xin-loi", _("Phiếu xin lỗi chờ duyệt"), "due_date"),
+    Queue("tat-ca", _("Tất cả / tra cứu"), "created_at", ascending=False),
 ]
-QUEUE_SLUGS = {q.slug for q in QUEUES}
+QUEUE_BY_SLUG = {q.slug: q for q in QUEUES}
+QUEUE_SLUGS = set(QUEUE_BY_SLUG)
 DEFAULT_QUEUE = "moi"
+MY_OPEN = (
+    Status.RECEIVED,
+    Status.IN_PROCESS,
+    Status.WAITING_SUPPLEMENT,
+    Status.APPROVED,
+    Status.RESULT_ISSUED,
+)
 
 
-def _queue_filters(today: dt.date) -> dict[str, Q]:
-    soon = add_working_days(today, 1)
-    return {
-        "moi": Q(status=Status.SUBMITTED),
-        "dang-xu-ly": Q(status__in=(Status.RECEIVED, Status.IN_PROCESS)),
-        "sap-den-han": Q(status__in=RUNNING_CLOCK, due_date__gte=today, due_date__lte=soon),
-        "qua-han": Q(status__in=RUNNING_CLOCK, due_date__lt=today),
-        "cho-bo-sung": Q(status=Status.WAITING_SUPPLEMENT),
-    }
+def _queue_filter(slug: str, user, today: dt.date) -> Q:
+    if slug == "moi":
+        return Q(status=Status.SUBMITTED)
+    if slug == "viec-cua-toi":
+        return Q(assignee_id=user.pk, status__in=MY_OPEN)
+    if slug == "dang-xu-ly":
+        return Q(status__in=RUNNING_CLOCK)
+    if slug == "sap-den-han":
+        soon = add_working_days(today, 1)
+        return Q(status__in=RUNNING_CLOCK, due_date__gte=today, due_date__lte=soon)
+    if slug == "qua-han":
+        return Q(status__in=RUNNING_CLOCK, due_date__lt=today)
+    if slug == "cho-bo-sung":
+        return Q(status=Status.WAITING_SUPPLEMENT)
+    if slug == "xin-loi":
+        return Q(
+            status__in=(*RUNNING_CLOCK, Status.WAITING_SUPPLEMENT),
+            pk__in=ApologyLetter.objects.filter(status=ApologyLetter.Status.DRAFT).values(
+                "dossier_id"
+            ),
+        )
+    return Q()
 
 
 def queue_counts(user, today: dt.date | None = None) -> dict[str, int]:
-    """The number of dossiers in each queue ``user`` can see, in one query."""
+    """The number of dossiers in each queue ``user`` can see ("tat-ca" is not counted).
+
+    One indexed COUNT per queue rather than one pass over all the agency's dossiers:
+    a queue is a small slice of millions of finished dossiers.
+    """
     today = today or timezone.localdate()
-    filters = _queue_filters(today)
-    return dossiers_for(user).aggregate(
-        **{slug: Count("pk", filter=condition) for slug, condition in filters.items()}
-    )
+    visible = dossiers_for(user)
+    return {
+        q.slug: visible.filter(_queue_filter(q.slug, user, today)).count()
+        for q in QUEUES
+        if q.slug != "tat-ca"
+    }
 
 
 @dataclass(frozen=True)
@@ -76,6 +108,12 @@ class Search:
     received_from: dt.date | None = None
     received_to: dt.date | None = None
 
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.code, self.applicant, self.procedure, self.status)) and not (
+            self.received_from or self.received_to
+        )
+
 
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
@@ -86,6 +124,7 @@ def _apply_search(qs: QuerySet[Dossier], search: Search) -> QuerySet[Dossier]:
         # Codes are upper case; a case-sensitive prefix can use the unique index.
         qs = qs.filter(code__startswith=search.code.strip().upper())
     if search.applicant:
+        # On PostgreSQL a trigram index on UPPER(name) serves this (migration 0003).
         qs = qs.filter(applicant__name__icontains=search.applicant.strip())
     if search.procedure:
         qs = qs.filter(procedure_version__procedure__code__iexact=search.procedure.strip())
@@ -99,15 +138,19 @@ def _apply_search(qs: QuerySet[Dossier], search: Search) -> QuerySet[Dossier]:
     return qs
 
 
-def encode_cursor(dossier: Dossier) -> str:
-    return f"{dossier.sort_at.isoformat()}_{dossier.pk}"
+def encode_cursor(queue: Queue, dossier: Dossier) -> str:
+    value = getattr(dossier, queue.order)
+    return f"{value.isoformat() if value is not None else ''}_{dossier.pk}"
 
 
-def decode_cursor(value: str) -> tuple[dt.datetime, int] | None:
-    """(timestamp, id) from a ``sau`` parameter, or None when it is malformed."""
+def decode_cursor(queue: Queue, value: str) -> tuple[dt.date | dt.datetime, int] | None:
+    """(sort value, id) from a ``sau`` parameter, or None when it is malformed."""
     moment, _sep, pk = (value or "").rpartition("_")
     try:
-        parsed = parse_datetime(moment)
+        if queue.order == "due_date":
+            parsed = dt.date.fromisoformat(moment)
+        else:
+            parsed = parse_datetime(moment)
         return (parsed, int(pk)) if parsed else None
     except ValueError:
         return None
@@ -126,28 +169,30 @@ def queue_page(
     after: str = "",
     today: dt.date | None = None,
 ) -> Page:
-    """One page of ``queue`` for ``user``, newest first, after the ``after`` cursor.
+    """One page of ``queue`` for ``user`` in the queue's order, after the ``after`` cursor.
 
-    Keyset pagination on (received or submitted time, id): the cost of a page does
-    not grow with its depth. An unknown queue falls back to the default one.
+    Keyset pagination on (the queue's sort key, id): the cost of a page does not grow
+    with its depth. An unknown queue falls back to the default one.
     """
     today = today or timezone.localdate()
-    filters = _queue_filters(today)
-    qs = dossiers_for(user).filter(filters.get(queue, filters[DEFAULT_QUEUE]))
+    spec = QUEUE_BY_SLUG.get(queue) or QUEUE_BY_SLUG[DEFAULT_QUEUE]
+    qs = dossiers_for(user).filter(_queue_filter(spec.slug, user, today))
     qs = _apply_search(qs, search or Search())
-    qs = qs.annotate(sort_at=Coalesce("received_at", "submitted_at", "created_at"))
-    cursor = decode_cursor(after) if after else None
+    key = spec.order
+    cursor = decode_cursor(spec, after) if after else None
     if cursor:
-        moment, pk = cursor
-        qs = qs.filter(Q(sort_at__lt=moment) | Q(sort_at=moment, pk__lt=pk))
+        value, pk = cursor
+        beyond = "gt" if spec.ascending else "lt"
+        qs = qs.filter(Q(**{f"{key}__{beyond}": value}) | Q(**{key: value, f"pk__{beyond}": pk}))
+    ordering = [key, "pk"] if spec.ascending else [f"-{key}", "-pk"]
     rows = list(
-        qs.select_related("applicant", "agency", "procedure_version__procedure").order_by(
-            "-sort_at", "-pk"
-        )[: PAGE_SIZE + 1]
+        qs.select_related(
+            "applicant", "agency", "procedure_version__procedure", "assignee", "current_step"
+        ).order_by(*ordering)[: PAGE_SIZE + 1]
     )
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    return Page(rows, encode_cursor(rows[-1]) if has_more else None)
+    return Page(rows, encode_cursor(spec, rows[-1]) if has_more else None)
 
 
 def deadline_state(dossier: Dossier, today: dt.date | None = None) -> str:
@@ -165,3 +210,40 @@ def deadline_state(dossier: Dossier, today: dt.date | None = None) -> str:
 def history(dossier: Dossier) -> QuerySet:
     """The dossier's status changes, oldest first, with who made them."""
     return dossier.history.select_related("actor").order_by("at", "pk")
+
+
+APOLOGY_STATUSES = (*RUNNING_CLOCK, Status.WAITING_SUPPLEMENT)
+
+
+def step_deadline_state(dossier: Dossier, today: dt.date | None = None) -> str:
+    """The colour of the current step's deadline, like ``deadline_state``."""
+    if not dossier.step_due_date or dossier.status not in RUNNING_CLOCK:
+        return ""
+    today = today or timezone.localdate()
+    if dossier.step_due_date < today:
+        return "overdue"
+    if dossier.step_due_date <= add_working_days(today, 1):
+        return "due_soon"
+    return ""
+
+
+def step_records(dossier: Dossier) -> QuerySet:
+    """The dossier's passes through the internal process, oldest first."""
+    return dossier.steps.select_related("agency", "assignee", "finished_by").order_by(
+        "started_at", "pk"
+    )
+
+
+def agency_parts(dossier: Dossier) -> QuerySet:
+    """Each agency's timed part of an inter-agency dossier."""
+    return dossier.agency_parts.select_related("agency").order_by("pk")
+
+
+def attachments(dossier: Dossier) -> QuerySet:
+    return dossier.attachments.select_related("component").order_by("uploaded_at", "pk")
+
+
+def apologies(dossier: Dossier) -> list[ApologyLetter]:
+    return list(
+        dossier.apologies.select_related("drafted_by", "decided_by").order_by("drafted_at", "pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import intake, views
+from . import apologies, intake, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -9,4 +9,10 @@ urlpatterns = [
     path("tiep-nhan/", intake.intake, name="intake"),
     path("ho-so/<uuid:public_id>/bien-nhan/", intake.receipt, name="receipt"),
     path("ho-so/<uuid:public_id>/thao-tac/<slug:action>/", views.act, name="act"),
+    path("ho-so/<uuid:public_id>/xin-loi/", apologies.draft, name="apology_draft"),
+    path("ho-so/<uuid:public_id>/xin-loi/<int:pk>/duyet/", apologies.decide, name="apology_decide"),
+    path(
+        "ho-so/<uuid:public_id>/xin-loi/<int:pk>/in/", apologies.print_letter, name="apology_print"
+    ),
+    path("tep/<uuid:public_id>/", views.attachment, name="attachment"),
 ]

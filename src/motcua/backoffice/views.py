@@ -6,6 +6,8 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -14,21 +16,27 @@ from django.views.decorators.http import require_POST
 from motcua.accounts.models import mask_identifier
 from motcua.dossiers import services
 from motcua.dossiers.exceptions import DossierError
-from motcua.dossiers.workflow import TRANSITIONS, allowed_actions
+from motcua.dossiers.files import add_attachment
+from motcua.dossiers.models import Attachment
+from motcua.dossiers.workflow import NOTE_REQUIRED, TRANSITIONS, allowed_actions
 
 from . import scope, selectors
-from .forms import NOTE_REQUIRED, ActionForm, SearchForm
+from .forms import ActionForm, ApologyDraftForm, SearchForm
 
-# Actions the back office offers as buttons. "transfer" needs a target agency
-# (not in this screen yet); submit/withdraw/accept_transfer belong to others.
+# Actions the back office offers as buttons; submit and withdraw belong to the citizen.
 UI_ACTIONS = [
     "receive",
     "refuse_intake",
     "start_processing",
+    "assign",
+    "give_opinion",
+    "forward",
     "request_supplement",
     "provide_supplement",
     "approve",
     "refuse",
+    "transfer",
+    "accept_transfer",
     "issue_result",
     "return_result",
 ]
@@ -73,7 +81,7 @@ def queue(request):
         next_url = "?" + urlencode(params)
     search_params = urlencode({k: v for k, v in request.GET.items() if k not in ("sau", "hang")})
     counts = selectors.queue_counts(request.user)
-    tabs = [(q.slug, q.label, counts[q.slug]) for q in selectors.QUEUES]
+    tabs = [(q.slug, q.label, counts.get(q.slug)) for q in selectors.QUEUES]
     return render(
         request,
         "backoffice/queue.html",
@@ -88,10 +96,18 @@ def queue(request):
     )
 
 
-def _actions_for(user, dossier):
+def _actions_for(user, dossier, failed_form=None):
+    """(action, label, note required, form) for every button the officer may press now."""
     possible = [a for a in UI_ACTIONS if a in allowed_actions(dossier.status)]
     return [
-        (name, TRANSITIONS[name].label, name in NOTE_REQUIRED)
+        (
+            name,
+            TRANSITIONS[name].label,
+            name in NOTE_REQUIRED,
+            failed_form
+            if failed_form is not None and failed_form.action == name
+            else ActionForm(action=name, dossier=dossier, auto_id=f"id_{name}_%s"),
+        )
         for name in scope.permitted_actions(user, dossier, possible)
     ]
 
@@ -101,7 +117,9 @@ def dossier_detail(request, public_id):
     return _render_detail(request, scope.get_dossier_for(request.user, public_id))
 
 
-def _render_detail(request, dossier, form=None, failed_action=""):
+def _render_detail(request, dossier, form=None, failed_action="", apology_form=None):
+    user = request.user
+    letters = selectors.apologies(dossier)
     return render(
         request,
         "backoffice/dossier.html",
@@ -109,12 +127,22 @@ def _render_detail(request, dossier, form=None, failed_action=""):
             "dossier": dossier,
             "masked_id": mask_identifier(dossier.applicant.personal_id),
             "deadline": selectors.deadline_state(dossier),
+            "step_deadline": selectors.step_deadline_state(dossier),
             "history": selectors.history(dossier),
-            "actions": _actions_for(request.user, dossier),
+            "steps": selectors.step_records(dossier),
+            "parts": selectors.agency_parts(dossier),
+            "attachments": selectors.attachments(dossier),
+            "letters": letters,
+            "can_draft_apology": scope.can(user, "draft_apology", dossier)
+            and dossier.status in selectors.APOLOGY_STATUSES
+            and not any(letter.status == "draft" for letter in letters),
+            "can_decide_apology": scope.can(user, "decide_apology", dossier),
+            "apology_form": apology_form or ApologyDraftForm(),
+            "actions": _actions_for(user, dossier, form),
             "form": form,
             "failed_action": failed_action,
         },
-        status=400 if form is not None else 200,
+        status=400 if form is not None or apology_form is not None else 200,
     )
 
 
@@ -130,11 +158,11 @@ def act(request, public_id, action):
             _("Vai trò của bạn không được phép thực hiện “%(action)s” với hồ sơ này.")
             % {"action": TRANSITIONS[action].label},
         )
-    form = ActionForm(request.POST, action=action)
+    form = ActionForm(request.POST, request.FILES, action=action, dossier=dossier)
     if not form.is_valid():
         return _render_detail(request, dossier, form=form, failed_action=action)
     try:
-        services.transition(dossier, action, by=request.user, note=form.cleaned_data["note"])
+        _perform(request, dossier, action, form)
     except DossierError as error:
         messages.error(request, error.message)
     else:
@@ -144,3 +172,49 @@ def act(request, public_id, action):
             % {"action": TRANSITIONS[action].label, "code": dossier.code},
         )
     return redirect("backoffice:dossier", public_id=dossier.public_id)
+
+
+def _perform(request, dossier, action: str, form: ActionForm) -> None:
+    """The transition and the file that comes with it, in one transaction."""
+    data = form.cleaned_data
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            if data.get("result_file"):
+                stored.append(
+                    add_attachment(
+                        dossier, data["result_file"], kind=Attachment.Kind.RESULT, by=request.user
+                    )
+                )
+            if data.get("supplement_file"):
+                stored.append(
+                    add_attachment(
+                        dossier,
+                        data["supplement_file"],
+                        kind=Attachment.Kind.SUPPLEMENT,
+                        by=request.user,
+                    )
+                )
+            services.transition(
+                dossier, action, by=request.user, note=data["note"], **form.changes()
+            )
+    except Exception:
+        for attachment in stored:  # the rows rolled back; remove their files too
+            attachment.file.delete(save=False)
+        raise
+
+
+@officer_required
+def attachment(request, public_id):
+    """Download a dossier's file, for officers who may see the dossier."""
+    try:
+        item = Attachment.objects.select_related("dossier").get(public_id=public_id)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    scope.get_dossier_for(request.user, item.dossier.public_id)  # 404 outside the scope
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=False,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )

@@ -123,6 +123,13 @@ class Dossier(models.Model):
                 fields=["agency", "status", "submitted_at"], name="dossier_agency_submitted"
             ),
             models.Index(fields=["agency", "status", "paused_at"], name="dossier_agency_paused"),
+            models.Index(fields=["agency", "created_at"], name="dossier_agency_created"),
+            # The deadline queues look at the few dossiers whose clock runs, among millions.
+            models.Index(
+                fields=["agency", "due_date"],
+                name="dossier_running_due",
+                condition=models.Q(status__in=["received", "in_process"]),
+            ),
         ]
 
     def __str__(self) -> str:

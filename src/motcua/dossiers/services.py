@@ -19,7 +19,15 @@ from motcua.workdays.calendar import add_working_days, working_days_between
 
 from . import steps
 from .exceptions import DossierError, IllegalTransition
-from .models import Channel, CodeCounter, Dossier, Rating, Status, StatusChange
+from .models import (
+    Attachment,
+    Channel,
+    CodeCounter,
+    Dossier,
+    Rating,
+    Status,
+    StatusChange,
+)
 from .signals import dossier_event
 from .workflow import TRANSITIONS
 
@@ -164,6 +172,11 @@ def transition(
     elif action == "return_result":
         locked.returned_at = now
         fields.add("returned_at")
+    elif action == "issue_result":
+        # An electronic result: the document is attached to the dossier (and so reaches
+        # the citizen's data store), not only handed over on paper.
+        locked.result_electronic = locked.attachments.filter(kind=Attachment.Kind.RESULT).exists()
+        fields.add("result_electronic")
     elif action == "transfer" and changes["agency"].pk == locked.agency_id:
         raise DossierError(
             _("Hãy chọn một cơ quan khác để chuyển hồ sơ liên thông."), code="same_agency"

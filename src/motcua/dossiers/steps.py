@@ -42,9 +42,11 @@ def first_step(dossier: Dossier) -> ProcessStep | None:
 
 
 def next_step(dossier: Dossier) -> ProcessStep | None:
+    """The step after the current one. A dossier without a current step (recorded before
+    steps were tracked, or bulk-loaded) counts as being at the first step, the receipt."""
     steps = dossier.procedure_version.steps.order_by("position")
     if dossier.current_step_id is None:
-        return steps.first()
+        return next(iter(steps[1:2]), None)
     return steps.filter(position__gt=dossier.current_step.position).first()
 
 

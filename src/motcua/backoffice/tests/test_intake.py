@@ -86,10 +86,10 @@ def test_valid_pdf_scan_is_stored_and_listed(client, agency, officer_of, version
     pdf = _upload("scan.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
     response = client.post(URL, {**post_data(agency, version), "scan": pdf}, follow=True)
     dossier = Dossier.objects.get()
-    [stored] = dossier.form_data["scans"]
-    assert stored.startswith(f"counter/{dossier.public_id}/")
-    assert (media / stored).read_bytes().startswith(b"%PDF-")
-    assert stored in response.content.decode()
+    [scan] = dossier.attachments.all()
+    assert scan.kind == "counter_scan" and scan.content_type == "application/pdf"
+    assert (media / scan.file.name).read_bytes().startswith(b"%PDF-")
+    assert scan.original_name in response.content.decode()
 
 
 def test_double_submit_with_same_token_creates_one_dossier(client, agency, officer_of, version):

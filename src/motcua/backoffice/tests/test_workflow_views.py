@@ -93,17 +93,40 @@ def test_stale_second_receive_asks_to_reload_and_writes_no_second_history_row(
     assert StatusChange.objects.filter(dossier=dossier).count() == 1
 
 
-def test_transfer_is_not_offered_or_accepted_on_this_screen(
-    client, agency, officer_of, make_dossier
+def test_a_leader_transfers_a_dossier_with_its_part_of_the_days(
+    client, agency, other_agency, officer_of, make_dossier
 ):
     dossier = make_dossier(Status.RECEIVED, received_at=timezone.now())
     client.force_login(officer_of(agency, Role.LEADER))
     url = reverse("backoffice:act", args=[dossier.public_id, "transfer"])
-    assert (
-        url
-        not in client.get(reverse("backoffice:dossier", args=[dossier.public_id])).content.decode()
+    page = client.get(reverse("backoffice:dossier", args=[dossier.public_id])).content.decode()
+    assert url in page and other_agency.name in page
+    response = client.post(
+        url, {"agency": other_agency.pk, "part_days": 2, "note": "Phối hợp xác minh"}
     )
-    assert client.post(url).status_code == 403
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.TRANSFERRED and dossier.agency == other_agency
+    # The receiving agency's desk sees it and accepts it; its part is timed.
+    client.force_login(officer_of(other_agency))
+    accept = reverse("backoffice:act", args=[dossier.public_id, "accept_transfer"])
+    assert client.post(accept, {"note": ""}).status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
+    part = dossier.agency_parts.get(agency=other_agency)
+    assert part.days == 2 and part.due_date is not None
+
+
+def test_a_transfer_without_a_reason_is_refused(
+    client, agency, other_agency, officer_of, make_dossier
+):
+    dossier = make_dossier(Status.RECEIVED, received_at=timezone.now())
+    client.force_login(officer_of(agency, Role.LEADER))
+    url = reverse("backoffice:act", args=[dossier.public_id, "transfer"])
+    response = client.post(url, {"agency": other_agency.pk, "note": ""})
+    assert response.status_code == 400
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
 
 
 def test_overdue_dossier_is_shown_in_red(client, agency, officer_of, make_dossier):
