@@ -143,7 +143,10 @@ def orm_baseline_class():
             for row in dossiers:
                 values = dict(zip(dossier_attnames, row, strict=True))
                 values.update(
-                    public_id=uuid.uuid4(), lookup_secret=new_lookup_secret(), form_data={}
+                    public_id=uuid.uuid4(),
+                    lookup_secret=new_lookup_secret(),
+                    form_data={},
+                    prefill_sources={},
                 )
                 objects.append(Dossier(**values))
             changes = [
