@@ -558,6 +558,13 @@ def seed_demo(
         log(_stats_summary(result.stats))
     if walkthrough:
         create_walkthrough_dossiers(walkthrough, log)
+        from motcua.dossiers.deadlines import check_deadlines
+
+        report = check_deadlines()
+        log(
+            f"Hạn xử lý: {len(report.apologies_drafted)} phiếu xin lỗi dự thảo chờ lãnh đạo "
+            f"duyệt, {len(report.supplements_flagged)} hồ sơ quá hạn bổ sung."
+        )
     return result
 
 

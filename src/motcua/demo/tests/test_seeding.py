@@ -257,3 +257,43 @@ def test_walkthrough_dossiers_wait_at_the_showcase_desks(seeded):
     waiting = Dossier.objects.filter(agency__code="BN.STP", status=Status.SUBMITTED)
     assert waiting.count() == before + 2
     assert all(d.code and d.history.filter(action="submit").exists() for d in waiting)
+
+
+def test_each_demo_role_walks_a_dossier_from_intake_to_the_returned_result(seeded, client):
+    """The walk the README describes, as the demo accounts, through the officers' pages."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    seeding.create_walkthrough_dossiers(1, log=lambda _: None)
+    dossier = (
+        Dossier.objects.filter(agency__code="BN.STP", status=Status.SUBMITTED)
+        .order_by("-pk")
+        .first()
+    )
+
+    def act(username, action, **data):
+        client.force_login(User.objects.get(username=username))
+        url = reverse("backoffice:act", args=[dossier.public_id, action])
+        response = client.post(url, {"note": data.pop("note", ""), **data})
+        assert response.status_code == 302, (username, action, response.status_code)
+        dossier.refresh_from_db()
+
+    specialist = User.objects.get(username="chuyenvien.stp")
+    act("motcua.stp", "receive")
+    act("motcua.stp", "start_processing", assignee=specialist.pk)
+    assert dossier.assignee == specialist and dossier.status == Status.IN_PROCESS
+    act("chuyenvien.stp", "give_opinion", note="Hồ sơ hợp lệ, đề nghị phê duyệt.")
+    act("lanhdao.stp", "approve")
+    pdf = SimpleUploadedFile("ket-qua.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    act("motcua.stp", "issue_result", result_file=pdf)
+    act("motcua.stp", "return_result")
+    assert dossier.status == Status.RETURNED and dossier.result_electronic
+    assert list(dossier.history.values_list("action", flat=True)) == [
+        "submit",
+        "receive",
+        "start_processing",
+        "give_opinion",
+        "approve",
+        "issue_result",
+        "return_result",
+    ]
