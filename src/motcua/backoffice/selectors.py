@@ -49,6 +49,13 @@ QUEUES = [
     Queue("tat-ca", _("Tất cả / tra cứu"), "created_at", ascending=False),
 ]
 QUEUE_BY_SLUG = {q.slug: q for q in QUEUES}
+ORDER_LABELS = {
+    ("submitted_at", True): _("nộp sớm nhất trước"),
+    ("due_date", True): _("hạn gần nhất trước"),
+    ("received_at", True): _("tiếp nhận sớm nhất trước"),
+    ("paused_at", True): _("chờ lâu nhất trước"),
+    ("created_at", False): _("mới nhất trước"),
+}
 QUEUE_SLUGS = set(QUEUE_BY_SLUG)
 DEFAULT_QUEUE = "moi"
 MY_OPEN = (
@@ -168,14 +175,18 @@ def queue_page(
     search: Search | None = None,
     after: str = "",
     today: dt.date | None = None,
+    reverse: bool = False,
 ) -> Page:
-    """One page of ``queue`` for ``user`` in the queue's order, after the ``after`` cursor.
+    """One page of ``queue`` for ``user`` in the queue's order (or its reverse), after the
+    ``after`` cursor.
 
     Keyset pagination on (the queue's sort key, id): the cost of a page does not grow
     with its depth. An unknown queue falls back to the default one.
     """
     today = today or timezone.localdate()
     spec = QUEUE_BY_SLUG.get(queue) or QUEUE_BY_SLUG[DEFAULT_QUEUE]
+    if reverse:
+        spec = Queue(spec.slug, spec.label, spec.order, not spec.ascending)
     qs = dossiers_for(user).filter(_queue_filter(spec.slug, user, today))
     qs = _apply_search(qs, search or Search())
     key = spec.order

@@ -72,14 +72,19 @@ def queue(request):
         slug = selectors.DEFAULT_QUEUE
     form = SearchForm(request.GET or None)
     search = selectors.Search(**form.cleaned_data) if form.is_valid() else selectors.Search()
-    page = selectors.queue_page(request.user, slug, search, after=request.GET.get("sau", ""))
+    reverse = request.GET.get("dao") == "1"
+    page = selectors.queue_page(
+        request.user, slug, search, after=request.GET.get("sau", ""), reverse=reverse
+    )
     next_url = None
     if page.next_cursor:
         params = {k: v for k, v in request.GET.items() if k != "sau" and v}
         params["hang"] = slug
         params["sau"] = page.next_cursor
         next_url = "?" + urlencode(params)
-    search_params = urlencode({k: v for k, v in request.GET.items() if k not in ("sau", "hang")})
+    search_params = urlencode(
+        {k: v for k, v in request.GET.items() if k not in ("sau", "hang", "dao")}
+    )
     counts = selectors.queue_counts(request.user)
     tabs = [(q.slug, q.label, counts.get(q.slug)) for q in selectors.QUEUES]
     return render(
@@ -92,6 +97,10 @@ def queue(request):
             "rows": [(d, selectors.deadline_state(d)) for d in page.dossiers],
             "next_url": next_url,
             "search_params": search_params,
+            "reverse": reverse,
+            "order_label": selectors.ORDER_LABELS[
+                (selectors.QUEUE_BY_SLUG[slug].order, selectors.QUEUE_BY_SLUG[slug].ascending)
+            ],
         },
     )
 

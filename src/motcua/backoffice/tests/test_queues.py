@@ -153,3 +153,17 @@ def test_search_by_code_ignores_case(agency, officer_of, make_dossier):
         officer_of(agency), "moi", selectors.Search(code=dossier.code.lower())
     )
     assert codes(found) == [dossier.code]
+
+
+def test_a_queue_can_be_read_in_reverse_order(client, agency, officer_of, make_dossier):
+    start = timezone.now() - dt.timedelta(days=1)
+    made = [
+        make_dossier(Status.SUBMITTED, submitted_at=start + dt.timedelta(minutes=i))
+        for i in range(3)
+    ]
+    client.force_login(officer_of(agency))
+    oldest_first = client.get(reverse("backoffice:queue"))
+    newest_first = client.get(reverse("backoffice:queue") + "?hang=moi&dao=1")
+    assert [d.code for d, _ in oldest_first.context["rows"]] == [d.code for d in made]
+    assert [d.code for d, _ in newest_first.context["rows"]] == [d.code for d in reversed(made)]
+    assert "Đảo thứ tự" in newest_first.content.decode()
