@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import mask_identifier
-from motcua.dossiers import services
+from motcua.dossiers import deadlines, services
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import add_attachment
 from motcua.dossiers.models import Attachment
@@ -67,6 +67,7 @@ def officer_required(view):
 
 @officer_required
 def queue(request):
+    deadlines.run_daily_if_due()
     slug = request.GET.get("hang", selectors.DEFAULT_QUEUE)
     if slug not in selectors.QUEUE_SLUGS:
         slug = selectors.DEFAULT_QUEUE
