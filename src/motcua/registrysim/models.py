@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -285,3 +286,9 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def set_new_key(self) -> str:
+        """Give this row a fresh random key and return it (the only time it is readable)."""
+        raw_key = secrets.token_urlsafe(32)
+        self.prefix, self.key_hash = raw_key[:8], hash_api_key(raw_key)
+        return raw_key

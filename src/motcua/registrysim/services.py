@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 import math
 import random
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -216,8 +215,8 @@ def set_mode(
 
 def create_api_key(name: str) -> tuple[ApiKey, str]:
     """Create a key for a client; returns the row and the raw key (shown only once)."""
-    raw_key = secrets.token_urlsafe(32)
-    key = ApiKey(name=name, prefix=raw_key[:8], key_hash=hash_api_key(raw_key))
+    key = ApiKey(name=name)
+    raw_key = key.set_new_key()
     key.full_clean()
     key.save()
     return key, raw_key
@@ -258,7 +257,9 @@ def register_request(registry: str) -> Behaviour:
     RegistryMode.objects.filter(pk=row.pk).update(request_count=F("request_count") + 1)
     row.refresh_from_db(fields=["mode", "latency_ms", "failure_percent", "request_count"])
     if row.mode == RegistryMode.Mode.SLOW:
-        base_ms = row.latency_ms if row.latency_ms is not None else settings.MOTCUA_REGISTRYSIM_SLOW_MS
+        base_ms = (
+            row.latency_ms if row.latency_ms is not None else settings.MOTCUA_REGISTRYSIM_SLOW_MS
+        )
         return Behaviour(row.mode, base_ms / 1000, fails=False)
     base_ms = (
         row.latency_ms if row.latency_ms is not None else settings.MOTCUA_REGISTRYSIM_LATENCY_MS

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.conf import settings
+from django.urls import path
+
+from . import views
 
 app_name = "registrysim"
-urlpatterns: list = []
+urlpatterns = (
+    [path("<slug:registry>/<str:subject>/", views.record, name="record")]
+    if settings.MOTCUA_REGISTRYSIM_ENABLED
+    else []
+)

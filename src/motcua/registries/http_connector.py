@@ -1,0 +1,142 @@
+"""The HTTP connector: the bundled simulator or a national data-sharing platform.
+
+``GET {MOTCUA_REGISTRY_BASE_URL}{registry}/{subject}/`` with the ``X-API-Key`` and
+``X-Request-ID`` headers. Each attempt is bounded by ``MOTCUA_REGISTRY_TIMEOUT_S``;
+timeouts, refused connections and 502/503/504 answers are retried
+``MOTCUA_REGISTRY_RETRIES`` times with urllib3's exponential backoff
+(``MOTCUA_REGISTRY_BACKOFF_S``). The worst case is ``budget_seconds()``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import quote, urljoin
+
+import requests
+from django.conf import settings
+from django.utils.translation import gettext as _
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry, Timeout
+
+from .connectors import (
+    Connector,
+    Fetched,
+    RegistryRejected,
+    RegistryUnavailable,
+    SubjectNotFound,
+)
+
+RETRY_STATUSES = (502, 503, 504)
+
+
+def budget_seconds() -> float:
+    """The longest one HTTP lookup can take with the current settings (attempts + backoff)."""
+    retries = settings.MOTCUA_REGISTRY_RETRIES
+    backoff = sum(
+        settings.MOTCUA_REGISTRY_BACKOFF_S * 2 ** (n - 1) for n in range(2, retries + 1)
+    )  # urllib3 waits nothing before the first retry, then factor × 2^(n-1)
+    return (retries + 1) * settings.MOTCUA_REGISTRY_TIMEOUT_S + backoff
+
+
+def parcel_label(parcel: dict[str, Any]) -> str:
+    """How a land parcel is written in a form: parcel number, map sheet, address."""
+    return _("Thửa đất số %(parcel)s, tờ bản đồ số %(sheet)s, %(address)s") % {
+        "parcel": parcel.get("parcel_number", ""),
+        "sheet": parcel.get("map_sheet", ""),
+        "address": parcel.get("address", ""),
+    }
+
+
+def normalize(registry: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Flatten the platform's answer into the attributes e-form sources name.
+
+    The land registry lists a holder's parcels oldest certificate first; ``parcel``
+    is the first of them (the form asks for one parcel; the citizen may edit it when
+    the dossier concerns another one, which then no longer counts as prefilled).
+    """
+    attributes = {key: value for key, value in body.items() if key != "registry"}
+    if registry == "dat_dai":
+        parcels = attributes.get("parcels") or []
+        if parcels:
+            attributes["parcel"] = parcel_label(parcels[0])
+    return attributes
+
+
+class HttpConnector(Connector):
+    """Talks JSON over HTTP to ``MOTCUA_REGISTRY_BASE_URL`` with ``MOTCUA_REGISTRY_API_KEY``."""
+
+    name = "http"
+
+    def __init__(self, registry: str):
+        super().__init__(registry)
+        base_url = settings.MOTCUA_REGISTRY_BASE_URL
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.api_key = settings.MOTCUA_REGISTRY_API_KEY
+        self.timeout = settings.MOTCUA_REGISTRY_TIMEOUT_S
+        self.retries = settings.MOTCUA_REGISTRY_RETRIES
+        self.backoff = settings.MOTCUA_REGISTRY_BACKOFF_S
+
+    def url(self, subject: str) -> str:
+        return urljoin(self.base_url, f"{quote(self.registry, safe='')}/{quote(subject, safe='')}/")
+
+    def _session(self) -> requests.Session:
+        retry = Retry(
+            total=self.retries,
+            connect=self.retries,
+            read=self.retries,
+            status=self.retries,
+            other=0,
+            redirect=0,
+            allowed_methods=frozenset({"GET"}),
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=self.backoff,
+            raise_on_status=False,
+            # Our own budget decides the waits, not the server's Retry-After.
+            respect_retry_after_header=False,
+        )
+        session = requests.Session()
+        session.mount("http://", HTTPAdapter(max_retries=retry))
+        session.mount("https://", HTTPAdapter(max_retries=retry))
+        return session
+
+    def fetch(self, subject: str) -> Fetched:
+        request_id = str(uuid.uuid4())
+        headers = {
+            "Accept": "application/json",
+            "X-API-Key": self.api_key,
+            "X-Request-ID": request_id,
+        }
+        exhausted = {"attempts": self.retries + 1, "request_id": request_id}
+        with self._session() as session:
+            try:
+                response = session.get(
+                    self.url(subject),
+                    headers=headers,
+                    timeout=Timeout(total=self.timeout),
+                    allow_redirects=False,
+                )
+            except requests.Timeout as exc:
+                raise RegistryUnavailable("timeout", **exhausted) from exc
+            except requests.ConnectionError as exc:
+                reason = "timeout" if "timed out" in str(exc).lower() else "connection failed"
+                raise RegistryUnavailable(reason, **exhausted) from exc
+            except requests.RequestException as exc:
+                raise RegistryUnavailable(type(exc).__name__, **exhausted) from exc
+        retries = getattr(response.raw, "retries", None)
+        attempts = len(retries.history) + 1 if retries is not None else 1
+        details = {"status": response.status_code, "attempts": attempts, "request_id": request_id}
+        is_json = response.headers.get("Content-Type", "").startswith("application/json")
+        if response.status_code == 404 and is_json:
+            raise SubjectNotFound("not found", **details)
+        if response.status_code in (400, 401, 403):
+            raise RegistryRejected(f"HTTP {response.status_code}", **details)
+        if response.status_code != 200:
+            raise RegistryUnavailable(f"HTTP {response.status_code}", **details)
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise RegistryUnavailable("invalid JSON", **details) from exc
+        if not isinstance(body, dict):
+            raise RegistryUnavailable("unexpected JSON", **details)
+        return Fetched(normalize(self.registry, body), **details)

@@ -1,0 +1,72 @@
+"""The simulator's JSON API: ``GET /mo-phong/csdl/<registry>/<subject>/``.
+
+Clients authenticate with the ``X-API-Key`` header. Each registry behaves as its
+``RegistryMode`` says: normal (configured latency with jitter), slow, down (503)
+or flaky (an evenly spread share of 503s). Errors are JSON
+``{"error": <code>, "detail": <Vietnamese message>}``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import selectors, services
+from .models import Registry
+
+# The few milliseconds of database work per request run one at a time: the test
+# live server shares a single in-memory SQLite connection between its threads.
+# The simulated delays happen outside the lock, so slow answers still overlap.
+_db_lock = threading.Lock()
+
+
+def _error(status: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse(
+        {"error": code, "detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _answer(request, registry: str, subject: str) -> tuple[JsonResponse, services.Behaviour]:
+    behaviour = services.register_request(registry)
+    if behaviour.fails:
+        response = _error(
+            503,
+            "unavailable",
+            _("%(registry)s tạm thời không phục vụ được; hãy thử lại sau.")
+            % {"registry": Registry(registry).label},
+        )
+        response["Retry-After"] = "1"
+        return response, behaviour
+    if not services.authenticate(request.headers.get("X-API-Key", "")):
+        response = _error(
+            401,
+            "unauthorized",
+            _("Thiếu hoặc sai khóa API (tiêu đề X-API-Key)."),
+        )
+        response["WWW-Authenticate"] = "ApiKey"
+        return response, behaviour
+    if not selectors.is_valid_subject(registry, subject):
+        return _error(
+            400,
+            "invalid_subject",
+            _("Mã tra cứu phải là số định danh cá nhân (12 số) hoặc mã số thuế hợp lệ."),
+        ), behaviour
+    body = selectors.record_for(registry, subject)
+    if body is None:
+        return _error(404, "not_found", _("Không tìm thấy bản ghi.")), behaviour
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False}), behaviour
+
+
+@require_GET
+def record(request, registry: str, subject: str) -> JsonResponse:
+    """Answer one lookup; every database read happens before the simulated delay."""
+    if registry not in Registry.values:
+        return _error(404, "unknown_registry", _("Không có CSDL “%s”.") % registry)
+    with _db_lock:
+        response, behaviour = _answer(request, registry, subject)
+    time.sleep(behaviour.delay_s)
+    return response
