@@ -297,3 +297,15 @@ def test_each_demo_role_walks_a_dossier_from_intake_to_the_returned_result(seede
         "issue_result",
         "return_result",
     ]
+
+
+def test_the_simulated_registries_know_the_demo_people(seeded):
+    from motcua.registrysim.models import Business, LandParcel, Person
+
+    citizen = Applicant.objects.filter(kind=Applicant.Kind.PERSON).first()
+    person = Person.objects.get(personal_id=citizen.personal_id)
+    assert (person.full_name, person.birth_date) == (citizen.name, citizen.birth_date)
+    firm = Applicant.objects.filter(kind=Applicant.Kind.BUSINESS).first()
+    registered = Business.objects.get(tax_code=firm.tax_code)
+    assert registered.representative_personal_id == firm.representative.personal_id
+    assert LandParcel.objects.exists()
