@@ -1,1 +1,87 @@
-"""Settings for oidc (read from the environment)."""
+"""Settings for oidc (read from the environment).
+
+Two halves that only meet over HTTP:
+
+* the citizen portal is an OpenID Connect relying party (``motcua.accounts.citizen``,
+  Authlib): ``MOTCUA_OIDC_*`` name the provider by its discovery document and hold the
+  client's credentials. Point them at the national e-ID (VNeID) in production;
+* the bundled demo identity provider (``motcua.idp``, django-oauth-toolkit) serves the
+  synthetic citizens at ``/idp/``; ``OAUTH2_PROVIDER`` and ``MOTCUA_IDP_*`` configure it.
+  ``motcua setup_idp`` registers the portal as its client.
+"""
+
+import os
+
+from django.utils.translation import gettext_lazy as _
+
+from motcua.idp.keys import read_or_create_client_secret, read_or_create_rsa_private_key
+
+# motcua.settings star-imports this module at its end, when VAR_DIR is already set.
+from motcua.settings import VAR_DIR
+
+# --- Relying party: the citizen portal --------------------------------------------------
+MOTCUA_OIDC_DISCOVERY_URL = os.environ.get(
+    "MOTCUA_OIDC_DISCOVERY_URL", "http://127.0.0.1:8000/idp/.well-known/openid-configuration"
+)
+MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-cong-dan")
+# Without one from the environment, a random secret is kept in var/ and shared with the
+# bundled provider through `motcua setup_idp`.
+MOTCUA_OIDC_CLIENT_SECRET = os.environ.get(
+    "MOTCUA_OIDC_CLIENT_SECRET"
+) or read_or_create_client_secret(VAR_DIR / "oidc_client_secret")
+MOTCUA_OIDC_SCOPES = os.environ.get(
+    "MOTCUA_OIDC_SCOPES", "openid profile email phone citizen business"
+)
+# Seconds to wait for the provider (discovery, JWKS, token endpoint) before giving up.
+MOTCUA_OIDC_TIMEOUT = float(os.environ.get("MOTCUA_OIDC_TIMEOUT", "5"))
+# How long the discovery document and its keys are cached in the process (seconds).
+MOTCUA_OIDC_METADATA_TTL = int(os.environ.get("MOTCUA_OIDC_METADATA_TTL", "3600"))
+# Fixed callback URL (behind a proxy); empty = built from the request's host.
+MOTCUA_OIDC_REDIRECT_URI = os.environ.get("MOTCUA_OIDC_REDIRECT_URI", "")
+# Where the provider sends the citizen after signing out; empty = the portal's home page.
+MOTCUA_OIDC_POST_LOGOUT_REDIRECT_URI = os.environ.get("MOTCUA_OIDC_POST_LOGOUT_REDIRECT_URI", "")
+
+# --- Bundled demo identity provider ------------------------------------------------------
+# The IdP's login session lives in its own cookie, limited to /idp/: signing in at the
+# provider must never sign anyone in at the portal (same process, same session table).
+MOTCUA_IDP_SESSION_COOKIE_NAME = "motcua_idp_session"
+MOTCUA_IDP_SESSION_AGE = int(os.environ.get("MOTCUA_IDP_SESSION_AGE", str(30 * 60)))
+
+_rsa_private_key = os.environ.get("MOTCUA_OIDC_RSA_PRIVATE_KEY", "").replace("\\n", "\n").strip()
+if not _rsa_private_key:
+    _rsa_private_key = read_or_create_rsa_private_key(VAR_DIR / "oidc_rsa_private_key.pem")
+
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _rsa_private_key,
+    # Empty: the issuer is the URL the provider is reached at, e.g. http://127.0.0.1:8000/idp
+    "OIDC_ISS_ENDPOINT": os.environ.get("MOTCUA_IDP_ISSUER", ""),
+    "OAUTH2_VALIDATOR_CLASS": "motcua.idp.claims.CitizenClaimsValidator",
+    "SCOPES": {
+        "openid": _("Xác thực danh tính qua tài khoản định danh điện tử"),
+        "profile": _("Họ và tên"),
+        "email": _("Địa chỉ thư điện tử"),
+        "phone": _("Số điện thoại"),
+        "citizen": _("Số định danh cá nhân và ngày sinh"),
+        "business": _("Các doanh nghiệp, tổ chức mà bạn là người đại diện theo pháp luật"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 60,
+    "ID_TOKEN_EXPIRE_SECONDS": 10 * 60,
+    # The portal's sign-out also ends the provider session (kiosks at the one-stop desk).
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    # RFC 9700 (OAuth 2.0 security best current practice): adopt every behaviour now.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}

@@ -1,0 +1,63 @@
+"""The provider's sign-in form: personal identification number and password."""
+
+from django import forms
+from django.contrib.auth import authenticate, get_user_model
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+
+class CitizenLoginForm(forms.Form):
+    """Checks a citizen's số định danh cá nhân and password (``LoginView``'s form contract)."""
+
+    personal_id = forms.CharField(
+        label=_("Số định danh cá nhân"),
+        max_length=12,
+        validators=[
+            RegexValidator(r"^\d{12}$", _("Số định danh cá nhân phải gồm đúng 12 chữ số."))
+        ],
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "username", "autofocus": True}
+        ),
+        error_messages={"required": _("Vui lòng nhập số định danh cá nhân (12 chữ số).")},
+    )
+    password = forms.CharField(
+        label=_("Mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Vui lòng nhập mật khẩu.")},
+    )
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user_cache = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        personal_id = self.cleaned_data.get("personal_id")
+        password = self.cleaned_data.get("password")
+        if not personal_id or not password:
+            return self.cleaned_data
+        user_model = get_user_model()
+        username = (
+            user_model.objects.filter(personal_id=personal_id)
+            .values_list(user_model.USERNAME_FIELD, flat=True)
+            .first()
+        )
+        if username is None:
+            # Hash anyway, so that an unknown number takes as long as a wrong password.
+            user_model().set_password(password)
+        else:
+            # Through the configured backends: is_active, lockout and signals all apply.
+            self.user_cache = authenticate(self.request, username=username, password=password)
+        if self.user_cache is None:
+            raise forms.ValidationError(
+                _(
+                    "Số định danh cá nhân hoặc mật khẩu không đúng. "
+                    "Vui lòng kiểm tra lại (mật khẩu phân biệt chữ hoa, chữ thường)."
+                ),
+                code="invalid_login",
+            )
+        return self.cleaned_data
+
+    def get_user(self):
+        return self.user_cache
