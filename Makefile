@@ -18,6 +18,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/motcua migrate --noinput
 	$(BIN)/motcua seed_demo --once
+	$(BIN)/motcua setup_idp
 	MOTCUA_DEBUG=1 $(BIN)/motcua runserver 127.0.0.1:8000
 
 test: install

@@ -607,6 +607,10 @@ def seed_demo(
         link_procedure_agencies(province, demo_communes(province))
         accounts = create_officers(receiving, province, people)
         create_applicants(citizens, businesses, people, log)
+        # Demo citizens sign in at the bundled identity provider with the demo password.
+        from motcua.idp.services import give_citizens_password
+
+        give_citizens_password(DEMO_PASSWORD)
     log(
         f"Tỉnh mẫu {province.name}: {len(receiving)} cơ quan tiếp nhận hồ sơ, "
         f"{len(accounts)} tài khoản cán bộ."
