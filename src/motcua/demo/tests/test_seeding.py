@@ -117,7 +117,9 @@ def test_citizens_and_businesses(seeded):
         century = 1900 if pid[3] in "01" else 2000
         assert century + int(pid[4:6]) == person.birth_date.year
         assert person.user.username == pid and person.user.personal_id == pid
-        assert person.user.full_name == person.name and not person.user.has_usable_password()
+        assert person.user.full_name == person.name
+        # Citizens sign in at the demo identity provider with the demo password.
+        assert person.user.check_password(seeding.DEMO_PASSWORD)
         assert "Bắc Ninh" in person.address and person.phone
     businesses = Applicant.objects.filter(kind=Applicant.Kind.BUSINESS)
     assert businesses.count() == 60
