@@ -185,6 +185,7 @@ MOTCUA_SHARED_DATA_DIR = Path(
 
 # --- Settings owned by single apps (each file reads its own environment) -----
 from motcua.conf.monitoring import *  # noqa: E402,F403
+from motcua.conf.notifications import *  # noqa: E402,F403
 from motcua.conf.oidc import *  # noqa: E402,F403
 from motcua.conf.portal import *  # noqa: E402,F403
 from motcua.conf.registries import *  # noqa: E402,F403

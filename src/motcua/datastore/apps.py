@@ -7,3 +7,6 @@ class DatastoreConfig(AppConfig):
 
     name = "motcua.datastore"
     verbose_name = _("Kho dữ liệu cá nhân")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the signal receivers)

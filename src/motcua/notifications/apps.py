@@ -7,3 +7,6 @@ class NotificationsConfig(AppConfig):
 
     name = "motcua.notifications"
     verbose_name = _("Thông báo")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the signal receivers)

@@ -1,0 +1,74 @@
+"""Fixtures shared by the data store tests."""
+
+import itertools
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from motcua.accounts.models import Applicant
+from motcua.dossiers.models import Channel, Dossier, Status
+from tests.factories import AgencyFactory, ApplicantFactory, UserFactory, procedure_version
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
+
+_codes = itertools.count(1)
+
+
+def pdf(name: str = "can-cuoc.pdf", content: bytes = PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def citizen():
+    return UserFactory(username="congdan", full_name="Trần Thị Bình")
+
+
+@pytest.fixture
+def stranger():
+    return UserFactory(username="nguoila", full_name="Lê Văn Cường")
+
+
+@pytest.fixture
+def applicant(citizen):
+    return ApplicantFactory(name="Trần Thị Bình", user=citizen)
+
+
+@pytest.fixture
+def make_dossier(applicant):
+    """A dossier put directly in ``status`` (as if it had got there through the workflow)."""
+    version = procedure_version("KDL.01")
+    agency = AgencyFactory(code="UBX", name="UBND xã An Bình")
+
+    def make(status: str = Status.DRAFT, **fields) -> Dossier:
+        defaults = dict(
+            applicant=applicant,
+            procedure_version=version,
+            agency=agency,
+            channel=Channel.ONLINE,
+            status=status,
+            code=None if status == Status.DRAFT else f"UBX-250310-{next(_codes):04d}",
+        )
+        defaults.update(fields)
+        return Dossier.objects.create(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def business(stranger):
+    """A business acting through its legal representative (the stranger's account)."""
+    representative = ApplicantFactory(name="Lê Văn Cường", user=stranger)
+    return ApplicantFactory(
+        kind=Applicant.Kind.BUSINESS,
+        name="Công ty TNHH An Phát",
+        personal_id="",
+        tax_code="0101234567",
+        representative=representative,
+    )

@@ -1,0 +1,64 @@
+"""Fixtures shared by the notification tests."""
+
+import itertools
+
+import pytest
+
+from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.notifications import sms
+from tests.factories import AgencyFactory, ApplicantFactory, UserFactory, procedure_version
+
+_codes = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _outbox_settings(settings):
+    # The outbox is tested as a worker sees it; inline sending has its own tests.
+    settings.MOTCUA_NOTIFICATIONS_INLINE = False
+    settings.MOTCUA_NOTIFICATIONS_CHANNELS = ["email", "sms"]
+    settings.MOTCUA_NOTIFICATIONS_MAX_ATTEMPTS = 4
+    settings.MOTCUA_NOTIFICATIONS_BACKOFF_S = 60
+    settings.MOTCUA_NOTIFICATIONS_BACKOFF_MAX_S = 3600
+    settings.MOTCUA_SMS_BACKEND = "motcua.notifications.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def officer():
+    return UserFactory(username="canbo")
+
+
+@pytest.fixture
+def applicant():
+    return ApplicantFactory(name="Nguyễn Thị Hoa", email="hoa@example.vn", phone="0912345678")
+
+
+@pytest.fixture
+def version():
+    return procedure_version("TB.01", name="Đăng ký khai sinh")
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory(code="UBX", name="UBND xã An Bình")
+
+
+@pytest.fixture
+def make_dossier(applicant, version, agency):
+    """A dossier put directly in ``status`` (as if it had got there through the workflow)."""
+
+    def make(status: str = Status.DRAFT, **fields) -> Dossier:
+        defaults = dict(
+            applicant=applicant,
+            procedure_version=version,
+            agency=agency,
+            channel=Channel.ONLINE,
+            status=status,
+            code=None if status == Status.DRAFT else f"UBX-250310-{next(_codes):04d}",
+        )
+        defaults.update(fields)
+        return Dossier.objects.create(**defaults)
+
+    return make
