@@ -1,11 +1,23 @@
-"""Reads for the public catalogue pages."""
+"""Reads for the portal: the public catalogue, and the citizen's own dossiers."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+import secrets
+from dataclasses import dataclass
 
-from motcua.catalog.models import Procedure, ProcedureVersion
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from motcua.accounts.models import Applicant
+from motcua.agencies.models import Agency
+from motcua.agencies.selectors import active_agencies
+from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
 from motcua.catalog.models import Sector as Sector
+from motcua.dossiers.models import Attachment, Dossier, Status, StatusChange
+from motcua.dossiers.services import compute_due_date
+from motcua.dossiers.workflow import TRANSITIONS
 
 
 def public_versions(*, name: str = "", sector_id: int | None = None) -> QuerySet[ProcedureVersion]:
@@ -32,3 +44,161 @@ def procedure_page(code: str) -> ProcedureVersion | None:
         .first()
     )
     return procedure.current_version if procedure else None
+
+
+# --- The citizen's dossiers ------------------------------------------------------
+
+
+def receiving_agencies(version: ProcedureVersion, *, on: dt.date | None = None) -> list[Agency]:
+    """The agencies that take online dossiers of ``version`` today, by name.
+
+    These are the version's implementing agencies (``ProcedureVersion.agencies``) that
+    still exist; for a commune-level procedure there is one per commune (or its
+    police), and the citizen picks the one where they live.
+    """
+    day = on or timezone.localdate()
+    return list(
+        active_agencies(day)
+        .filter(procedures=version)
+        .select_related("parent")
+        .order_by("name", "code")
+    )
+
+
+def dossiers_of(applicant: Applicant) -> QuerySet[Dossier]:
+    """Every dossier the citizen acting as ``applicant`` may see and act on.
+
+    The one scope of the citizen pages: a person sees their own dossiers; while they
+    act for a business they represent, ``applicant`` is that business and they see
+    its dossiers (never another applicant's, whatever the URL).
+    """
+    return Dossier.objects.filter(applicant=applicant).select_related(
+        "procedure_version__procedure", "agency", "applicant"
+    )
+
+
+def dossier_for(applicant: Applicant, public_id) -> Dossier:
+    """The dossier ``public_id`` within ``dossiers_of(applicant)``; Http404 otherwise."""
+    return get_object_or_404(dossiers_of(applicant), public_id=public_id)
+
+
+def drafts_for(applicant: Applicant, version: ProcedureVersion) -> list[Dossier]:
+    """The applicant's drafts for the procedure of ``version`` (to resume), newest first."""
+    return list(
+        dossiers_of(applicant)
+        .filter(status=Status.DRAFT, procedure_version__procedure=version.procedure)
+        .order_by("-created_at")
+    )
+
+
+def my_dossiers(applicant: Applicant) -> QuerySet[Dossier]:
+    """The "Hồ sơ của tôi" list: newest first."""
+    return dossiers_of(applicant).order_by("-created_at", "-pk")
+
+
+def components_with_files(dossier: Dossier) -> list[tuple[ProcedureComponent, list[Attachment]]]:
+    """The version's components, each with the files attached to it (in upload order)."""
+    attachments = list(
+        dossier.attachments.filter(kind=Attachment.Kind.COMPONENT).order_by("uploaded_at", "pk")
+    )
+    result = []
+    for component in dossier.procedure_version.components.all():
+        result.append((component, [a for a in attachments if a.component_id == component.pk]))
+    return result
+
+
+def missing_components(dossier: Dossier) -> list[ProcedureComponent]:
+    """Required components with no file, except those a national database supplies."""
+    return [
+        component
+        for component, files in components_with_files(dossier)
+        if component.required and not component.registry and not files
+    ]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    status_label: str
+    action_label: str
+    at: dt.datetime
+    note: str
+
+
+# Notes the citizen is meant to read (a refusal's reason, what to supplement); the
+# notes of internal steps (a specialist's opinion) stay in the back office.
+CITIZEN_NOTES = frozenset(
+    {
+        "submit",
+        "request_supplement",
+        "provide_supplement",
+        "refuse_intake",
+        "refuse",
+        "withdraw",
+        "expire_supplement",
+    }
+)
+
+
+def timeline(dossier: Dossier, *, with_notes: bool = True) -> list[TimelineEntry]:
+    """Every status the dossier went through, oldest first, with its date.
+
+    Internal hand-overs that keep the status (assignment, opinions) are left out.
+    ``with_notes=False`` (the public look-up) drops the notes.
+    """
+    statuses = dict(Status.choices)
+    entries = []
+    for change in dossier.history.order_by("at", "pk"):
+        if change.from_status == change.to_status:
+            continue
+        rule = TRANSITIONS.get(change.action)
+        note = change.note if with_notes and change.action in CITIZEN_NOTES else ""
+        entries.append(
+            TimelineEntry(
+                status_label=str(statuses.get(change.to_status, change.to_status)),
+                action_label=str(rule.label) if rule else change.action,
+                at=change.at,
+                note=note,
+            )
+        )
+    return entries
+
+
+def supplement_request(dossier: Dossier) -> StatusChange | None:
+    """The latest supplement request (what the agency asked for), if any."""
+    return dossier.history.filter(action="request_supplement").order_by("-at", "-pk").first()
+
+
+def expected_result_date(dossier: Dossier) -> tuple[dt.date | None, bool]:
+    """The date to show as the expected result date, and whether it is an estimate.
+
+    Once the agency has received the dossier it is the legal ``due_date``; before, it
+    is estimated as if the dossier were received on the day it was submitted (the
+    legal time counts from the day of receipt).
+    """
+    if dossier.due_date:
+        return dossier.due_date, False
+    if dossier.status == Status.SUBMITTED:
+        start = dossier.submitted_at or timezone.now()
+        return compute_due_date(dossier.procedure_version, start), True
+    return None, False
+
+
+def find_for_lookup(code: str, secret: str) -> Dossier | None:
+    """The submitted dossier with ``code`` whose look-up secret is ``secret``, or None.
+
+    Both must match; the caller cannot tell a wrong code from a wrong secret, and
+    the secret is compared in constant time.
+    """
+    code, secret = (code or "").strip(), (secret or "").strip().upper()
+    dossier = (
+        # Exact matches use the unique index; codes are printed in capitals.
+        Dossier.objects.filter(code__in={code, code.upper()})
+        .exclude(status=Status.DRAFT)
+        .select_related("procedure_version__procedure", "agency", "applicant")
+        .first()
+        if code
+        else None
+    )
+    expected = dossier.lookup_secret if dossier is not None else "-" * 8
+    matches = secrets.compare_digest(expected.encode(), secret.encode())
+    return dossier if dossier is not None and secret and matches else None

@@ -1,0 +1,335 @@
+"""What a citizen does to their dossiers in the portal (writes).
+
+Lifecycle moves (submit, supplement, withdraw) go through
+``motcua.dossiers.services.transition``; the portal only edits what a draft holds
+(the e-form values and their sources, the component files) and never a status.
+Registry look-ups happen outside database transactions (they are network calls).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import Applicant
+from motcua.agencies.models import Agency
+from motcua.audit.services import record
+from motcua.catalog.models import ProcedureComponent, ProcedureVersion
+from motcua.datastore import services as datastore_services
+from motcua.dossiers import services as dossier_services
+from motcua.dossiers.exceptions import DossierError, IllegalTransition
+from motcua.dossiers.files import add_attachment
+from motcua.dossiers.models import Attachment, Dossier, Rating, Status
+from motcua.registries import services as registries
+
+from . import selectors
+from .eforms import form_errors, registry_label
+
+
+class SubmissionRefused(DossierError):
+    """The draft cannot be submitted yet; ``problems`` says what to fix (Vietnamese)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems), code="submission_refused")
+        self.problems = problems
+
+
+def _not_a_draft() -> DossierError:
+    return DossierError(
+        _("Hồ sơ đã được nộp nên không sửa được nữa. Hãy xem tình trạng hồ sơ."),
+        code="not_draft",
+    )
+
+
+def _locked_draft(dossier: Dossier) -> Dossier:
+    """Lock the dossier row (call inside a transaction); DossierError unless a draft."""
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version")
+        .get(pk=dossier.pk)
+    )
+    if locked.status != Status.DRAFT:
+        raise _not_a_draft()
+    return locked
+
+
+def _valid_key(key: str) -> str:
+    try:
+        return str(uuid.UUID(str(key)))
+    except ValueError:
+        raise DossierError(
+            _("Phiên khai hồ sơ không hợp lệ. Vui lòng tải lại trang và thử lại."),
+            code="bad_key",
+        ) from None
+
+
+def start_application(
+    *,
+    applicant: Applicant,
+    version: ProcedureVersion,
+    agency: Agency,
+    key: str,
+    by=None,
+) -> tuple[Dossier, registries.Prefill | None]:
+    """Create the draft for ``key`` and prefill it from the national databases.
+
+    Idempotent: the same ``key`` (the token of one application form) always gives the
+    same dossier, even when two requests race, so a double click or a re-posted form
+    never makes two dossiers. Returns ``(dossier, prefill)``; ``prefill`` is None when
+    the dossier already existed. Raises DossierError when the key is malformed or
+    belongs to someone else, the agency does not take this procedure, or the version
+    is not offered online.
+    """
+    key = _valid_key(key)
+    existing = Dossier.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return _own(existing, applicant), None
+    if agency not in selectors.receiving_agencies(version):
+        raise DossierError(
+            _("Cơ quan đã chọn không tiếp nhận hồ sơ của thủ tục này. Vui lòng chọn lại."),
+            code="wrong_agency",
+        )
+    try:
+        with transaction.atomic():
+            draft = dossier_services.create_draft(
+                applicant=applicant, version=version, agency=agency, by=by
+            )
+            draft.idempotency_key = key
+            draft.save(update_fields=["idempotency_key", "updated_at"])
+    except IntegrityError:
+        # Another request with the same key won the race: use its dossier.
+        return _own(Dossier.objects.get(idempotency_key=key), applicant), None
+    prefill = registries.prefill_form(
+        version.form_schema, applicant, actor=by, dossier_ref=str(draft.public_id)
+    )
+    _store_prefill(draft, prefill)
+    return draft, prefill
+
+
+def _own(dossier: Dossier, applicant: Applicant) -> Dossier:
+    if dossier.applicant_id != applicant.pk:
+        raise DossierError(
+            _("Phiên khai hồ sơ không hợp lệ. Vui lòng tải lại trang và thử lại."),
+            code="bad_key",
+        )
+    return dossier
+
+
+@transaction.atomic
+def _store_prefill(dossier: Dossier, prefill: registries.Prefill) -> Dossier:
+    locked = _locked_draft(dossier)
+    locked.form_data = {**locked.form_data, **prefill.values}
+    sources = dict(locked.prefill_sources)
+    sources.update(prefill.sources)
+    locked.prefill_sources = sources
+    locked.reused_data = locked.reused_data or bool(sources)
+    locked.save(update_fields=["form_data", "prefill_sources", "reused_data", "updated_at"])
+    dossier.form_data, dossier.prefill_sources = locked.form_data, locked.prefill_sources
+    dossier.reused_data = locked.reused_data
+    return locked
+
+
+def refresh_prefill(dossier: Dossier, *, by=None) -> registries.Prefill:
+    """Ask the national databases again (e.g. one was down when the draft began).
+
+    Values found replace what the citizen typed and become locked; fields of a
+    database that still does not answer keep their values. Raises DossierError
+    unless the dossier is a draft.
+    """
+    if dossier.status != Status.DRAFT:
+        raise _not_a_draft()
+    prefill = registries.prefill_form(
+        dossier.procedure_version.form_schema,
+        dossier.applicant,
+        actor=by,
+        dossier_ref=str(dossier.public_id),
+    )
+    with transaction.atomic():
+        _store_prefill(dossier, prefill)
+    return prefill
+
+
+@transaction.atomic
+def save_form(dossier: Dossier, *, form_data: dict[str, Any], by=None) -> Dossier:
+    """Store the e-form values of a draft (the caller validated them with DossierForm).
+
+    Raises DossierError unless the dossier is a draft.
+    """
+    locked = _locked_draft(dossier)
+    locked.form_data = form_data
+    locked.save(update_fields=["form_data", "updated_at"])
+    dossier.form_data = form_data
+    return locked
+
+
+def _component_of(dossier: Dossier, component_id) -> ProcedureComponent:
+    component = ProcedureComponent.objects.filter(
+        pk=component_id, version_id=dossier.procedure_version_id
+    ).first()
+    if component is None:
+        raise DossierError(_("Thành phần hồ sơ không hợp lệ."), code="component")
+    return component
+
+
+@transaction.atomic
+def attach_upload(dossier: Dossier, upload, *, component_id, by=None) -> Attachment:
+    """Attach an uploaded file to a component of a draft, checked by its content.
+
+    Raises DossierError when the file is empty, too large or not PDF/JPG/PNG, the
+    component is not one of the procedure's, or the dossier is no longer a draft.
+    """
+    locked = _locked_draft(dossier)
+    component = _component_of(locked, component_id)
+    return add_attachment(
+        locked, upload, kind=Attachment.Kind.COMPONENT, by=by, component=component
+    )
+
+
+@transaction.atomic
+def attach_document(dossier: Dossier, document, *, component_id, by=None) -> Attachment:
+    """Attach a copy of a document of the person's data store to a component of a draft.
+
+    The caller passes a document of ``by``'s own store (the data store refuses others).
+    Raises DossierError as ``attach_upload``.
+    """
+    locked = _locked_draft(dossier)
+    component = _component_of(locked, component_id)
+    attachment = datastore_services.copy_to_dossier(document, locked, component=component, by=by)
+    if not locked.reused_data:
+        Dossier.objects.filter(pk=locked.pk).update(reused_data=True)
+        dossier.reused_data = True
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(dossier: Dossier, attachment_id, *, by=None) -> None:
+    """Remove a file from a draft (the file is deleted once the change is committed).
+
+    Raises DossierError unless the dossier is a draft; Attachment.DoesNotExist when the
+    file is not one of this dossier's component files.
+    """
+    locked = _locked_draft(dossier)
+    attachment = locked.attachments.get(public_id=attachment_id, kind=Attachment.Kind.COMPONENT)
+    storage, name = attachment.file.storage, attachment.file.name
+    sha256 = attachment.sha256
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+    record("dossier.detach", actor=by, obj=locked, data={"sha256": sha256})
+
+
+def submission_problems(dossier: Dossier, *, by=None, check_registries: bool = True) -> list[str]:
+    """What stops the draft from being submitted (Vietnamese), or [] when it is ready.
+
+    Checks the e-form as on submission and the required components; then, with
+    ``check_registries``, the values that came from national databases against those
+    databases again (a changed value is tampering).
+    """
+    version = dossier.procedure_version
+    if version.status != ProcedureVersion.Status.PUBLISHED:
+        return [
+            _(
+                "Thủ tục này vừa được cập nhật nên không nộp được hồ sơ theo mẫu cũ. "
+                "Vui lòng tạo hồ sơ mới từ trang thủ tục."
+            )
+        ]
+    problems = []
+    for label, messages in form_errors(
+        version.form_schema, dossier.form_data, dossier.prefill_sources
+    ).items():
+        problems += [m if label in m else f"{label}: {m}" for m in messages]
+    for component in selectors.missing_components(dossier):
+        problems.append(_("Chưa có tệp cho thành phần “%(name)s”.") % {"name": component.name})
+    if problems or not check_registries:
+        return problems
+    tampered = registries.verify_prefilled(
+        version.form_schema,
+        dossier.applicant,
+        dossier.form_data,
+        dossier.prefill_sources,
+        actor=by,
+        dossier_ref=str(dossier.public_id),
+    )
+    return list(tampered.values())
+
+
+def submit_application(dossier: Dossier, *, by=None) -> Dossier:
+    """Submit a draft: it gets its code and its fee is frozen.
+
+    Idempotent: submitting a dossier that is already submitted returns it unchanged, so
+    a double click or a re-posted form leads to the same receipt. Raises
+    SubmissionRefused (with what to fix) when the draft is incomplete or a value from a
+    national database was changed, DossierError for other refusals.
+    """
+    if dossier.status != Status.DRAFT and dossier.code:
+        return dossier
+    problems = submission_problems(dossier, by=by)
+    if problems:
+        raise SubmissionRefused(problems)
+    try:
+        return dossier_services.transition(dossier, "submit", by=by)
+    except IllegalTransition:
+        dossier.refresh_from_db()
+        if dossier.code:
+            return dossier  # a concurrent request submitted it first
+        raise
+
+
+def answer_supplement(
+    dossier: Dossier, *, uploads: list, documents: list = (), note: str = "", by=None
+) -> Dossier:
+    """Send the documents the agency asked for; the legal clock resumes.
+
+    ``uploads`` are new files, ``documents`` copies from the person's data store. The
+    files and the move back to processing are one transaction. Raises DossierError
+    when no file is given, a file is refused, or the dossier is not waiting for a
+    supplement (IllegalTransition).
+    """
+    count = len(uploads) + len(documents)
+    if not count:
+        raise DossierError(_("Vui lòng chọn ít nhất một tệp để bổ sung."), code="no_file")
+    if dossier.status != Status.WAITING_SUPPLEMENT:
+        raise DossierError(
+            _("Hồ sơ không ở trạng thái chờ bổ sung. Vui lòng tải lại trang."),
+            code="not_waiting",
+        )
+    note = (note or "").strip()[:2000] or _("Công dân bổ sung %(n)d tệp trực tuyến.") % {"n": count}
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+        if locked.status != Status.WAITING_SUPPLEMENT:
+            raise IllegalTransition(_("Bổ sung hồ sơ"), locked.get_status_display())
+        for upload in uploads:
+            add_attachment(locked, upload, kind=Attachment.Kind.SUPPLEMENT, by=by)
+        for document in documents:
+            datastore_services.copy_to_dossier(
+                document, locked, by=by, kind=Attachment.Kind.SUPPLEMENT
+            )
+        return dossier_services.transition(dossier, "provide_supplement", by=by, note=note)
+
+
+def withdraw_dossier(dossier: Dossier, *, reason: str = "", by=None) -> Dossier:
+    """Withdraw a dossier that is not decided yet (the applicant's right).
+
+    Raises IllegalTransition when it has already been decided or withdrawn.
+    """
+    note = (reason or "").strip()[:2000] or _("Công dân rút hồ sơ trực tuyến.")
+    return dossier_services.transition(dossier, "withdraw", by=by, note=note)
+
+
+def rate_dossier(dossier: Dossier, *, score: int, comment: str = "", by=None) -> Rating:
+    """Record the applicant's satisfaction once; raises DossierError as ``rate`` does."""
+    return dossier_services.rate(dossier, score=score, comment=comment, by=by)
+
+
+def unavailable_messages(prefill: registries.Prefill | None) -> list[str]:
+    """The Vietnamese messages of the databases that could not prefill the form."""
+    if prefill is None:
+        return []
+    return [
+        message
+        or _("Không kết nối được %(registry)s; bạn có thể tự nhập các trường này.")
+        % {"registry": registry_label(code)}
+        for code, message in prefill.unavailable.items()
+    ]
