@@ -20,8 +20,11 @@ from motcua.dossiers.services import compute_due_date
 from motcua.dossiers.workflow import TRANSITIONS
 
 
-def public_versions(*, name: str = "", sector_id: int | None = None) -> QuerySet[ProcedureVersion]:
-    """Current published versions, optionally filtered by a name fragment and a sector."""
+def public_versions(
+    *, name: str = "", sector_id: int | None = None, agency_id: int | None = None
+) -> QuerySet[ProcedureVersion]:
+    """Current published versions, optionally filtered by a name fragment, a sector and
+    an agency that receives them."""
     qs = (
         ProcedureVersion.objects.filter(
             status=ProcedureVersion.Status.PUBLISHED, procedure__current_version__isnull=False
@@ -33,7 +36,23 @@ def public_versions(*, name: str = "", sector_id: int | None = None) -> QuerySet
         qs = qs.filter(name__icontains=name.strip())
     if sector_id:
         qs = qs.filter(sector_id=sector_id)
+    if agency_id:
+        qs = qs.filter(agencies__id=agency_id).distinct()
     return qs
+
+
+def browsable_agencies() -> QuerySet:
+    """Agencies that receive at least one published procedure, for the catalogue filter."""
+    from motcua.agencies.models import Agency
+
+    return (
+        Agency.objects.filter(
+            procedures__status=ProcedureVersion.Status.PUBLISHED,
+            procedures__procedure__current_version__isnull=False,
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def procedure_page(code: str) -> ProcedureVersion | None:

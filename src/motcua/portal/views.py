@@ -29,16 +29,17 @@ def home(request):
     """The public catalogue: procedures by sector, with a name filter."""
     name = request.GET.get("q", "")[:100]
     sector_id = _int_param(request, "linh_vuc")
+    agency_id = _int_param(request, "co_quan")
     if name.strip():
         # Citizens' words, not official names: the search, best match first.
         # The home page filters by name: keep hits whose name has a matched word
         # (after lexicon expansion), not those found only in documents or results.
-        hits = search(name, limit=50, sector=sector_id).hits
+        hits = search(name, limit=50, sector=sector_id, agency=agency_id).hits
         versions = _versions_for(
             [h for h in hits if set(h.matched_terms) & set(fold(h.name).split())]
         )
     else:
-        versions = selectors.public_versions(sector_id=sector_id)
+        versions = selectors.public_versions(sector_id=sector_id, agency_id=agency_id)
     page = Paginator(versions, 20).get_page(request.GET.get("trang"))
     return render(
         request,
@@ -48,6 +49,8 @@ def home(request):
             "q": name,
             "sector_id": sector_id,
             "sectors": selectors.Sector.objects.order_by("name"),
+            "agency_id": agency_id,
+            "agencies": selectors.browsable_agencies(),
         },
     )
 

@@ -25,3 +25,16 @@ def test_procedure_page_shows_the_online_fee_discount(client):
 @pytest.mark.django_db
 def test_unknown_procedure_code_is_not_found(client):
     assert client.get("/thu-tuc/KHONG.CO/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_catalogue_can_be_browsed_by_agency(client):
+    from tests.factories import AgencyFactory, procedure_version
+
+    commune = AgencyFactory(name="UBND xã Yên Phong")
+    ours = procedure_version("HT.AG1", name="Đăng ký khai sinh")
+    ours.agencies.add(commune)
+    procedure_version("HT.AG2", name="Đăng ký kết hôn")
+    page = client.get("/", {"co_quan": commune.pk}).content.decode()
+    assert "UBND xã Yên Phong" in page
+    assert "Đăng ký khai sinh" in page and "Đăng ký kết hôn" not in page
