@@ -206,16 +206,20 @@ def queue_page(
     return Page(rows, encode_cursor(spec, rows[-1]) if has_more else None)
 
 
-def deadline_state(dossier: Dossier, today: dt.date | None = None) -> str:
-    """ "overdue", "due_soon" (due within 1 working day) or "" for the due-date colour."""
-    if not dossier.due_date or dossier.status not in RUNNING_CLOCK:
+def _colour(due: dt.date | None, dossier: Dossier, today: dt.date | None) -> str:
+    if not due or dossier.status not in RUNNING_CLOCK:
         return ""
     today = today or timezone.localdate()
-    if dossier.due_date < today:
+    if due < today:
         return "overdue"
-    if dossier.due_date <= add_working_days(today, 1):
+    if due <= add_working_days(today, 1):
         return "due_soon"
     return ""
+
+
+def deadline_state(dossier: Dossier, today: dt.date | None = None) -> str:
+    """ "overdue", "due_soon" (due within 1 working day) or "" for the due-date colour."""
+    return _colour(dossier.due_date, dossier, today)
 
 
 def history(dossier: Dossier) -> QuerySet:
@@ -228,14 +232,7 @@ APOLOGY_STATUSES = (*RUNNING_CLOCK, Status.WAITING_SUPPLEMENT)
 
 def step_deadline_state(dossier: Dossier, today: dt.date | None = None) -> str:
     """The colour of the current step's deadline, like ``deadline_state``."""
-    if not dossier.step_due_date or dossier.status not in RUNNING_CLOCK:
-        return ""
-    today = today or timezone.localdate()
-    if dossier.step_due_date < today:
-        return "overdue"
-    if dossier.step_due_date <= add_working_days(today, 1):
-        return "due_soon"
-    return ""
+    return _colour(dossier.step_due_date, dossier, today)
 
 
 def step_records(dossier: Dossier) -> QuerySet:
