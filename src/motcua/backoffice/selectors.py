@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.dossiers.models import ApologyLetter, Dossier, Status
 from motcua.workdays.calendar import add_working_days
 
-from .scope import dossiers_for
+from .scope import dossiers_for, officer_agencies
 
 PAGE_SIZE = 25
 
@@ -91,16 +92,25 @@ def _queue_filter(slug: str, user, today: dt.date) -> Q:
     return Q()
 
 
-def queue_counts(user, today: dt.date | None = None) -> dict[str, int]:
-    """The number of dossiers in each queue ``user`` can see ("tat-ca" is not counted).
+# A tab's badge counts up to this many and then shows "999+": a badge tells how much
+# work waits, and counting every one of a province's 80,000 open dossiers per page view
+# would cost more than the page itself. The monitoring pages give exact figures.
+COUNT_CAP = 999
 
-    One indexed COUNT per queue rather than one pass over all the agency's dossiers:
-    a queue is a small slice of millions of finished dossiers.
+
+def queue_counts(user, today: dt.date | None = None) -> dict[str, int]:
+    """The number of dossiers in each queue ``user`` can see, up to COUNT_CAP + 1
+    ("tat-ca" is not counted).
+
+    One indexed, bounded COUNT per queue rather than one pass over all the agency's
+    dossiers: a queue is a small slice of millions of finished dossiers.
     """
     today = today or timezone.localdate()
     visible = dossiers_for(user)
     return {
-        q.slug: visible.filter(_queue_filter(q.slug, user, today)).count()
+        q.slug: visible.filter(_queue_filter(q.slug, user, today))
+        .values("pk")[: COUNT_CAP + 1]
+        .count()
         for q in QUEUES
         if q.slug != "tat-ca"
     }
@@ -187,23 +197,59 @@ def queue_page(
     spec = QUEUE_BY_SLUG.get(queue) or QUEUE_BY_SLUG[DEFAULT_QUEUE]
     if reverse:
         spec = Queue(spec.slug, spec.label, spec.order, not spec.ascending)
-    qs = dossiers_for(user).filter(_queue_filter(spec.slug, user, today))
-    qs = _apply_search(qs, search or Search())
     key = spec.order
-    cursor = decode_cursor(spec, after) if after else None
-    if cursor:
-        value, pk = cursor
-        beyond = "gt" if spec.ascending else "lt"
-        qs = qs.filter(Q(**{f"{key}__{beyond}": value}) | Q(**{key: value, f"pk__{beyond}": pk}))
-    ordering = [key, "pk"] if spec.ascending else [f"-{key}", "-pk"]
-    rows = list(
-        qs.select_related(
-            "applicant", "agency", "procedure_version__procedure", "assignee", "current_step"
-        ).order_by(*ordering)[: PAGE_SIZE + 1]
-    )
+    ordering = [key, "id"] if spec.ascending else [f"-{key}", "-id"]
+
+    def narrowed(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+        qs = _apply_search(qs.filter(_queue_filter(spec.slug, user, today)), search or Search())
+        cursor = decode_cursor(spec, after) if after else None
+        if cursor:
+            value, pk = cursor
+            beyond = "gt" if spec.ascending else "lt"
+            # The inclusive bound lets the index start at the cursor; the OR breaks ties.
+            qs = qs.filter(
+                Q(**{f"{key}__{beyond}e": value}),
+                Q(**{f"{key}__{beyond}": value}) | Q(**{f"pk__{beyond}": pk}),
+            )
+        return qs
+
+    agencies = officer_agencies(user)
+    if (
+        connection.features.supports_slicing_ordering_in_compound
+        and agencies is not None
+        and 1 < len(agencies) <= MAX_UNION_AGENCIES
+    ):
+        ids = _ids_per_agency(
+            narrowed(Dossier.objects.exclude(status=Status.DRAFT)), agencies, key, ordering
+        )
+        found = Dossier.objects.select_related(*PAGE_RELATED).in_bulk(ids)
+        rows = [found[pk] for pk in ids if pk in found]
+    else:
+        rows = list(
+            narrowed(dossiers_for(user))
+            .select_related(*PAGE_RELATED)
+            .order_by(*ordering)[: PAGE_SIZE + 1]
+        )
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return Page(rows, encode_cursor(spec, rows[-1]) if has_more else None)
+
+
+PAGE_RELATED = ("applicant", "agency", "procedure_version__procedure", "assignee", "current_step")
+# Above this many agencies (a province's supervisor) one scan of the whole table is cheaper.
+MAX_UNION_AGENCIES = 400
+
+
+def _ids_per_agency(qs: QuerySet[Dossier], agencies, key: str, ordering) -> list[int]:
+    """The first page's ids when the officer sees several agencies: one ordered, limited
+    index scan per agency, merged (PostgreSQL cannot walk an (agency, key) index in key
+    order across a list of agencies, so a single query sorts every matching row)."""
+    parts = [
+        qs.filter(agency_id=agency).order_by(*ordering).values_list("id", key)[: PAGE_SIZE + 1]
+        for agency in sorted(agencies)
+    ]
+    merged = parts[0].union(*parts[1:], all=True).order_by(*ordering)[: PAGE_SIZE + 1]
+    return [row[0] for row in merged]
 
 
 def _colour(due: dt.date | None, dossier: Dossier, today: dt.date | None) -> str:

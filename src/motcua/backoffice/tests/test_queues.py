@@ -167,3 +167,39 @@ def test_a_queue_can_be_read_in_reverse_order(client, agency, officer_of, make_d
     assert [d.code for d, _ in oldest_first.context["rows"]] == [d.code for d in made]
     assert [d.code for d, _ in newest_first.context["rows"]] == [d.code for d in reversed(made)]
     assert "Đảo thứ tự" in newest_first.content.decode()
+
+
+def test_a_supervisor_pages_through_several_agencies_in_one_order(
+    agency, other_agency, officer_of, make_dossier
+):
+    from motcua.agencies.models import Agency, Role
+    from tests.factories import AgencyFactory
+
+    province = AgencyFactory(code="TINH", kind=Agency.Kind.PROVINCE)
+    Agency.objects.filter(pk__in=[agency.pk, other_agency.pk]).update(parent=province)
+    start = timezone.now() - dt.timedelta(days=2)
+    made = [
+        make_dossier(
+            Status.RECEIVED,
+            agency=(agency, other_agency)[i % 2],
+            received_at=start + dt.timedelta(minutes=i // 3),
+        )
+        for i in range(60)
+    ]
+    supervisor = officer_of(province, Role.SUPERVISOR)
+    seen, after = [], ""
+    while True:
+        page = selectors.queue_page(supervisor, "dang-xu-ly", after=after)
+        seen += [d.pk for d in page.dossiers]
+        if not page.next_cursor:
+            break
+        after = page.next_cursor
+    expected = [d.pk for d in sorted(made, key=lambda d: (d.received_at, d.pk))]
+    assert seen == expected
+
+
+def test_badges_stop_counting_at_the_cap(agency, officer_of, make_dossier, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    for _ in range(5):
+        make_dossier(Status.SUBMITTED)
+    assert selectors.queue_counts(officer_of(agency))["moi"] == 3
