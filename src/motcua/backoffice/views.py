@@ -99,9 +99,7 @@ def queue(request):
             "next_url": next_url,
             "search_params": search_params,
             "reverse": reverse,
-            "order_label": selectors.ORDER_LABELS[
-                (selectors.QUEUE_BY_SLUG[slug].order, selectors.QUEUE_BY_SLUG[slug].ascending)
-            ],
+            "order_label": page.order_label,
         },
     )
 

@@ -124,6 +124,7 @@ class Dossier(models.Model):
             ),
             models.Index(fields=["agency", "status", "paused_at"], name="dossier_agency_paused"),
             models.Index(fields=["agency", "created_at"], name="dossier_agency_created"),
+            models.Index(fields=["agency", "received_at"], name="dossier_agency_received"),
             # The deadline queues look at the few dossiers whose clock runs, among millions.
             models.Index(
                 fields=["agency", "due_date"],
