@@ -125,6 +125,10 @@ class Dossier(models.Model):
             models.Index(fields=["agency", "status", "paused_at"], name="dossier_agency_paused"),
             models.Index(fields=["agency", "created_at"], name="dossier_agency_created"),
             models.Index(fields=["agency", "received_at"], name="dossier_agency_received"),
+            models.Index(
+                fields=["agency", "procedure_version", "created_at"],
+                name="dossier_agency_procedure",
+            ),
             # The deadline queues look at the few dossiers whose clock runs, among millions.
             models.Index(
                 fields=["agency", "due_date"],
