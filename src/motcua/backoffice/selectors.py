@@ -43,7 +43,7 @@ class Queue:
 QUEUES = [
     Queue("moi", _("Mới, chờ tiếp nhận"), "submitted_at"),
     Queue("viec-cua-toi", _("Việc của tôi"), "due_date"),
-    Queue("dang-xu-ly", _("Đang xử lý"), "received_at"),
+    Queue("dang-xu-ly", _("Đang xử lý"), "due_date"),
     Queue("sap-den-han", _("Sắp đến hạn"), "due_date"),
     Queue("qua-han", _("Quá hạn"), "due_date"),
     Queue("cho-bo-sung", _("Chờ bổ sung"), "paused_at"),
@@ -76,7 +76,8 @@ def _queue_filter(slug: str, user, today: dt.date) -> Q:
     if slug == "viec-cua-toi":
         return Q(assignee_id=user.pk, status__in=MY_OPEN)
     if slug == "dang-xu-ly":
-        return Q(status__in=RUNNING_CLOCK)
+        # A running clock always has a due date (set on receipt): most urgent first.
+        return Q(status__in=RUNNING_CLOCK, due_date__isnull=False)
     if slug == "sap-den-han":
         soon = add_working_days(today, 1)
         return Q(status__in=RUNNING_CLOCK, due_date__gte=today, due_date__lte=soon)
