@@ -622,6 +622,10 @@ def seed_demo(
 
         result.stats = seed_dossiers(dossiers, seed=seed, log=log, batch_size=batch_size)
         log(_stats_summary(result.stats))
+        # The bulk loader sends no dossier events: build the monitoring figures at once.
+        from motcua.monitoring.rebuild import rebuild
+
+        log(f"Số liệu giám sát: {rebuild().summary()}.")
     if walkthrough:
         create_walkthrough_dossiers(walkthrough, log)
         from motcua.dossiers.deadlines import check_deadlines

@@ -7,3 +7,6 @@ class MonitoringConfig(AppConfig):
 
     name = "motcua.monitoring"
     verbose_name = _("Đo lường, đánh giá")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the dossier_event receiver)

@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from .models import AgencyPlan, PlanMonthlyTarget, PlanProcedure, ReportDispatch, Target
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "year", "applies_to", "agency", "value", "source")
+    list_filter = ("indicator", "year", "applies_to")
+    search_fields = ("agency__name", "source")
+    autocomplete_fields = ("agency",)
+
+
+class MonthlyTargetInline(admin.TabularInline):
+    model = PlanMonthlyTarget
+    extra = 0
+    can_delete = False
+
+
+class PlanProcedureInline(admin.TabularInline):
+    model = PlanProcedure
+    extra = 0
+    can_delete = False
+
+
+@admin.register(AgencyPlan)
+class AgencyPlanAdmin(admin.ModelAdmin):
+    list_display = ("agency", "year", "document_number", "issued_on", "filed_at")
+    list_filter = ("year",)
+    search_fields = ("agency__name", "document_number")
+    autocomplete_fields = ("agency",)
+    inlines = [MonthlyTargetInline, PlanProcedureInline]
+
+    # Plans are filed through the monitoring pages (validated and audited), read here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportDispatch)
+class ReportDispatchAdmin(admin.ModelAdmin):
+    list_display = ("period", "agency", "user", "sent_at")
+    list_filter = ("period",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

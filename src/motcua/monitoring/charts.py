@@ -1,0 +1,183 @@
+"""Small server-side SVG charts: nothing is fetched at run time, and they print in the PDF.
+
+Each chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` listing the
+values, so a screen reader gets the numbers; pages also show them in a table.
+"""
+
+from __future__ import annotations
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 24, 16, 36
+LINE = "#0b4f9c"
+TARGET = "#a50e0e"
+GRID = "#d9d9d9"
+
+
+def _n(number: float) -> str:
+    """A coordinate for SVG (format_html escapes its arguments, so numbers come as text)."""
+    return f"{number:.1f}"
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.1f}".replace(".", ",")
+    return f"{text}{unit}"
+
+
+def line_chart(
+    points: list[tuple[str, float | None]],
+    *,
+    title: str,
+    unit: str = "%",
+    top: float | None = None,
+    target: float | None = None,
+    chart_id: str = "chart",
+) -> SafeString:
+    """A line over ``points`` (label, value); gaps where a value is None."""
+    values = [v for _label, v in points if v is not None]
+    ceiling = top or max([*values, target or 0, 1]) * 1.1
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(1, len(points) - 1)
+
+    def x(i: int) -> float:
+        return LEFT + i * step
+
+    def y(v: float) -> float:
+        return TOP + plot_h * (1 - min(v, ceiling) / ceiling)
+
+    parts = []
+    for k in range(5):  # grid lines and their values
+        value = ceiling * k / 4
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>'
+                '<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>',
+                LEFT,
+                _n(y(value)),
+                WIDTH - RIGHT,
+                _n(y(value)),
+                GRID,
+                LEFT - 4,
+                _n(y(value) + 4),
+                f"{value:.0f}" if ceiling >= 20 else _fmt(value, ""),
+            )
+        )
+    for i, (label, _value) in enumerate(points):
+        if len(points) <= 12 or i % 2 == 0:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
+                    _n(x(i)),
+                    HEIGHT - BOTTOM + 16,
+                    label,
+                )
+            )
+    if target is not None:
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" '
+                'stroke-dasharray="6 4"/><text x="{}" y="{}" font-size="11" fill="{}" '
+                'text-anchor="end">{}</text>',
+                LEFT,
+                _n(y(target)),
+                WIDTH - RIGHT,
+                _n(y(target)),
+                TARGET,
+                TARGET,
+                WIDTH - RIGHT,
+                _n(y(target) - 4),
+                _("Chỉ tiêu %(value)s") % {"value": _fmt(target, unit)},
+            )
+        )
+    segment: list[str] = []
+    segments = []
+    for i, (_label, value) in enumerate(points):
+        if value is None:
+            if segment:
+                segments.append(segment)
+            segment = []
+            continue
+        segment.append(f"{x(i):.1f},{y(value):.1f}")
+        parts.append(
+            format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', _n(x(i)), _n(y(value)), LINE)
+        )
+    if segment:
+        segments.append(segment)
+    for seg in segments:
+        if len(seg) > 1:
+            parts.append(
+                format_html(
+                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>',
+                    " ".join(seg),
+                    LINE,
+                )
+            )
+    desc = "; ".join(f"{label}: {_fmt(v, unit)}" for label, v in points)
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
+        'role="img" aria-labelledby="{}-t {}-d" style="max-width:{}px">'
+        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
+        WIDTH,
+        HEIGHT,
+        chart_id,
+        chart_id,
+        WIDTH,
+        chart_id,
+        title,
+        chart_id,
+        desc,
+        mark_safe("".join(parts)),  # noqa: S308 – every part was built with format_html
+    )
+
+
+def bar_chart(
+    bars: list[tuple[str, float]], *, title: str, unit: str = "", chart_id: str = "bars"
+) -> SafeString:
+    """Vertical bars (label, value), e.g. dossiers by processing days."""
+    ceiling = max([v for _l, v in bars] + [1]) * 1.1
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    width = plot_w / max(1, len(bars))
+    parts = []
+    for i, (label, value) in enumerate(bars):
+        h = plot_h * value / ceiling
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
+                '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
+                _n(LEFT + i * width + 1),
+                _n(TOP + plot_h - h),
+                _n(max(1.0, width - 2)),
+                _n(h),
+                LINE,
+                _n(LEFT + (i + 0.5) * width),
+                HEIGHT - BOTTOM + 16,
+                label if len(bars) <= 20 or i % 5 == 0 else "",
+            )
+        )
+    desc = "; ".join(f"{label}: {value:g}{unit}" for label, value in bars)
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
+        'role="img" aria-labelledby="{}-t {}-d" style="max-width:{}px">'
+        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>'
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>{}</svg>',
+        WIDTH,
+        HEIGHT,
+        chart_id,
+        chart_id,
+        WIDTH,
+        chart_id,
+        title,
+        chart_id,
+        desc,
+        LEFT,
+        TOP + plot_h,
+        WIDTH - RIGHT,
+        TOP + plot_h,
+        GRID,
+        mark_safe("".join(parts)),  # noqa: S308 – every part was built with format_html
+    )

@@ -1,0 +1,184 @@
+"""Reports: the JSON of every indicator for every agency, the monthly PDF, and its sending."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.agencies.models import Agency, Membership, Role
+
+from .dashboards import Links, overview
+from .indicators import Figures
+from .models import ReportDispatch
+from .periods import Period, last_month
+from .plans import agencies_without_plan
+from .scope import home_agency
+from .selectors import Context, Filters, figures_for
+
+log = logging.getLogger(__name__)
+# The only local files a report may read (none today: SVG is inline, fonts are the system's).
+REPORT_DIR = Path(__file__).resolve().parent / "templates" / "monitoring"
+
+
+def _rounded(value):
+    return round(value, 4) if isinstance(value, float) else value
+
+
+def _entry(code: str | None, name: str, kind: str, parent: str | None, fig: Figures) -> dict:
+    data = fig.as_dict()
+    counts = data.pop("counts")
+    return {
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "parent": parent,
+        "indicators": {k: _rounded(v) for k, v in data.items()},
+        "counts": counts,
+    }
+
+
+def kpi_report(
+    period: Period, *, root: Agency | None = None, now: dt.datetime | None = None
+) -> dict:
+    """Every indicator for the whole system (or ``root``) and every current agency below it.
+
+    Merged agencies do not appear: their figures are in their successors'. Units (one-stop
+    desks, offices inside an agency) count with the agency they belong to.
+    """
+    ctx = Context()
+    tree = ctx.tree
+    top = tree.chain(root.pk)[0] if root is not None else None
+    members = tree.members(top)
+    nodes = [
+        pk
+        for pk, row in tree.rows.items()
+        if tree.is_current(pk)
+        and row.kind != Agency.Kind.UNIT
+        and (members is None or pk in members)
+    ]
+    nodes.sort(key=lambda pk: (len(tree.chain(pk)), tree.rows[pk].name))
+    figures = figures_for([top, *nodes], period, ctx=ctx)
+
+    def code(pk):
+        return tree.rows[pk].code if pk is not None else None
+
+    def parent(pk):
+        chain = tree.chain(pk)
+        return code(chain[1]) if len(chain) > 1 else None
+
+    return {
+        "period": period.key,
+        "label": period.label,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "generated_at": (now or timezone.now()).isoformat(),
+        "weights": dict(settings.MOTCUA_KPI_WEIGHTS),
+        "total": _entry(
+            code(top), tree.name(top), tree.rows[top].kind if top else "", None, figures[top]
+        ),
+        "agencies": [
+            _entry(code(pk), tree.rows[pk].name, tree.rows[pk].kind, parent(pk), figures[pk])
+            for pk in nodes
+        ],
+    }
+
+
+# --- The monthly report (PDF) -------------------------------------------------------
+
+
+def _local_only_fetcher():
+    """A WeasyPrint fetcher that reads only data: URLs and this app's report folder."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file:"):
+                path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+                if path.is_relative_to(REPORT_DIR):
+                    return super().fetch(url, headers)
+            raise ValueError(f"refused to fetch {url!r}: the report uses local files only")
+
+    return LocalFetcher(allowed_protocols={"data", "file"}, timeout=1)
+
+
+def report_context(node: int | None, period: Period, ctx: Context | None = None) -> dict:
+    ctx = ctx or Context()
+    links = Links(period, Filters(), public=True, agency_codes={})
+    data = overview(node, period, ctx=ctx, links=links)
+    return {
+        "overview": data,
+        "missing_plans": agencies_without_plan(period.end.year, node, ctx),
+        "generated_at": timezone.localtime(),
+        "weights": settings.MOTCUA_KPI_WEIGHTS,
+    }
+
+
+def monthly_pdf(node: int | None, period: Period, ctx: Context | None = None) -> bytes:
+    """The monthly report of ``node`` as a PDF (fonts from the system, nothing fetched)."""
+    from weasyprint import HTML
+
+    html = render_to_string("monitoring/report_pdf.html", report_context(node, period, ctx))
+    return HTML(
+        string=html, base_url=REPORT_DIR.as_uri(), url_fetcher=_local_only_fetcher()
+    ).write_pdf()
+
+
+def send_monthly_reports(period: Period | None = None) -> tuple[int, int]:
+    """Email each supervisor the monthly report of the agency they supervise, once.
+
+    Meant to run early each month (cron: ``motcua send_monthly_reports``); a re-run
+    sends only what was not sent yet. Returns (sent, skipped for lack of an address).
+    """
+    period = period or last_month()
+    ctx = Context()
+    sent = skipped = 0
+    memberships = (
+        Membership.objects.filter(role=Role.SUPERVISOR, user__is_active=True)
+        .select_related("user", "agency__parent")
+        .order_by("pk")
+    )
+    for membership in memberships:
+        user = membership.user
+        agency = home_agency(membership.agency)
+        node = ctx.tree.chain(agency.pk)[0]
+        if ReportDispatch.objects.filter(period=period.key, user=user, agency_id=node).exists():
+            continue
+        if not user.email:
+            log.warning("monthly report: supervisor id=%s has no email address", user.pk)
+            skipped += 1
+            continue
+        pdf = monthly_pdf(node, period, ctx)
+        name = ctx.tree.name(node)
+        message = EmailMessage(
+            subject=_("Báo cáo tháng %(period)s – %(name)s")
+            % {"period": period.label.lower(), "name": name},
+            body=_(
+                "Kính gửi %(user)s,\n\nĐính kèm là báo cáo kết quả cung cấp, sử dụng dịch vụ "
+                "công trực tuyến và giải quyết thủ tục hành chính của %(name)s, %(period)s.\n\n"
+                "Số liệu chi tiết, xếp hạng và danh sách hồ sơ: mục Giám sát của hệ thống MotCua."
+            )
+            % {"user": str(user), "name": name, "period": period.label.lower()},
+            from_email=settings.MOTCUA_REPORT_FROM_EMAIL,
+            to=[user.email],
+        )
+        message.attach(f"bao-cao-{period.key}.pdf", pdf, "application/pdf")
+        try:
+            with transaction.atomic():
+                ReportDispatch.objects.create(
+                    period=period.key, user=user, agency_id=node, sent_at=timezone.now()
+                )
+                message.send()
+        except IntegrityError:  # another run sent it meanwhile
+            continue
+        sent += 1
+    return sent, skipped

@@ -1,0 +1,325 @@
+"""Thin views: parse the request, check access (``scope``), call dashboards/selectors, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.agencies.models import Agency
+from motcua.catalog.models import AuthorityLevel, ServiceLevel
+
+from . import exports
+from .dashboards import (
+    COUNT_LABELS,
+    DOSSIER_MEASURES,
+    PROCEDURE_MEASURES,
+    Links,
+    overview,
+    ranking_table,
+)
+from .forms import FilterForm
+from .periods import Period, PeriodError, parse
+from .plans import agencies_without_plan
+from .reports import monthly_pdf
+from .scope import Access, access_of
+from .selectors import (
+    Context,
+    Filters,
+    dossier_page,
+    facts_behind,
+    national_targets,
+    procedures_behind,
+    ranking,
+)
+from .tables import Column, Table
+
+
+def forbidden(request, message: str):
+    return render(request, "monitoring/forbidden.html", {"message": message}, status=403)
+
+
+def officer_view(view):
+    """Signed-in officers only; the view gets ``ctx`` and ``access``."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        ctx = Context()
+        access = access_of(request.user, ctx.tree)
+        if not access.is_officer:
+            return forbidden(
+                request,
+                _(
+                    "Tài khoản của bạn chưa được phân công vào cơ quan nào nên chưa xem được "
+                    "số liệu giám sát. Số liệu công khai có tại trang Công khai kết quả."
+                ),
+            )
+        return view(request, ctx, access, *args, **kwargs)
+
+    return wrapped
+
+
+class RequestParams:
+    """The common query parameters: agency, period, sector, level."""
+
+    def __init__(self, request, ctx: Context, default_node, default_period: Period | None = None):
+        self.form = FilterForm(request.GET or None)
+        self.error = ""
+        try:
+            self.period = parse(request.GET.get("period"), default=default_period)
+        except PeriodError as error:
+            self.error = str(error)
+            self.period = parse(None, default=default_period)
+        sector = request.GET.get("sector") or None
+        level = request.GET.get("level") or None
+        if level not in AuthorityLevel.values:
+            level = None
+        self.filters = Filters(int(sector) if sector and sector.isdigit() else None, level)
+        code = request.GET.get("agency")
+        self.merged_from = None
+        if code:
+            agency = Agency.objects.filter(code=code).first()
+            if agency is None:
+                raise Http404(_("Không có cơ quan mã “%(code)s”.") % {"code": code})
+            self.node = ctx.tree.chain(agency.pk)[0]
+            if self.node != agency.pk:
+                self.merged_from = agency
+        else:
+            self.node = default_node
+        self.codes = {pk: row.code for pk, row in ctx.tree.rows.items()}
+
+    def links(self, public=False) -> Links:
+        return Links(self.period, self.filters, public=public, agency_codes=self.codes)
+
+    def context(self, ctx: Context, **extra) -> dict:
+        return {
+            "filter_form": self.form,
+            "period": self.period,
+            "filters": self.filters,
+            "node": self.node,
+            "node_name": ctx.tree.name(self.node),
+            "node_code": self.codes.get(self.node, "") if self.node else "",
+            "merged_from": self.merged_from,
+            "error": self.error,
+            **extra,
+        }
+
+
+def export_response(request, tables: list[Table], heading: str):
+    """The page's tables as an XLSX download when ``?xuat=xlsx``; else None."""
+    if request.GET.get("xuat") != "xlsx":
+        return None
+    response = HttpResponse(
+        exports.workbook(tables, heading=heading), content_type=exports.XLSX_TYPE
+    )
+    response["Content-Disposition"] = 'attachment; filename="giam-sat.xlsx"'
+    return response
+
+
+def check_access(access: Access, node, ctx: Context):
+    if not access.can_view(node, ctx.tree):
+        raise Http404(_("Không tìm thấy cơ quan trong phạm vi bạn được xem."))
+
+
+@officer_view
+def overview_view(request, ctx: Context, access: Access):
+    """The dashboard of one agency (default: the user's own) with targets, trends, ranking."""
+    req = RequestParams(request, ctx, access.default_root())
+    check_access(access, req.node, ctx)
+    data = overview(
+        req.node,
+        req.period,
+        ctx=ctx,
+        links=req.links(),
+        filters=req.filters,
+        with_ranking=access.can_rank_below(req.node, ctx.tree),
+    )
+    exported = export_response(request, data.tables, data.name)
+    if exported:
+        return exported
+    roots = [(r, ctx.tree.name(r), req.codes.get(r, "")) for r in access.roots()]
+    return render(
+        request,
+        "monitoring/overview.html",
+        req.context(
+            ctx,
+            data=data,
+            roots=roots,
+            national=national_targets(req.period.end.year),
+            missing=agencies_without_plan(req.period.end.year, req.node, ctx)
+            if access.can_rank_below(req.node, ctx.tree)
+            else [],
+        ),
+    )
+
+
+@officer_view
+def ranking_view(request, ctx: Context, access: Access):
+    """The ranking of the agencies directly below one agency, for any period."""
+    req = RequestParams(request, ctx, access.default_root())
+    check_access(access, req.node, ctx)
+    if not access.can_rank_below(req.node, ctx.tree):
+        return forbidden(request, _("Chỉ cán bộ giám sát xem được xếp hạng các cơ quan cấp dưới."))
+    rows = ranking(req.period, req.node, filters=req.filters, ctx=ctx)
+    table = ranking_table(
+        rows,
+        req.links(),
+        _("Xếp hạng – %(name)s – %(period)s")
+        % {"name": ctx.tree.name(req.node), "period": req.period.label},
+    )
+    exported = export_response(request, [table], ctx.tree.name(req.node))
+    if exported:
+        return exported
+    return render(request, "monitoring/ranking.html", req.context(ctx, table=table, rows=rows))
+
+
+@officer_view
+def dossiers_view(request, ctx: Context, access: Access):
+    """The dossiers behind one number (drill-down), newest first, 50 per page."""
+    req = RequestParams(request, ctx, access.default_root())
+    check_access(access, req.node, ctx)
+    measure = request.GET.get("measure", "received")
+    if measure not in DOSSIER_MEASURES:
+        raise Http404(_("Không có số liệu “%(measure)s”.") % {"measure": measure})
+    facts = facts_behind(measure, req.node, req.period, filters=req.filters, ctx=ctx)
+    before = request.GET.get("truoc")
+    before = int(before) if before and before.isdigit() else None
+    exporting = request.GET.get("xuat") == "xlsx"
+    page, next_key = dossier_page(facts, before=before, size=5000 if exporting else 50)
+    title = _("%(what)s – %(name)s – %(period)s") % {
+        "what": str(COUNT_LABELS.get(measure, measure)).capitalize(),
+        "name": ctx.tree.name(req.node),
+        "period": req.period.label,
+    }
+    table = Table(
+        title,
+        [
+            Column(_("Mã hồ sơ")),
+            Column(_("Thủ tục"), wide=True),
+            Column(_("Cơ quan xử lý"), wide=True),
+            Column(_("Kênh nộp")),
+            Column(_("Trạng thái")),
+            Column(_("Ngày tiếp nhận")),
+            Column(_("Hạn giải quyết")),
+            Column(_("Ngày có kết quả")),
+        ],
+    )
+    for d in page:
+        table.add(
+            d.code,
+            d.procedure_version.name,
+            d.agency.name,
+            d.get_channel_display(),
+            d.get_status_display(),
+            _date(d.received_at),
+            d.due_date.strftime("%d/%m/%Y") if d.due_date else "",
+            _date(d.finished_at),
+            urls={0: reverse("backoffice:dossier", args=[d.public_id])},
+        )
+    exported = export_response(request, [table], ctx.tree.name(req.node))
+    if exported:
+        return exported
+    next_url = ""
+    if next_key:
+        params = request.GET.copy()
+        params["truoc"] = next_key
+        next_url = f"?{params.urlencode()}"
+    return render(
+        request,
+        "monitoring/dossiers.html",
+        req.context(ctx, table=table, total=facts.count(), next_url=next_url, title=title),
+    )
+
+
+def _date(moment) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y") if moment else ""
+
+
+def _procedures_page(request, ctx: Context, req: RequestParams, public: bool):
+    measure = request.GET.get("measure", "procedures")
+    if measure not in PROCEDURE_MEASURES | {"procedures_ineligible", "online_services_unused"}:
+        raise Http404(_("Không có số liệu “%(measure)s”.") % {"measure": measure})
+    states = procedures_behind(measure, req.node, req.period, filters=req.filters, ctx=ctx)
+    title = _("Danh sách %(what)s – %(name)s – %(period)s") % {
+        "what": COUNT_LABELS.get(measure, _("thủ tục")),
+        "name": ctx.tree.name(req.node),
+        "period": req.period.label,
+    }
+    table = Table(
+        title,
+        [
+            Column(_("Mã thủ tục")),
+            Column(_("Tên thủ tục"), wide=True),
+            Column(_("Lĩnh vực")),
+            Column(_("Mức độ cung cấp")),
+            Column(_("Lý do chưa cung cấp toàn trình")),
+        ],
+    )
+    for s in states:
+        table.add(s.code, s.name, s.sector, ServiceLevel(s.service_level).label, s.reason)
+    exported = export_response(request, [table], ctx.tree.name(req.node))
+    if exported:
+        return exported
+    return render(
+        request,
+        "monitoring/procedures.html",
+        req.context(ctx, table=table, title=title, public=public),
+    )
+
+
+@officer_view
+def procedures_view(request, ctx: Context, access: Access):
+    """The procedures behind a catalogue figure (offered, fully online, eligible, used)."""
+    req = RequestParams(request, ctx, access.default_root())
+    check_access(access, req.node, ctx)
+    return _procedures_page(request, ctx, req, public=False)
+
+
+def public_procedures_view(request):
+    ctx = Context()
+    req = RequestParams(request, ctx, None)
+    return _procedures_page(request, ctx, req, public=True)
+
+
+def public_view(request):
+    """The transparency page: the same figures for citizens, no login, no personal data."""
+    ctx = Context()
+    req = RequestParams(request, ctx, None)
+    data = overview(
+        req.node, req.period, ctx=ctx, links=req.links(public=True), filters=req.filters
+    )
+    exported = export_response(request, data.tables, data.name)
+    if exported:
+        return exported
+    parents = (
+        [
+            (pk, ctx.tree.rows[pk].name, req.codes[pk])
+            for pk in reversed(ctx.tree.chain(req.node)[1:])
+        ]
+        if req.node
+        else []
+    )
+    return render(
+        request,
+        "monitoring/public.html",
+        req.context(
+            ctx, data=data, parents=parents, national=national_targets(req.period.end.year)
+        ),
+    )
+
+
+@officer_view
+def report_pdf_view(request, ctx: Context, access: Access):
+    """The monthly report of one agency as a PDF."""
+    req = RequestParams(request, ctx, access.default_root())
+    check_access(access, req.node, ctx)
+    pdf = monthly_pdf(req.node, req.period, ctx)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{req.period.key}.pdf"'
+    return response
