@@ -36,7 +36,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 }
 # Actions that belong to the current step of the internal process: only an officer
 # holding that step's role may do them, and only its assignee once it is assigned.
-STEP_BOUND = {"forward", "give_opinion"}
+STEP_BOUND = {"forward", "give_opinion", "approve"}
 
 
 def is_officer(user) -> bool:
@@ -129,8 +129,11 @@ def can(user, action: str, dossier: Dossier) -> bool:
 def _step_allows(user, roles: set[str], action: str, dossier: Dossier) -> bool:
     if action not in STEP_BOUND or dossier.current_step_id is None:
         return True
-    if dossier.current_step.role not in roles:
+    step_role = dossier.current_step.role
+    if step_role not in roles:
         return False
+    if action == "forward" and step_role == Role.LEADER:
+        return False  # the leader decides: approve or refuse
     return dossier.assignee_id in (None, user.pk)
 
 

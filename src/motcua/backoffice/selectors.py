@@ -41,7 +41,7 @@ class Queue:
 
 
 QUEUES = [
-    Queue("moi", _("Mới, chờ tiếp nhận"), "submitted_at"),
+    Queue("moi", _("Mới, chờ tiếp nhận (kể cả liên thông)"), "submitted_at"),
     Queue("viec-cua-toi", _("Việc của tôi"), "due_date"),
     Queue("dang-xu-ly", _("Đang xử lý"), "due_date"),
     Queue("sap-den-han", _("Sắp đến hạn"), "due_date"),
@@ -72,7 +72,8 @@ MY_OPEN = (
 
 def _queue_filter(slug: str, user, today: dt.date) -> Q:
     if slug == "moi":
-        return Q(status=Status.SUBMITTED)
+        # Submitted online, or sent by another agency (liên thông) and not yet accepted.
+        return Q(status__in=(Status.SUBMITTED, Status.TRANSFERRED))
     if slug == "viec-cua-toi":
         return Q(assignee_id=user.pk, status__in=MY_OPEN)
     if slug == "dang-xu-ly":

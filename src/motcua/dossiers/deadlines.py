@@ -108,8 +108,13 @@ def approve_apology(letter: ApologyLetter, *, by, new_date: dt.date | None = Non
             _("Phiếu xin lỗi này đã được xử lý; vui lòng tải lại trang."), code="apology_done"
         )
     if new_date:
-        _check_new_date(new_date)
         letter.new_date = new_date
+    _check_new_date(letter.new_date)  # a draft's date may have passed while it waited
+    if letter.dossier.status not in (*RUNNING, Status.WAITING_SUPPLEMENT):
+        raise DossierError(
+            _("Hồ sơ đã được giải quyết; phiếu xin lỗi này không cần gửi nữa, hãy hủy dự thảo."),
+            code="apology_state",
+        )
     now = timezone.now()
     letter.status = ApologyLetter.Status.SENT
     letter.decided_at, letter.decided_by = now, by
@@ -171,11 +176,12 @@ class DeadlineReport:
 
 def at_risk(today: dt.date):
     """Dossiers still being processed whose legal due date is at most one working day away
-    (or past) and that have no apology letter yet (a draft or a sent one)."""
+    (or past) and that have no apology letter yet (a cancelled draft counts: the leader
+    decided none was needed, and the job does not draft it again)."""
     soon = add_working_days(today, 1)
     return (
         Dossier.objects.filter(status__in=RUNNING, due_date__lte=soon)
-        .exclude(apologies__status__in=[ApologyLetter.Status.DRAFT, ApologyLetter.Status.SENT])
+        .exclude(pk__in=ApologyLetter.objects.values("dossier_id"))
         .select_related("procedure_version", "current_step")
     )
 

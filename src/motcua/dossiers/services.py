@@ -18,7 +18,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.workdays.calendar import add_working_days, working_days_between
 
 from . import steps
-from .exceptions import DossierError, IllegalTransition
+from .exceptions import ConcurrentChange, DossierError, IllegalTransition
 from .models import (
     Attachment,
     Channel,
@@ -30,6 +30,9 @@ from .models import (
 )
 from .signals import dossier_event
 from .workflow import TRANSITIONS
+
+# Actions that move the dossier along its process without changing its status.
+STEP_MOVES = frozenset({"assign", "forward", "give_opinion"})
 
 
 def local_date(moment: dt.datetime) -> dt.date:
@@ -126,6 +129,10 @@ def transition(
     )
     if locked.status not in rule.sources:
         raise IllegalTransition(str(rule.label), locked.get_status_display())
+    if action in STEP_MOVES and locked.current_step_id != dossier.current_step_id:
+        # Someone moved the dossier along its process since the caller read it (these
+        # actions keep the status, so the status check alone would not notice).
+        raise ConcurrentChange()
     changed = set(changes)
     if changed - rule.fields or rule.required - changed:
         raise DossierError(

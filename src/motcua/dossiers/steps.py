@@ -14,6 +14,7 @@ import math
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.agencies.models import Role
 from motcua.agencies.selectors import officers_with_role
 from motcua.catalog.models import ProcessStep
 from motcua.workdays.calendar import add_working_days, working_days_between
@@ -106,7 +107,20 @@ def apply(
         if action == "accept_transfer":
             _start_agency_part(dossier, now)
         _enter(dossier, first_step(dossier), now, None)
+    elif action == "approve" and next_step(dossier) is None:
+        # A process without a step after the leader's: the decision ends it.
+        _close_open_steps(dossier, now, by, note)
+        _enter(dossier, None, now, None)
     elif action in ADVANCES:
+        if (
+            action in ("forward", "give_opinion")
+            and dossier.current_step_id
+            and dossier.current_step.role == Role.LEADER
+        ):
+            raise DossierError(
+                _("Ở bước của lãnh đạo, hồ sơ được phê duyệt hoặc từ chối, không chuyển bước."),
+                code="leader_step",
+            )
         following = next_step(dossier)
         if following is None:
             raise DossierError(
@@ -123,12 +137,17 @@ def apply(
             assignee=assignee
         )
     elif action == "provide_supplement" and paused_days:
-        # The step's clock paused with the dossier's.
+        # The step's clock, and the agency part's, paused with the dossier's.
         if dossier.step_due_date:
             dossier.step_due_date = add_working_days(dossier.step_due_date, paused_days)
         for record in StepRecord.objects.filter(dossier=dossier, finished_at__isnull=True):
             record.due_date = add_working_days(record.due_date, paused_days)
             record.save(update_fields=["due_date"])
+        for part in AgencyPart.objects.filter(
+            dossier=dossier, finished_at__isnull=True, due_date__isnull=False
+        ):
+            part.due_date = add_working_days(part.due_date, paused_days)
+            part.save(update_fields=["due_date"])
     elif action == "transfer":
         _close_open_steps(dossier, now, by, note)
         _send_to_agency(dossier, changes["agency"], now, part_days)
@@ -158,9 +177,11 @@ def _send_to_agency(dossier: Dossier, target, now: dt.datetime, part_days: int |
         )
     AgencyPart.objects.filter(dossier=dossier, finished_at__isnull=True).update(finished_at=now)
     if part_days is None:
-        remaining = (
-            working_days_between(today, dossier.due_date) if dossier.due_date else 0
-        ) or dossier.procedure_version.processing_days
+        # What remains until the overall due date (at least one day, even when overdue).
+        if dossier.due_date:
+            remaining = working_days_between(today, dossier.due_date)
+        else:
+            remaining = dossier.procedure_version.processing_days
         part_days = max(1, remaining)
     if part_days < 1:
         raise DossierError(

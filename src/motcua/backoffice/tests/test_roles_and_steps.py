@@ -203,3 +203,29 @@ def test_the_step_deadline_is_shown_with_its_colour(client, team, make_dossier):
     client.force_login(team[Role.SPECIALIST])
     page = client.get(reverse("backoffice:dossier", args=[dossier.public_id])).content.decode()
     assert 'class="overdue" data-step-due=' in page
+
+
+def test_the_leader_approves_only_at_the_leaders_step(team, make_dossier):
+    dossier = make_dossier(Status.RECEIVED, received_at=timezone.now())
+    transition(dossier, "start_processing", by=team[Role.DESK_OFFICER])
+    dossier.refresh_from_db()
+    assert not scope.can(team[Role.LEADER], "approve", dossier)
+    transition(dossier, "give_opinion", by=team[Role.SPECIALIST], note="Đủ điều kiện")
+    dossier.refresh_from_db()
+    assert scope.can(team[Role.LEADER], "approve", dossier)
+    assert not scope.can(team[Role.LEADER], "forward", dossier)
+
+
+def test_a_transferred_dossier_waits_in_the_receiving_desks_new_queue(
+    agency, other_agency, officer_of, make_dossier
+):
+    dossier = make_dossier(Status.RECEIVED, received_at=timezone.now())
+    transition(
+        dossier,
+        "transfer",
+        by=officer_of(agency, Role.LEADER),
+        note="Phối hợp",
+        agency=other_agency,
+    )
+    desk = officer_of(other_agency)
+    assert [d.pk for d in selectors.queue_page(desk, "moi").dossiers] == [dossier.pk]

@@ -156,3 +156,31 @@ def test_the_daily_run_happens_once_a_day(make_dossier):
     first = deadlines.run_daily_if_due(D(2025, 4, 16))
     assert first is not None and len(first.supplements_flagged) == 1
     assert deadlines.run_daily_if_due(D(2025, 4, 16)) is None
+
+
+def test_a_cancelled_letter_is_not_drafted_again(make_dossier, frozen_today, leader):
+    dossier = make_dossier(Status.IN_PROCESS, due_date=D(2025, 3, 14))
+    frozen_today(D(2025, 3, 13))
+    deadlines.check_deadlines(D(2025, 3, 13))
+    deadlines.cancel_apology(ApologyLetter.objects.get(dossier=dossier), by=leader)
+    assert deadlines.check_deadlines(D(2025, 3, 14)).apologies_drafted == []
+
+
+def test_a_letter_whose_date_has_passed_is_not_sent(make_dossier, frozen_today, leader):
+    dossier = make_dossier(Status.IN_PROCESS, due_date=D(2025, 3, 14))
+    frozen_today(D(2025, 3, 13))
+    letter = deadlines.draft_apology(dossier, reason="Chờ xác minh", new_date=D(2025, 3, 17))
+    frozen_today(D(2025, 3, 18))
+    with pytest.raises(DossierError):
+        deadlines.approve_apology(letter, by=leader)
+    deadlines.approve_apology(letter, by=leader, new_date=D(2025, 3, 20))
+
+
+def test_a_letter_for_a_decided_dossier_is_not_sent(make_dossier, frozen_today, leader):
+    dossier = make_dossier(Status.IN_PROCESS, due_date=D(2025, 3, 14))
+    frozen_today(D(2025, 3, 13))
+    letter = deadlines.draft_apology(dossier, reason="Chờ xác minh", new_date=D(2025, 3, 19))
+    transition(dossier, "approve", by=leader)
+    with pytest.raises(DossierError) as excinfo:
+        deadlines.approve_apology(letter, by=leader)
+    assert "đã được giải quyết" in excinfo.value.message

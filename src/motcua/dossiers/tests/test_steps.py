@@ -117,14 +117,55 @@ def test_a_dossier_walks_every_step_to_the_returned_result(make_dossier, staff):
     assert not StepRecord.objects.filter(dossier=dossier, finished_at=None).exists()
 
 
-def test_the_last_step_has_no_next_one(make_dossier, staff):
+def test_at_the_leaders_step_the_dossier_is_decided_not_forwarded(make_dossier, staff):
     dossier = _received(make_dossier, staff)
     transition(dossier, "start_processing", by=staff[Role.DESK_OFFICER])
     transition(dossier, "forward", by=staff[Role.SPECIALIST])
-    transition(dossier, "forward", by=staff[Role.LEADER])
+    assert dossier.current_step.role == Role.LEADER
     with pytest.raises(DossierError) as excinfo:
-        transition(dossier, "forward", by=staff[Role.DESK_OFFICER])
-    assert "bước cuối" in excinfo.value.message
+        transition(dossier, "forward", by=staff[Role.LEADER])
+    assert "phê duyệt hoặc từ chối" in excinfo.value.message
+    transition(dossier, "approve", by=staff[Role.LEADER])
+    assert dossier.status == Status.APPROVED
+
+
+def test_approving_at_the_last_step_closes_the_process(make_dossier, staff, version):
+    version.steps.filter(position__gt=3).delete()  # the process ends with the leader
+    dossier = _received(make_dossier, staff)
+    transition(dossier, "start_processing", by=staff[Role.DESK_OFFICER])
+    transition(dossier, "forward", by=staff[Role.SPECIALIST])
+    transition(dossier, "approve", by=staff[Role.LEADER])
+    dossier.refresh_from_db()
+    assert dossier.status == Status.APPROVED and dossier.current_step is None
+    assert not StepRecord.objects.filter(dossier=dossier, finished_at=None).exists()
+
+
+def test_a_stale_page_cannot_hand_on_a_step_twice(make_dossier, staff):
+    from motcua.dossiers.exceptions import ConcurrentChange
+
+    dossier = _received(make_dossier, staff)
+    transition(dossier, "start_processing", by=staff[Role.DESK_OFFICER])
+    first = Dossier.objects.get(pk=dossier.pk)
+    second = Dossier.objects.get(pk=dossier.pk)
+    transition(first, "give_opinion", by=staff[Role.SPECIALIST], note="Đủ điều kiện")
+    with pytest.raises(ConcurrentChange):
+        transition(second, "give_opinion", by=staff[Role.SPECIALIST], note="Đủ điều kiện")
+    assert Dossier.objects.get(pk=dossier.pk).current_step.role == Role.LEADER
+
+
+def test_a_transfer_on_the_due_day_gives_at_least_one_day_not_the_full_time(
+    make_dossier, staff, other_agency
+):
+    dossier = _received(make_dossier, staff)  # received Mon 10 Mar, due Thu 13 Mar
+    transition(
+        dossier,
+        "transfer",
+        by=staff[Role.LEADER],
+        note="Chuyển phối hợp",
+        at=local(2025, 3, 13, 9),
+        agency=other_agency,
+    )
+    assert AgencyPart.objects.get(dossier=dossier, agency=other_agency).days == 1
 
 
 def test_step_deadlines_skip_tet(make_dossier, staff):
