@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import Applicant, validate_personal_id, validate_tax_code
 from motcua.agencies.models import Agency, Membership, Role
 from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
-from motcua.dossiers.files import detect_type, max_upload_bytes
+from motcua.dossiers.exceptions import DossierError
+from motcua.dossiers.files import check_upload
 from motcua.search.selectors import search
 
 SCAN_ERROR = _("Tệp phải là PDF, JPG hoặc PNG, tối đa 10 MB")
@@ -55,15 +56,6 @@ def procedure_choices(query: str = "") -> list[tuple[int, str]]:
     else:
         ordered = sorted(versions.values(), key=lambda v: v.procedure.code)
     return [(v.pk, f"{v.procedure.code} – {v.name}") for v in ordered]
-
-
-def scan_extension(upload) -> str | None:
-    """The extension matching the file's content, or None when it is not an accepted scan
-    (the file name and the browser's type are not trusted)."""
-    if upload.size is None or upload.size <= 0 or upload.size > max_upload_bytes():
-        return None
-    kind = detect_type(upload)
-    return kind.extension if kind else None
 
 
 class IntakeForm(forms.Form):
@@ -129,8 +121,12 @@ class IntakeForm(forms.Form):
 
     def clean_scan(self):
         upload = self.cleaned_data.get("scan")
-        if upload and scan_extension(upload) is None:
-            raise ValidationError(SCAN_ERROR, code="invalid_scan")
+        if upload:
+            # The one content check for every upload (type by magic bytes, size).
+            try:
+                check_upload(upload)
+            except DossierError:
+                raise ValidationError(SCAN_ERROR, code="invalid_scan") from None
         return upload
 
     def clean(self):

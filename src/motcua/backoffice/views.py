@@ -104,9 +104,8 @@ def queue(request):
     )
 
 
-def _actions_for(user, dossier, failed_form=None):
+def _actions_for(dossier, permitted, failed_form=None):
     """(action, label, note required, form) for every button the officer may press now."""
-    possible = [a for a in UI_ACTIONS if a in allowed_actions(dossier.status)]
     return [
         (
             name,
@@ -116,7 +115,8 @@ def _actions_for(user, dossier, failed_form=None):
             if failed_form is not None and failed_form.action == name
             else ActionForm(action=name, dossier=dossier, auto_id=f"id_{name}_%s"),
         )
-        for name in scope.permitted_actions(user, dossier, possible)
+        for name in UI_ACTIONS
+        if name in permitted and name in allowed_actions(dossier.status)
     ]
 
 
@@ -128,6 +128,10 @@ def dossier_detail(request, public_id):
 def _render_detail(request, dossier, form=None, failed_action="", apology_form=None):
     user = request.user
     letters = selectors.apologies(dossier)
+    # The officer's roles are looked up once for every button of the page.
+    permitted = set(
+        scope.permitted_actions(user, dossier, [*UI_ACTIONS, "draft_apology", "decide_apology"])
+    )
     return render(
         request,
         "backoffice/dossier.html",
@@ -141,12 +145,12 @@ def _render_detail(request, dossier, form=None, failed_action="", apology_form=N
             "parts": selectors.agency_parts(dossier),
             "attachments": selectors.attachments(dossier),
             "letters": letters,
-            "can_draft_apology": scope.can(user, "draft_apology", dossier)
+            "can_draft_apology": "draft_apology" in permitted
             and dossier.status in selectors.APOLOGY_STATUSES
             and not any(letter.status == "draft" for letter in letters),
-            "can_decide_apology": scope.can(user, "decide_apology", dossier),
+            "can_decide_apology": "decide_apology" in permitted,
             "apology_form": apology_form or ApologyDraftForm(),
-            "actions": _actions_for(user, dossier, form),
+            "actions": _actions_for(dossier, permitted, form),
             "form": form,
             "failed_action": failed_action,
         },
@@ -186,23 +190,15 @@ def _perform(request, dossier, action: str, form: ActionForm) -> None:
     """The transition and the file that comes with it, in one transaction."""
     data = form.cleaned_data
     stored: list[Attachment] = []
+    files = [
+        ("result_file", Attachment.Kind.RESULT),
+        ("supplement_file", Attachment.Kind.SUPPLEMENT),
+    ]
     try:
         with transaction.atomic():
-            if data.get("result_file"):
-                stored.append(
-                    add_attachment(
-                        dossier, data["result_file"], kind=Attachment.Kind.RESULT, by=request.user
-                    )
-                )
-            if data.get("supplement_file"):
-                stored.append(
-                    add_attachment(
-                        dossier,
-                        data["supplement_file"],
-                        kind=Attachment.Kind.SUPPLEMENT,
-                        by=request.user,
-                    )
-                )
+            for field, kind in files:
+                if data.get(field):
+                    stored.append(add_attachment(dossier, data[field], kind=kind, by=request.user))
             services.transition(
                 dossier, action, by=request.user, note=data["note"], **form.changes()
             )

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Applicant
@@ -268,8 +269,6 @@ class StepRecord(models.Model):
 
     @property
     def late(self) -> bool:
-        from django.utils import timezone
-
         end = self.finished_at or timezone.now()
         return timezone.localtime(end).date() > self.due_date
 

@@ -8,6 +8,7 @@ Backends raise ``DeliveryError`` for a failure worth retrying and
 
 from __future__ import annotations
 
+import abc
 import sys
 import threading
 import uuid
@@ -19,11 +20,12 @@ from django.utils.module_loading import import_string
 from . import conf
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(abc.ABC):
     """Send one text message; return the provider's id for it."""
 
+    @abc.abstractmethod
     def send_message(self, phone: str, text: str) -> str:
-        raise NotImplementedError
+        """Deliver ``text`` to ``phone``; raise DeliveryError to be retried later."""
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
