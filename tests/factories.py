@@ -1,5 +1,7 @@
 """factory-boy factories shared by the test suites."""
 
+import itertools
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -64,3 +66,23 @@ def procedure_version(code: str = "TEST.01", **overrides):
     fields.update(overrides)
     version, _ = catalog_services.save_procedure(catalog_services.ProcedureData(**fields))
     return version
+
+
+_dossier_codes = itertools.count(1)
+
+
+def dossier_in_status(status: str, **fields):
+    """A dossier put directly in ``status`` (as if it had got there through the workflow).
+
+    ``applicant``, ``procedure_version`` and ``agency`` are required in ``fields``; a
+    dossier past the draft gets a unique code unless one is given.
+    """
+    from motcua.dossiers.models import Channel, Dossier, Status
+
+    defaults = dict(
+        channel=Channel.ONLINE,
+        status=status,
+        code=None if status == Status.DRAFT else f"T-{next(_dossier_codes):07d}",
+    )
+    defaults.update(fields)
+    return Dossier.objects.create(**defaults)

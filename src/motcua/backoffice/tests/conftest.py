@@ -1,20 +1,17 @@
 """Fixtures shared by the back-office tests."""
 
-import itertools
-
 import pytest
 
 from motcua.agencies.models import Agency, Role
-from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.dossiers.models import Dossier, Status
 from tests.factories import (
     AgencyFactory,
     ApplicantFactory,
     MembershipFactory,
     UserFactory,
+    dossier_in_status,
     procedure_version,
 )
-
-_codes = itertools.count(1)
 
 
 @pytest.fixture
@@ -49,15 +46,7 @@ def make_dossier(version, agency):
     """A dossier put directly in ``status`` (as if it had got there through the workflow)."""
 
     def make(status: str = Status.SUBMITTED, **fields) -> Dossier:
-        defaults = dict(
-            applicant=ApplicantFactory(),
-            procedure_version=version,
-            agency=agency,
-            channel=Channel.ONLINE,
-            status=status,
-            code=f"BO-{next(_codes):06d}",
-        )
-        defaults.update(fields)
-        return Dossier.objects.create(**defaults)
+        defaults = {"applicant": ApplicantFactory(), "procedure_version": version, "agency": agency}
+        return dossier_in_status(status, **{**defaults, **fields})
 
     return make

@@ -1,19 +1,21 @@
 """Fixtures shared by the data store tests."""
 
-import itertools
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.accounts.models import Applicant
-from motcua.dossiers.models import Channel, Dossier, Status
-from tests.factories import AgencyFactory, ApplicantFactory, UserFactory, procedure_version
+from motcua.dossiers.models import Dossier, Status
+from tests.factories import (
+    AgencyFactory,
+    ApplicantFactory,
+    UserFactory,
+    dossier_in_status,
+    procedure_version,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
-
-_codes = itertools.count(1)
 
 
 def pdf(name: str = "can-cuoc.pdf", content: bytes = PDF) -> SimpleUploadedFile:
@@ -47,16 +49,8 @@ def make_dossier(applicant):
     agency = AgencyFactory(code="UBX", name="UBND xã An Bình")
 
     def make(status: str = Status.DRAFT, **fields) -> Dossier:
-        defaults = dict(
-            applicant=applicant,
-            procedure_version=version,
-            agency=agency,
-            channel=Channel.ONLINE,
-            status=status,
-            code=None if status == Status.DRAFT else f"UBX-250310-{next(_codes):04d}",
-        )
-        defaults.update(fields)
-        return Dossier.objects.create(**defaults)
+        defaults = {"applicant": applicant, "procedure_version": version, "agency": agency}
+        return dossier_in_status(status, **{**defaults, **fields})
 
     return make
 

@@ -1,14 +1,16 @@
 """Fixtures shared by the dossier tests."""
 
-import itertools
-
 import pytest
 
 from motcua.agencies.models import Agency
-from motcua.dossiers.models import Channel, Dossier, Status
-from tests.factories import AgencyFactory, ApplicantFactory, UserFactory, procedure_version
-
-_codes = itertools.count(1)
+from motcua.dossiers.models import Dossier, Status
+from tests.factories import (
+    AgencyFactory,
+    ApplicantFactory,
+    UserFactory,
+    dossier_in_status,
+    procedure_version,
+)
 
 
 @pytest.fixture
@@ -43,15 +45,7 @@ def make_dossier(applicant, version, agency):
     """A dossier put directly in ``status`` (as if it had got there through the workflow)."""
 
     def make(status: str = Status.DRAFT, **fields) -> Dossier:
-        defaults = dict(
-            applicant=applicant,
-            procedure_version=version,
-            agency=agency,
-            channel=Channel.ONLINE,
-            status=status,
-            code=None if status == Status.DRAFT else f"EXIST-{next(_codes):06d}",
-        )
-        defaults.update(fields)
-        return Dossier.objects.create(**defaults)
+        defaults = {"applicant": applicant, "procedure_version": version, "agency": agency}
+        return dossier_in_status(status, **{**defaults, **fields})
 
     return make
