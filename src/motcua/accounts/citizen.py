@@ -22,19 +22,19 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Mapping
-from functools import lru_cache, wraps
+from functools import lru_cache
 
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -331,14 +331,7 @@ def current_applicant(request) -> Applicant | None:
 
 def citizen_required(view):
     """Decorator: an anonymous visitor goes to ``citizen:login``, then back here."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("citizen:login"))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return login_required(view, login_url=reverse_lazy("citizen:login"))
 
 
 # --- Views ---------------------------------------------------------------------------------

@@ -30,18 +30,12 @@
 
 import os as _os
 
-
-def _env_bool(name: str, default: bool) -> bool:
-    return _os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
+from motcua.settings import env_bool as _env_bool
+from motcua.settings import env_list as _env_list
 
 # --- Notifications ------------------------------------------------------------
 MOTCUA_NOTIFICATIONS_INLINE = _env_bool("MOTCUA_NOTIFICATIONS_INLINE", True)
-MOTCUA_NOTIFICATIONS_CHANNELS = [
-    item.strip()
-    for item in _os.environ.get("MOTCUA_NOTIFICATIONS_CHANNELS", "email,sms").split(",")
-    if item.strip()
-]
+MOTCUA_NOTIFICATIONS_CHANNELS = _env_list("MOTCUA_NOTIFICATIONS_CHANNELS", "email,sms")
 MOTCUA_NOTIFICATIONS_MAX_ATTEMPTS = int(_os.environ.get("MOTCUA_NOTIFICATIONS_MAX_ATTEMPTS", "6"))
 MOTCUA_NOTIFICATIONS_BACKOFF_S = float(_os.environ.get("MOTCUA_NOTIFICATIONS_BACKOFF_S", "60"))
 MOTCUA_NOTIFICATIONS_BACKOFF_MAX_S = float(

@@ -30,9 +30,8 @@
 
 import os as _os
 
-
-def _env_bool(name: str, default: bool) -> bool:
-    return _os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+from motcua.settings import env_bool as _env_bool
+from motcua.settings import env_list as _env_list
 
 
 def _env_pairs(name: str) -> dict[str, str]:
@@ -42,10 +41,6 @@ def _env_pairs(name: str) -> dict[str, str]:
             key, value = item.split("=", 1)
             pairs[key.strip()] = value.strip()
     return pairs
-
-
-def _env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in _os.environ.get(name, default).split(",") if item.strip()]
 
 
 # --- Connectors (motcua.registries) ----------------------------------------

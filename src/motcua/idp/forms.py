@@ -2,8 +2,9 @@
 
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.models import validate_personal_id
 
 
 class CitizenLoginForm(forms.Form):
@@ -12,9 +13,7 @@ class CitizenLoginForm(forms.Form):
     personal_id = forms.CharField(
         label=_("Số định danh cá nhân"),
         max_length=12,
-        validators=[
-            RegexValidator(r"^\d{12}$", _("Số định danh cá nhân phải gồm đúng 12 chữ số."))
-        ],
+        validators=[validate_personal_id],
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "username", "autofocus": True}
         ),

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import transaction
 from django.urls import reverse
 from oauth2_provider.models import get_application_model
@@ -64,11 +64,6 @@ def give_citizens_password(password: str) -> int:
     """
     user_model = get_user_model()
     hashed = make_password(password)  # once: the hasher is slow on purpose
-    changed = 0
     citizens = user_model.objects.filter(personal_id__isnull=False, is_active=True, is_staff=False)
-    for user in citizens.only("pk", "password").iterator():
-        if not user.has_usable_password():
-            user.password = hashed
-            user.save(update_fields=["password"])
-            changed += 1
-    return changed
+    # One UPDATE: an unusable password is exactly one with Django's "!" prefix.
+    return citizens.filter(password__startswith=UNUSABLE_PASSWORD_PREFIX).update(password=hashed)
