@@ -1,7 +1,6 @@
 """The person's data store pages: list, upload, download, delete. Thin: services do the work."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from motcua.accounts.citizen import citizen_required
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import max_upload_bytes
 
@@ -24,7 +24,7 @@ def _own_document(request, public_id) -> Document:
         raise Http404 from None
 
 
-@login_required
+@citizen_required
 def home(request):
     """The person's documents, newest first, optionally only uploads or only results."""
     kind = request.GET.get("loai", "")
@@ -44,7 +44,7 @@ def home(request):
     )
 
 
-@login_required
+@citizen_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -68,7 +68,7 @@ def upload(request):
     )
 
 
-@login_required
+@citizen_required
 @never_cache
 def download(request, public_id):
     """The file, to the owner only (anyone else gets 404); ``?xem=1`` opens it in the browser."""
@@ -81,7 +81,7 @@ def download(request, public_id):
     )
 
 
-@login_required
+@citizen_required
 @require_http_methods(["GET", "POST"])
 def delete(request, public_id):
     """Ask for confirmation, then delete one of the person's own uploads."""

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from weasyprint import CSS, HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from motcua.accounts.models import mask_identifier
 from motcua.dossiers.models import Status
@@ -23,8 +16,6 @@ from motcua.dossiers.models import Status
 from . import selectors
 from .access import citizen_view
 from .forms import LookupForm
-
-RECEIPT_CSS = "portal/receipt-pdf.css"
 
 
 def receipt_context(request, dossier) -> dict:
@@ -58,44 +49,15 @@ def receipt(request, applicant, public_id):
     return render(request, "portal/receipt.html", receipt_context(request, dossier))
 
 
-class LocalFilesOnly(URLFetcher):
-    """WeasyPrint's fetcher limited to files under ``roots``: no network, no other files."""
-
-    def __init__(self, roots: list[Path]):
-        super().__init__(allowed_protocols={"file"}, timeout=2)
-        self.roots = [root.resolve() for root in roots]
-
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme != "file":
-            raise FatalURLFetchingError(f"refused URL scheme: {parts.scheme}")
-        path = Path(unquote(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
-            raise FatalURLFetchingError("refused file outside the static folders")
-        return super().fetch(url, headers)
-
-
-def receipt_document(context: dict):
-    """The receipt laid out by WeasyPrint (DejaVu fonts carry the Vietnamese letters)."""
-    html = render_to_string("portal/receipt_pdf.html", context)
-    stylesheet = Path(finders.find(RECEIPT_CSS))
-    fetcher = LocalFilesOnly([stylesheet.parent])
-    return HTML(string=html, base_url=str(stylesheet.parent), url_fetcher=fetcher).render(
-        stylesheets=[CSS(filename=str(stylesheet), url_fetcher=fetcher)]
-    )
-
-
-def render_receipt_pdf(context: dict) -> bytes:
-    """The receipt as PDF bytes."""
-    return receipt_document(context).write_pdf()
-
-
 @citizen_view
 def receipt_pdf(request, applicant, public_id):
     """The receipt as a PDF to download or print."""
     dossier = selectors.dossier_for(applicant, public_id)
     if dossier.status == Status.DRAFT:
         return redirect("portal:apply_review", dossier.public_id)
+    # WeasyPrint is imported only when a PDF is asked for (it is slow to import).
+    from .receipt_pdf import render_receipt_pdf
+
     pdf = render_receipt_pdf(receipt_context(request, dossier))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bien-nhan-{dossier.code}.pdf"'

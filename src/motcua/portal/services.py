@@ -26,7 +26,7 @@ from motcua.dossiers.models import Attachment, Dossier, Rating, Status
 from motcua.registries import services as registries
 
 from . import selectors
-from .eforms import form_errors, registry_label
+from .eforms import form_errors
 
 
 class SubmissionRefused(DossierError):
@@ -325,11 +325,5 @@ def rate_dossier(dossier: Dossier, *, score: int, comment: str = "", by=None) ->
 
 def unavailable_messages(prefill: registries.Prefill | None) -> list[str]:
     """The Vietnamese messages of the databases that could not prefill the form."""
-    if prefill is None:
-        return []
-    return [
-        message
-        or _("Không kết nối được %(registry)s; bạn có thể tự nhập các trường này.")
-        % {"registry": registry_label(code)}
-        for code, message in prefill.unavailable.items()
-    ]
+    # The registries' connector already words each message for the citizen.
+    return list(prefill.unavailable.values()) if prefill else []

@@ -143,10 +143,21 @@ def test_events_citizens_do_not_care_about_are_not_announced(make_dossier, offic
     assert not Notification.objects.exists()
 
 
-def test_messages_are_vietnamese_whatever_the_officers_language(make_dossier):
+def test_messages_are_vietnamese_whatever_the_officers_language(make_dossier, monkeypatch):
+    from motcua.notifications import messages
+
+    languages = []
+    original = messages.render_to_string
+
+    def spy(*args, **kwargs):
+        languages.append(translation.get_language())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(messages, "render_to_string", spy)
     dossier = make_dossier(Status.DRAFT)
     with translation.override("en"):
         transition(dossier, "submit", by=UserFactory())
+    assert languages and set(languages) == {"vi"}
     assert Notification.objects.get(channel="email").subject.startswith("Hồ sơ ")
 
 

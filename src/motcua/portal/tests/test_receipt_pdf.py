@@ -7,7 +7,8 @@ from django.contrib.staticfiles import finders
 from weasyprint.urls import FatalURLFetchingError
 
 from motcua.dossiers.models import Status
-from motcua.portal.receipt import RECEIPT_CSS, LocalFilesOnly, receipt_context, receipt_document
+from motcua.portal.receipt import receipt_context
+from motcua.portal.receipt_pdf import RECEIPT_CSS, LocalFilesOnly, receipt_document
 
 
 @pytest.fixture
