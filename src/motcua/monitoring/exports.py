@@ -33,8 +33,6 @@ def workbook(tables: list[Table], *, heading: str = "") -> bytes:
         sheet = book.create_sheet(_sheet_title(table.title, used))
         sheet.append([f"{heading} – {table.title}" if heading else table.title])
         sheet["A1"].font = Font(bold=True, size=13)
-        if table.caption:
-            sheet.append([table.caption])
         labels = [c.label + (" (%)" if c.kind == PERCENT else "") for c in table.columns]
         sheet.append(labels)
         header_row = sheet.max_row

@@ -55,10 +55,6 @@ class Period:
             "end": self.end.strftime("%d/%m/%Y"),
         }
 
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
     def months(self) -> list[Period]:
         """The calendar months the period touches, in order."""
         result, year, month = [], self.start.year, self.start.month

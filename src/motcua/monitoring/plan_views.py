@@ -28,7 +28,7 @@ def _editable_agencies(access: Access, ctx: Context) -> list[tuple[int, str]]:
     for pk, row in sorted(ctx.tree.rows.items(), key=lambda kv: kv[1].name):
         if row.kind == Agency.Kind.UNIT or not ctx.tree.is_current(pk):
             continue
-        if access.everything or any(r in ctx.tree.chain(pk) for r in access.supervised):
+        if access.can_rank_below(pk, ctx.tree):
             result.append((pk, row.name))
     return result
 

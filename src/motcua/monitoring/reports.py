@@ -147,17 +147,23 @@ def send_monthly_reports(period: Period | None = None) -> tuple[int, int]:
         .select_related("user", "agency__parent")
         .order_by("pk")
     )
+    already_sent = set(
+        ReportDispatch.objects.filter(period=period.key).values_list("user_id", "agency_id")
+    )
+    pdfs: dict[int, bytes] = {}  # one report per agency, whoever receives it
     for membership in memberships:
         user = membership.user
         agency = home_agency(membership.agency)
         node = ctx.tree.chain(agency.pk)[0]
-        if ReportDispatch.objects.filter(period=period.key, user=user, agency_id=node).exists():
+        if (user.pk, node) in already_sent:
             continue
         if not user.email:
             log.warning("monthly report: supervisor id=%s has no email address", user.pk)
             skipped += 1
             continue
-        pdf = monthly_pdf(node, period, ctx)
+        if node not in pdfs:
+            pdfs[node] = monthly_pdf(node, period, ctx)
+        pdf = pdfs[node]
         name = ctx.tree.name(node)
         message = EmailMessage(
             subject=_("Báo cáo tháng %(period)s – %(name)s")
@@ -180,5 +186,6 @@ def send_monthly_reports(period: Period | None = None) -> tuple[int, int]:
                 message.send()
         except IntegrityError:  # another run sent it meanwhile
             continue
+        already_sent.add((user.pk, node))
         sent += 1
     return sent, skipped

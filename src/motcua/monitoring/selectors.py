@@ -9,7 +9,7 @@ drill-down reads ``DossierFact`` through its (agency, day) indexes.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -449,7 +449,3 @@ def procedures_behind(
     elif measure != "procedures":
         raise KeyError(measure)
     return sorted(chosen, key=lambda s: s.code)
-
-
-def processing_histogram(figures: Figures) -> list[tuple[int, int]]:
-    return sorted(Counter(figures.days).items())

@@ -30,7 +30,6 @@ class Table:
     title: str
     columns: list[Column]
     rows: list[list[Cell]] = field(default_factory=list)
-    caption: str = ""
 
     def add(self, *values, urls: dict[int, str] | None = None) -> None:
         urls = urls or {}
