@@ -211,29 +211,51 @@ def figures_for(
 def trend(
     node: Node, months: list[Period], *, filters: Filters = NO_FILTERS, ctx: Context
 ) -> list[tuple[Period, Figures]]:
-    """The node's figures month by month (one small grouped query per month)."""
+    """The node's figures month by month: whole calendar months are read from the monthly
+    tables in one grouped query (per table) for all of them; other spans one by one."""
     agencies = _agency_filter([node], ctx.tree)
+    keys = ("procedure_id",)
+    histogram_keys = keys if filters.active else ()
+    per_month: dict[dt.date, tuple[list, list]] = defaultdict(lambda: ([], []))
+    whole = [m for m in months if _spans(m.start, m.end) == ((m.start, m.start), [])]
+    if whole:
+        querysets = [
+            model.objects.filter(day__in=[m.start for m in whole]).order_by()
+            for model in (MonthlyRollup, MonthlyProcessingDaysCount)
+        ]
+        if agencies is not None:
+            querysets = [qs.filter(agency_id__in=agencies) for qs in querysets]
+        for row in _grouped([querysets[0]], ("day", *keys), {n: Sum(n) for n in COUNTERS}):
+            per_month[row["day"]][0].append(row)
+        for bucket in _grouped(
+            [querysets[1]], ("day", *histogram_keys, "days"), {"n": Sum("count")}
+        ):
+            per_month[bucket["day"]][1].append(bucket)
     result = []
     for month in months:
-        keys = ("procedure_id",)
-        rows, buckets = _sum_rows(
-            month.start, month.end, agencies, keys, keys if filters.active else ()
-        )
-        states = ctx.catalog.in_force(month.end)
-        allowed = _allowed(states, filters)
-        fig = Figures()
-        used: set[int] = set()
-        for row in rows:
-            if allowed is None or row["procedure_id"] in allowed:
-                fig.add_row(row)
-                if row["online"]:
-                    used.add(row["procedure_id"])
-        for bucket in buckets:
-            if allowed is None or bucket["procedure_id"] in allowed:
-                fig.days[bucket["days"]] += bucket["n"]
-        _add_provision({node: fig}, states, {node: used}, filters, ctx.tree)
-        result.append((month, fig))
+        if month in whole:
+            rows, buckets = per_month[month.start]
+        else:
+            rows, buckets = _sum_rows(month.start, month.end, agencies, keys, histogram_keys)
+        result.append((month, _month_figures(node, month, rows, buckets, filters, ctx)))
     return result
+
+
+def _month_figures(node, month: Period, rows, buckets, filters: Filters, ctx: Context) -> Figures:
+    states = ctx.catalog.in_force(month.end)
+    allowed = _allowed(states, filters)
+    fig = Figures()
+    used: set[int] = set()
+    for row in rows:
+        if allowed is None or row["procedure_id"] in allowed:
+            fig.add_row(row)
+            if row["online"]:
+                used.add(row["procedure_id"])
+    for bucket in buckets:
+        if allowed is None or bucket["procedure_id"] in allowed:
+            fig.days[bucket["days"]] += bucket["n"]
+    _add_provision({node: fig}, states, {node: used}, filters, ctx.tree)
+    return fig
 
 
 @dataclass
