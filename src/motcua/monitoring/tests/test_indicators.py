@@ -393,3 +393,23 @@ def test_sector_filter_keeps_only_that_sectors_procedures(world, version, depart
     fig = figures(department, sector_id=land_sector.pk)
     assert fig.received == 1
     assert fig.value(Indicator.ONLINE_DOSSIERS) == 100
+
+
+def test_the_trend_gives_each_month_the_figures_of_that_month(world, version, department):
+    from motcua.monitoring.periods import month_period
+    from motcua.monitoring.selectors import trend
+
+    world.counter(version, department, local(2026, 9, 10))
+    world.decide(world.counter(version, department, local(2026, 10, 5)), local(2026, 10, 6))
+    world.counter(version, department, local(2026, 10, 20))
+    months = [month_period(2026, 8), month_period(2026, 9), month_period(2026, 10)]
+    ctx = Context()
+    by_month = trend(department.pk, months, ctx=ctx)
+    assert [fig.received for _m, fig in by_month] == [0, 1, 2]
+    for month, fig in by_month:
+        alone = figures_for([department.pk], month, ctx=ctx)[department.pk]
+        assert (fig.received, fig.finished, fig.online) == (
+            alone.received,
+            alone.finished,
+            alone.online,
+        )
