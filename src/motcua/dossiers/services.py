@@ -29,7 +29,7 @@ from .models import (
     StatusChange,
 )
 from .signals import dossier_event
-from .workflow import TRANSITIONS
+from .workflow import RATEABLE, TRANSITIONS
 
 # Actions that move the dossier along its process without changing its status.
 STEP_MOVES = frozenset({"assign", "forward", "give_opinion"})
@@ -304,7 +304,7 @@ def rate(dossier: Dossier, *, score: int, comment: str = "", by=None) -> Rating:
     score is outside 1–5.
     """
     locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-    if locked.status not in (Status.RETURNED, Status.RESULT_ISSUED):
+    if locked.status not in RATEABLE:
         raise DossierError(
             _("Bạn có thể đánh giá sau khi hồ sơ đã có kết quả."), code="not_finished"
         )

@@ -132,6 +132,9 @@ NOTE_REQUIRED = frozenset(
     {"refuse_intake", "refuse", "request_supplement", "give_opinion", "transfer"}
 )
 
+# The applicant may rate the handling once the result exists.
+RATEABLE = frozenset({Status.RESULT_ISSUED, Status.RETURNED})
+
 TERMINAL = frozenset({Status.RETURNED, Status.REFUSED, Status.WITHDRAWN})
 
 

@@ -14,13 +14,11 @@ from motcua.datastore import selectors as datastore_selectors
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import max_upload_bytes
 from motcua.dossiers.models import Rating, Status
-from motcua.dossiers.workflow import OPEN_BEFORE_DECISION
+from motcua.dossiers.workflow import OPEN_BEFORE_DECISION, RATEABLE
 
 from . import selectors, services
 from .access import citizen_view
 from .forms import RatingForm, SupplementForm, WithdrawForm
-
-RATEABLE = {Status.RESULT_ISSUED, Status.RETURNED}
 
 
 @citizen_view
