@@ -20,6 +20,9 @@ ALLOWED = {
     "idp": {"accounts", "audit"},
     "datastore": {"accounts", "audit", "dossiers"},
     "notifications": {"dossiers", "catalog", "agencies", "accounts", "audit"},
+    "paygate": set(),
+    "payments": {"dossiers", "catalog", "agencies", "accounts", "audit"},
+    "results": {"dossiers", "catalog", "agencies", "accounts", "audit"},
     "monitoring": {"dossiers", "catalog", "agencies", "accounts", "workdays", "audit"},
     "portal": {
         "catalog",
@@ -32,6 +35,8 @@ ALLOWED = {
         "registries",
         "datastore",
         "notifications",
+        "payments",
+        "results",
     },
     "backoffice": {
         "dossiers",
@@ -42,6 +47,8 @@ ALLOWED = {
         "audit",
         "search",
         "notifications",
+        "payments",
+        "results",
     },
 }
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}

@@ -71,9 +71,12 @@ INSTALLED_APPS = [
     "motcua.search",
     "motcua.registrysim",
     "motcua.registries",
+    "motcua.paygate",
     "motcua.idp",
     "motcua.datastore",
     "motcua.notifications",
+    "motcua.payments",
+    "motcua.results",
     "motcua.monitoring",
     "motcua.backoffice",
     "motcua.portal",
@@ -189,3 +192,5 @@ from motcua.conf.notifications import *  # noqa: E402,F403
 from motcua.conf.oidc import *  # noqa: E402,F403
 from motcua.conf.portal import *  # noqa: E402,F403
 from motcua.conf.registries import *  # noqa: E402,F403
+from motcua.conf.payments import *  # noqa: E402,F403
+from motcua.conf.results import *  # noqa: E402,F403

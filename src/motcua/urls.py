@@ -12,5 +12,8 @@ urlpatterns = [
     path("kho-du-lieu/", include("motcua.datastore.urls")),
     path("idp/", include("motcua.idp.urls")),
     path("mo-phong/csdl/", include("motcua.registrysim.urls")),
+    path("mo-phong/thanh-toan/", include("motcua.paygate.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
+    path("ket-qua/", include("motcua.results.urls")),
     path("", include("motcua.portal.urls")),
 ]
