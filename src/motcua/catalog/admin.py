@@ -2,7 +2,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Procedure, ProcedureComponent, ProcedureVersion, ProcessStep, Sector
+from .models import (
+    FeeRule,
+    Procedure,
+    ProcedureComponent,
+    ProcedureVersion,
+    ProcessStep,
+    Sector,
+)
 
 
 class ComponentInline(admin.TabularInline):
@@ -65,9 +72,34 @@ class VersionInline(admin.TabularInline):
         return False
 
 
+class FeeRuleInline(admin.TabularInline):
+    model = FeeRule
+    extra = 0
+    autocomplete_fields = ("agency",)
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
     list_display = ("code", "__str__", "current_version")
     search_fields = ("code", "versions__name")
     readonly_fields = ("code", "current_version")
-    inlines = [VersionInline]
+    inlines = [VersionInline, FeeRuleInline]
+
+
+@admin.register(FeeRule)
+class FeeRuleAdmin(admin.ModelAdmin):
+    """The dated fee schedule; a dossier keeps the amount frozen when it was submitted."""
+
+    list_display = (
+        "procedure",
+        "agency",
+        "fee_vnd",
+        "online_policy",
+        "online_value",
+        "valid_from",
+        "valid_until",
+    )
+    list_filter = ("online_policy",)
+    search_fields = ("procedure__code", "legal_basis")
+    autocomplete_fields = ("procedure", "agency")
+    date_hierarchy = "valid_from"

@@ -8,6 +8,7 @@ version: it creates a new one, so dossiers keep the version they were filed unde
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -170,14 +171,95 @@ class ProcedureVersion(models.Model):
 
     @property
     def online_fee_vnd(self) -> int:
-        """The fee when filed online, after the online policy."""
-        if self.online_fee_policy == OnlineFeePolicy.EXEMPT:
-            return 0
-        if self.online_fee_policy == OnlineFeePolicy.FIXED:
-            return min(self.online_fee_value, self.fee_vnd)
-        if self.online_fee_policy == OnlineFeePolicy.PERCENT_DISCOUNT:
-            return self.fee_vnd * (100 - self.online_fee_value) // 100
-        return self.fee_vnd
+        """The version's own fee when filed online, after its online policy.
+
+        A dated ``FeeRule`` may override it: ``catalog.fees.quote`` is what dossiers use.
+        """
+        return online_amount(self.fee_vnd, self.online_fee_policy, self.online_fee_value)
+
+
+def online_amount(fee_vnd: int, policy: str, value: int) -> int:
+    """``fee_vnd`` after an online policy: a percentage off, exemption, or a fixed amount.
+
+    A fixed online amount never exceeds the counter fee; discounts round down to the dong.
+    """
+    if policy == OnlineFeePolicy.EXEMPT:
+        return 0
+    if policy == OnlineFeePolicy.FIXED:
+        return min(value, fee_vnd)
+    if policy == OnlineFeePolicy.PERCENT_DISCOUNT:
+        return fee_vnd * (100 - min(value, 100)) // 100
+    return fee_vnd
+
+
+class FeeRule(models.Model):
+    """A dated entry of a procedure's fee schedule (biểu phí, lệ phí).
+
+    The fee at the counter and the online policy in force from ``valid_from`` to
+    ``valid_until`` (inclusive; empty = until further notice), for every agency or,
+    where the amount differs, for one agency and the units under it. Where no rule is
+    in force the procedure version's own fee applies (see ``catalog.fees.quote``).
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="fee_rules"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("áp dụng riêng cho cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Để trống nếu áp dụng cho mọi cơ quan thực hiện."),
+    )
+    fee_vnd = models.PositiveIntegerField(_("phí, lệ phí nộp trực tiếp (đồng)"))
+    online_policy = models.CharField(
+        _("chính sách khi nộp trực tuyến"),
+        max_length=10,
+        choices=OnlineFeePolicy.choices,
+        default=OnlineFeePolicy.NONE,
+    )
+    online_value = models.PositiveIntegerField(
+        _("giá trị (phần trăm giảm hoặc số tiền)"), default=0
+    )
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_until = models.DateField(_("áp dụng đến hết ngày"), null=True, blank=True)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mức phí, lệ phí")
+        verbose_name_plural = _("biểu phí, lệ phí")
+        ordering = ["procedure", "-valid_from"]
+        indexes = [models.Index(fields=["procedure", "valid_from"], name="fee_rule_procedure")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(online_policy="percent") | models.Q(online_value__lte=100),
+                name="fee_rule_discount_max_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="fee_rule_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} {self.fee_vnd} ({self.valid_from})"
+
+    def clean(self):
+        errors = {}
+        if self.online_policy == OnlineFeePolicy.PERCENT_DISCOUNT and self.online_value > 100:
+            errors["online_value"] = _("Tỷ lệ giảm không được vượt quá 100%.")
+        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("Ngày kết thúc phải sau ngày bắt đầu áp dụng.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def online_fee_vnd(self) -> int:
+        return online_amount(self.fee_vnd, self.online_policy, self.online_value)
 
 
 class ProcedureComponent(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
+from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureVersion
 from motcua.workdays.calendar import add_working_days, working_days_between
 
@@ -148,8 +149,10 @@ def transition(
     if action == "submit":
         locked.submitted_at = now
         locked.code = locked.code or next_code(locked.agency, local_date(now))
-        # The fee is frozen when the dossier is submitted.
-        locked.fee_vnd = locked.procedure_version.online_fee_vnd
+        # The fee is frozen when the dossier is submitted, from the schedule of that day.
+        locked.fee_vnd = quote(locked.procedure_version, locked.agency, local_date(now)).amount(
+            online=locked.channel == Channel.ONLINE
+        )
         fields |= {"submitted_at", "code", "fee_vnd"}
     elif action in ("receive", "accept_transfer"):
         locked.received_at = now
@@ -258,7 +261,7 @@ def record_counter_dossier(
         submitted_at=now,
         received_at=now,
         due_date=compute_due_date(version, now),
-        fee_vnd=version.fee_vnd,
+        fee_vnd=quote(version, agency, local_date(now)).counter_vnd,
     )
     StatusChange.objects.create(
         dossier=dossier,

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.catalog.fees import quote
 from motcua.catalog.models import Registry
 from motcua.datastore import selectors as datastore_selectors
 from motcua.datastore.models import Document
@@ -291,6 +292,7 @@ def _review_page(request, dossier, *, problems, status=200):
         {
             "dossier": dossier,
             "version": dossier.procedure_version,
+            "fee": quote(dossier.procedure_version, dossier.agency),
             "step": 3,
             "rows": rows,
             "components": selectors.components_with_files(dossier),

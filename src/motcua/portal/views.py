@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
+from motcua.catalog.fees import quote
 from motcua.catalog.models import AuthorityLevel, ProcedureVersion
 from motcua.search import assistant
 from motcua.search.folding import fold
@@ -62,7 +63,12 @@ def procedure_detail(request, code: str):
     return render(
         request,
         "portal/procedure_detail.html",
-        {"version": version, "components": version.components.all(), "steps": version.steps.all()},
+        {
+            "version": version,
+            "fee": quote(version),
+            "components": version.components.all(),
+            "steps": version.steps.all(),
+        },
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureVersion
 
 from .selectors import Hit, search
@@ -19,13 +20,14 @@ CLOSE_RATIO = 0.9
 
 def _procedure(version: ProcedureVersion) -> dict:
     url = reverse("portal:procedure", args=[version.procedure.code])
+    fee = quote(version)
     return {
         "code": version.procedure.code,
         "name": version.name,
         "url": url,
         "documents": [c.name for c in version.components.all()],
-        "fee_vnd": version.fee_vnd,
-        "online_fee_vnd": version.online_fee_vnd,
+        "fee_vnd": fee.counter_vnd,
+        "online_fee_vnd": fee.online_vnd,
         "processing_days": version.processing_days,
         "authority": version.authority,
         "level": version.get_level_display(),
