@@ -77,9 +77,12 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.payments",
     "motcua.results",
+    "motcua.events",
+    "motcua.federation",
     "motcua.monitoring",
     "motcua.backoffice",
     "motcua.portal",
+    "motcua.api",
     "motcua.demo",
 ]
 
@@ -194,3 +197,6 @@ from motcua.conf.portal import *  # noqa: E402,F403
 from motcua.conf.registries import *  # noqa: E402,F403
 from motcua.conf.payments import *  # noqa: E402,F403
 from motcua.conf.results import *  # noqa: E402,F403
+from motcua.conf.api import *  # noqa: E402,F403
+from motcua.conf.events import *  # noqa: E402,F403
+from motcua.conf.federation import *  # noqa: E402,F403

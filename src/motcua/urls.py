@@ -15,5 +15,7 @@ urlpatterns = [
     path("mo-phong/thanh-toan/", include("motcua.paygate.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("ket-qua/", include("motcua.results.urls")),
+    path("api/", include("motcua.api.urls")),
+    path("lien-thong/", include("motcua.federation.urls")),
     path("", include("motcua.portal.urls")),
 ]
