@@ -546,6 +546,9 @@ def seed_demo(
         province = demo_province()
         receiving = build_demo_agencies(province)
         link_procedure_agencies(province, demo_communes(province))
+        from motcua.demo.fee_rules import add_demo_fee_rules
+
+        add_demo_fee_rules(province)
         accounts = create_officers(receiving, province, people)
         create_applicants(citizens, businesses, people, log)
         # Demo citizens sign in at the bundled identity provider with the demo password.

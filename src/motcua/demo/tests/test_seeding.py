@@ -311,3 +311,22 @@ def test_the_simulated_registries_know_the_demo_people(seeded):
     registered = Business.objects.get(tax_code=firm.tax_code)
     assert registered.representative_personal_id == firm.representative.personal_id
     assert LandParcel.objects.exists()
+
+
+def test_the_demo_fee_schedule_has_discount_exemption_and_provincial_rules(seeded):
+    from motcua.catalog.fees import quote
+    from motcua.catalog.models import Procedure
+
+    province = seeding.demo_province()
+    department = Agency.objects.get(code="BN.STP")
+    in_2026 = dt.date(2026, 11, 23)
+
+    def fee(code, agency=None, on=in_2026):
+        return quote(Procedure.objects.get(code=code).current_version, agency, on)
+
+    assert (fee("MC.TP.01").counter_vnd, fee("MC.TP.01").online_vnd) == (200_000, 100_000)
+    assert fee("MC.TP.01", on=dt.date(2027, 1, 1)).online_vnd == 200_000
+    assert fee("MC.DN.01").online_vnd == 0 and fee("MC.DN.01").counter_vnd == 50_000
+    assert fee("MC.HT.07", department).counter_vnd == 10_000  # the province's own fee
+    assert fee("MC.HT.07", province).counter_vnd == 10_000
+    assert fee("MC.HT.07").counter_vnd == 15_000  # elsewhere, the general fee
