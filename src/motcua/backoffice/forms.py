@@ -1,4 +1,5 @@
-"""Forms of the back office: the queue search and the note sent with an action."""
+"""Forms of the back office: the queue search and the note sent with an action (with the
+result's form when the result is issued)."""
 
 from django import forms
 from django.utils import timezone
@@ -12,6 +13,14 @@ from motcua.dossiers.workflow import NOTE_REQUIRED
 
 # Actions whose form offers the officer to give the (next) step to.
 ASSIGNING = {"start_processing", "forward", "give_opinion", "assign"}
+
+# How the result of "Ban hành kết quả" is issued.
+RESULT_GENERATED, RESULT_UPLOAD, RESULT_PAPER = "generated", "upload", "paper"
+RESULT_MODES = [
+    (RESULT_GENERATED, _("Kết quả điện tử tạo từ mẫu, ký số")),
+    (RESULT_UPLOAD, _("Tải lên tệp kết quả (PDF sẽ được ký số)")),
+    (RESULT_PAPER, _("Kết quả giấy (trả trực tiếp tại bộ phận một cửa)")),
+]
 
 
 class SearchForm(forms.Form):
@@ -75,8 +84,17 @@ class ActionForm(forms.Form):
                 help_text=_("Để trống: số ngày còn lại đến hạn trả kết quả."),
             )
         if action == "issue_result":
+            self.fields["result_mode"] = forms.ChoiceField(
+                label=_("Hình thức kết quả"),
+                choices=RESULT_MODES,
+                initial=RESULT_GENERATED,
+                required=False,
+                widget=forms.RadioSelect,
+            )
             self.fields["result_file"] = forms.FileField(
-                label=_("Văn bản kết quả (PDF, JPG, PNG; tối đa 10 MB)")
+                label=_("Tệp kết quả (PDF, JPG, PNG; tối đa 10 MB)"),
+                required=False,
+                help_text=_("Chỉ khi chọn tải lên tệp kết quả. Tệp PDF được ký số tự động."),
             )
         if action == "provide_supplement":
             self.fields["supplement_file"] = forms.FileField(
@@ -93,6 +111,28 @@ class ActionForm(forms.Form):
             changes["agency"] = data["agency"]
             changes["part_days"] = data.get("part_days")
         return changes
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.action == "issue_result":
+            upload = data.get("result_file")
+            # A form posted without the choice (older screens, scripts) means: the file
+            # sent, or else the generated result.
+            mode = data.get("result_mode") or (RESULT_UPLOAD if upload else RESULT_GENERATED)
+            data["result_mode"] = mode
+            if mode == RESULT_UPLOAD and not upload:
+                self.add_error(
+                    "result_file", _("Vui lòng chọn tệp kết quả để tải lên (PDF, JPG hoặc PNG).")
+                )
+            elif mode != RESULT_UPLOAD and upload:
+                self.add_error(
+                    "result_file",
+                    _(
+                        "Đã chọn tệp nhưng hình thức kết quả không phải “tải lên tệp kết quả”. "
+                        "Hãy chọn lại hình thức hoặc bỏ tệp đã chọn."
+                    ),
+                )
+        return data
 
     def clean_note(self) -> str:
         note = self.cleaned_data["note"].strip()

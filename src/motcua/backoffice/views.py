@@ -19,9 +19,10 @@ from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import add_attachment
 from motcua.dossiers.models import Attachment
 from motcua.dossiers.workflow import NOTE_REQUIRED, TRANSITIONS, allowed_actions
+from motcua.results import services as result_services
 
 from . import scope, selectors
-from .forms import ActionForm, ApologyDraftForm, SearchForm
+from .forms import RESULT_GENERATED, RESULT_UPLOAD, ActionForm, ApologyDraftForm, SearchForm
 
 # Actions the back office offers as buttons; submit and withdraw belong to the citizen.
 UI_ACTIONS = [
@@ -186,19 +187,39 @@ def act(request, public_id, action):
     return redirect("backoffice:dossier", public_id=dossier.public_id)
 
 
+def _issue_result_file(request, dossier, data) -> Attachment | None:
+    """The result document the officer chose: generated and signed, uploaded (a PDF is
+    signed), or none for a paper result (``result_electronic`` then stays false)."""
+    base_url = request.build_absolute_uri("/")
+    if data["result_mode"] == RESULT_GENERATED:
+        document = result_services.issue_electronic_result(dossier, request.user, base_url=base_url)
+        return document.attachment
+    if data["result_mode"] == RESULT_UPLOAD:
+        return result_services.store_uploaded_result(
+            dossier, data["result_file"], by=request.user, base_url=base_url
+        )
+    return None
+
+
 def _perform(request, dossier, action: str, form: ActionForm) -> None:
     """The transition and the file that comes with it, in one transaction."""
     data = form.cleaned_data
     stored: list[Attachment] = []
-    files = [
-        ("result_file", Attachment.Kind.RESULT),
-        ("supplement_file", Attachment.Kind.SUPPLEMENT),
-    ]
     try:
         with transaction.atomic():
-            for field, kind in files:
-                if data.get(field):
-                    stored.append(add_attachment(dossier, data[field], kind=kind, by=request.user))
+            if action == "issue_result":
+                result = _issue_result_file(request, dossier, data)
+                if result is not None:
+                    stored.append(result)
+            if data.get("supplement_file"):
+                stored.append(
+                    add_attachment(
+                        dossier,
+                        data["supplement_file"],
+                        kind=Attachment.Kind.SUPPLEMENT,
+                        by=request.user,
+                    )
+                )
             services.transition(
                 dossier, action, by=request.user, note=data["note"], **form.changes()
             )

@@ -1,3 +1,38 @@
-"""Settings of motcua.results (read from the environment); see the app's docs."""
+"""Settings of motcua.results: signed electronic results (read from the environment).
 
-import os as _os  # noqa: F401
+- ``MOTCUA_PKI_PASSPHRASE``: the passphrase that encrypts the private keys kept in the
+  database (PKCS#8). Empty (default): one derived from ``SECRET_KEY``, so changing
+  ``SECRET_KEY`` then makes the stored keys unreadable. Set it explicitly in production.
+- ``MOTCUA_PKI_KEY_ALGORITHM``: ``ec`` (ECDSA P-256, default: fast) or ``rsa`` (RSA-2048)
+  for the keys the platform makes itself.
+- ``MOTCUA_PKI_CA_DAYS`` / ``MOTCUA_PKI_CERT_DAYS``: validity of the demo certificate
+  authority (default 3650 days) and of the agency certificates it issues (default 1095).
+- ``MOTCUA_PKI_AUTO_CREATE``: ``1`` (default) makes a demo certificate for an agency that
+  has none when it first signs; set ``0`` in production, where every agency's real
+  certificate is imported with ``motcua import_agency_certificate`` (signing then fails
+  with a clear message for an agency that has none).
+- ``MOTCUA_RESULTS_DEFAULT_BASE_URL``: the portal address printed in the QR code when
+  neither ``MOTCUA_PORTAL_PUBLIC_URL`` nor a request gives one (default
+  ``http://127.0.0.1:8000``).
+- ``MOTCUA_RESULTS_VERIFY_MAX_BYTES``: the largest file the public verification page
+  accepts (default 10 MB).
+"""
+
+import os as _os
+
+MOTCUA_PKI_PASSPHRASE = _os.environ.get("MOTCUA_PKI_PASSPHRASE", "")
+MOTCUA_PKI_KEY_ALGORITHM = _os.environ.get("MOTCUA_PKI_KEY_ALGORITHM", "ec").strip().lower()
+MOTCUA_PKI_CA_DAYS = int(_os.environ.get("MOTCUA_PKI_CA_DAYS", "3650"))
+MOTCUA_PKI_CERT_DAYS = int(_os.environ.get("MOTCUA_PKI_CERT_DAYS", "1095"))
+MOTCUA_PKI_AUTO_CREATE = _os.environ.get("MOTCUA_PKI_AUTO_CREATE", "1").strip().lower() in (
+    "1",
+    "true",
+    "yes",
+    "on",
+)
+MOTCUA_RESULTS_DEFAULT_BASE_URL = _os.environ.get(
+    "MOTCUA_RESULTS_DEFAULT_BASE_URL", "http://127.0.0.1:8000"
+).strip()
+MOTCUA_RESULTS_VERIFY_MAX_BYTES = int(
+    _os.environ.get("MOTCUA_RESULTS_VERIFY_MAX_BYTES", str(10 * 1024 * 1024))
+)

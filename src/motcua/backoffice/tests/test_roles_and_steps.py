@@ -17,6 +17,7 @@ from motcua.dossiers.workflow import TRANSITIONS
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ROLES = [Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER, Role.AGENCY_ADMIN, Role.SUPERVISOR]
 # The workflow actions each role may take on a dossier of its own agency.
 EXPECTED = {
@@ -125,14 +126,17 @@ def test_an_opinion_needs_its_text(client, team, make_dossier):
     assert "Vui lòng ghi rõ" in response.content.decode()
 
 
-def test_issuing_the_result_needs_the_document_and_makes_it_electronic(client, team, make_dossier):
+def test_issuing_an_uploaded_result_needs_the_file_and_makes_it_electronic(
+    client, team, make_dossier, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     dossier = make_dossier(Status.APPROVED, received_at=timezone.now())
     client.force_login(team[Role.DESK_OFFICER])
-    assert _post(client, dossier, "issue_result", note="").status_code == 400
-    upload = SimpleUploadedFile("giay-khai-sinh.pdf", PDF, content_type="application/pdf")
+    assert _post(client, dossier, "issue_result", note="", result_mode="upload").status_code == 400
+    upload = SimpleUploadedFile("giay-khai-sinh.png", PNG, content_type="image/png")
     response = client.post(
         reverse("backoffice:act", args=[dossier.public_id, "issue_result"]),
-        {"note": "", "result_file": upload},
+        {"note": "", "result_mode": "upload", "result_file": upload},
     )
     assert response.status_code == 302
     dossier.refresh_from_db()
@@ -140,7 +144,7 @@ def test_issuing_the_result_needs_the_document_and_makes_it_electronic(client, t
     result = dossier.attachments.get(kind=Attachment.Kind.RESULT)
     download = client.get(reverse("backoffice:attachment", args=[result.public_id]))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == PDF
+    assert b"".join(download.streaming_content) == PNG
 
 
 def test_a_renamed_program_is_refused_as_a_result(client, team, make_dossier):

@@ -263,7 +263,6 @@ def test_walkthrough_dossiers_wait_at_the_showcase_desks(seeded):
 
 def test_each_demo_role_walks_a_dossier_from_intake_to_the_returned_result(seeded, client):
     """The walk the README describes, as the demo accounts, through the officers' pages."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
     seeding.create_walkthrough_dossiers(1, log=lambda _: None)
@@ -286,8 +285,7 @@ def test_each_demo_role_walks_a_dossier_from_intake_to_the_returned_result(seede
     assert dossier.assignee == specialist and dossier.status == Status.IN_PROCESS
     act("chuyenvien.stp", "give_opinion", note="Hồ sơ hợp lệ, đề nghị phê duyệt.")
     act("lanhdao.stp", "approve")
-    pdf = SimpleUploadedFile("ket-qua.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    act("motcua.stp", "issue_result", result_file=pdf)
+    act("motcua.stp", "issue_result")  # the generated result, signed by the agency
     act("motcua.stp", "return_result")
     assert dossier.status == Status.RETURNED and dossier.result_electronic
     assert list(dossier.history.values_list("action", flat=True)) == [
