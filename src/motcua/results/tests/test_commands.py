@@ -155,3 +155,26 @@ def upload_of(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("ket-qua.pdf", data, content_type="application/pdf")
+
+
+def test_pyhankos_own_command_line_validates_an_exported_result(tmp_path, issued):
+    """`pyhanko sign validate` (pyhanko-cli), trusting only the exported CA, says INTACT."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pdf, ca = tmp_path / "ket-qua.pdf", tmp_path / "ca.pem"
+    run("export_result", "--code", issued.dossier.code, str(pdf))
+    run("export_ca", str(ca))
+    cli = Path(sys.executable).with_name("pyhanko")
+    command = [str(cli), "sign", "validate", "--trust-replace", "--trust", str(ca)]
+    done = subprocess.run([*command, str(pdf)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert ":INTACT:TRUSTED,UNTOUCHED" in done.stdout
+
+    changed = tmp_path / "sua.pdf"
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    changed.write_bytes(bytes(data))
+    refused = subprocess.run([*command, str(changed)], capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 or ":INTACT:" not in refused.stdout
