@@ -33,6 +33,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "give_opinion": frozenset({Role.SPECIALIST}),
     "draft_apology": frozenset({Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER}),
     "decide_apology": frozenset({Role.LEADER}),
+    # Cash at the desk: the fee paid at the counter and a refused dossier's refund.
+    "collect_fee": frozenset({Role.DESK_OFFICER}),
+    "refund_at_desk": frozenset({Role.DESK_OFFICER}),
 }
 # Actions that belong to the current step of the internal process: only an officer
 # holding that step's role may do them, and only its assignee once it is assigned.

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import ApologyLetter, Dossier, Status
+from motcua.payments.selectors import payments_of
 from motcua.workdays.calendar import add_working_days
 
 from .scope import dossiers_for, officer_agencies
@@ -322,3 +323,16 @@ def apologies(dossier: Dossier) -> list[ApologyLetter]:
     return list(
         dossier.apologies.select_related("drafted_by", "decided_by").order_by("drafted_at", "pk")
     )
+
+
+def fee_panel(dossier: Dossier, allowed: set[str]) -> dict:
+    """What the dossier page shows about the fee, and the buttons ``allowed`` gives."""
+    payments = list(payments_of(dossier))
+    return {
+        "payments": payments,
+        "can_collect_fee": "collect_fee" in allowed
+        and bool(dossier.fee_vnd)
+        and dossier.fee_paid_at is None
+        and dossier.status not in ("draft", "refused", "withdrawn"),
+        "can_refund_at_desk": "refund_at_desk" in allowed,
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apologies, intake, views
+from . import apologies, fees, intake, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
         "ho-so/<uuid:public_id>/xin-loi/<int:pk>/in/", apologies.print_letter, name="apology_print"
     ),
     path("tep/<uuid:public_id>/", views.attachment, name="attachment"),
+    path("ho-so/<uuid:public_id>/thu-phi/", fees.collect_fee, name="collect_fee"),
+    path("ho-so/<uuid:public_id>/hoan-tien/", fees.refund_at_desk, name="refund_at_desk"),
+    path("bien-lai/<uuid:public_id>/", fees.payment_receipt, name="payment_receipt"),
 ]

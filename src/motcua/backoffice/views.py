@@ -131,7 +131,11 @@ def _render_detail(request, dossier, form=None, failed_action="", apology_form=N
     letters = selectors.apologies(dossier)
     # The officer's roles are looked up once for every button of the page.
     permitted = set(
-        scope.permitted_actions(user, dossier, [*UI_ACTIONS, "draft_apology", "decide_apology"])
+        scope.permitted_actions(
+            user,
+            dossier,
+            [*UI_ACTIONS, "draft_apology", "decide_apology", "collect_fee", "refund_at_desk"],
+        )
     )
     return render(
         request,
@@ -152,6 +156,7 @@ def _render_detail(request, dossier, form=None, failed_action="", apology_form=N
             "can_decide_apology": "decide_apology" in permitted,
             "apology_form": apology_form or ApologyDraftForm(),
             "actions": _actions_for(dossier, permitted, form),
+            **selectors.fee_panel(dossier, permitted),
             "form": form,
             "failed_action": failed_action,
         },

@@ -167,3 +167,29 @@ def test_rating_needs_a_score_between_1_and_5(citizen_client, citizen, make_doss
     response = citizen_client.post(f"/ho-so/{dossier.public_id}/danh-gia/", {"score": "9"})
     assert "Vui lòng chọn mức độ hài lòng từ 1 đến 5." in response.content.decode()
     assert not Rating.objects.exists()
+
+
+def test_the_dossier_page_offers_online_payment_until_the_fee_is_paid(
+    citizen_client, citizen, make_dossier
+):
+    from motcua.payments.services import record_counter_payment
+
+    dossier = make_dossier(citizen, Status.SUBMITTED)
+    dossier.fee_vnd = 100_000
+    dossier.save(update_fields=["fee_vnd"])
+    body = citizen_client.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    assert "Thanh toán trực tuyến" in body and "100.000" in body
+    assert f'action="/thanh-toan/{dossier.public_id}/bat-dau/"' in body
+
+    payment = record_counter_payment(dossier, by=None)
+    body = citizen_client.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    assert "Thanh toán trực tuyến" not in body
+    assert payment.receipt_number in body and "Đã nộp tại bộ phận một cửa" in body
+
+
+def test_a_free_dossier_says_so_and_offers_no_payment(citizen_client, citizen, make_dossier):
+    dossier = make_dossier(citizen, Status.SUBMITTED)
+    dossier.fee_vnd = 0
+    dossier.save(update_fields=["fee_vnd"])
+    body = citizen_client.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    assert "không phải nộp phí" in body and "Thanh toán trực tuyến" not in body
