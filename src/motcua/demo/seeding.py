@@ -537,6 +537,7 @@ def seed_demo(
     log: Log,
     batch_size: int = 20_000,
     walkthrough: int = 0,
+    signed_results: int = 0,
 ) -> SeedResult:
     """Load reference data, build the demo province and its people, then the dossiers."""
     started = time.monotonic()
@@ -579,6 +580,10 @@ def seed_demo(
             f"Hạn xử lý: {len(report.apologies_drafted)} phiếu xin lỗi dự thảo chờ lãnh đạo "
             f"duyệt, {len(report.supplements_flagged)} hồ sơ quá hạn bổ sung."
         )
+    if signed_results:
+        from motcua.demo.signed_results import create_signed_results
+
+        create_signed_results(signed_results, log)
     return result
 
 

@@ -28,7 +28,16 @@ def seeded(django_db_setup, django_db_blocker):
     """Seed once for the module, inside a transaction rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
-        call_command("seed_demo", "--dossiers", str(N), "--walkthrough", "0", stdout=out)
+        call_command(
+            "seed_demo",
+            "--dossiers",
+            str(N),
+            "--walkthrough",
+            "0",
+            "--signed-results",
+            "0",
+            stdout=out,
+        )
         yield out.getvalue()
         transaction.set_rollback(True)
 
@@ -234,7 +243,16 @@ def test_once_is_a_no_op_when_seeded(seeded):
 
 
 def test_seeding_again_adds_dossiers_without_collisions(seeded):
-    call_command("seed_demo", "--dossiers", "50", "--walkthrough", "0", stdout=io.StringIO())
+    call_command(
+        "seed_demo",
+        "--dossiers",
+        "50",
+        "--walkthrough",
+        "0",
+        "--signed-results",
+        "0",
+        stdout=io.StringIO(),
+    )
     assert Applicant.objects.filter(kind=Applicant.Kind.PERSON).count() == 300
     assert Dossier.objects.count() == N + 50
     assert Dossier.objects.values("code").distinct().count() == N + 50

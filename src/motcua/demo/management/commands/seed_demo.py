@@ -32,9 +32,25 @@ class Command(BaseCommand):
             default=3,
             help="Online dossiers submitted now per showcase agency, to receive (default 3).",
         )
+        parser.add_argument(
+            "--signed-results",
+            type=int,
+            default=3,
+            help="Dossiers walked to a paid, approved, signed and returned result (default 3).",
+        )
 
     def handle(
-        self, *args, once, dossiers, citizens, businesses, seed, batch_size, walkthrough, **options
+        self,
+        *args,
+        once,
+        dossiers,
+        citizens,
+        businesses,
+        seed,
+        batch_size,
+        walkthrough,
+        signed_results,
+        **options,
     ):
         if once and seeding.demo_exists():
             self.stdout.write("Demo data already present; nothing to do (--once).")
@@ -49,6 +65,7 @@ class Command(BaseCommand):
                 seed=seed,
                 batch_size=batch_size,
                 walkthrough=walkthrough,
+                signed_results=signed_results,
                 log=self.stdout.write,
             )
         except ImportErrors as exc:
