@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint bench seed clean
+.PHONY: install run run-prod test lint bench seed clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and python3.11-venv"; exit 1; }
@@ -17,9 +17,23 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/motcua migrate --noinput
+	$(BIN)/motcua setup_pki
 	$(BIN)/motcua seed_demo --once
 	$(BIN)/motcua setup_idp
 	MOTCUA_DEBUG=1 $(BIN)/motcua runserver 127.0.0.1:8000
+
+# The production stack on this machine (docs/DEPLOY.md): PostgreSQL and Redis from the
+# environment (local defaults below), gunicorn + a Celery worker + beat, plain HTTP on
+# 127.0.0.1:8000 unless MOTCUA_HTTPS=1 (behind a TLS proxy). Ctrl+C stops all three.
+run-prod: install
+	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/motcua}" \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
+	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}" \
+	MOTCUA_PRODUCTION="$${MOTCUA_PRODUCTION:-1}" \
+	MOTCUA_HTTPS="$${MOTCUA_HTTPS:-0}" \
+	MOTCUA_NOTIFICATIONS_INLINE="$${MOTCUA_NOTIFICATIONS_INLINE:-0}" \
+	MOTCUA_SETUP_COMMANDS="$${MOTCUA_SETUP_COMMANDS-seed_demo --once; setup_idp}" \
+	$(BIN)/python deploy/run_stack.py --create-database
 
 test: install
 	$(BIN)/motcua makemigrations --check --dry-run

@@ -1,0 +1,95 @@
+"""gunicorn settings for MotCua, every one from the environment (see docs/DEPLOY.md).
+
+    gunicorn -c deploy/gunicorn.conf.py motcua.wsgi:application
+
+- ``GUNICORN_BIND`` ("127.0.0.1:8000"; "0.0.0.0:8000" behind a load balancer, or
+  "unix:/run/motcua/web.sock" behind nginx on the same machine).
+- ``GUNICORN_WORKERS`` (cores + 1) and ``GUNICORN_THREADS`` (4): gthread workers.
+  Workers × threads is the number of PostgreSQL connections a node keeps open
+  (``MOTCUA_DB_CONN_MAX_AGE``): keep the sum over nodes under ``max_connections``.
+- ``GUNICORN_TIMEOUT`` (30 s): a worker silent for longer is restarted;
+  ``GUNICORN_GRACEFUL_TIMEOUT`` (30 s) on shutdown and reload.
+- ``GUNICORN_KEEPALIVE`` (5 s), ``GUNICORN_MAX_REQUESTS`` (2000, with 10 % jitter: a
+  worker is recycled after that many requests, a bound on slow leaks; 0 never).
+- ``GUNICORN_PRELOAD`` (on): load Django once in the master, then fork (less memory,
+  faster start; a code reload then needs a restart, not a HUP).
+- ``GUNICORN_ACCESS_LOG`` ("-": standard output; "" turns it off), ``GUNICORN_LOG_LEVEL``.
+- ``GUNICORN_FORWARDED_ALLOW_IPS`` ("127.0.0.1,::1"): proxies whose X-Forwarded-Proto
+  is trusted (the load balancers' addresses when they are on other machines).
+- ``MOTCUA_LOG_FORMAT=json``: gunicorn's own and access lines are JSON too, with the
+  request id, status, path and duration as fields.
+"""
+
+import multiprocessing
+import os
+
+
+def _bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+wsgi_app = "motcua.wsgi:application"
+bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "0")) or multiprocessing.cpu_count() + 1
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
+preload_app = _bool("GUNICORN_PRELOAD", True)
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Heartbeat files in memory, not on a possibly slow disk.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicornc's control socket stays off unless a path is given.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+proc_name = "motcua-web"
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The request id is the response's X-Request-ID (set by RequestIdMiddleware).
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
+
+if os.environ.get("MOTCUA_LOG_FORMAT", "plain").strip().lower() == "json":
+    _json = {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        "json_ensure_ascii": False,
+    }
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "root": {"level": "INFO", "handlers": []},
+        "filters": {"access": {"()": "motcua.ops.logs.GunicornAccessFilter"}},
+        "formatters": {"json": _json},
+        "handlers": {
+            "error": {"class": "logging.StreamHandler", "formatter": "json"},
+            "access": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["access"],
+                "stream": "ext://sys.stdout",
+            },
+        },
+        "loggers": {
+            "gunicorn.error": {
+                "level": loglevel.upper(),
+                "handlers": ["error"],
+                "propagate": False,
+            },
+            "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+        },
+    }
+
+
+def child_exit(server, worker):
+    # Prometheus multi-process mode: drop the live gauges of a dead worker.
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

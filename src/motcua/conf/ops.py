@@ -1,0 +1,126 @@
+"""Settings of motcua.ops: background jobs, probes, request ids, metrics (from the environment).
+
+Celery (``motcua/celery.py``; workers and the beat scheduler of ``deploy/``):
+
+- ``CELERY_BROKER_URL``: ``redis://host:6379/1`` or ``amqp://user:pass@host:5672//``
+  (RabbitMQ). Unset (the embedded default), tasks run eagerly in the caller and nothing
+  needs a broker: the jobs then run from cron or the management commands, as before.
+- ``CELERY_RESULT_BACKEND``: where task results are kept (none by default: the jobs
+  write what they did to the database and the logs).
+- ``CELERY_WORKER_CONCURRENCY``: worker processes (default: the number of cores);
+  ``CELERY_WORKER_MAX_TASKS_PER_CHILD`` (1000) tasks before a process is replaced.
+- ``CELERY_TASK_SOFT_TIME_LIMIT`` / ``CELERY_TASK_TIME_LIMIT`` (seconds, 600 / 660): a
+  job still running after the soft limit is interrupted, after the hard limit killed.
+- The beat schedule: ``MOTCUA_BEAT_OUTBOX_S`` (15: the notifications outbox),
+  ``MOTCUA_BEAT_EVENTS_S`` (15: event deliveries to subscribers),
+  ``MOTCUA_BEAT_RECONCILE_S`` (300: payments still pending at the gateway),
+  ``MOTCUA_BEAT_DEADLINES_AT`` ("06:00": the deadline job, daily),
+  ``MOTCUA_BEAT_REPORTS_AT`` ("07:00" on the first day of the month: monthly reports),
+  ``MOTCUA_BEAT_REBUILD_ROLLUPS`` (off) and ``MOTCUA_BEAT_REBUILD_AT`` ("02:30"): a
+  nightly recomputation of the current month's monitoring rollups. It rewrites a
+  month's rollups in one transaction, so turn it on only where nights are quiet.
+  ``MOTCUA_BEAT_OUTBOX_LIMIT`` (500): notifications sent per run.
+
+Probes and request ids (``/healthz``, ``/readyz``, ``X-Request-ID``):
+
+- ``MOTCUA_READYZ_STORAGE`` (off): ``/readyz`` also writes, reads and deletes a small
+  file in the default storage (one S3 round trip per probe).
+- ``MOTCUA_READYZ_TIMEOUT_S`` (2): how long the broker check may take.
+- ``MOTCUA_REQUEST_ID_HEADER`` ("X-Request-ID"): taken from the request when it looks
+  sane (letters, digits and ``._:-``, at most 128 characters), else generated; always
+  sent back. ``MOTCUA_REQUEST_ID_TRUST`` (on): off ignores the incoming header.
+
+Prometheus (``/metrics``; ``MOTCUA_METRICS`` and ``MOTCUA_METRICS_DB`` are in settings.py):
+
+- ``MOTCUA_METRICS_ALLOWED_IPS`` ("127.0.0.1,::1"): client addresses (REMOTE_ADDR, or
+  networks such as 10.0.0.0/8) that may read the metrics without a token.
+- ``MOTCUA_METRICS_TOKEN``: a secret; ``Authorization: Bearer <token>`` reads the
+  metrics from anywhere.
+- ``PROMETHEUS_MULTIPROC_DIR`` (set by ``deploy/run_stack.py``): the folder where
+  every gunicorn and Celery process writes its figures, so that one scrape sees all.
+"""
+
+import os as _os
+
+from celery.schedules import crontab as _crontab
+
+from motcua.settings import TIME_ZONE as _TIME_ZONE
+from motcua.settings import env_bool as _env_bool
+from motcua.settings import env_list as _env_list
+
+
+def _at(name: str, default: str) -> tuple[int, int]:
+    hour, minute = _os.environ.get(name, default).split(":")
+    return int(hour), int(minute)
+
+
+# --- Celery ----------------------------------------------------------------------------
+CELERY_BROKER_URL = _os.environ.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = _os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
+# Without a broker the tasks run in the caller (the embedded default).
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = _TIME_ZONE
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Every job is idempotent: acknowledge after the run, so a worker that dies mid-job
+# leaves it to another; take one job at a time so a long one blocks nothing queued.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = int(_os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "600"))
+CELERY_TASK_TIME_LIMIT = int(_os.environ.get("CELERY_TASK_TIME_LIMIT", "660"))
+CELERY_WORKER_CONCURRENCY = int(_os.environ.get("CELERY_WORKER_CONCURRENCY", "0")) or None
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Django's LOGGING (plain or JSON, with request ids) also formats the workers' logs.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
+# A worker process is replaced after this many tasks (a bound on slow leaks).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(
+    _os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "1000")
+)
+CELERY_WORKER_SEND_TASK_EVENTS = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+
+MOTCUA_BEAT_OUTBOX_LIMIT = int(_os.environ.get("MOTCUA_BEAT_OUTBOX_LIMIT", "500"))
+_deadlines = _at("MOTCUA_BEAT_DEADLINES_AT", "06:00")
+_reports = _at("MOTCUA_BEAT_REPORTS_AT", "07:00")
+CELERY_BEAT_SCHEDULE = {
+    "notifications-outbox": {
+        "task": "ops.send_notifications",
+        "schedule": float(_os.environ.get("MOTCUA_BEAT_OUTBOX_S", "15")),
+    },
+    "event-deliveries": {
+        "task": "ops.deliver_events",
+        "schedule": float(_os.environ.get("MOTCUA_BEAT_EVENTS_S", "15")),
+    },
+    "payment-reconciliation": {
+        "task": "ops.reconcile_payments",
+        "schedule": float(_os.environ.get("MOTCUA_BEAT_RECONCILE_S", "300")),
+    },
+    "deadlines": {
+        "task": "ops.check_deadlines",
+        "schedule": _crontab(hour=_deadlines[0], minute=_deadlines[1]),
+    },
+    "monthly-reports": {
+        "task": "ops.send_monthly_reports",
+        "schedule": _crontab(hour=_reports[0], minute=_reports[1], day_of_month=1),
+    },
+}
+if _env_bool("MOTCUA_BEAT_REBUILD_ROLLUPS", False):
+    _rebuild = _at("MOTCUA_BEAT_REBUILD_AT", "02:30")
+    CELERY_BEAT_SCHEDULE["rollups-rebuild"] = {
+        "task": "ops.rebuild_rollups",
+        "schedule": _crontab(hour=_rebuild[0], minute=_rebuild[1]),
+    }
+
+# --- Probes and request ids ------------------------------------------------------------
+MOTCUA_READYZ_STORAGE = _env_bool("MOTCUA_READYZ_STORAGE", False)
+MOTCUA_READYZ_TIMEOUT_S = float(_os.environ.get("MOTCUA_READYZ_TIMEOUT_S", "2"))
+MOTCUA_REQUEST_ID_HEADER = _os.environ.get("MOTCUA_REQUEST_ID_HEADER", "X-Request-ID")
+MOTCUA_REQUEST_ID_TRUST = _env_bool("MOTCUA_REQUEST_ID_TRUST", True)
+
+# --- Metrics -----------------------------------------------------------------------------
+MOTCUA_METRICS_ALLOWED_IPS = _env_list("MOTCUA_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+MOTCUA_METRICS_TOKEN = _os.environ.get("MOTCUA_METRICS_TOKEN", "")
