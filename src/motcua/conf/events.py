@@ -1,3 +1,37 @@
-"""Settings of motcua.events (read from the environment); see the app's docs."""
+"""Settings of motcua.events: the outbox of dossier events and its delivery to subscribers.
 
-import os as _os  # noqa: F401
+``docs/EVENTS.md`` is the receiver's guide (payload, signature, ordering).
+
+- ``MOTCUA_INSTANCE_CODE``: this installation's code, sent with every event
+  (``X-MotCua-Instance``), e.g. the province code ``HNI``; the national system knows
+  each source by it. Default ``MOTCUA``.
+- ``MOTCUA_EVENTS_SUBSCRIBERS``: subscribers declared by the deployment, comma-separated,
+  each ``name|url|secret`` optionally followed by ``|kind`` (``portal_sync``,
+  ``measurement`` or ``other``) and ``|types`` (event types joined by ``;``, empty: all).
+  They are written to the database by ``motcua sync_subscribers``, after every
+  ``migrate`` and when ``deliver_events`` starts; a declared subscriber removed from the
+  list is deactivated. Subscribers added in the admin are not touched.
+- ``MOTCUA_EVENTS_MAX_ATTEMPTS`` (8): tries before a delivery is dead (dead-letter list).
+- ``MOTCUA_EVENTS_BACKOFF_S`` (30) and ``MOTCUA_EVENTS_BACKOFF_MAX_S`` (21600): after the
+  n-th failed try the next one waits base × 2^(n−1) seconds, capped, times a random
+  factor between 0.5 and 1 (jitter, so that retries of many deliveries spread out).
+- ``MOTCUA_EVENTS_TIMEOUT_S`` (10): connect and read timeout of one POST.
+- ``MOTCUA_EVENTS_LEASE_S`` (60): how long a worker keeps the deliveries it claimed; a
+  worker that dies mid-way leaves them to be retried by another after this time. Keep it
+  above the timeout.
+- ``MOTCUA_EVENTS_BATCH_SIZE`` (100) deliveries claimed at a time and
+  ``MOTCUA_EVENTS_POLL_S`` (5) seconds between polls of ``deliver_events --watch``
+  (both also options of the command).
+"""
+
+import os as _os
+
+MOTCUA_INSTANCE_CODE = _os.environ.get("MOTCUA_INSTANCE_CODE", "MOTCUA").strip() or "MOTCUA"
+MOTCUA_EVENTS_SUBSCRIBERS = _os.environ.get("MOTCUA_EVENTS_SUBSCRIBERS", "")
+MOTCUA_EVENTS_MAX_ATTEMPTS = int(_os.environ.get("MOTCUA_EVENTS_MAX_ATTEMPTS", "8"))
+MOTCUA_EVENTS_BACKOFF_S = float(_os.environ.get("MOTCUA_EVENTS_BACKOFF_S", "30"))
+MOTCUA_EVENTS_BACKOFF_MAX_S = float(_os.environ.get("MOTCUA_EVENTS_BACKOFF_MAX_S", "21600"))
+MOTCUA_EVENTS_TIMEOUT_S = float(_os.environ.get("MOTCUA_EVENTS_TIMEOUT_S", "10"))
+MOTCUA_EVENTS_LEASE_S = float(_os.environ.get("MOTCUA_EVENTS_LEASE_S", "60"))
+MOTCUA_EVENTS_BATCH_SIZE = int(_os.environ.get("MOTCUA_EVENTS_BATCH_SIZE", "100"))
+MOTCUA_EVENTS_POLL_S = float(_os.environ.get("MOTCUA_EVENTS_POLL_S", "5"))

@@ -1,0 +1,133 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import services
+from .models import Delivery, EventType, OutboxEvent, Subscriber
+
+
+class SubscriberForm(forms.ModelForm):
+    event_types = forms.MultipleChoiceField(
+        label=gettext_lazy("Loại sự kiện nhận"),
+        choices=EventType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy("Không chọn loại nào: nhận mọi loại sự kiện."),
+    )
+    url = forms.URLField(label=gettext_lazy("Địa chỉ nhận (URL)"), assume_scheme="https")
+    secret = forms.CharField(
+        label=gettext_lazy("Khóa ký"),
+        widget=forms.PasswordInput(render_value=True),
+        min_length=16,
+        help_text=gettext_lazy("Ít nhất 16 ký tự; bên nhận dùng khóa này để xác thực chữ ký."),
+    )
+
+    class Meta:
+        model = Subscriber
+        fields = ["name", "kind", "url", "secret", "event_types", "active"]
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    form = SubscriberForm
+    list_display = ("name", "kind", "url", "active", "managed", "created_at")
+    list_filter = ("kind", "active", "managed")
+    search_fields = ("name", "url")
+    actions = ["send_history"]
+
+    @admin.action(
+        description=gettext_lazy("Gửi toàn bộ sự kiện trước đây cho bên nhận này"),
+        permissions=["change"],
+    )
+    def send_history(self, request, queryset):
+        total = sum(services.backfill(s, by=request.user) for s in queryset)
+        self.message_user(
+            request,
+            _("Đã đưa %(count)d sự kiện vào hàng chờ gửi.") % {"count": total},
+            messages.SUCCESS,
+        )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(ReadOnlyAdmin):
+    list_display = ("id", "type", "dossier_code", "from_status", "to_status", "occurred_at")
+    list_filter = ("type",)
+    search_fields = ("dossier_code", "event_id")
+    date_hierarchy = "occurred_at"
+
+
+class DeadFilter(admin.SimpleListFilter):
+    """The dead-letter list: deliveries given up after every try."""
+
+    title = gettext_lazy("danh sách gửi lỗi")
+    parameter_name = "hang"
+
+    def lookups(self, request, model_admin):
+        return [("loi", _("Chỉ các lượt đã dừng gửi (dead letter)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "loi":
+            return queryset.filter(status=Delivery.Status.DEAD)
+        return queryset
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "sequence",
+        "event_type",
+        "dossier_code",
+        "subscriber",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_status_code",
+        "short_error",
+    )
+    list_filter = (DeadFilter, "status", "subscriber")
+    search_fields = ("event__dossier_code", "event__event_id")
+    list_select_related = ("event", "subscriber")
+    actions = ["replay"]
+
+    @admin.display(description=gettext_lazy("loại sự kiện"))
+    def event_type(self, obj):
+        return obj.event.type
+
+    @admin.display(description=gettext_lazy("mã hồ sơ"))
+    def dossier_code(self, obj):
+        return obj.event.dossier_code
+
+    @admin.display(description=gettext_lazy("lỗi gần nhất"))
+    def short_error(self, obj):
+        return obj.last_error[:120]
+
+    @admin.action(
+        description=gettext_lazy("Gửi lại (đưa về hàng chờ với số lần thử mới)"),
+        permissions=["change"],
+    )
+    def replay(self, request, queryset):
+        count = services.replay(queryset, by=request.user)
+        self.message_user(
+            request,
+            _("Đã đưa %(count)d lượt gửi trở lại hàng chờ.") % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The replay action needs it; the rows themselves stay read-only (no form).
+        return request.user.is_superuser or request.user.has_perm("events.change_delivery")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Delivery._meta.fields]
