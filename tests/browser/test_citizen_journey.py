@@ -45,7 +45,16 @@ def site(live_server, settings):
     reset_breakers()
     out = io.StringIO()
     call_command(
-        "seed_demo", "--dossiers", "40", "--citizens", "20", "--businesses", "3", "--signed-results", "0", stdout=out
+        "seed_demo",
+        "--dossiers",
+        "40",
+        "--citizens",
+        "20",
+        "--businesses",
+        "3",
+        "--signed-results",
+        "0",
+        stdout=out,
     )
     call_command(
         "setup_idp",

@@ -64,12 +64,19 @@ OAUTH2_PROVIDER = {
         "phone": _("Số điện thoại"),
         "citizen": _("Số định danh cá nhân và ngày sinh"),
         "business": _("Các doanh nghiệp, tổ chức mà bạn là người đại diện theo pháp luật"),
+        # The public API's scopes (motcua.api.scopes).
+        "dossiers:read": _("Xem hồ sơ, tình trạng giải quyết, thanh toán và kết quả"),
+        "dossiers:write": _("Nộp, bổ sung, rút hồ sơ và thực hiện các bước xử lý hồ sơ"),
+        "payments:write": _("Thanh toán phí, lệ phí và ghi nhận thu phí tại quầy"),
     },
+    # A system registered with `motcua create_api_client` gets only its own scopes.
+    "SCOPES_BACKEND_CLASS": "motcua.api.scopes.ApiScopes",
     "DEFAULT_SCOPES": ["openid"],
     "PKCE_REQUIRED": True,
     "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
     "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
-    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    # client_credentials: systems calling the public API (motcua.api) for their agencies.
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token", "client_credentials"],
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 60,
     "ID_TOKEN_EXPIRE_SECONDS": 10 * 60,

@@ -14,7 +14,8 @@ Celery (``motcua/celery.py``; workers and the beat scheduler of ``deploy/``):
 - The beat schedule: ``MOTCUA_BEAT_OUTBOX_S`` (15: the notifications outbox),
   ``MOTCUA_BEAT_EVENTS_S`` (15: event deliveries to subscribers),
   ``MOTCUA_BEAT_RECONCILE_S`` (300: payments still pending at the gateway),
-  ``MOTCUA_BEAT_DEADLINES_AT`` ("06:00": the deadline job, daily),
+  ``MOTCUA_BEAT_DEADLINES_AT`` ("06:00": the deadline job, daily; expired API
+  idempotency keys are pruned half an hour later),
   ``MOTCUA_BEAT_REPORTS_AT`` ("07:00" on the first day of the month: monthly reports),
   ``MOTCUA_BEAT_REBUILD_ROLLUPS`` (off) and ``MOTCUA_BEAT_REBUILD_AT`` ("02:30"): a
   nightly recomputation of the current month's monitoring rollups. It rewrites a
@@ -102,6 +103,10 @@ CELERY_BEAT_SCHEDULE = {
     "deadlines": {
         "task": "ops.check_deadlines",
         "schedule": _crontab(hour=_deadlines[0], minute=_deadlines[1]),
+    },
+    "idempotency-keys": {
+        "task": "ops.prune_idempotency_keys",
+        "schedule": _crontab(hour=_deadlines[0], minute=(_deadlines[1] + 30) % 60),
     },
     "monthly-reports": {
         "task": "ops.send_monthly_reports",

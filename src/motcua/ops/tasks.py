@@ -57,6 +57,11 @@ def send_monthly_reports() -> str:
     return run_job("send_monthly_reports", lock_seconds=3600)
 
 
+@shared_task(name="ops.prune_idempotency_keys")
+def prune_idempotency_keys() -> str:
+    return run_job("prune_idempotency_keys")
+
+
 @shared_task(name="ops.rebuild_rollups")
 def rebuild_rollups() -> str:
     """Recompute the monitoring figures of yesterday's month (the nightly repair)."""

@@ -140,7 +140,16 @@ def test_rollups_roll_back_with_the_transaction_that_changed_the_dossier(
 def demo(django_db_setup, django_db_blocker):
     """The demo province with 400 bulk-loaded dossiers (no signals), once for the module."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", "--dossiers", "400", "--walkthrough", "0", "--signed-results", "0", stdout=io.StringIO())
+        call_command(
+            "seed_demo",
+            "--dossiers",
+            "400",
+            "--walkthrough",
+            "0",
+            "--signed-results",
+            "0",
+            stdout=io.StringIO(),
+        )
         rebuild()
         yield
         transaction.set_rollback(True)

@@ -72,3 +72,18 @@ def test_a_job_still_running_is_not_started_twice(caplog):
 def test_an_eager_task_keeps_the_request_id_of_its_caller():
     with bound_request_id("req-77"):
         assert tasks.ping.delay("rid").get()["request_id"] == "req-77"
+
+
+def test_every_job_names_a_command_that_exists():
+    from django.core.management import get_commands
+
+    jobs = {
+        "send_notifications",
+        "deliver_events",
+        "reconcile_payments",
+        "check_deadlines",
+        "send_monthly_reports",
+        "rebuild_rollups",
+        "prune_idempotency_keys",
+    }
+    assert jobs <= set(get_commands())

@@ -1,0 +1,280 @@
+"""A citizen's (or a business's) own dossiers: file, follow, supplement, withdraw, rate.
+
+Every dossier is reached through ``portal.selectors.dossiers_of(applicant)``: someone
+else's dossier is a 404, whatever its id. Changes go through the portal's services,
+the same ones the web pages use.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Status
+from ninja.decorators import decorate_view
+from ninja.files import UploadedFile
+
+from motcua.dossiers.models import Attachment
+from motcua.dossiers.workflow import RATEABLE
+from motcua.portal import selectors as portal
+from motcua.portal import services as portal_services
+from motcua.portal.eforms import locked_fields
+
+from .. import presenters, selectors
+from ..auth import AUTH, acting_applicant
+from ..errors import READ_ERRORS, WRITE_ERRORS, ApiError, not_found
+from ..idempotency import idempotent
+from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
+from ..schemas import (
+    AttachmentOut,
+    DossierDetail,
+    DossierList,
+    DraftIn,
+    FormIn,
+    RatingIn,
+    RatingOut,
+    WithdrawIn,
+)
+from ..scopes import READ, WRITE
+from ..throttles import CallerThrottle
+from .common import KEY_OPTIONAL, KEY_REQUIRED, binary, checked_form, file_answer
+
+router = Router(tags=["Hồ sơ của công dân"], auth=AUTH, throttle=[CallerThrottle()])
+
+
+def own_dossier(request, public_id, scope: str):
+    """(caller, dossier) for the caller's own dossier; ApiError 404 for anyone else's."""
+    who, applicant = acting_applicant(request, scope)
+    dossier = (
+        portal.dossiers_of(applicant)
+        .select_related("procedure_version__sector")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if dossier is None:
+        raise not_found()
+    return who, dossier
+
+
+@router.get(
+    "/dossiers", response={200: DossierList, **READ_ERRORS}, summary="My dossiers, newest first"
+)
+def list_dossiers(
+    request,
+    status: Annotated[
+        str | None, Query(None, max_length=20, description="a status code, e.g. draft")
+    ],
+    limit: Annotated[int, Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)],
+    cursor: Annotated[
+        str | None, Query(None, max_length=500, description="`next` of the previous page")
+    ],
+):
+    """The dossiers of the applicant the caller acts as (header `X-Acting-As` for a
+    business they represent)."""
+    _who, applicant = acting_applicant(request, READ)
+    qs = portal.dossiers_of(applicant)
+    if status:
+        qs = qs.filter(status=status)
+    page = keyset_page(qs, limit, cursor, "my-dossiers")
+    return {"items": [presenters.dossier_summary(d) for d in page.items], "next": page.next}
+
+
+@router.post(
+    "/dossiers",
+    response={201: DossierDetail, **WRITE_ERRORS},
+    summary="Start a dossier (draft)",
+)
+@decorate_view(idempotent(required=True))
+def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRED):
+    """Create a draft for the procedure at the agency (required when several agencies
+    receive it), with the e-form values given. Fields a national database fills are
+    taken from it and locked (`locked_fields`); values sent for them are ignored."""
+    who, applicant = acting_applicant(request, WRITE)
+    version = selectors.procedure(payload.procedure)
+    if version is None:
+        raise ApiError(
+            404, "not_found", _("Không tìm thấy thủ tục %(code)s.") % {"code": payload.procedure}
+        )
+    if not version.is_offered_online:
+        raise ApiError(
+            422,
+            "not_online",
+            _("Thủ tục này chưa được cung cấp trực tuyến; vui lòng nộp tại Bộ phận một cửa."),
+        )
+    agencies = portal.receiving_agencies(version)
+    codes = [a.code for a in agencies]
+    if payload.agency:
+        agency = next((a for a in agencies if a.code == payload.agency), None)
+    else:
+        agency = agencies[0] if len(agencies) == 1 else None
+    if agency is None:
+        raise ApiError(
+            422,
+            "agency_required",
+            _("Hãy chọn một cơ quan tiếp nhận hồ sơ của thủ tục này (trường “agency”)."),
+            {"agencies": codes},
+        )
+    schema = version.form_schema
+    checked_form(schema, payload.form)  # refuse a malformed form before creating anything
+    dossier, _prefill = portal_services.start_application(
+        applicant=applicant, version=version, agency=agency, key=str(uuid.uuid4()), by=who.user
+    )
+    locked = locked_fields(schema, dossier.form_data, dossier.prefill_sources)
+    values = {k: v for k, v in payload.form.items() if k not in locked}
+    form = checked_form(schema, values, stored=dossier.form_data, sources=dossier.prefill_sources)
+    portal_services.save_form(dossier, form_data=form.cleaned_form_data(), by=who.user)
+    return Status(201, presenters.citizen_detail(dossier))
+
+
+@router.get(
+    "/dossiers/{public_id}",
+    response={200: DossierDetail, **READ_ERRORS},
+    summary="One of my dossiers: status, timeline, files",
+)
+def get_dossier(request, public_id: uuid.UUID):
+    _who, dossier = own_dossier(request, public_id, READ)
+    return presenters.citizen_detail(dossier)
+
+
+@router.put(
+    "/dossiers/{public_id}/form",
+    response={200: DossierDetail, **WRITE_ERRORS},
+    summary="Replace the e-form values of a draft",
+)
+def update_form(request, public_id: uuid.UUID, payload: FormIn):
+    """Send every value (what is left out becomes empty); locked fields may be left out
+    but not changed."""
+    who, dossier = own_dossier(request, public_id, WRITE)
+    form = checked_form(
+        dossier.procedure_version.form_schema,
+        payload.form,
+        stored=dossier.form_data,
+        sources=dossier.prefill_sources,
+    )
+    portal_services.save_form(dossier, form_data=form.cleaned_form_data(), by=who.user)
+    return presenters.citizen_detail(dossier)
+
+
+@router.post(
+    "/dossiers/{public_id}/attachments",
+    response={201: AttachmentOut, **WRITE_ERRORS},
+    summary="Attach a file (PDF, JPG, PNG) to a component of a draft",
+)
+@decorate_view(idempotent(required=True))
+def upload_attachment(
+    request,
+    public_id: uuid.UUID,
+    component: Annotated[int, Form(..., ge=1, le=2_147_483_647, description="component id")],
+    file: Annotated[UploadedFile, File(..., description="PDF, JPG or PNG, checked by its content")],
+    idempotency_key: str = KEY_REQUIRED,
+):
+    who, dossier = own_dossier(request, public_id, WRITE)
+    attachment = portal_services.attach_upload(dossier, file, component_id=component, by=who.user)
+    return Status(201, presenters.attachment(attachment))
+
+
+@router.delete(
+    "/dossiers/{public_id}/attachments/{attachment_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Remove a file from a draft",
+)
+def delete_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID):
+    who, dossier = own_dossier(request, public_id, WRITE)
+    try:
+        portal_services.remove_attachment(dossier, attachment_id, by=who.user)
+    except Attachment.DoesNotExist:
+        raise not_found() from None
+    return Status(204, None)
+
+
+@router.get(
+    "/dossiers/{public_id}/attachments/{attachment_id}",
+    response=READ_ERRORS,
+    openapi_extra=binary("application/octet-stream", "the file"),
+    summary="Download a file of my dossier",
+)
+def download_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID):
+    _who, dossier = own_dossier(request, public_id, READ)
+    return file_answer(dossier.attachments.filter(public_id=attachment_id).first())
+
+
+@router.post(
+    "/dossiers/{public_id}/submit",
+    response={200: DossierDetail, **WRITE_ERRORS},
+    summary="Submit a draft (it gets its code; the fee is frozen)",
+)
+@decorate_view(idempotent(required=False))
+def submit(request, public_id: uuid.UUID, idempotency_key: str | None = KEY_OPTIONAL):
+    """Refused with 422 `submission_refused` and the list of what to fix in `details`.
+    Submitting an already submitted dossier answers it unchanged."""
+    who, dossier = own_dossier(request, public_id, WRITE)
+    dossier = portal_services.submit_application(dossier, by=who.user)
+    return presenters.citizen_detail(dossier)
+
+
+@router.post(
+    "/dossiers/{public_id}/supplement",
+    response={200: DossierDetail, **WRITE_ERRORS},
+    summary="Send the documents the agency asked for",
+)
+@decorate_view(idempotent(required=True))
+def supplement(
+    request,
+    public_id: uuid.UUID,
+    files: Annotated[
+        list[UploadedFile], File(..., description="one or more PDF, JPG or PNG files")
+    ],
+    note: Annotated[str, Form("", max_length=2000)],
+    idempotency_key: str = KEY_REQUIRED,
+):
+    """Only while the dossier waits for a supplement; the legal clock resumes."""
+    who, dossier = own_dossier(request, public_id, WRITE)
+    dossier = portal_services.answer_supplement(dossier, uploads=files, note=note, by=who.user)
+    return presenters.citizen_detail(dossier)
+
+
+@router.post(
+    "/dossiers/{public_id}/withdraw",
+    response={200: DossierDetail, **WRITE_ERRORS},
+    summary="Withdraw a dossier not yet decided",
+)
+@decorate_view(idempotent(required=False))
+def withdraw(
+    request, public_id: uuid.UUID, payload: WithdrawIn, idempotency_key: str | None = KEY_OPTIONAL
+):
+    who, dossier = own_dossier(request, public_id, WRITE)
+    dossier = portal_services.withdraw_dossier(dossier, reason=payload.reason, by=who.user)
+    return presenters.citizen_detail(dossier)
+
+
+@router.post(
+    "/dossiers/{public_id}/rating",
+    response={201: RatingOut, **WRITE_ERRORS},
+    summary="Rate the handling (1–5), once, after the result",
+)
+@decorate_view(idempotent(required=False))
+def rate(
+    request, public_id: uuid.UUID, payload: RatingIn, idempotency_key: str | None = KEY_OPTIONAL
+):
+    who, dossier = own_dossier(request, public_id, WRITE)
+    rating = portal_services.rate_dossier(
+        dossier, score=payload.score, comment=payload.comment, by=who.user
+    )
+    return Status(
+        201, {"score": rating.score, "comment": rating.comment, "rated_at": rating.rated_at}
+    )
+
+
+@router.get(
+    "/dossiers/{public_id}/result",
+    response=READ_ERRORS,
+    openapi_extra=binary("application/pdf", "the signed result (PDF, or the scanned result)"),
+    summary="Download the result of my dossier",
+)
+def download_result(request, public_id: uuid.UUID):
+    """Available once the result is issued; verify it with `/public/results/verify`."""
+    _who, dossier = own_dossier(request, public_id, READ)
+    if dossier.status not in RATEABLE:
+        raise ApiError(404, "no_result", _("Hồ sơ chưa có kết quả điện tử."))
+    return file_answer(presenters.result_attachment(dossier))

@@ -1,0 +1,93 @@
+"""Calls anyone may make, rate-limited per address: status look-up, result verification."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from ninja import File, Router
+from ninja.files import UploadedFile
+
+from motcua.portal import selectors as portal
+from motcua.results import selectors as result_selectors
+from motcua.results.verify import verify_pdf
+
+from .. import presenters
+from ..errors import ApiError, errors
+from ..schemas import LookupIn, LookupOut, VerdictOut
+from ..throttles import PublicThrottle
+
+router = Router(tags=["Tra cứu công khai"], auth=None, throttle=[PublicThrottle()])
+
+
+@router.post(
+    "/public/lookup",
+    response={200: LookupOut, **errors(400, 404, 422, 429)},
+    summary="Status of a dossier by its code and look-up code",
+)
+def lookup(request, payload: LookupIn):
+    """The same rule as the portal's `/tra-cuu/`: the dossier code and the look-up code
+    printed on the receipt, both needed; a wrong code and a wrong look-up code give the
+    same 404. Shows no more than the receipt (identity number masked, no notes)."""
+    dossier = portal.find_for_lookup(payload.code, payload.secret)
+    if dossier is None:
+        raise ApiError(
+            404,
+            "not_found",
+            _(
+                "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này. Hãy kiểm tra lại hai "
+                "mã in trên biên nhận."
+            ),
+        )
+    expected, estimated = portal.expected_result_date(dossier)
+    return {
+        "code": dossier.code,
+        "status": dossier.status,
+        "status_label": str(dossier.get_status_display()),
+        "procedure_name": dossier.procedure_version.name,
+        "agency": presenters.agency(dossier.agency),
+        "masked_identifier": dossier.applicant.masked_identifier,
+        "submitted_at": dossier.submitted_at,
+        "expected_result_date": expected,
+        "expected_is_estimate": estimated,
+        "timeline": [vars(e) for e in portal.timeline(dossier, with_notes=False)],
+    }
+
+
+@router.post(
+    "/public/results/verify",
+    response={200: VerdictOut, **errors(400, 413, 422, 429)},
+    summary="Is this PDF a result the platform issued, unchanged?",
+)
+def verify_result(request, file: Annotated[UploadedFile, File(..., description="the result PDF")]):
+    """Checks the signature (intact, valid, trusted, covering the whole file) and that
+    the file is exactly one the platform issued. `valid` false comes with `reasons`."""
+    limit = settings.MOTCUA_RESULTS_VERIFY_MAX_BYTES
+    if file.size > limit:
+        raise ApiError(
+            413, "file_too_large", _("Tệp lớn hơn %(limit)d MB.") % {"limit": limit // 2**20}
+        )
+    verdict = verify_pdf(file.read())
+    document = None
+    if verdict.document is not None:
+        shown = result_selectors.public_details(verdict.document)
+        document = {
+            "code": shown.code,
+            "number": shown.number,
+            "title": shown.result_name,
+            "procedure_name": shown.procedure_name,
+            "agency": shown.agency,
+            "signer": shown.signer,
+            "applicant": shown.applicant,
+            "issued_at": shown.issued_at,
+            "status_label": shown.status_label,
+        }
+    return {
+        "valid": verdict.valid,
+        "reasons": [str(r) for r in verdict.reasons],
+        "signer_name": verdict.signer_name,
+        "signed_at": verdict.signed_at,
+        "sha256": verdict.sha256,
+        "document": document,
+    }

@@ -1,0 +1,233 @@
+"""Idempotency keys: a creating call sent twice is done once.
+
+The client sends ``Idempotency-Key: <its own unique value>`` (a UUID is best). The
+first request with a key runs and its answer (status and JSON body) is stored under
+(caller, key) with a fingerprint of the request (method, path, body, files, the
+``X-Acting-As`` header). Afterwards, within ``MOTCUA_API_IDEMPOTENCY_HOURS``:
+
+* the same key with the same request replays the stored answer (header
+  ``Idempotent-Replayed: true``), nothing is done again;
+* the same key with another request is refused: 409 ``idempotency_conflict``;
+* the same key while the first request is still running: 409 ``in_progress`` (with
+  ``Retry-After``); the unique constraint on (caller, key) makes this hold between
+  processes too.
+
+Answers with a status of 500 or more are not kept, so such a call may be retried
+with the same key. A request unfinished after ``MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS``
+(its process died) no longer blocks its key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import IntegrityError, transaction
+from django.http import JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .auth import ACTING_HEADER, AUTH
+from .errors import ApiError
+from .models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of claiming a key: run the request (``record``), or answer at once."""
+
+    state: str  # "new", "replay", "conflict", "in_progress"
+    record: IdempotencyRecord | None = None
+
+
+def fingerprint(request) -> str:
+    """A hash of what makes two requests "the same call"."""
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.path}\n".encode())
+    digest.update(f"{request.META.get('QUERY_STRING', '')}\n".encode())
+    digest.update(f"{request.headers.get(ACTING_HEADER, '')}\n".encode())
+    content_type = request.content_type or ""
+    if content_type.startswith("multipart/") or content_type.startswith(
+        "application/x-www-form-urlencoded"
+    ):
+        for name, values in sorted(request.POST.lists()):
+            digest.update(json.dumps([name, values], ensure_ascii=False).encode())
+        for name, files in sorted(request.FILES.lists()):
+            for upload in files:
+                content = hashlib.sha256()
+                for chunk in upload.chunks():
+                    content.update(chunk)
+                upload.seek(0)
+                digest.update(json.dumps([name, upload.name, content.hexdigest()]).encode())
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
+
+
+def claim(principal: str, key: str, request_hash: str, method: str, path: str) -> Claim:
+    """Claim ``key`` for ``principal``'s request, or say why it cannot run now."""
+    now = timezone.now()
+    mine = IdempotencyRecord.objects.filter(principal=principal, key=key)
+    mine.filter(expires_at__lte=now).delete()
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(
+                principal=principal,
+                key=key,
+                request_hash=request_hash,
+                method=method,
+                path=path[:255],
+                created_at=now,
+                expires_at=now + dt.timedelta(hours=settings.MOTCUA_API_IDEMPOTENCY_HOURS),
+            )
+        return Claim("new", record)
+    except IntegrityError:
+        pass
+    existing = mine.first()
+    if existing is None:  # expired and deleted by a concurrent request just now
+        return Claim("in_progress")
+    if existing.request_hash != request_hash:
+        return Claim("conflict", existing)
+    if existing.response_status is not None:
+        return Claim("replay", existing)
+    stale = now - dt.timedelta(seconds=settings.MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS)
+    if existing.created_at < stale:
+        # The first request died; take its key over (one taker wins the update).
+        taken = IdempotencyRecord.objects.filter(
+            pk=existing.pk, response_status__isnull=True, created_at=existing.created_at
+        ).update(created_at=now)
+        if taken:
+            existing.created_at = now
+            return Claim("new", existing)
+    return Claim("in_progress", existing)
+
+
+def finish(record: IdempotencyRecord, status: int, body) -> None:
+    """Store the answer to replay (answers of 500 and more are forgotten)."""
+    if status >= 500:
+        release(record)
+        return
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        response_status=status, response_body=body
+    )
+
+
+def release(record: IdempotencyRecord) -> None:
+    """Forget a claim whose request failed, so that the key may be retried."""
+    IdempotencyRecord.objects.filter(pk=record.pk, response_status__isnull=True).delete()
+
+
+def prune(now: dt.datetime | None = None) -> int:
+    """Delete expired records; returns how many."""
+    deleted, _by_model = IdempotencyRecord.objects.filter(
+        expires_at__lte=now or timezone.now()
+    ).delete()
+    return deleted
+
+
+def _error(status: int, code: str, message: str, **headers) -> JsonResponse:
+    response = JsonResponse(
+        {"error": {"code": code, "message": message}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _caller(request):
+    """The authenticated caller, or None (the operation's own auth will answer)."""
+    for callback in AUTH:
+        try:
+            who = callback(request)
+        except ApiError:
+            return None
+        if who:
+            return who
+    return None
+
+
+def idempotent(required: bool):
+    """Decorator of an operation's run (``decorate_view``): honour ``Idempotency-Key``.
+
+    With ``required``, a call without the header is refused (400
+    ``idempotency_key_required``).
+    """
+
+    def decorate(run):
+        @wraps(run)
+        def wrapped(request, *args, **kwargs):
+            who = _caller(request)
+            key = request.headers.get(HEADER, "")
+            if who is None or (not key and not required):
+                return run(request, *args, **kwargs)
+            if not KEY_RE.match(key):
+                return _error(
+                    400,
+                    "idempotency_key_required",
+                    _(
+                        "Cần tiêu đề Idempotency-Key (1–255 ký tự in được, nên dùng UUID) "
+                        "cho thao tác tạo mới này."
+                    ),
+                )
+            try:
+                request_hash = fingerprint(request)
+            except RequestDataTooBig:
+                return _error(413, "payload_too_large", _("Nội dung gửi lên quá lớn."))
+            except (SuspiciousOperation, MultiPartParserError, UnreadablePostError):
+                return _error(
+                    400, "bad_request", _("Yêu cầu không đúng định dạng, không đọc được.")
+                )
+            result = claim(who.key, key, request_hash, request.method, request.path)
+            if result.state == "conflict":
+                return _error(
+                    409,
+                    "idempotency_conflict",
+                    _(
+                        "Idempotency-Key này đã được dùng cho một yêu cầu khác; hãy dùng "
+                        "khóa mới cho yêu cầu mới."
+                    ),
+                )
+            if result.state == "in_progress":
+                return _error(
+                    409,
+                    "in_progress",
+                    _("Yêu cầu với Idempotency-Key này đang được xử lý; vui lòng thử lại sau."),
+                    **{"Retry-After": "1"},
+                )
+            if result.state == "replay":
+                response = JsonResponse(
+                    result.record.response_body,
+                    status=result.record.response_status,
+                    safe=False,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+                response["Idempotent-Replayed"] = "true"
+                return response
+            try:
+                response = run(request, *args, **kwargs)
+            except BaseException:
+                release(result.record)
+                raise
+            try:
+                body = json.loads(response.content or b"null")
+            except (ValueError, AttributeError):
+                release(result.record)
+            else:
+                finish(result.record, response.status_code, body)
+            return response
+
+        return wrapped
+
+    return decorate

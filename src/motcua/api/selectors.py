@@ -1,0 +1,59 @@
+"""Reads of the API that no other app already offers: the catalogue's pages."""
+
+from __future__ import annotations
+
+from motcua.catalog import selectors as catalog
+from motcua.catalog.models import ProcedureVersion
+from motcua.portal import selectors as portal
+from motcua.search import selectors as search
+
+from . import pagination
+
+
+def procedures_page(
+    *, q: str, sector: int | None, level: str | None, limit: int, cursor: str | None
+) -> tuple[pagination.Page, dict[str, str]]:
+    """A page of published procedures and the query's typo corrections.
+
+    With ``q``, the search app's ranking (folding, lexicon, typos); without, by sector
+    and name. Raises ApiError for a bad or too deep cursor.
+    """
+    corrections: dict[str, str] = {}
+    q = (q or "").strip()
+    if q:
+
+        def items_for(offset: int, count: int) -> list[ProcedureVersion]:
+            result = search.search(q, limit=offset + count, sector=sector, level=level)
+            corrections.update(result.corrections)
+            ids = [hit.version_id for hit in result.hits[offset : offset + count]]
+            found = ProcedureVersion.objects.select_related("procedure", "sector").in_bulk(ids)
+            return [found[i] for i in ids if i in found]
+
+    else:
+        versions = portal.public_versions(sector_id=sector)
+        if level:
+            versions = versions.filter(level=level)
+        versions = versions.order_by("sector__name", "name", "pk")
+
+        def items_for(offset: int, count: int) -> list[ProcedureVersion]:
+            return list(versions[offset : offset + count])
+
+    page = pagination.offset_page(items_for, limit, cursor, "procedures")
+    return page, corrections
+
+
+def procedure(code: str) -> ProcedureVersion | None:
+    """The version in force of the published procedure ``code``."""
+    found = catalog.procedure_by_code(code)
+    if found is None:
+        return None
+    return (
+        ProcedureVersion.objects.select_related("procedure", "sector")
+        .prefetch_related("components")
+        .get(pk=found.current_version_id)
+    )
+
+
+def sectors():
+    """Sectors with published procedures, by name."""
+    return catalog.sectors_with_counts()
