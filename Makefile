@@ -44,7 +44,7 @@ lint: install
 	$(BIN)/ruff check --fix src tests bench
 
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 from _django import setup_django  # noqa: E402
+from _results import emit  # noqa: E402
 
 QUICK, FULL = 50_000, 10_000_000
 
@@ -164,6 +165,13 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"  live transition (intake + decision): {human(live[0])} with the rollup receiver, "
         f"{human(live[1])} without – {live[0] - live[1]:+.4f} s per dossier"
+    )
+    emit(
+        kpi_ranking_ms=supervisor * 1000,
+        kpi_ranking_national_ms=pages["ranking page, superuser (national)"][0] * 1000,
+        kpi_figures_ms=selector[0] * 1000,
+        kpi_naive_ms=naive_median * 1000,
+        kpi_dossiers=total,
     )
     return 0 if rollup_received == naive_received else 1
 

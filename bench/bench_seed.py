@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 from _django import setup_django  # noqa: E402
+from _results import emit  # noqa: E402
 
 MILLION = 1_000_000
 
@@ -117,6 +118,14 @@ def run(args: argparse.Namespace) -> int:
         f"{orm.rate:,.0f} dossiers/s, {orm_rows:,.0f} rows/s; "
         f"projected for 1,000,000: {human(orm_projection)}\n"
         f"  speed-up: {stats.rate / orm.rate:.1f}×"
+    )
+    measured = args.dossiers >= MILLION
+    emit(
+        seed_dossiers=args.dossiers,
+        seed_1m_s=wall * MILLION / args.dossiers if measured else fast_projection,
+        seed_1m_measured=measured,
+        seed_per_s=stats.rate,
+        seed_orm_baseline_per_s=orm.rate,
     )
     return 0
 
