@@ -8,79 +8,30 @@ axe-core (no serious or critical violation) and photographed (docs/screenshots w
 MOTCUA_SCREENSHOTS=1).
 """
 
-import io
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.core.cache import cache
-from django.core.management import call_command
 
 from motcua.accounts.models import Applicant
 from motcua.agencies.models import Membership, Role
 from motcua.dossiers.models import Dossier, Status
-from motcua.registries.breakers import reset_breakers
+from tests.browser.site import seed_site, wire_site
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-axe = Axe()
 
 
 @pytest.fixture
-def site(live_server, settings):
+def site(live_server, settings, clean_caches):
     """The demo data, with the portal wired to the provider and the registries on the
     live server (all over real HTTP)."""
-    url = live_server.url
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.MOTCUA_REGISTRY_BASE_URL = f"{url}/mo-phong/csdl/"
-    settings.MOTCUA_REGISTRY_TIMEOUT_S = 5
-    settings.MOTCUA_REGISTRYSIM_LATENCY_MS = 0
-    settings.MOTCUA_NOTIFICATIONS_INLINE = False
-    settings.MOTCUA_OIDC_DISCOVERY_URL = f"{url}/idp/.well-known/openid-configuration"
-    settings.MOTCUA_OIDC_CLIENT_ID = "portal-browser-test"
-    settings.MOTCUA_OIDC_CLIENT_SECRET = "secret-for-the-browser-test"
-    cache.clear()
-    reset_breakers()
-    out = io.StringIO()
-    call_command(
-        "seed_demo",
-        "--dossiers",
-        "40",
-        "--citizens",
-        "20",
-        "--businesses",
-        "3",
-        "--signed-results",
-        "0",
-        stdout=out,
-    )
-    call_command(
-        "setup_idp",
-        f"--base-url={url}",
-        "--client-id=portal-browser-test",
-        "--client-secret=secret-for-the-browser-test",
-        stdout=out,
-    )
-    yield url
-    cache.clear()
-    reset_breakers()
+    wire_site(live_server.url, settings)
+    seed_site(live_server.url, dossiers=40, citizens=20, businesses=3)
+    return live_server.url
 
 
-def check(page, shots, name: str) -> None:
-    """No serious or critical accessibility violation; keep a screenshot."""
-    results = axe.run(page)
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-    assert not bad, f"{name}: " + "; ".join(bad)
-
-
-def test_a_citizen_applies_online_and_the_desk_receives_it(site, browser, shots):
+def test_a_citizen_applies_online_and_the_desk_receives_it(site, browser, shots, check):
     citizen = (
         Applicant.objects.filter(kind=Applicant.Kind.PERSON, user__isnull=False)
         .select_related("user")
@@ -92,21 +43,21 @@ def test_a_citizen_applies_online_and_the_desk_receives_it(site, browser, shots)
     page.set_default_timeout(20_000)
 
     page.goto(f"{site}/")
-    check(page, shots, "01-trang-chu")
+    check(page, "01-trang-chu")
     page.goto(f"{site}/tim-kiem/?q=khai+sinh")
-    check(page, shots, "02-tim-kiem")
+    check(page, "02-tim-kiem")
     page.goto(f"{site}/thu-tuc/MC.HT.01/")
-    check(page, shots, "03-thu-tuc")
+    check(page, "03-thu-tuc")
 
     # Sign in through the provider (VNeID's stand-in), coming back to the procedure.
     page.goto(f"{site}/cong-dan/dang-nhap/?next=/thu-tuc/MC.HT.01/nop-ho-so/")
     assert "/idp/dang-nhap/" in page.url
-    check(page, shots, "04-dang-nhap-dinh-danh")
+    check(page, "04-dang-nhap-dinh-danh")
     page.fill("input[name=personal_id]", citizen.personal_id)
     page.fill("input[name=password]", "MotCua@2026")
     page.click("form:has(input[name=password]) button[type=submit]")
     page.wait_for_url("**/thu-tuc/MC.HT.01/nop-ho-so/")
-    check(page, shots, "05-bat-dau-nop")
+    check(page, "05-bat-dau-nop")
 
     # A commune-level procedure: the citizen picks their commune.
     if page.locator("select[name=agency]").count():
@@ -122,13 +73,13 @@ def test_a_citizen_applies_online_and_the_desk_receives_it(site, browser, shots)
     body = page.content()
     assert citizen.name in body  # prefilled from the population registry over HTTP
     assert "Dữ liệu từ CSDL quốc gia" in body
-    check(page, shots, "06-to-khai-dien-san")
+    check(page, "06-to-khai-dien-san")
     phone = page.locator("input[name=phone]")
     if not phone.input_value():
         phone.fill("0912345678")
     page.locator("button[type=submit]", has_text="Lưu và tiếp tục").click()
     page.wait_for_url("**/giay-to/")
-    check(page, shots, "07-giay-to")
+    check(page, "07-giay-to")
 
     dossier = Dossier.objects.get(applicant=citizen, status=Status.DRAFT)
     for form in page.locator("form:has(input[type=file])").all():
@@ -140,27 +91,27 @@ def test_a_citizen_applies_online_and_the_desk_receives_it(site, browser, shots)
     assert dossier.attachments.count() >= 1
 
     page.goto(f"{site}/ho-so/{dossier.public_id}/xem-lai/")
-    check(page, shots, "08-xem-lai")
+    check(page, "08-xem-lai")
     page.locator("form[action$='/nop/'] button[type=submit]").click()
     page.wait_for_url("**/bien-nhan/")
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED and dossier.code in page.content()
-    check(page, shots, "09-bien-nhan")
+    check(page, "09-bien-nhan")
 
     page.goto(f"{site}/ho-so/")
     assert dossier.code in page.content()
-    check(page, shots, "10-ho-so-cua-toi")
+    check(page, "10-ho-so-cua-toi")
     page.goto(f"{site}/ho-so/{dossier.public_id}/")
-    check(page, shots, "11-theo-doi-ho-so")
+    check(page, "11-theo-doi-ho-so")
     page.goto(f"{site}/kho-du-lieu/")
-    check(page, shots, "12-kho-du-lieu")
+    check(page, "12-kho-du-lieu")
     context.close()
 
     # The public look-up, signed out, needs the secret printed on the receipt.
     anonymous = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = anonymous.new_page()
     page.goto(f"{site}/tra-cuu/")
-    check(page, shots, "13-tra-cuu")
+    check(page, "13-tra-cuu")
     anonymous.close()
 
     # The desk officer receives it at desktop width.
@@ -175,9 +126,9 @@ def test_a_citizen_applies_online_and_the_desk_receives_it(site, browser, shots)
     page.click("form:has(input[name=password]) button[type=submit]")
     page.wait_for_url("**/mot-cua/")
     assert dossier.code in page.content()
-    check(page, shots, "20-mot-cua-hang-doi")
+    check(page, "20-mot-cua-hang-doi")
     page.goto(f"{site}/mot-cua/ho-so/{dossier.public_id}/")
-    check(page, shots, "21-mot-cua-ho-so")
+    check(page, "21-mot-cua-ho-so")
     page.locator("form[data-action=receive] button[type=submit]").click()
     page.wait_for_load_state()
     dossier.refresh_from_db()
