@@ -113,3 +113,14 @@ def officers_with_role(agency: Agency, role: str):
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+def administered_agency_ids(user) -> set[int]:
+    """Ids of the agencies ``user`` administers (agency administrator role) and every
+    unit below them: what the admin site lets them see and change."""
+    result: set[int] = set()
+    for membership in Membership.objects.filter(user=user, role=Role.AGENCY_ADMIN).select_related(
+        "agency"
+    ):
+        result |= descendant_ids(membership.agency)
+    return result

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -90,6 +91,18 @@ def install(api) -> None:
             return func
 
         return register
+
+    @handle(RawPostDataException)
+    def body_already_read(request, exc):
+        # A JSON operation called with a multipart or form body: the form was parsed
+        # first (e.g. for the idempotency fingerprint), so no JSON body is left to read.
+        return error_response(
+            api,
+            request,
+            400,
+            "bad_request",
+            _("Nội dung yêu cầu phải là JSON (Content-Type: application/json)."),
+        )
 
     @handle(ApiError)
     def api_error(request, exc: ApiError):

@@ -159,3 +159,17 @@ def test_a_body_too_large_is_413(citizen, settings):
         key=None,
     )
     assert_error(withdraw, 413, "payload_too_large")
+
+
+def test_a_form_body_with_an_idempotency_key_on_a_json_operation_is_a_bad_request(
+    citizen, make_dossier
+):
+    """The idempotency fingerprint parses the form; the JSON operation then has no body
+    left to read. That is the caller's mistake (400), never a server error."""
+    dossier = make_dossier(citizen, Status.RETURNED)
+    response = Client().post(
+        f"/api/v1/dossiers/{dossier.public_id}/rating",
+        {"score": "5"},
+        headers={**as_bearer(citizen).headers, "Idempotency-Key": "cung-mot-khoa"},
+    )
+    assert response.status_code == 400 and error_code(response) == "bad_request"

@@ -1,0 +1,271 @@
+"""The small world the authorization matrix is played in, built with the real services.
+
+Two provinces: P with its department X, Q with its department Y. Citizen A files a
+dossier at X, citizen B one at Y; both go the whole way (submitted, an online payment
+opened at the gateway simulator, received, examined, an apology letter drafted,
+approved, paid at the desk, a signed result issued), so every page has an object to
+show. A also keeps a draft at X (officers never see drafts). Each citizen has an upload
+in the data store (and the result the agency sent there); each agency has a yearly plan.
+
+``build()`` returns a ``World``; the principals' sessions and tokens are made by
+``sign_in``. Nothing here asserts: the matrix does (``tests/authz/matrix.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+from oauth2_provider.models import AccessToken
+
+from motcua.agencies.models import Agency, Membership, Role
+from motcua.agencies.services import agency_admin_group
+from motcua.api.services import create_api_client
+from motcua.audit.models import AuditRecord
+from motcua.datastore import services as datastore
+from motcua.datastore.models import Document
+from motcua.dossiers import deadlines
+from motcua.dossiers import services as dossiers
+from motcua.dossiers.models import Attachment, Dossier
+from motcua.monitoring.models import AgencyPlan
+from motcua.paygate import services as paygate
+from motcua.payments import services as payments
+from motcua.payments.models import Payment, Refund
+from motcua.portal import services as portal
+from motcua.results import services as results
+from tests.factories import (
+    AgencyFactory,
+    ApplicantFactory,
+    MembershipFactory,
+    UserFactory,
+    procedure_version,
+)
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ALL_SCOPES = "dossiers:read dossiers:write payments:write"
+PROCEDURE = "AUTHZ.01"
+PIDS = {"a": "001090007001", "b": "001090007002"}
+
+
+def pdf(name: str = "giay-to.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@dataclass
+class Side:
+    """What one citizen owns at one agency: a dossier and everything hanging from it."""
+
+    dossier: Dossier
+    attachment: Attachment | None = None  # a file the citizen uploaded with the dossier
+    result_token: str = ""  # the signed result's QR token
+    payment: Payment | None = None  # paid at the desk, with a receipt number
+    refund: Refund | None = None  # a cash refund waiting at the desk
+    txn: uuid.UUID | None = None  # the gateway simulator's transaction
+    apology: int | None = None  # the apology letter's (sequential) pk
+    document: Document | None = None  # the citizen's own upload in the data store
+    plan: AgencyPlan | None = None  # the agency's plan for this year
+
+
+@dataclass
+class World:
+    agencies: dict[str, Agency]
+    users: dict[str, object]  # principal name → User (never "anonymous")
+    sides: dict[str, Side]  # "a", "b", "a_draft"
+    version: object
+    system_token: str = ""
+    audit_record_of: dict[int, int] = field(default_factory=dict)  # agency pk → a record
+    desk_membership: dict[int, int] = field(default_factory=dict)  # agency pk → its pk
+    cookies: dict[str, dict[str, str]] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+def bearer_token(user=None, *, application=None) -> str:
+    """A token of the bundled provider, as ``/idp/token/`` would have issued it."""
+    raw = secrets.token_urlsafe(30)
+    AccessToken.objects.create(
+        user=user,
+        application=application,
+        token=raw,
+        scope=ALL_SCOPES,
+        expires=timezone.now() + dt.timedelta(hours=2),
+    )
+    return raw
+
+
+def _agencies() -> dict[str, Agency]:
+    p = AgencyFactory(code="AZP", name="Tỉnh Phú An", kind=Agency.Kind.PROVINCE)
+    q = AgencyFactory(code="AZQ", name="Tỉnh Quảng Bình Yên", kind=Agency.Kind.PROVINCE)
+    x = AgencyFactory(code="AZP.STP", name="Sở Tư pháp Phú An", kind="department", parent=p)
+    y = AgencyFactory(code="AZQ.STP", name="Sở Tư pháp Bình Yên", kind="department", parent=q)
+    return {"p": p, "q": q, "x": x, "y": y}
+
+
+def _officer(username: str, agency: Agency, role: str, **extra):
+    user = UserFactory(username=username, **extra)
+    MembershipFactory(user=user, agency=agency, role=role)
+    return user
+
+
+def _users(agencies) -> tuple[dict, dict]:
+    """(principals, helpers): helpers only walk B's dossier through agency Y."""
+    x, y = agencies["x"], agencies["y"]
+    users = {}
+    for side, name in (("a", "Nguyễn Văn An"), ("b", "Trần Thị Bình")):
+        user = UserFactory(username=f"authz.citizen.{side}", full_name=name, personal_id=PIDS[side])
+        ApplicantFactory(user=user, personal_id=PIDS[side], name=name)
+        users[f"citizen_{side}"] = user
+    users["desk_x"] = _officer("authz.desk.x", x, Role.DESK_OFFICER)
+    users["specialist_x"] = _officer("authz.specialist.x", x, Role.SPECIALIST)
+    users["leader_x"] = _officer("authz.leader.x", x, Role.LEADER)
+    users["desk_y"] = _officer("authz.desk.y", y, Role.DESK_OFFICER)
+    users["supervisor_p"] = _officer("authz.supervisor.p", agencies["p"], Role.SUPERVISOR)
+    admin = _officer("authz.admin.x", x, Role.AGENCY_ADMIN, is_staff=True)
+    admin.groups.add(agency_admin_group())
+    users["agency_admin_x"] = admin
+    users["superuser"] = UserFactory(username="authz.superuser", is_staff=True, is_superuser=True)
+    helpers = {
+        "specialist_y": _officer("authz.specialist.y", y, Role.SPECIALIST),
+        "leader_y": _officer("authz.leader.y", y, Role.LEADER),
+    }
+    return users, helpers
+
+
+def _draft(citizen, version, agency) -> Dossier:
+    applicant = citizen.applicants.get(kind="person")
+    dossier, _prefill = portal.start_application(
+        applicant=applicant, version=version, agency=agency, key=str(uuid.uuid4()), by=citizen
+    )
+    form = {
+        "full_name": citizen.full_name,
+        "personal_id": citizen.personal_id,
+        "birth_date": "1990-05-17",
+        "permanent_address": "Số 5 phố Hàng Bông",
+        "phone": "0912345678",
+    }
+    portal.save_form(dossier, form_data=form, by=citizen)
+    for component in version.components.all():
+        portal.attach_upload(dossier, pdf(), component_id=component.pk, by=citizen)
+    return dossier
+
+
+def _open_gateway_transaction(dossier: Dossier, citizen) -> uuid.UUID:
+    """Start paying online and open the page at the simulator (never paid: the desk is)."""
+    _payment, url = payments.start_online_payment(
+        dossier, by=citizen, return_url="http://testserver/thanh-toan/ket-qua/", client_ip=""
+    )
+    return paygate.open_transaction(dict(parse_qsl(urlsplit(url).query))).public_id
+
+
+def _walk(side_key: str, citizen, version, agency, desk, specialist, leader) -> Side:
+    """File, pay at the gateway page, process, apologise, approve, pay, issue the result."""
+    dossier = portal.submit_application(_draft(citizen, version, agency), by=citizen)
+    txn = _open_gateway_transaction(dossier, citizen)
+    dossier = dossiers.transition(dossier, "receive", by=desk)
+    dossier = dossiers.transition(dossier, "start_processing", by=desk, assignee=specialist)
+    dossier = dossiers.transition(dossier, "give_opinion", by=specialist, note="Đủ điều kiện.")
+    letter = deadlines.draft_apology(
+        dossier,
+        reason="Chờ xác minh",
+        new_date=timezone.localdate() + dt.timedelta(days=30),
+        by=desk,
+    )
+    dossier = dossiers.transition(dossier, "approve", by=leader)
+    payment = payments.record_counter_payment(dossier, by=desk)
+    with transaction.atomic():
+        document = results.issue_electronic_result(dossier, desk, base_url="http://testserver/")
+        dossier = dossiers.transition(dossier, "issue_result", by=desk)
+    refund = Refund.objects.create(
+        payment=payment,
+        amount_vnd=payment.amount_vnd,
+        reason=Refund.Reason.DUPLICATE,
+        at_counter=True,
+        created_at=timezone.now(),
+    )
+    upload = datastore.save_upload(citizen, pdf(f"cccd-{side_key}.pdf"), name="Căn cước")
+    plan = AgencyPlan.objects.create(
+        agency=agency,
+        year=timezone.localdate().year,
+        document_number=f"01/KH-{agency.code}",
+        issued_on=timezone.localdate(),
+        filed_at=timezone.now(),
+    )
+    dossier.refresh_from_db()
+    return Side(
+        dossier=dossier,
+        attachment=dossier.attachments.filter(kind=Attachment.Kind.COMPONENT).first(),
+        result_token=document.token,
+        payment=payment,
+        refund=refund,
+        txn=txn,
+        apology=letter.pk,
+        document=upload,
+        plan=plan,
+    )
+
+
+def build() -> World:
+    agencies = _agencies()
+    users, helpers = _users(agencies)
+    version = procedure_version(PROCEDURE, processing_days=5, fee_vnd=20000)
+    version.agencies.add(agencies["x"], agencies["y"])
+    a = _walk(
+        "a",
+        users["citizen_a"],
+        version,
+        agencies["x"],
+        users["desk_x"],
+        users["specialist_x"],
+        users["leader_x"],
+    )
+    b = _walk(
+        "b",
+        users["citizen_b"],
+        version,
+        agencies["y"],
+        users["desk_y"],
+        helpers["specialist_y"],
+        helpers["leader_y"],
+    )
+    draft = _draft(users["citizen_a"], version, agencies["x"])
+    a_draft = Side(
+        dossier=draft,
+        attachment=draft.attachments.first(),
+        document=a.document,
+        plan=a.plan,
+    )
+    world = World(
+        agencies=agencies,
+        users=users,
+        sides={"a": a, "b": b, "a_draft": a_draft},
+        version=version,
+        audit_record_of={
+            agency.pk: AuditRecord.objects.filter(agency_id=agency.pk).order_by("pk")[0].pk
+            for agency in (agencies["x"], agencies["y"])
+        },
+        desk_membership={
+            m.agency_id: m.pk for m in Membership.objects.filter(role=Role.DESK_OFFICER)
+        },
+    )
+    credentials = create_api_client(
+        name="Hệ thống một cửa Phú An", agency_codes=["AZP.STP"], scopes=ALL_SCOPES.split()
+    )
+    world.system_token = bearer_token(application=credentials.client.application)
+    sign_in(world)
+    return world
+
+
+def sign_in(world: World) -> None:
+    """A session cookie (``force_login``, as the portal tests do) and a bearer token each."""
+    for name, user in world.users.items():
+        client = Client()
+        client.force_login(user)
+        world.cookies[name] = {key: morsel.value for key, morsel in client.cookies.items()}
+        world.tokens[name] = bearer_token(user)
+    world.tokens["system_x"] = world.system_token
