@@ -3,7 +3,9 @@
 No variable set means: SQLite in ``var/``, files in ``var/media``, a per-process cache,
 jobs run from cron or commands, DEBUG off. ``DATABASE_URL=postgres://...`` switches to
 PostgreSQL; ``MOTCUA_PRODUCTION=1`` turns on the production defaults (HTTPS-only cookies,
-HSTS, compressed static files with hashed names, persistent database connections).
+HSTS, compressed static files with hashed names, persistent database connections) and
+refuses to start with a demo secret. Headers, the Content-Security-Policy, session expiry,
+sign-in lockout and look-up limits are in ``motcua/conf/security.py`` (docs/SECURITY.md).
 Every production variable is described in ``docs/DEPLOY.md``; the jobs, probes and
 metrics settings are in ``motcua/conf/ops.py``.
 """
@@ -109,6 +111,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "oauth2_provider",
+    # Sign-in lockout (motcua.conf.security), the Content-Security-Policy, and
+    # django-ninja's own copy of Swagger UI for /api/docs (else it loads it from a CDN).
+    "axes",
+    "csp",
+    "ninja",
     "motcua.audit",
     "motcua.accounts",
     "motcua.workdays",
@@ -142,6 +149,8 @@ MIDDLEWARE = [
     "motcua.ops.middleware.RequestIdMiddleware",
     "motcua.ops.middleware.OpsEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (motcua.conf.security; docs/SECURITY.md).
+    "motcua.accounts.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -150,6 +159,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Officers' and citizens' sessions end after a while without a request.
+    "motcua.accounts.middleware.SessionIdleTimeoutMiddleware",
+    # django-axes turns a locked-out sign-in into the "thử lại sau" page; it goes last.
+    "axes.middleware.AxesMiddleware",
 ]
 if MOTCUA_METRICS:
     MIDDLEWARE = [
@@ -297,7 +310,11 @@ if MOTCUA_LOG_FORMAT not in ("plain", "json"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "motcua.ops.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "motcua.ops.logs.RequestIdFilter"},
+        # Personal identification numbers (12 digits, old 9-digit ones) never reach a log.
+        "personal_ids": {"()": "motcua.ops.logs.PersonalIdMaskFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {
@@ -311,7 +328,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": MOTCUA_LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "personal_ids"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("MOTCUA_LOG_LEVEL", "INFO")},
@@ -319,6 +336,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes narrates every sign-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -349,3 +368,5 @@ from motcua.conf.payments import *  # noqa: E402,F403
 from motcua.conf.portal import *  # noqa: E402,F403
 from motcua.conf.registries import *  # noqa: E402,F403
 from motcua.conf.results import *  # noqa: E402,F403
+from motcua.conf.security import *  # noqa: E402,F403
+from motcua.conf.trust import *  # noqa: E402,F403

@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import validate_personal_id
 
+# The user name a sign-in with an unknown personal identification number is tried under.
+UNKNOWN_ACCOUNT_PREFIX = "khong-co-tai-khoan:"
+
 
 class CitizenLoginForm(forms.Form):
     """Checks a citizen's số định danh cá nhân and password (``LoginView``'s form contract)."""
@@ -43,11 +46,13 @@ class CitizenLoginForm(forms.Form):
             .first()
         )
         if username is None:
-            # Hash anyway, so that an unknown number takes as long as a wrong password.
-            user_model().set_password(password)
-        else:
-            # Through the configured backends: is_active, lockout and signals all apply.
-            self.user_cache = authenticate(self.request, username=username, password=password)
+            # An unknown number goes through the backends too, under a name no account can
+            # have (":" is not allowed in user names): the password is hashed all the same
+            # and the failure is counted by the lockout, which therefore answers alike for
+            # numbers that have an account and numbers that do not.
+            username = f"{UNKNOWN_ACCOUNT_PREFIX}{personal_id}"
+        # Through the configured backends: is_active, lockout and signals all apply.
+        self.user_cache = authenticate(self.request, username=username, password=password)
         if self.user_cache is None:
             raise forms.ValidationError(
                 _(

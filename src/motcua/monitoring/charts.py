@@ -120,13 +120,12 @@ def line_chart(
     desc = "; ".join(f"{label}: {_fmt(v, unit)}" for label, v in points)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
-        'role="img" aria-labelledby="{}-t {}-d" style="max-width:{}px">'
+        'role="img" aria-labelledby="{}-t {}-d">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
         WIDTH,
         HEIGHT,
         chart_id,
         chart_id,
-        WIDTH,
         chart_id,
         title,
         chart_id,

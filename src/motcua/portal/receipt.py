@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from motcua.accounts.models import mask_identifier
+from motcua.accounts.ratelimit import rate_limited
 from motcua.dossiers.models import Status
 
 from . import selectors
@@ -65,11 +66,13 @@ def receipt_pdf(request, applicant, public_id):
 
 
 @never_cache
+@rate_limited("portal-lookup")
 def lookup(request):
     """Public look-up: the dossier code and the secret printed on the receipt, both needed.
 
     A wrong code and a wrong secret give the same answer; the page shows no more than
-    the receipt (the applicant's identity number masked) and no notes.
+    the receipt (the applicant's identity number masked) and no notes. Each client
+    address may try ``MOTCUA_LOOKUP_RATE`` times (the secret is short): beyond it, 429.
     """
     form = LookupForm(request.POST or None)
     dossier = None

@@ -3,12 +3,15 @@
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from motcua.accounts.ratelimit import rate_limited
+
 from . import selectors
 from .forms import VerifyForm
 from .verify import verify_pdf, verify_stored
 
 
 @never_cache
+@rate_limited("results-verify")
 def verify(request):
     """Anyone may check whether a PDF is an unchanged result issued on the platform."""
     form = VerifyForm(request.POST or None, request.FILES or None)
@@ -26,6 +29,7 @@ def verify(request):
 
 
 @never_cache
+@rate_limited("results-verify")
 def verify_token(request, token):
     """The QR code's page: the result's public details (never the document itself), the
     state of the stored record, and a form to check a file against this very result."""

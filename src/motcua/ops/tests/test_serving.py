@@ -11,7 +11,15 @@ import requests
 
 from .conftest import REPO, free_port, stop, subprocess_env, wait_until
 
-PRODUCTION = {"MOTCUA_PRODUCTION": "1", "MOTCUA_SECRET_KEY": secrets.token_urlsafe(50)}
+PRODUCTION = {
+    "MOTCUA_PRODUCTION": "1",
+    "MOTCUA_SECRET_KEY": secrets.token_urlsafe(50),
+    # Production refuses the demo secrets (motcua.conf.security).
+    "MOTCUA_PKI_PASSPHRASE": secrets.token_urlsafe(32),
+    "MOTCUA_VNPAY_HASH_SECRET": secrets.token_urlsafe(32),
+    "MOTCUA_REGISTRY_API_KEY": secrets.token_urlsafe(32),
+    "MOTCUA_OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
+}
 
 
 def test_gunicorn_serves_the_probes_and_static_files(tmp_path):

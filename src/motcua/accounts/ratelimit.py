@@ -1,0 +1,113 @@
+"""A per-address request limit for public pages, counted in Django's cache.
+
+django-ratelimit refuses the per-process memory cache of the zero-setup mode, so this
+is a fixed-window counter on ``cache.add`` + ``cache.incr`` (atomic in Redis and in the
+memory cache): with ``REDIS_URL`` every process shares the count, without it each
+process counts its own. When the cache cannot be reached the request goes through
+(the look-up must not fail because Redis is down) and a warning is logged.
+
+Public API: :func:`client_ip` (also django-axes' ``AXES_CLIENT_IP_CALLABLE``),
+:func:`rate_limited` (a view decorator) and :func:`hit`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+
+log = logging.getLogger(__name__)
+
+RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"20/m"`` → (20, 60); ``"100/5m"`` → (100, 300). Raises ValueError when malformed."""
+    match = RATE_RE.match(rate or "")
+    if not match:
+        raise ValueError(f"not a rate: {rate!r} (expected <n>/<s|m|h|d>)")
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * PERIODS[unit]
+
+
+def client_ip(request) -> str:
+    """The client's address: ``REMOTE_ADDR``, or with ``MOTCUA_TRUSTED_PROXY_COUNT`` = n
+    proxies in front, the n-th address from the right of ``X-Forwarded-For`` (the one
+    the outermost trusted proxy saw; what a client writes there itself is further left)."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = settings.MOTCUA_TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        address.strip()
+        for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if address.strip()
+    ]
+    if not forwarded:
+        return remote
+    return forwarded[-min(proxies, len(forwarded))]
+
+
+def hit(scope: str, ident: str, rate: str) -> int | None:
+    """Count one request of ``ident`` in ``scope``; the seconds to wait when it is over
+    ``rate``, else None."""
+    limit, period = parse_rate(rate)
+    now = time.time()
+    window = int(now // period)
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    key = f"motcua:limit:{scope}:{digest}:{period}:{window}"
+    try:
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the key expired between add and incr
+            cache.add(key, 1, timeout=period + 1)
+            count = 1
+    except Exception as failure:  # an unreachable cache must not stop the page
+        log.warning("rate limit %s not counted: %s", scope, type(failure).__name__)
+        return None
+    if count > limit:
+        return max(1, int((window + 1) * period - now) + 1)
+    return None
+
+
+def too_many_requests(request, retry_after: int):
+    """The "thử lại sau" page (429) with ``Retry-After``."""
+    response = render(
+        request,
+        "accounts/too_many_requests.html",
+        {"minutes": max(1, (retry_after + 59) // 60), "seconds": retry_after},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    add_never_cache_headers(response)
+    return response
+
+
+def rate_limited(scope: str, methods: tuple[str, ...] = ("POST",)):
+    """Decorator: at most ``MOTCUA_LOOKUP_RATE`` requests (of ``methods``) per client
+    address in ``scope``; beyond it :func:`too_many_requests`. The rate is read on every
+    request, so a test or an operator can change it; empty turns the limit off."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            rate = settings.MOTCUA_LOOKUP_RATE
+            if rate and request.method in methods:
+                wait = hit(scope, client_ip(request), rate)
+                if wait is not None:
+                    log.warning("rate limit reached: %s", scope)
+                    return too_many_requests(request, wait)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
