@@ -67,6 +67,15 @@ def mask_identity_fields(form, names: tuple[str, ...]) -> None:
             field.help_text = _("Để trống để giữ số đang lưu; nhập số mới để thay thế.")
 
 
+class _BoundedSearchMixin:
+    """A search term is a name or a number: a pasted essay would make one condition
+    per word, and SQLite refuses a query past a thousand of them."""
+
+    def get_search_results(self, request, queryset, search_term):
+        search_term = " ".join(search_term.split()[:10])[:200]
+        return super().get_search_results(request, queryset, search_term)
+
+
 class _MaskedFormMixin:
     masked_fields: tuple[str, ...] = ()
 
@@ -84,7 +93,7 @@ class _MaskedFormMixin:
 
 
 @admin.register(User)
-class UserAdmin(_MaskedFormMixin, BaseUserAdmin):
+class UserAdmin(_BoundedSearchMixin, _MaskedFormMixin, BaseUserAdmin):
     list_display = ("masked_username", "full_name", "masked_personal_id", "is_staff", "is_active")
     search_fields = ("username", "full_name", "email", "personal_id")
     fieldsets = BaseUserAdmin.fieldsets + (
@@ -102,7 +111,7 @@ class UserAdmin(_MaskedFormMixin, BaseUserAdmin):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(_MaskedFormMixin, admin.ModelAdmin):
+class ApplicantAdmin(_BoundedSearchMixin, _MaskedFormMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "masked_identifier", "phone")
     list_filter = ("kind",)
     search_fields = ("name", "personal_id", "tax_code")

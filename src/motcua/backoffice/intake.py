@@ -76,6 +76,8 @@ def intake(request):
     query = request.GET.get("q", "")[:200]
     try:
         version_id = int(request.GET.get("thu_tuc") or 0) or None
+        if version_id is not None and not 0 < version_id < 2**31:
+            version_id = None  # not an id at all (the database would refuse it)
     except ValueError:
         version_id = None
     if request.method != "POST":

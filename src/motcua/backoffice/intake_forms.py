@@ -96,6 +96,8 @@ class IntakeForm(forms.Form):
         if self.is_bound:
             try:
                 version_id = int(self.data.get("procedure") or 0) or None
+                if version_id is not None and not 0 < version_id < 2**31:
+                    version_id = None
             except ValueError:
                 version_id = None
         if version_id:

@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from motcua.audit.services import record
-from motcua.dossiers.files import add_attachment, check_upload, sha256_of
+from motcua.dossiers.files import add_attachment, check_upload, clean_name, sha256_of, store_file
 from motcua.dossiers.models import Attachment, Dossier, Status
 
 from . import conf, selectors
@@ -30,7 +30,8 @@ def _require_person(user) -> None:
 
 
 def _default_name(upload) -> str:
-    original = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1]
+    raw = getattr(upload, "name", "") or ""
+    original = clean_name(raw) if raw.strip() else ""
     return (original.rsplit(".", 1)[0] if "." in original else original).strip()
 
 
@@ -69,7 +70,8 @@ def save_upload(user, upload, *, name: str = "") -> Document:
         size=upload.size,
         sha256=sha256_of(upload),
     )
-    document.file.save(f"tep{file_type.extension}", File(upload), save=False)
+    # A failed write (disk full) leaves no partial file and rolls the row back.
+    store_file(document.file, f"tep{file_type.extension}", upload, display_name=document.name)
     document.save()
     return document
 

@@ -250,6 +250,11 @@ def run_daily_if_due(today: dt.date | None = None) -> DeadlineReport | None:
     from django.core.cache import cache
 
     today = today or _today()
-    if not cache.add(f"motcua:check_deadlines:{today.isoformat()}", 1, timeout=2 * 86400):
+    try:
+        due = cache.add(f"motcua:check_deadlines:{today.isoformat()}", 1, timeout=2 * 86400)
+    except Exception:
+        # The cache (Redis) is down: skip rather than run the job on every request.
+        return None
+    if not due:
         return None
     return check_deadlines(today)

@@ -1,24 +1,39 @@
-"""Files of dossiers: the one content check for every upload, and attaching files.
+"""Files of dossiers: the one content check for every upload, storing files, attaching them.
 
 The type is decided by the file's first bytes (magic numbers), never by its name or
-the browser's claim, so a renamed program is refused wherever it is uploaded.
+the browser's claim, so a renamed program is refused wherever it is uploaded. Then
+``inspection`` looks inside (scripts in PDFs, polyglots, compression and pixel bombs)
+and the optional virus scanner (``virusscan``, ``MOTCUA_VIRUS_SCANNER``) has its say.
+Every refusal is a DossierError whose message tells the person what to do.
+
+Stored names never come from the person: the display name is cleaned (no folders, no
+control or direction characters, the extension of the real type) and the storage
+name carries a random part, so a failed write can be removed without touching any
+other file (``store_file``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
+import secrets
+import time
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import File
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from motcua.audit.services import record
 
+from . import inspection, virusscan
 from .exceptions import DossierError
 from .models import Attachment, Dossier
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,10 +47,19 @@ SIGNATURES: dict[bytes, FileType] = {
     b"\xff\xd8\xff": FileType(".jpg", "image/jpeg"),
     b"\x89PNG\r\n\x1a\n": FileType(".png", "image/png"),
 }
+_MB = 1024 * 1024
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "MOTCUA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    return int(getattr(settings, "MOTCUA_MAX_UPLOAD_BYTES", 10 * _MB))
+
+
+def stream_limit_bytes() -> int:
+    """How many bytes of one uploaded file the web process keeps (see uploadhandlers)."""
+    explicit = getattr(settings, "MOTCUA_UPLOAD_STREAM_LIMIT_BYTES", None)
+    if explicit:
+        return int(explicit)
+    return max(max_upload_bytes(), int(getattr(settings, "MOTCUA_RESULTS_VERIFY_MAX_BYTES", 0)))
 
 
 def detect_type(upload) -> FileType | None:
@@ -49,28 +73,137 @@ def detect_type(upload) -> FileType | None:
     return None
 
 
+def clean_name(name: str, extension: str = "") -> str:
+    """A file name safe to show and to offer on download: no folders, no control or
+    invisible direction characters, at most 120 characters before ``extension`` (the
+    real type's, which replaces whatever the name claimed)."""
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = " ".join(name.split())
+    stem = name.rsplit(".", 1)[0] if extension and "." in name else name
+    stem = stem.strip(" .")[:120].strip(" .")
+    return (stem or "tep") + extension
+
+
+def _storage_name(display_name: str, extension: str) -> str:
+    stem = display_name[: -len(extension)] if extension else display_name
+    stem = re.sub(r"[^-\w]", "", stem.replace(" ", "_"))[:60].strip("-_") or "tep"
+    return f"{stem}-{secrets.token_hex(5)}{extension}"
+
+
+def _refusal(reason: str, name: str, kind: FileType) -> DossierError:
+    label = {".pdf": "PDF", ".jpg": "JPG", ".png": "PNG"}[kind.extension]
+    messages = {
+        inspection.MARKUP: _(
+            "Tệp “%(name)s” có chứa mã trang web hoặc mã lệnh bên trong tệp %(type)s nên "
+            "không được nhận. Hãy quét hoặc xuất lại giấy tờ thành tệp mới rồi tải lên."
+        ),
+        inspection.HIDDEN_ARCHIVE: _(
+            "Tệp “%(name)s” có tệp nén ẩn bên trong tệp %(type)s nên không được nhận. Hãy "
+            "quét hoặc xuất lại giấy tờ thành tệp mới rồi tải lên."
+        ),
+        inspection.PDF_ACTIVE_CONTENT: _(
+            "Tệp PDF “%(name)s” chứa mã lệnh (JavaScript), lệnh tự chạy hoặc tệp ẩn bên "
+            "trong nên không được nhận. Hãy in tệp ra PDF mới (chọn “In ra PDF”) hoặc quét "
+            "lại giấy tờ rồi tải lên."
+        ),
+        inspection.PDF_ENCRYPTED: _(
+            "Tệp PDF “%(name)s” được đặt mật khẩu hoặc mã hóa nên không kiểm tra được. Hãy "
+            "gỡ mật khẩu (hoặc in ra PDF mới) rồi tải lên."
+        ),
+        inspection.COMPRESSION_BOMB: _(
+            "Tệp “%(name)s” chứa dữ liệu nén bất thường (quá lớn khi giải nén) nên không "
+            "được nhận. Hãy xuất lại hoặc quét lại giấy tờ rồi tải lên."
+        ),
+        inspection.PIXEL_BOMB: _(
+            "Ảnh “%(name)s” có kích thước quá lớn (tối đa %(limit)d triệu điểm ảnh). Hãy chụp "
+            "hoặc quét lại với độ phân giải thấp hơn."
+        ),
+    }
+    return DossierError(
+        messages[reason]
+        % {"name": name, "type": label, "limit": inspection.max_pixels() // 1_000_000},
+        code=reason,
+    )
+
+
 def check_upload(upload) -> FileType:
-    """The file's type; raises DossierError with a Vietnamese message saying what is wrong."""
-    limit_mb = max_upload_bytes() // (1024 * 1024)
+    """The file's type; raises DossierError with a Vietnamese message saying what is wrong.
+
+    Refused: empty or too large files, anything but PDF/JPG/PNG by content, PDFs with
+    scripts, actions or hidden files, encrypted PDFs, compression and pixel bombs,
+    files that are also web pages or archives, what the virus scanner flags, and,
+    unless ``MOTCUA_VIRUS_SCANNER_FAIL_OPEN``, any file while the scanner is down.
+    The verdict is remembered on ``upload`` (a form and then a service may both ask).
+    """
+    remembered = getattr(upload, "_motcua_checked", None)
+    if remembered is not None and remembered[0] == upload.size:
+        return remembered[1]
+    name = clean_name(getattr(upload, "name", "") or "")
+    limit = max_upload_bytes()
     if not upload.size:
         raise DossierError(
-            _("Tệp “%(name)s” rỗng (0 byte). Vui lòng chọn lại tệp.") % {"name": upload.name},
+            _("Tệp “%(name)s” rỗng (0 byte). Vui lòng chọn lại tệp.") % {"name": name},
             code="empty_file",
         )
-    if upload.size > max_upload_bytes():
-        raise DossierError(
-            _("Tệp “%(name)s” lớn hơn %(limit)d MB. Vui lòng quét lại với độ phân giải thấp hơn.")
-            % {"name": upload.name, "limit": limit_mb},
-            code="file_too_large",
-        )
+    too_large = DossierError(
+        _("Tệp “%(name)s” lớn hơn %(limit)d MB. Vui lòng quét lại với độ phân giải thấp hơn.")
+        % {"name": name, "limit": limit // _MB},
+        code="file_too_large",
+    )
+    if upload.size > limit:
+        raise too_large
     kind = detect_type(upload)
     if kind is None:
         raise DossierError(
             _("Tệp “%(name)s” không phải PDF, JPG hoặc PNG. Chỉ nhận các định dạng này.")
-            % {"name": upload.name},
+            % {"name": name},
             code="file_type",
         )
+    upload.seek(0)
+    data = upload.read(limit + 1)  # never more than the limit, whatever ``size`` said
+    upload.seek(0)
+    if len(data) > limit:
+        raise too_large
+    reason = inspection.inspect(data, kind.extension)
+    if reason is not None:
+        logger.warning("upload refused: %s (%s, %d bytes)", reason, kind.extension, len(data))
+        raise _refusal(reason, name, kind)
+    _scan_for_malware(upload, name)
+    try:
+        upload._motcua_checked = (upload.size, kind)
+    except AttributeError:
+        pass  # a read-only file object: it is simply checked again next time
     return kind
+
+
+def _scan_for_malware(upload, name: str) -> None:
+    try:
+        found = virusscan.scan(upload)
+    except virusscan.ScannerUnavailable as exc:
+        if getattr(settings, "MOTCUA_VIRUS_SCANNER_FAIL_OPEN", False):
+            logger.warning("virus scanner unavailable, upload accepted unscanned: %s", exc)
+            return
+        logger.error("virus scanner unavailable, upload refused: %s", exc)
+        raise DossierError(
+            _(
+                "Hệ thống kiểm tra virus đang tạm thời gián đoạn nên chưa nhận được tệp "
+                "“%(name)s”. Vui lòng thử lại sau ít phút."
+            )
+            % {"name": name},
+            code="scanner_unavailable",
+        ) from None
+    if found:
+        logger.warning("upload refused: malware %s (sha256 %s)", found, sha256_of(upload))
+        raise DossierError(
+            _(
+                "Tệp “%(name)s” bị phần mềm diệt virus phát hiện có mã độc nên không được "
+                "nhận. Hãy quét virus cho máy tính của bạn và dùng bản sạch của giấy tờ."
+            )
+            % {"name": name},
+            code="malware",
+        )
 
 
 def sha256_of(upload) -> str:
@@ -80,6 +213,38 @@ def sha256_of(upload) -> str:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+def store_file(field_file, filename: str, content, *, display_name: str = "") -> None:
+    """Write ``content`` through ``field_file`` (a model's FieldFile; the row is not saved).
+
+    A storage failure (disk full, read-only, the object store down) removes whatever
+    was partly written and raises DossierError: the caller's transaction then rolls
+    back, so neither a row nor a partial file remains. ``filename`` must be unique
+    (``_storage_name`` adds a random part), since the partial file is found by it.
+    """
+    field = field_file.field
+    target = field.generate_filename(field_file.instance, filename)
+    storage = field_file.storage
+    try:
+        stored = storage.save(target, File(content), max_length=field.max_length)
+    except Exception as exc:
+        # Storages raise their own errors: OSError on a disk, botocore's on S3.
+        logger.error("file not stored (%s: %s): %s", type(exc).__name__, exc, target)
+        try:
+            if storage.exists(target):
+                storage.delete(target)
+        except Exception:
+            logger.exception("partial file not removed: %s", target)
+        raise DossierError(
+            _(
+                "Hệ thống chưa lưu được tệp “%(name)s” do sự cố lưu trữ; hồ sơ chưa thay đổi. "
+                "Vui lòng thử lại sau ít phút."
+            )
+            % {"name": display_name or clean_name(filename)},
+            code="storage_failed",
+        ) from None
+    setattr(field_file.instance, field.attname, stored)
 
 
 def add_attachment(
@@ -95,29 +260,52 @@ def add_attachment(
     """Check ``upload`` by content, store it and attach it to ``dossier`` (audited).
 
     Call inside the transaction that makes the change the file belongs to. Raises
-    DossierError when the file is empty, too large or not PDF/JPG/PNG.
+    DossierError when the file is refused by ``check_upload`` or cannot be stored.
     """
     file_type = check_upload(upload)
-    original = name or getattr(upload, "name", "") or "tep"
-    stem = get_valid_filename(original.rsplit(".", 1)[0])[:60] or "tep"
+    display = clean_name(name or getattr(upload, "name", "") or "", file_type.extension)
     attachment = Attachment(
         dossier=dossier,
         component=component,
         kind=kind,
         source=source,
-        original_name=original[:255],
+        original_name=display[:255],
         content_type=file_type.content_type,
         size=upload.size,
         sha256=sha256_of(upload),
         uploaded_by=by,
         uploaded_at=timezone.now(),
     )
-    attachment.file.save(f"{stem}{file_type.extension}", File(upload), save=False)
-    attachment.save()
-    record(
-        "dossier.attach",
-        actor=by,
-        obj=dossier,
-        data={"kind": kind, "sha256": attachment.sha256, "size": attachment.size},
+    store_file(
+        attachment.file,
+        _storage_name(display, file_type.extension),
+        upload,
+        display_name=display,
     )
+    try:
+        delay = float(getattr(settings, "MOTCUA_FAULT_DELAY_AFTER_FILE_S", 0) or 0)
+        if delay:
+            time.sleep(delay)  # fault tests only: the file is on disk, the row not yet
+        attachment.save()
+        record(
+            "dossier.attach",
+            actor=by,
+            obj=dossier,
+            data={"kind": kind, "sha256": attachment.sha256, "size": attachment.size},
+        )
+    except BaseException:
+        # The row will not exist (the database refused it or went away): neither may
+        # the file. A rollback decided later by the caller leaves an orphan for
+        # ``cleanup_orphan_files``.
+        discard_file(attachment.file)
+        raise
     return attachment
+
+
+def discard_file(field_file) -> None:
+    """Delete ``field_file``'s stored file, logging (not raising) when that fails."""
+    try:
+        if field_file.name:
+            field_file.storage.delete(field_file.name)
+    except Exception:
+        logger.exception("file not removed: %s", field_file.name)

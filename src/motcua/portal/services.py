@@ -21,7 +21,7 @@ from motcua.catalog.models import ProcedureComponent, ProcedureVersion
 from motcua.datastore import services as datastore_services
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.exceptions import DossierError, IllegalTransition
-from motcua.dossiers.files import add_attachment
+from motcua.dossiers.files import add_attachment, discard_file
 from motcua.dossiers.models import Attachment, Dossier, Rating, Status
 from motcua.registries import services as registries
 
@@ -296,17 +296,28 @@ def answer_supplement(
             code="not_waiting",
         )
     note = (note or "").strip()[:2000] or _("Công dân bổ sung %(n)d tệp trực tuyến.") % {"n": count}
-    with transaction.atomic():
-        locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-        if locked.status != Status.WAITING_SUPPLEMENT:
-            raise IllegalTransition(_("Bổ sung hồ sơ"), locked.get_status_display())
-        for upload in uploads:
-            add_attachment(locked, upload, kind=Attachment.Kind.SUPPLEMENT, by=by)
-        for document in documents:
-            datastore_services.copy_to_dossier(
-                document, locked, by=by, kind=Attachment.Kind.SUPPLEMENT
-            )
-        return dossier_services.transition(dossier, "provide_supplement", by=by, note=note)
+    stored = []
+    try:
+        with transaction.atomic():
+            locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+            if locked.status != Status.WAITING_SUPPLEMENT:
+                raise IllegalTransition(_("Bổ sung hồ sơ"), locked.get_status_display())
+            for upload in uploads:
+                stored.append(
+                    add_attachment(locked, upload, kind=Attachment.Kind.SUPPLEMENT, by=by)
+                )
+            for document in documents:
+                stored.append(
+                    datastore_services.copy_to_dossier(
+                        document, locked, by=by, kind=Attachment.Kind.SUPPLEMENT
+                    )
+                )
+            return dossier_services.transition(dossier, "provide_supplement", by=by, note=note)
+    except BaseException:
+        # The rows were rolled back (a later file refused, disk full): so go their files.
+        for attachment in stored:
+            discard_file(attachment.file)
+        raise
 
 
 def withdraw_dossier(dossier: Dossier, *, reason: str = "", by=None) -> Dossier:

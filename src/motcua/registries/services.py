@@ -104,6 +104,22 @@ def subject_hash(subject: str) -> str:
     return hmac.new(key.encode(), subject.encode(), hashlib.sha256).hexdigest()
 
 
+def _cache_get(cache, key: str):
+    # The cache is an optimisation: with Redis down the registries are simply asked.
+    try:
+        return cache.get(key)
+    except Exception as failure:
+        logger.warning("registry cache unavailable: %s", type(failure).__name__)
+        return None
+
+
+def _cache_set(cache, key: str, value, ttl: int) -> None:
+    try:
+        cache.set(key, value, ttl)
+    except Exception as failure:
+        logger.warning("registry cache unavailable: %s", type(failure).__name__)
+
+
 def _cache_key(registry: str, subject: str) -> str:
     return f"motcua:registries:v1:{registry}:{subject_hash(subject)}"
 
@@ -159,7 +175,7 @@ def _lookup_many(
     fetches: dict[str, _Fetch] = {}
     misses = []
     for registry, subject in subjects.items():
-        cached = cache.get(_cache_key(registry, subject)) if ttl > 0 else None
+        cached = _cache_get(cache, _cache_key(registry, subject)) if ttl > 0 else None
         if cached is not None:
             fetches[registry] = _Fetch(
                 registry, subject, Outcome.FOUND, cached, from_cache=True, connector="cache"
@@ -175,8 +191,11 @@ def _lookup_many(
     if ttl > 0:
         for registry in misses:
             if fetches[registry].outcome == Outcome.FOUND:
-                cache.set(
-                    _cache_key(registry, subjects[registry]), fetches[registry].attributes, ttl
+                _cache_set(
+                    cache,
+                    _cache_key(registry, subjects[registry]),
+                    fetches[registry].attributes,
+                    ttl,
                 )
     _write_logs(fetches.values(), actor, applicant, dossier_ref, purpose, attributes or {})
     return {

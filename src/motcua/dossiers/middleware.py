@@ -1,0 +1,140 @@
+"""Two guards around every request: NUL characters refused, a "try again" page when the
+database is unreachable (restarted, failed over, full).
+
+``NulCharactersMiddleware`` answers 400 to a request whose path or query string holds a
+NUL character (``%00``). No field of the platform may hold one, PostgreSQL cannot
+store or compare one (a query with it fails as a server error), and it is a classic
+trick to cut strings short; forms already refuse it in posted fields.
+
+``DatabaseUnavailableMiddleware`` turns an ``OperationalError`` or ``InterfaceError``
+raised by a view that says the database is out of reach for now (a lost connection, a
+server shutting down or restarting, too many connections, a deadlock, SQLite's lock
+timeout; see ``is_transient``) into a 503 with ``Retry-After`` and a short Vietnamese
+page, or the API's JSON error under ``/api/``, instead of a stack trace or a bare 500.
+Nothing half-done is left behind: every service runs in one transaction, which the
+database rolled back when the connection died. Broken connections are closed so the
+next request of this thread opens a fresh one. An outage met in another middleware
+(the session saved on the way out, say) becomes the same page: Django turns it into a
+500 first and says why through ``got_request_exception``, which this module hears.
+
+The page is rendered without the request context: it must not touch the database
+(``base.html`` reads the signed-in user), so ``503.html`` stands alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError, connections
+from django.dispatch import receiver
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+# SQLSTATE classes of errors that pass: connection exception, insufficient resources
+# (too many connections, disk full), operator intervention (shutdown, restart) and
+# transaction rollback (serialization failure, deadlock).
+TRANSIENT_SQLSTATE_CLASSES = ("08", "53", "57", "40")
+# SQLite's words for the same.
+TRANSIENT_SQLITE = ("database is locked", "disk i/o error", "unable to open", "database or disk")
+
+
+def is_transient(exception: Exception) -> bool:
+    """Whether ``exception`` says the database is out of reach for now, not that the
+    query is wrong (a wrong query stays a server error, logged as one)."""
+    if isinstance(exception, InterfaceError):
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if sqlstate:
+        return sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES
+    if cause is not None and type(cause).__module__.startswith("sqlite3"):
+        return any(words in str(cause).lower() for words in TRANSIENT_SQLITE)
+    # No SQLSTATE from a server driver: the connection itself failed or was cut.
+    return True
+
+
+def _close_broken_connections() -> None:
+    for connection in connections.all(initialized_only=True):
+        try:
+            if connection.connection is not None and not connection.is_usable():
+                connection.close()
+        except Exception:
+            logger.debug("closing a broken connection failed", exc_info=True)
+
+
+class NulCharactersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            logger.warning("request with a NUL character refused: %s", request.method)
+            message = _("Địa chỉ hoặc nội dung tìm kiếm có ký tự không hợp lệ (ký tự NUL).")
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"error": {"code": "bad_request", "message": message}},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+@receiver(got_request_exception, dispatch_uid="dossiers.database_unavailable")
+def _note_database_outage(sender, request=None, **kwargs) -> None:
+    # Sent while Django turns an exception raised below the middleware into a 500 (in
+    # another middleware, or a view when process_exception did not answer).
+    exception = sys.exc_info()[1]
+    if request is not None and exception is not None and is_transient(exception):
+        request.motcua_database_unavailable = True
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "motcua_database_unavailable", False):
+            return self._unavailable(request, "middleware")
+        return response
+
+    def process_exception(self, request, exception):
+        if not is_transient(exception):
+            return None
+        return self._unavailable(request, type(exception).__name__)
+
+    def _unavailable(self, request, cause: str):
+        logger.warning("database unavailable (%s) on %s %s", cause, request.method, request.path)
+        _close_broken_connections()
+        retry_after = str(int(getattr(settings, "MOTCUA_RETRY_AFTER_S", 30)))
+        message = _(
+            "Hệ thống đang tạm thời gián đoạn nên chưa xử lý được yêu cầu của bạn; chưa có "
+            "gì bị thay đổi. Vui lòng thử lại sau ít phút."
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"error": {"code": "service_unavailable", "message": message}},
+                status=503,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        else:
+            response = HttpResponse(
+                render_to_string("503.html", {"message": message, "retry_after": retry_after}),
+                status=503,
+            )
+        response["Retry-After"] = retry_after
+        response["Cache-Control"] = "no-store"
+        return response
