@@ -148,6 +148,10 @@ MIDDLEWARE = [
     # probes and /metrics next, before the host check and the HTTPS redirect.
     "motcua.ops.middleware.RequestIdMiddleware",
     "motcua.ops.middleware.OpsEndpointsMiddleware",
+    # A NUL byte in a parameter is a 400, and a database outage the "thử lại" page (503)
+    # instead of a stack trace (docs/RESILIENCE.md).
+    "motcua.dossiers.middleware.NulCharactersMiddleware",
+    "motcua.dossiers.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header (motcua.conf.security; docs/SECURITY.md).
     "motcua.accounts.middleware.ContentSecurityPolicyMiddleware",

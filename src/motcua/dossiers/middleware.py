@@ -15,7 +15,9 @@ Nothing half-done is left behind: every service runs in one transaction, which t
 database rolled back when the connection died. Broken connections are closed so the
 next request of this thread opens a fresh one. An outage met in another middleware
 (the session saved on the way out, say) becomes the same page: Django turns it into a
-500 first and says why through ``got_request_exception``, which this module hears.
+500 first and says why through ``got_request_exception``, which this module hears;
+Django answers a session that cannot be saved on the way out with a bare 400
+("session interrupted"), recognised here by the dropped connection.
 
 The page is rendered without the request context: it must not touch the database
 (``base.html`` reads the signed-in user), so ``503.html`` stands alone.
@@ -28,7 +30,7 @@ import sys
 
 from django.conf import settings
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -101,6 +103,21 @@ def _note_database_outage(sender, request=None, **kwargs) -> None:
         request.motcua_database_unavailable = True
 
 
+def _session_lost_to_an_outage(request, response) -> bool:
+    """Whether the 400 is Django's "session interrupted": the session could not be
+    saved on the way out because the connection had just been dropped."""
+    session = getattr(request, "session", None)
+    if response.status_code != 400 or session is None:
+        return False
+    if not (session.modified or getattr(settings, "SESSION_SAVE_EVERY_REQUEST", False)):
+        return False  # the session was not saved: the 400 is about something else
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        return connection.connection is None or not connection.is_usable()
+    except Exception:
+        return True
+
+
 class DatabaseUnavailableMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -109,6 +126,8 @@ class DatabaseUnavailableMiddleware:
         response = self.get_response(request)
         if response.status_code == 500 and getattr(request, "motcua_database_unavailable", False):
             return self._unavailable(request, "middleware")
+        if _session_lost_to_an_outage(request, response):
+            return self._unavailable(request, "session")
         return response
 
     def process_exception(self, request, exception):
@@ -121,8 +140,8 @@ class DatabaseUnavailableMiddleware:
         _close_broken_connections()
         retry_after = str(int(getattr(settings, "MOTCUA_RETRY_AFTER_S", 30)))
         message = _(
-            "Hệ thống đang tạm thời gián đoạn nên chưa xử lý được yêu cầu của bạn; chưa có "
-            "gì bị thay đổi. Vui lòng thử lại sau ít phút."
+            "Hệ thống đang tạm thời gián đoạn nên chưa hoàn tất được yêu cầu của bạn. Vui lòng "
+            "thử lại sau ít phút."
         )
         if request.path.startswith("/api/"):
             response = JsonResponse(
