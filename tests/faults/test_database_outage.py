@@ -58,6 +58,32 @@ def test_a_lost_connection_during_submission_gives_the_try_again_page(
     assert draft.status == Status.SUBMITTED and draft.code
 
 
+def _cut_on_session_update(execute, sql, params, many, context):
+    if sql.lstrip().upper().startswith('UPDATE "DJANGO_SESSION"'):
+        raise OperationalError("server closed the connection unexpectedly")
+    return execute(sql, params, many, context)
+
+
+@pytest.mark.django_db
+def test_a_session_that_cannot_be_saved_on_the_way_out_gives_503_not_400(
+    settings, citizen, make_draft
+):
+    settings.MIDDLEWARE = with_trust_middleware(settings.MIDDLEWARE)
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    draft = make_draft()
+    browser = Client(raise_request_exception=False)
+    browser.force_login(citizen)
+    with connection.execute_wrapper(_cut_on_session_update):
+        response = browser.post(f"/ho-so/{draft.public_id}/nop/")
+    # The submission itself went through; only the reply was lost: "try again" shows
+    # the receipt (submitting is idempotent).
+    assert response.status_code == 503 and TRY_AGAIN in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    again = browser.post(f"/ho-so/{draft.public_id}/nop/")
+    assert again.status_code == 302 and again.url.endswith("/bien-nhan/")
+
+
 @pytest.mark.django_db
 def test_the_api_answers_a_json_error_asking_to_try_again(settings, citizen, make_draft):
     settings.MIDDLEWARE = with_trust_middleware(settings.MIDDLEWARE)

@@ -17,7 +17,7 @@ next request of this thread opens a fresh one. An outage met in another middlewa
 (the session saved on the way out, say) becomes the same page: Django turns it into a
 500 first and says why through ``got_request_exception``, which this module hears;
 Django answers a session that cannot be saved on the way out with a bare 400
-("session interrupted"), recognised here by the dropped connection.
+("session interrupted"): the session's save is watched to tell that case apart.
 
 The page is rendered without the request context: it must not touch the database
 (``base.html`` reads the signed-in user), so ``503.html`` stands alone.
@@ -29,8 +29,9 @@ import logging
 import sys
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.signals import got_request_exception
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connections
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -103,19 +104,23 @@ def _note_database_outage(sender, request=None, **kwargs) -> None:
         request.motcua_database_unavailable = True
 
 
-def _session_lost_to_an_outage(request, response) -> bool:
-    """Whether the 400 is Django's "session interrupted": the session could not be
-    saved on the way out because the connection had just been dropped."""
+def _watch_session_save(request) -> None:
+    """Flag the request when saving its session on the way out fails because the
+    database is out of reach (Django would answer a bare 400, "session interrupted")."""
     session = getattr(request, "session", None)
-    if response.status_code != 400 or session is None:
-        return False
-    if not (session.modified or getattr(settings, "SESSION_SAVE_EVERY_REQUEST", False)):
-        return False  # the session was not saved: the 400 is about something else
-    connection = connections[DEFAULT_DB_ALIAS]
-    try:
-        return connection.connection is None or not connection.is_usable()
-    except Exception:
-        return True
+    if session is None or "save" in vars(session):
+        return
+    save = session.save
+
+    def watched_save(*args, **kwargs):
+        try:
+            return save(*args, **kwargs)
+        except UpdateError as error:
+            if is_transient(error.__context__):
+                request.motcua_database_unavailable = True
+            raise
+
+    session.save = watched_save
 
 
 class DatabaseUnavailableMiddleware:
@@ -124,11 +129,16 @@ class DatabaseUnavailableMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 500 and getattr(request, "motcua_database_unavailable", False):
-            return self._unavailable(request, "middleware")
-        if _session_lost_to_an_outage(request, response):
-            return self._unavailable(request, "session")
+        if response.status_code in (400, 500) and getattr(
+            request, "motcua_database_unavailable", False
+        ):
+            # 500: raised in another middleware; 400: the session could not be saved.
+            return self._unavailable(request, f"after the view ({response.status_code})")
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        _watch_session_save(request)
+        return None
 
     def process_exception(self, request, exception):
         if not is_transient(exception):
