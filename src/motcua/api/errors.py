@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError
 from django.http import Http404
@@ -20,6 +21,7 @@ from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from motcua.dossiers.exceptions import ConcurrentChange, DossierError, IllegalTransition
+from motcua.dossiers.middleware import is_transient
 from motcua.payments.exceptions import PaymentError
 
 log = logging.getLogger(__name__)
@@ -216,6 +218,18 @@ def install(api) -> None:
 
     @handle(Exception)
     def server_error(request, exc):
+        if is_transient(exc):
+            # The database is away for a moment: the caller should retry (as the pages'
+            # "thử lại" 503 says).
+            response = error_response(
+                api,
+                request,
+                503,
+                "unavailable",
+                _("Hệ thống tạm thời gián đoạn; vui lòng thử lại sau ít phút."),
+            )
+            response["Retry-After"] = str(settings.MOTCUA_RETRY_AFTER_S)
+            return response
         log.exception("api error on %s %s", request.method, request.path)
         return error_response(
             api,

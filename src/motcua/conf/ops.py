@@ -15,7 +15,7 @@ Celery (``motcua/celery.py``; workers and the beat scheduler of ``deploy/``):
   ``MOTCUA_BEAT_EVENTS_S`` (15: event deliveries to subscribers),
   ``MOTCUA_BEAT_RECONCILE_S`` (300: payments still pending at the gateway),
   ``MOTCUA_BEAT_DEADLINES_AT`` ("06:00": the deadline job, daily; expired API
-  idempotency keys are pruned half an hour later),
+  idempotency keys are pruned half an hour later, orphan files after 45 minutes),
   ``MOTCUA_BEAT_REPORTS_AT`` ("07:00" on the first day of the month: monthly reports),
   ``MOTCUA_BEAT_REBUILD_ROLLUPS`` (off) and ``MOTCUA_BEAT_REBUILD_AT`` ("02:30"): a
   nightly recomputation of the current month's monitoring rollups. It rewrites a
@@ -107,6 +107,10 @@ CELERY_BEAT_SCHEDULE = {
     "idempotency-keys": {
         "task": "ops.prune_idempotency_keys",
         "schedule": _crontab(hour=_deadlines[0], minute=(_deadlines[1] + 30) % 60),
+    },
+    "orphan-files": {
+        "task": "ops.cleanup_orphan_files",
+        "schedule": _crontab(hour=_deadlines[0], minute=(_deadlines[1] + 45) % 60),
     },
     "monthly-reports": {
         "task": "ops.send_monthly_reports",

@@ -62,6 +62,11 @@ def prune_idempotency_keys() -> str:
     return run_job("prune_idempotency_keys")
 
 
+@shared_task(name="ops.cleanup_orphan_files")
+def cleanup_orphan_files() -> str:
+    return run_job("cleanup_orphan_files", lock_seconds=3600)
+
+
 @shared_task(name="ops.rebuild_rollups")
 def rebuild_rollups() -> str:
     """Recompute the monitoring figures of yesterday's month (the nightly repair)."""

@@ -85,5 +85,6 @@ def test_every_job_names_a_command_that_exists():
         "send_monthly_reports",
         "rebuild_rollups",
         "prune_idempotency_keys",
+        "cleanup_orphan_files",
     }
     assert jobs <= set(get_commands())
