@@ -15,15 +15,15 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import asdict
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from motcua.monitoring.facts import (
     RESULT_STATUSES,
     SETTLED_STATUSES,
     Fact,
+    add_counts,
     contributions,
+    counter_difference,
     net_processing_days,
     outcome_of,
 )
@@ -170,41 +170,12 @@ def monthly(fact: Fact | None) -> tuple[dict[tuple, Counter], Counter]:
     return by_month, days
 
 
-def _difference(old: Fact | None, new: Fact | None) -> tuple[dict, dict]:
-    old_rollup, old_days = monthly(old)
-    new_rollup, new_days = monthly(new)
-    rollup = {}
-    for key in old_rollup.keys() | new_rollup.keys():
-        names = old_rollup[key].keys() | new_rollup[key].keys()
-        delta = {n: new_rollup[key][n] - old_rollup[key][n] for n in names}
-        delta = {n: v for n, v in delta.items() if v}
-        if delta:
-            rollup[key] = delta
-    days = {
-        key: new_days[key] - old_days[key]
-        for key in old_days.keys() | new_days.keys()
-        if new_days[key] != old_days[key]
-    }
-    return rollup, days
-
-
-def _add(model, key: dict, delta: dict) -> None:
-    changes = {name: F(name) + value for name, value in delta.items()}
-    if model.objects.filter(**key).update(**changes):
-        return
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent insert must not poison us
-            model.objects.create(**key, **delta)
-    except IntegrityError:
-        model.objects.filter(**key).update(**changes)
-
-
 def move(source: SourceInstance, old: Fact | None, new: Fact | None) -> None:
     """Add the difference between the dossier's old and new fact to the rollups."""
-    rollup, days = _difference(old, new)
+    rollup, days = counter_difference(monthly(old), monthly(new))
     # Sorted keys: two transactions touching the same rows lock them in the same order.
     for (month, agency), delta in sorted(rollup.items()):
-        _add(NationalRollup, {"source": source, "agency_code": agency, "month": month}, delta)
+        add_counts(NationalRollup, {"source": source, "agency_code": agency, "month": month}, delta)
     for (month, agency, value), delta in sorted(days.items()):
         key = {"source": source, "agency_code": agency, "month": month, "days": value}
-        _add(NationalDaysCount, key, {"count": delta})
+        add_counts(NationalDaysCount, key, {"count": delta})

@@ -230,9 +230,13 @@ def contributions(fact: Fact | None) -> tuple[dict, Counter]:
     return rollup, histogram
 
 
-def _difference(old: Fact | None, new: Fact | None) -> tuple[dict, dict]:
-    old_rollup, old_hist = contributions(old)
-    new_rollup, new_hist = contributions(new)
+def counter_difference(old: tuple[dict, Counter], new: tuple[dict, Counter]) -> tuple[dict, dict]:
+    """What to add to the rollups to go from ``old`` to ``new`` contributions.
+
+    Each side is ``(rollup, histogram)``: rollup key -> counters, histogram key -> count.
+    Only the keys and counters that change are returned. Shared with ``federation``.
+    """
+    (old_rollup, old_hist), (new_rollup, new_hist) = old, new
     rollup = {}
     for key in old_rollup.keys() | new_rollup.keys():
         delta = {
@@ -250,7 +254,11 @@ def _difference(old: Fact | None, new: Fact | None) -> tuple[dict, dict]:
     return rollup, histogram
 
 
-def _add(model, key: dict, delta: dict) -> None:
+def _difference(old: Fact | None, new: Fact | None) -> tuple[dict, dict]:
+    return counter_difference(contributions(old), contributions(new))
+
+
+def add_counts(model, key: dict, delta: dict) -> None:
     """Add ``delta`` to the row ``key`` of ``model``, creating the row when it is new."""
     changes = {name: F(name) + value for name, value in delta.items()}
     if model.objects.filter(**key).update(**changes):
@@ -278,7 +286,7 @@ def _apply(rollup: dict, histogram: dict) -> None:
     # Sorted keys: two transactions touching the same rows lock them in the same order.
     for model, deltas in ((DailyRollup, rollup), (MonthlyRollup, _by_month(rollup))):
         for (day, agency, procedure), delta in sorted(deltas.items()):
-            _add(model, {"day": day, "agency_id": agency, "procedure_id": procedure}, delta)
+            add_counts(model, {"day": day, "agency_id": agency, "procedure_id": procedure}, delta)
     hist_deltas = {key: {"count": delta} for key, delta in histogram.items()}
     for model, deltas in (
         (ProcessingDaysCount, hist_deltas),
@@ -286,7 +294,7 @@ def _apply(rollup: dict, histogram: dict) -> None:
     ):
         for (day, agency, procedure, days), delta in sorted(deltas.items()):
             key = {"day": day, "agency_id": agency, "procedure_id": procedure, "days": days}
-            _add(model, key, delta)
+            add_counts(model, key, delta)
 
 
 def refresh_dossier(dossier_id: int) -> bool:
