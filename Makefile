@@ -20,6 +20,7 @@ run: install
 	$(BIN)/motcua setup_pki
 	$(BIN)/motcua seed_demo --once
 	$(BIN)/motcua setup_idp
+	$(BIN)/motcua check_deadlines
 	MOTCUA_DEBUG=1 $(BIN)/motcua runserver 127.0.0.1:8000
 
 # The production stack on this machine (docs/DEPLOY.md): PostgreSQL and Redis from the

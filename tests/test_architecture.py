@@ -1,4 +1,7 @@
-"""The import edges written in docs/ARCHITECTURE.md hold in the code."""
+"""The import rules written in docs/ARCHITECTURE.md hold in the code: which app may
+import which (``ALLOWED``), which of an app's modules another app may import
+(``PUBLIC``: its public face), no file-level import cycle, and the listeners of
+``dossier_event`` in their order."""
 
 import ast
 from pathlib import Path
@@ -10,7 +13,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "motcua"
 ALLOWED = {
     "audit": set(),
     "workdays": set(),
-    "accounts": set(),
+    "accounts": {"audit"},
     "agencies": {"accounts", "audit"},
     "catalog": {"agencies", "workdays", "audit"},
     "dossiers": {"catalog", "agencies", "accounts", "workdays", "audit"},
@@ -71,28 +74,146 @@ ALLOWED = {
         "results",
     },
 }
+# An app's public face: the only modules of it that another app may import. Everything
+# else is the app's own. ``demo`` seeds data and may import anything.
+PUBLIC = {
+    "audit": {"services", "models", "masking", "admin"},
+    "accounts": {"models", "services", "citizen", "ratelimit"},
+    "workdays": {"calendar"},
+    "agencies": {"models", "selectors"},
+    "catalog": {"models", "selectors", "fees"},
+    "dossiers": {
+        "models",
+        "services",
+        "exceptions",
+        "files",
+        "signals",
+        "workflow",
+        "steps",
+        "deadlines",
+    },
+    "search": {"selectors", "assistant", "folding"},
+    "registries": {"services"},
+    "datastore": {"models", "selectors", "services"},
+    "payments": {"models", "services", "selectors", "exceptions", "receipt_pdf"},
+    "results": {"models", "services", "selectors", "verify"},
+    "portal": {"services", "selectors"},
+    "backoffice": {"scope"},
+    "monitoring": {"public"},
+}
+UNRESTRICTED = {"demo"}
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}
 
 
-def imported_apps(app: str) -> set[str]:
-    found = set()
-    for path in (SRC / app).rglob("*.py"):
+def _sources(folder: Path):
+    for path in sorted(folder.rglob("*.py")):
         if "tests" in path.parts or "migrations" in path.parts:
             continue
+        yield path
+
+
+def imported_modules(app: str) -> set[tuple[str, str]]:
+    """(app, module) pairs of other apps that ``app`` imports, anywhere in its code."""
+    found = set()
+    for path in _sources(SRC / app):
         for node in ast.walk(ast.parse(path.read_text())):
             names = []
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module]
+                parts = node.module.split(".")
+                if len(parts) == 2:  # from motcua.<app> import <module>
+                    names = [f"{node.module}.{alias.name}" for alias in node.names]
+                else:
+                    names = [node.module]
             elif isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             for name in names:
                 parts = name.split(".")
                 if parts[0] == "motcua" and len(parts) > 1 and parts[1] in APPS:
-                    found.add(parts[1])
-    found.discard(app)
+                    if parts[1] != app:
+                        found.add((parts[1], parts[2] if len(parts) > 2 else ""))
     return found
+
+
+def imported_apps(app: str) -> set[str]:
+    return {other for other, _module in imported_modules(app)}
 
 
 @pytest.mark.parametrize("app", sorted(ALLOWED))
 def test_app_imports_only_what_architecture_allows(app):
     assert imported_apps(app) <= ALLOWED[app], f"{app} imports {imported_apps(app) - ALLOWED[app]}"
+
+
+@pytest.mark.parametrize("app", sorted(APPS - UNRESTRICTED))
+def test_app_imports_only_the_public_modules_of_other_apps(app):
+    private = sorted(
+        f"{other}.{module}"
+        for other, module in imported_modules(app)
+        if module not in PUBLIC.get(other, set())
+    )
+    assert not private, f"{app} imports private modules: {private}"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _module_level_imports(path: Path, name: str, modules: set[str]) -> set[str]:
+    """The project modules ``path`` imports when it is loaded (not inside functions)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    tree = ast.parse(path.read_text())
+    nodes = [n for top in tree.body for n in ast.walk(top) if not isinstance(top, ast.FunctionDef)]
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            for alias in node.names:
+                target = f"{base}.{alias.name}"
+                found.add(target if target in modules else base)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {m for m in found if m in modules and m != name}
+
+
+def test_no_file_level_import_cycle():
+    paths = {_module_name(p): p for p in _sources(SRC)}
+    graph = {name: _module_level_imports(p, name, set(paths)) for name, p in paths.items()}
+    cycles, visiting, done = [], [], set()
+
+    def visit(name):
+        if name in done:
+            return
+        if name in visiting:
+            cycles.append(visiting[visiting.index(name) :] + [name])
+            return
+        visiting.append(name)
+        for target in sorted(graph[name]):
+            visit(target)
+        visiting.pop()
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name)
+    assert not cycles, "import cycles: " + "; ".join(" → ".join(c) for c in cycles)
+
+
+def test_the_listeners_of_dossier_event_are_these_in_this_order():
+    """Every change of a dossier reaches these receivers, in this order, inside its
+    transaction (docs/ARCHITECTURE.md, "Listeners of dossier_event")."""
+    from motcua.dossiers.signals import dossier_event
+
+    listeners = [
+        f"{receiver().__module__}.{receiver().__qualname__}"
+        for _key, receiver, *_rest in dossier_event.receivers
+    ]
+    assert listeners == [
+        "motcua.datastore.receivers.keep_results",
+        "motcua.notifications.receivers.queue_notifications",
+        "motcua.payments.receivers.refund_on_refusal",
+        "motcua.events.receivers.write_outbox",
+        "motcua.monitoring.receivers.keep_rollups",
+        "motcua.ops.metrics.count_dossier_event",
+    ]

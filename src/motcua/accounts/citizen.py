@@ -42,6 +42,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from joserfc.errors import JoseError
 
+from . import services
 from .models import Applicant, User, validate_personal_id, validate_tax_code
 
 log = logging.getLogger(__name__)
@@ -233,10 +234,8 @@ def sign_in_from_claims(claims: Mapping) -> User:
             setattr(user, field, value)
     user.save()
 
-    person, _created = Applicant.objects.get_or_create(
-        kind=Applicant.Kind.PERSON,
-        personal_id=personal_id,
-        defaults={"name": name or user.full_name or personal_id, "user": user},
+    person, _created = services.get_or_create_person(
+        personal_id, defaults={"name": name or user.full_name or personal_id, "user": user}, by=user
     )
     person.user = person.user or user
     person.name = name or person.name
@@ -264,10 +263,8 @@ def _update_represented_businesses(person: Applicant, user: User, businesses: li
         except ValidationError:
             log.warning("OIDC claim represented_businesses has an invalid tax code; skipped")
             continue
-        business, _created = Applicant.objects.get_or_create(
-            kind=Applicant.Kind.BUSINESS,
-            tax_code=tax_code,
-            defaults={"name": _text(item, "name", 255) or tax_code},
+        business, _created = services.get_or_create_business(
+            tax_code, defaults={"name": _text(item, "name", 255) or tax_code}, by=user
         )
         business.name = _text(item, "name", 255) or business.name
         business.address = _text(item, "address", 500) or business.address
@@ -287,9 +284,10 @@ def _update_represented_businesses(person: Applicant, user: User, businesses: li
 def _person_applicant(user) -> Applicant | None:
     """The user's own person Applicant, created from the account when missing."""
     if user.personal_id:
-        person, _created = Applicant.objects.get_or_create(
-            kind=Applicant.Kind.PERSON,
-            personal_id=user.personal_id,
+        person, _created = services.get_or_create_person(
+            user.personal_id,
+            by=user,
+            source=services.FROM_ACCOUNT,
             defaults={
                 "name": user.full_name or user.username,
                 "user": user,

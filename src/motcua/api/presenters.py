@@ -7,7 +7,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Attachment, Dossier, Rating, Status
 from motcua.dossiers.workflow import OPEN_BEFORE_DECISION, RATEABLE, TRANSITIONS
 from motcua.portal import selectors as portal
-from motcua.portal.eforms import locked_fields
+from motcua.portal.selectors import locked_fields
 from motcua.results.models import ResultDocument
 
 

@@ -19,27 +19,11 @@ from motcua.agencies.models import Role
 from motcua.agencies.selectors import descendant_ids
 from motcua.backoffice import scope
 from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.workflow import OFFICER_ACTIONS
 
 from .auth import Principal, require
 from .errors import ApiError, not_found
 
-# The workflow actions offered through the API (submit and withdraw are the citizen's).
-OFFICER_ACTIONS = [
-    "receive",
-    "refuse_intake",
-    "start_processing",
-    "assign",
-    "give_opinion",
-    "forward",
-    "request_supplement",
-    "provide_supplement",
-    "approve",
-    "refuse",
-    "transfer",
-    "accept_transfer",
-    "issue_result",
-    "return_result",
-]
 SYSTEM_ACTIONS = frozenset(
     action
     for action in OFFICER_ACTIONS

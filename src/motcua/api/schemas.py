@@ -10,8 +10,7 @@ from ninja import Field, Schema
 
 from motcua.catalog.models import AuthorityLevel
 from motcua.dossiers.models import Status
-
-from .reach import OFFICER_ACTIONS
+from motcua.dossiers.workflow import OFFICER_ACTIONS
 
 StatusCode = Literal[tuple(value for value in Status.values if value != Status.DRAFT)]  # type: ignore[valid-type]
 LevelCode = Literal[tuple(AuthorityLevel.values)]  # type: ignore[valid-type]

@@ -9,13 +9,9 @@ from motcua.agencies.models import Agency
 from motcua.agencies.selectors import active_agencies, officers_with_role
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.steps import next_step
-from motcua.dossiers.workflow import NOTE_REQUIRED
+from motcua.dossiers.workflow import ASSIGNING, NOTE_REQUIRED
+from motcua.results.services import RESULT_GENERATED, RESULT_PAPER, RESULT_UPLOAD
 
-# Actions whose form offers the officer to give the (next) step to.
-ASSIGNING = {"start_processing", "forward", "give_opinion", "assign"}
-
-# How the result of "Ban hành kết quả" is issued.
-RESULT_GENERATED, RESULT_UPLOAD, RESULT_PAPER = "generated", "upload", "paper"
 RESULT_MODES = [
     (RESULT_GENERATED, _("Kết quả điện tử tạo từ mẫu, ký số")),
     (RESULT_UPLOAD, _("Tải lên tệp kết quả (PDF sẽ được ký số)")),

@@ -5,16 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import Applicant, mask_identifier
-from motcua.catalog.models import ProcedureComponent
+from motcua.accounts.models import mask_identifier
 from motcua.dossiers import services
 from motcua.dossiers.exceptions import DossierError
-from motcua.dossiers.files import add_attachment
 from motcua.dossiers.models import Attachment, Dossier
 
 from . import scope
@@ -35,21 +32,6 @@ def _not_desk_officer(request):
     )
 
 
-def _applicant_for(data) -> Applicant:
-    """The existing applicant with this identifier (left unchanged), or a new one."""
-    kind = data["kind"]
-    if kind == Applicant.Kind.PERSON:
-        lookup = {"kind": kind, "personal_id": data["personal_id"]}
-    else:
-        lookup = {"kind": kind, "tax_code": data["tax_code"]}
-    existing = Applicant.objects.filter(**lookup).first()
-    if existing is not None:
-        return existing
-    return Applicant.objects.create(
-        **lookup, name=data["name"], phone=data["phone"], address=data["address"]
-    )
-
-
 def _used_dossier(request, token: str) -> Dossier | None:
     public_id = request.session.get(SESSION_TOKENS, {}).get(token)
     if public_id:
@@ -61,12 +43,6 @@ def _remember_token(request, token: str, dossier: Dossier) -> None:
     used = dict(request.session.get(SESSION_TOKENS, {}))
     used[token] = str(dossier.public_id)
     request.session[SESSION_TOKENS] = dict(list(used.items())[-MAX_REMEMBERED_TOKENS:])
-
-
-def _store_scan(dossier: Dossier, upload, by) -> None:
-    """Attach the scan once the dossier is committed (a failed intake leaves no file)."""
-    with transaction.atomic():
-        add_attachment(dossier, upload, kind=Attachment.Kind.COUNTER_SCAN, by=by, name="ban-quet-1")
 
 
 @officer_required
@@ -93,32 +69,26 @@ def intake(request):
     if not form.is_valid():
         return _render_form(request, form, query, status=400)
     data = form.cleaned_data
-    version = form.version_obj()
-    components = list(
-        ProcedureComponent.objects.filter(pk__in=data["components"], version=version)
-        .order_by("position")
-        .values_list("name", flat=True)
-    )
-    form_data = {
-        "intake_token": str(data["token"]),
-        "components_received": components,
-    }
     try:
-        with transaction.atomic():
-            applicant = _applicant_for(data)
-            dossier = services.record_counter_dossier(
-                applicant=applicant,
-                version=version,
-                agency=form.agency_obj,
-                by=request.user,
-                form_data=form_data,
-            )
+        dossier = services.receive_at_counter(
+            applicant={
+                "kind": data["kind"],
+                "personal_id": data["personal_id"],
+                "tax_code": data["tax_code"],
+                "name": data["name"],
+                "phone": data["phone"],
+                "address": data["address"],
+            },
+            version=form.version_obj(),
+            agency=form.agency_obj,
+            by=request.user,
+            component_ids=data["components"],
+            token=str(data["token"]),
+            scan=data.get("scan") or None,
+        )
     except DossierError as error:
         form.add_error(None, error.message)
         return _render_form(request, form, query, status=400)
-    # Committed: only now does the scan reach the storage.
-    if data.get("scan"):
-        _store_scan(dossier, data["scan"], request.user)
     _remember_token(request, str(data["token"]), dossier)
     messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
     return redirect("backoffice:receipt", public_id=dossier.public_id)

@@ -6,7 +6,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -14,33 +13,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import mask_identifier
-from motcua.dossiers import deadlines, services
+from motcua.dossiers import services
 from motcua.dossiers.exceptions import DossierError
-from motcua.dossiers.files import add_attachment
 from motcua.dossiers.models import Attachment
-from motcua.dossiers.workflow import NOTE_REQUIRED, TRANSITIONS, allowed_actions
+from motcua.dossiers.workflow import (
+    NOTE_REQUIRED,
+    OFFICER_ACTIONS,
+    TRANSITIONS,
+    allowed_actions,
+)
 from motcua.results import services as result_services
 
 from . import scope, selectors
-from .forms import RESULT_GENERATED, RESULT_UPLOAD, ActionForm, ApologyDraftForm, SearchForm
+from .forms import ActionForm, ApologyDraftForm, SearchForm
 
-# Actions the back office offers as buttons; submit and withdraw belong to the citizen.
-UI_ACTIONS = [
-    "receive",
-    "refuse_intake",
-    "start_processing",
-    "assign",
-    "give_opinion",
-    "forward",
-    "request_supplement",
-    "provide_supplement",
-    "approve",
-    "refuse",
-    "transfer",
-    "accept_transfer",
-    "issue_result",
-    "return_result",
-]
+# Actions the back office offers as buttons (the officers' rows of the workflow table;
+# submit and withdraw belong to the citizen).
+UI_ACTIONS = OFFICER_ACTIONS
 
 
 def forbidden(request, message: str):
@@ -68,7 +57,6 @@ def officer_required(view):
 
 @officer_required
 def queue(request):
-    deadlines.run_daily_if_due()
     slug = request.GET.get("hang", selectors.DEFAULT_QUEUE)
     if slug not in selectors.QUEUE_SLUGS:
         slug = selectors.DEFAULT_QUEUE
@@ -192,46 +180,28 @@ def act(request, public_id, action):
     return redirect("backoffice:dossier", public_id=dossier.public_id)
 
 
-def _issue_result_file(request, dossier, data) -> Attachment | None:
-    """The result document the officer chose: generated and signed, uploaded (a PDF is
-    signed), or none for a paper result (``result_electronic`` then stays false)."""
-    base_url = request.build_absolute_uri("/")
-    if data["result_mode"] == RESULT_GENERATED:
-        document = result_services.issue_electronic_result(dossier, request.user, base_url=base_url)
-        return document.attachment
-    if data["result_mode"] == RESULT_UPLOAD:
-        return result_services.store_uploaded_result(
-            dossier, data["result_file"], by=request.user, base_url=base_url
-        )
-    return None
-
-
 def _perform(request, dossier, action: str, form: ActionForm) -> None:
-    """The transition and the file that comes with it, in one transaction."""
+    """The action through its use case: the result is issued by ``results``, every other
+    action (with the supplement received at the desk) by ``dossiers``."""
     data = form.cleaned_data
-    stored: list[Attachment] = []
-    try:
-        with transaction.atomic():
-            if action == "issue_result":
-                result = _issue_result_file(request, dossier, data)
-                if result is not None:
-                    stored.append(result)
-            if data.get("supplement_file"):
-                stored.append(
-                    add_attachment(
-                        dossier,
-                        data["supplement_file"],
-                        kind=Attachment.Kind.SUPPLEMENT,
-                        by=request.user,
-                    )
-                )
-            services.transition(
-                dossier, action, by=request.user, note=data["note"], **form.changes()
-            )
-    except Exception:
-        for attachment in stored:  # the rows rolled back; remove their files too
-            attachment.file.delete(save=False)
-        raise
+    if action == "issue_result":
+        result_services.issue_result(
+            dossier,
+            by=request.user,
+            mode=data["result_mode"],
+            upload=data.get("result_file"),
+            note=data["note"],
+            base_url=request.build_absolute_uri("/"),
+        )
+        return
+    services.perform(
+        dossier,
+        action,
+        by=request.user,
+        note=data["note"],
+        supplement=data.get("supplement_file"),
+        **form.changes(),
+    )
 
 
 @officer_required

@@ -241,20 +241,3 @@ def _flag_supplement_overdue(dossier: Dossier, last_day: dt.date) -> None:
         announce(
             dossier, "supplement_overdue", dossier.status, None, now, {"last_day": str(last_day)}
         )
-
-
-def run_daily_if_due(today: dt.date | None = None) -> DeadlineReport | None:
-    """Run ``check_deadlines`` once a day per process, for installations without a
-    scheduler (the embedded default); production runs the command from cron or Celery
-    beat. Safe to run more often: the job is idempotent."""
-    from django.core.cache import cache
-
-    today = today or _today()
-    try:
-        due = cache.add(f"motcua:check_deadlines:{today.isoformat()}", 1, timeout=2 * 86400)
-    except Exception:
-        # The cache (Redis) is down: skip rather than run the job on every request.
-        return None
-    if not due:
-        return None
-    return check_deadlines(today)

@@ -20,6 +20,8 @@ import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -309,3 +311,23 @@ def discard_file(field_file) -> None:
             field_file.storage.delete(field_file.name)
     except Exception:
         logger.exception("file not removed: %s", field_file.name)
+
+
+@contextmanager
+def removed_on_failure() -> Iterator[list[Attachment]]:
+    """Collect the attachments stored in the block; when the block raises, remove their
+    files too (their rows roll back with the transaction that the block holds).
+
+    Wrap it around the transaction, so the rollback has happened before the files go::
+
+        with removed_on_failure() as stored, transaction.atomic():
+            stored.append(add_attachment(...))
+            transition(...)
+    """
+    stored: list[Attachment] = []
+    try:
+        yield stored
+    except BaseException:
+        for attachment in stored:
+            discard_file(attachment.file)
+        raise

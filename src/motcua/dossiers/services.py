@@ -5,51 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Applicant
+from motcua.accounts.services import applicant_at_counter
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
 from motcua.catalog.fees import quote
-from motcua.catalog.models import ProcedureVersion
-from motcua.workdays.calendar import add_working_days, working_days_between
+from motcua.catalog.models import ProcedureComponent, ProcedureVersion
 
 from . import steps
+from .effects import Move, compute_due_date, local_date, next_code  # noqa: F401 (public)
 from .exceptions import ConcurrentChange, DossierError, IllegalTransition
+from .files import add_attachment, removed_on_failure
 from .models import (
     Attachment,
     Channel,
-    CodeCounter,
     Dossier,
     Rating,
     Status,
     StatusChange,
 )
 from .signals import dossier_event
-from .workflow import RATEABLE, TRANSITIONS
-
-# Actions that move the dossier along its process without changing its status.
-STEP_MOVES = frozenset({"assign", "forward", "give_opinion"})
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
-
-
-def next_code(agency: Agency, day: dt.date) -> str:
-    """Allocate the next dossier code for ``agency`` on ``day`` (call inside a transaction).
-
-    The counter row is locked by the UPDATE, so concurrent callers get distinct
-    numbers on PostgreSQL; SQLite serialises writers anyway.
-    """
-    CodeCounter.objects.get_or_create(agency=agency, day=day)
-    CodeCounter.objects.filter(agency=agency, day=day).update(value=F("value") + 1)
-    seq = CodeCounter.objects.get(agency=agency, day=day).value
-    return settings.MOTCUA_DOSSIER_CODE_FORMAT.format(agency=agency.code, date=day, seq=seq)
+from .workflow import RATEABLE, STEP_MOVES, TRANSITIONS
 
 
 def _check_version_in_force(version: ProcedureVersion) -> None:
@@ -58,11 +38,6 @@ def _check_version_in_force(version: ProcedureVersion) -> None:
             _("Thủ tục này đã được cập nhật; vui lòng tải lại trang để dùng phiên bản mới."),
             code="version_not_in_force",
         )
-
-
-def compute_due_date(version: ProcedureVersion, received_at: dt.datetime) -> dt.date:
-    """The expected result date: the legal time in working days after the day of receipt."""
-    return add_working_days(local_date(received_at), version.processing_days)
 
 
 def create_draft(
@@ -142,55 +117,11 @@ def transition(
         )
     now = at or timezone.now()
     from_status = locked.status
-    changes = dict(changes)
-    paused_days = 0
+    move = Move(locked, action, now, dict(changes), {"status", "updated_at"})
     locked.status = rule.target
-    fields = {"status", "updated_at"}
-    if action == "submit":
-        locked.submitted_at = now
-        locked.code = locked.code or next_code(locked.agency, local_date(now))
-        # The fee is frozen when the dossier is submitted, from the schedule of that day.
-        locked.fee_vnd = quote(locked.procedure_version, locked.agency, local_date(now)).amount(
-            online=locked.channel == Channel.ONLINE
-        )
-        fields |= {"submitted_at", "code", "fee_vnd"}
-    elif action in ("receive", "accept_transfer"):
-        locked.received_at = now
-        # A transferred dossier keeps its overall deadline; its parts are timed apart.
-        if action == "receive" or locked.due_date is None:
-            locked.due_date = compute_due_date(locked.procedure_version, now)
-        fields |= {"received_at", "due_date"}
-        if not locked.code:
-            locked.code = next_code(locked.agency, local_date(now))
-            fields.add("code")
-    elif action == "request_supplement":
-        # The legal clock pauses while the applicant completes the dossier.
-        locked.paused_at = now
-        fields.add("paused_at")
-    elif action == "provide_supplement":
-        if locked.paused_at and locked.due_date:
-            paused_days = working_days_between(local_date(locked.paused_at), local_date(now))
-            if paused_days:
-                locked.due_date = add_working_days(locked.due_date, paused_days)
-        locked.paused_at = None
-        locked.supplement_overdue_at = None
-        fields |= {"paused_at", "due_date", "supplement_overdue_at"}
-    elif action in ("approve", "refuse", "refuse_intake", "withdraw", "expire_supplement"):
-        locked.finished_at = now
-        locked.paused_at = None
-        fields |= {"finished_at", "paused_at"}
-    elif action == "return_result":
-        locked.returned_at = now
-        fields.add("returned_at")
-    elif action == "issue_result":
-        # An electronic result: the document is attached to the dossier (and so reaches
-        # the citizen's data store), not only handed over on paper.
-        locked.result_electronic = locked.attachments.filter(kind=Attachment.Kind.RESULT).exists()
-        fields.add("result_electronic")
-    elif action == "transfer" and changes["agency"].pk == locked.agency_id:
-        raise DossierError(
-            _("Hãy chọn một cơ quan khác để chuyển hồ sơ liên thông."), code="same_agency"
-        )
+    if rule.effect is not None:
+        rule.effect(move)
+    fields, changes = move.fields, move.changes
     fields |= steps.apply(
         locked,
         action,
@@ -198,7 +129,7 @@ def transition(
         by=by,
         note=note,
         changes=changes,
-        paused_days=paused_days,
+        paused_days=move.paused_days,
         part_days=part_days,
     )
     for name, value in changes.items():
@@ -231,6 +162,23 @@ def transition(
     for name in fields:
         setattr(dossier, name, getattr(locked, name))
     return locked
+
+
+def perform(
+    dossier: Dossier, action: str, *, by, note: str = "", supplement=None, **changes: Any
+) -> Dossier:
+    """An officer's workflow action with the documents that come with it (the supplement
+    received at the desk), in one transaction: the file is stored only if the action
+    succeeds. The caller has checked the officer's right to act (``backoffice.scope``).
+
+    Raises what ``transition`` and ``files.add_attachment`` raise.
+    """
+    with removed_on_failure() as stored, transaction.atomic():
+        if supplement is not None:
+            stored.append(
+                add_attachment(dossier, supplement, kind=Attachment.Kind.SUPPLEMENT, by=by)
+            )
+        return transition(dossier, action, by=by, note=note, **changes)
 
 
 @transaction.atomic
@@ -282,6 +230,45 @@ def record_counter_dossier(
         data={"code": dossier.code, "channel": channel, "to": Status.RECEIVED},
     )
     announce(dossier, "receive", "", by, now, {"channel": channel})
+    return dossier
+
+
+def receive_at_counter(
+    *,
+    applicant: dict[str, str],
+    version: ProcedureVersion,
+    agency: Agency,
+    by,
+    component_ids=(),
+    token: str = "",
+    scan=None,
+) -> Dossier:
+    """Counter intake (tiếp nhận trực tiếp): a desk officer records a paper dossier.
+
+    ``applicant`` holds kind, personal_id or tax_code, name, phone and address: the
+    existing applicant with that identifier is used unchanged, else a new one is created
+    (``accounts.services``). The dossier starts as received and lists the components
+    handed in (``component_ids`` of ``version``); ``token`` is the form's one-time token
+    (a resubmitted form finds the dossier by it). The scan is stored once the dossier is
+    committed, so a failed intake leaves no file. Raises DossierError when the version is
+    not the published one, or the scan is refused (the dossier then stays recorded).
+    """
+    components = list(
+        ProcedureComponent.objects.filter(pk__in=component_ids, version=version)
+        .order_by("position")
+        .values_list("name", flat=True)
+    )
+    form_data = {"intake_token": token, "components_received": components}
+    with transaction.atomic():
+        person = applicant_at_counter(by=by, **applicant)
+        dossier = record_counter_dossier(
+            applicant=person, version=version, agency=agency, by=by, form_data=form_data
+        )
+    if scan is not None:
+        with transaction.atomic():
+            add_attachment(
+                dossier, scan, kind=Attachment.Kind.COUNTER_SCAN, by=by, name="ban-quet-1"
+            )
     return dossier
 
 

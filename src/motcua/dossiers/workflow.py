@@ -20,11 +20,16 @@ step's unit. These are self-loops of the machine, recorded like any other move.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from . import effects
 from .models import Status
+
+# Who starts an action: an officer (back office and API), the applicant, or the system.
+OFFICER, APPLICANT, SYSTEM = "officer", "applicant", "system"
 
 
 @dataclass(frozen=True)
@@ -36,11 +41,35 @@ class Transition:
     # Fields the caller may set in the same step (everything else is the service's).
     fields: frozenset[str] = frozenset()
     required: frozenset[str] = frozenset()
+    # What the action does besides the status (``effects``); run under the row lock.
+    effect: Callable[[effects.Move], None] | None = None
+    actor: str = OFFICER
+    # The note is the reason given to the citizen or the next officer.
+    note_required: bool = False
 
 
-def _t(action: str, sources: set[str], target: str, label, fields=(), required=()) -> Transition:
+def _t(
+    action: str,
+    sources: set[str],
+    target: str,
+    label,
+    fields=(),
+    required=(),
+    *,
+    effect=None,
+    actor=OFFICER,
+    note_required=False,
+) -> Transition:
     return Transition(
-        action, frozenset(sources), target, label, frozenset(fields), frozenset(required)
+        action,
+        frozenset(sources),
+        target,
+        label,
+        frozenset(fields),
+        frozenset(required),
+        effect,
+        actor,
+        note_required,
     )
 
 
@@ -51,12 +80,33 @@ OPEN_BEFORE_DECISION = {
     Status.WAITING_SUPPLEMENT,
 }
 
+# Rows in the order the back office shows their buttons.
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        _t("submit", {Status.DRAFT}, Status.SUBMITTED, _("Nộp hồ sơ")),
-        _t("receive", {Status.SUBMITTED}, Status.RECEIVED, _("Tiếp nhận hồ sơ")),
-        _t("refuse_intake", {Status.SUBMITTED}, Status.REFUSED, _("Từ chối tiếp nhận")),
+        _t(
+            "submit",
+            {Status.DRAFT},
+            Status.SUBMITTED,
+            _("Nộp hồ sơ"),
+            effect=effects.submit,
+            actor=APPLICANT,
+        ),
+        _t(
+            "receive",
+            {Status.SUBMITTED},
+            Status.RECEIVED,
+            _("Tiếp nhận hồ sơ"),
+            effect=effects.receive,
+        ),
+        _t(
+            "refuse_intake",
+            {Status.SUBMITTED},
+            Status.REFUSED,
+            _("Từ chối tiếp nhận"),
+            effect=effects.finish,
+            note_required=True,
+        ),
         _t(
             "start_processing",
             {Status.RECEIVED},
@@ -78,6 +128,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.IN_PROCESS,
             _("Cho ý kiến thẩm định và chuyển bước tiếp theo"),
             fields={"assignee"},
+            note_required=True,
         ),
         _t(
             "forward",
@@ -91,6 +142,8 @@ TRANSITIONS: dict[str, Transition] = {
             {Status.RECEIVED, Status.IN_PROCESS},
             Status.WAITING_SUPPLEMENT,
             _("Yêu cầu bổ sung hồ sơ"),
+            effect=effects.pause_clock,
+            note_required=True,
         ),
         _t(
             "provide_supplement",
@@ -98,17 +151,23 @@ TRANSITIONS: dict[str, Transition] = {
             Status.IN_PROCESS,
             _("Bổ sung hồ sơ"),
             fields={"form_data"},
+            effect=effects.resume_clock,
         ),
-        _t("approve", {Status.IN_PROCESS}, Status.APPROVED, _("Phê duyệt")),
+        _t(
+            "approve",
+            {Status.IN_PROCESS},
+            Status.APPROVED,
+            _("Phê duyệt"),
+            effect=effects.finish,
+        ),
         _t(
             "refuse",
             {Status.RECEIVED, Status.IN_PROCESS, Status.WAITING_SUPPLEMENT},
             Status.REFUSED,
             _("Từ chối giải quyết"),
+            effect=effects.finish,
+            note_required=True,
         ),
-        _t("issue_result", {Status.APPROVED}, Status.RESULT_ISSUED, _("Ban hành kết quả")),
-        _t("return_result", {Status.RESULT_ISSUED}, Status.RETURNED, _("Trả kết quả")),
-        _t("withdraw", OPEN_BEFORE_DECISION, Status.WITHDRAWN, _("Rút hồ sơ")),
         _t(
             "transfer",
             {Status.RECEIVED, Status.IN_PROCESS},
@@ -116,20 +175,61 @@ TRANSITIONS: dict[str, Transition] = {
             _("Chuyển cơ quan khác (liên thông)"),
             fields={"agency"},
             required={"agency"},
+            effect=effects.check_other_agency,
+            note_required=True,
         ),
-        _t("accept_transfer", {Status.TRANSFERRED}, Status.RECEIVED, _("Tiếp nhận liên thông")),
+        _t(
+            "accept_transfer",
+            {Status.TRANSFERRED},
+            Status.RECEIVED,
+            _("Tiếp nhận liên thông"),
+            effect=effects.receive,
+        ),
+        _t(
+            "issue_result",
+            {Status.APPROVED},
+            Status.RESULT_ISSUED,
+            _("Ban hành kết quả"),
+            effect=effects.mark_result_electronic,
+        ),
+        _t(
+            "return_result",
+            {Status.RESULT_ISSUED},
+            Status.RETURNED,
+            _("Trả kết quả"),
+            effect=effects.return_result,
+        ),
+        _t(
+            "withdraw",
+            OPEN_BEFORE_DECISION,
+            Status.WITHDRAWN,
+            _("Rút hồ sơ"),
+            effect=effects.finish,
+            actor=APPLICANT,
+        ),
         _t(
             "expire_supplement",
             {Status.WAITING_SUPPLEMENT},
             Status.REFUSED,
             _("Kết thúc do quá hạn bổ sung"),
+            effect=effects.finish,
+            actor=SYSTEM,
         ),
     ]
 }
 
-# Actions whose note is the reason given to the citizen or the next officer.
-NOTE_REQUIRED = frozenset(
-    {"refuse_intake", "refuse", "request_supplement", "give_opinion", "transfer"}
+# Derived from the table (never listed by hand elsewhere):
+# the actions an officer does, in the order of the back office's buttons and the API's;
+OFFICER_ACTIONS: tuple[str, ...] = tuple(
+    name for name, t in TRANSITIONS.items() if t.actor == OFFICER
+)
+# those whose note is required;
+NOTE_REQUIRED = frozenset(name for name, t in TRANSITIONS.items() if t.note_required)
+# those whose caller may name the officer the (next) step is given to;
+ASSIGNING = frozenset(name for name, t in TRANSITIONS.items() if "assignee" in t.fields)
+# those that move the dossier along its process without changing its status.
+STEP_MOVES = frozenset(
+    name for name, t in TRANSITIONS.items() if t.sources == frozenset({t.target})
 )
 
 # The applicant may rate the handling once the result exists.

@@ -17,7 +17,7 @@ from dataclasses import asdict
 
 from django.utils import timezone
 
-from motcua.monitoring.facts import (
+from motcua.monitoring.public import (
     RESULT_STATUSES,
     SETTLED_STATUSES,
     Fact,

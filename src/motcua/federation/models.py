@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from motcua.monitoring.models import COUNTERS, Outcome
+from motcua.monitoring.public import COUNTERS, Outcome
 
 
 class SourceInstance(models.Model):

@@ -18,11 +18,15 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.monitoring.indicators import Figures
-from motcua.monitoring.models import COUNTERS
-from motcua.monitoring.periods import Period, PeriodError
-from motcua.monitoring.selectors import RankRow, rank
-from motcua.monitoring.tree import AgencyRow
+from motcua.monitoring.public import (
+    COUNTERS,
+    AgencyRow,
+    Figures,
+    Period,
+    PeriodError,
+    RankRow,
+    rank,
+)
 
 from .models import FederatedAgency, NationalDaysCount, NationalRollup, SourceInstance
 

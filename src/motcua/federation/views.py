@@ -12,9 +12,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from motcua.monitoring import exports
-from motcua.monitoring.dashboards import ranking_table
-from motcua.monitoring.periods import PeriodError, last_month, parse
+from motcua.monitoring.public import (
+    XLSX_TYPE,
+    PeriodError,
+    last_month,
+    parse,
+    ranking_table,
+    workbook,
+)
 
 from . import selectors, services
 from .models import SourceInstance
@@ -121,8 +126,8 @@ def ranking_view(request):
     ]
     if request.GET.get("xuat") == "xlsx":
         response = HttpResponse(
-            exports.workbook(tables, heading=_("Xếp hạng toàn quốc")),
-            content_type=exports.XLSX_TYPE,
+            workbook(tables, heading=_("Xếp hạng toàn quốc")),
+            content_type=XLSX_TYPE,
         )
         response["Content-Disposition"] = 'attachment; filename="xep-hang-toan-quoc.xlsx"'
         return response

@@ -19,6 +19,9 @@ from motcua.dossiers.models import Attachment, Dossier, Status, StatusChange
 from motcua.dossiers.services import compute_due_date
 from motcua.dossiers.workflow import TRANSITIONS
 
+# The e-form and its locked (prefilled) fields are public: the API files through them.
+from .eforms import DossierForm, locked_fields  # noqa: F401
+
 
 def public_versions(
     *, name: str = "", sector_id: int | None = None, agency_id: int | None = None

@@ -1,6 +1,12 @@
-"""Issuing signed results. Each function runs in the caller's transaction, before the
-``issue_result`` transition, so the RESULT attachment it stores makes the result
-electronic; when anything fails the whole action rolls back and the file is removed."""
+"""Issuing signed results.
+
+``issue_result`` is the use case the back office and the API call: it makes the result
+document the officer chose (generated from the template and signed, an uploaded file —
+a PDF is signed —, or none for a paper result), attaches it and applies the
+``issue_result`` transition, in one transaction; when anything fails the whole action
+rolls back and the stored file is removed. The other functions are its steps, each
+running in the caller's transaction, before the transition, so the RESULT attachment
+makes the result electronic."""
 
 from __future__ import annotations
 
@@ -16,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
-from motcua.dossiers.files import add_attachment, check_upload
+from motcua.dossiers import services as dossier_services
+from motcua.dossiers.files import add_attachment, check_upload, removed_on_failure
 from motcua.dossiers.models import Attachment, Dossier, Status
 
 from . import pki, rendering, signing
@@ -24,6 +31,10 @@ from .exceptions import ResultError
 from .models import AgencyCertificate, NumberCounter, ResultDocument, ResultTemplate, new_token
 
 logger = logging.getLogger(__name__)
+
+# How the result of "Ban hành kết quả" is issued.
+RESULT_GENERATED, RESULT_UPLOAD, RESULT_PAPER = "generated", "upload", "paper"
+RESULT_MODES = (RESULT_GENERATED, RESULT_UPLOAD, RESULT_PAPER)
 
 
 def next_number(agency: Agency, day: dt.date) -> str:
@@ -227,3 +238,47 @@ def store_uploaded_result(dossier: Dossier, upload, *, by, base_url: str | None 
     if check_upload(upload).extension == ".pdf":
         return sign_uploaded_pdf(dossier, upload, by=by, base_url=base_url).attachment
     return add_attachment(dossier, upload, kind=Attachment.Kind.RESULT, by=by)
+
+
+def check_issue_result(mode: str, upload) -> None:
+    """Raise ResultError unless ``mode`` is known and a file comes with (only) an upload."""
+    if mode not in RESULT_MODES:
+        raise ResultError(_("Hình thức kết quả không hợp lệ."), code="result_mode")
+    if mode == RESULT_UPLOAD and upload is None:
+        raise ResultError(
+            _("Vui lòng chọn tệp kết quả để tải lên (PDF, JPG hoặc PNG)."), code="result_file"
+        )
+    if mode != RESULT_UPLOAD and upload is not None:
+        raise ResultError(
+            _("Chỉ gửi kèm tệp khi hình thức kết quả là “tải lên tệp kết quả”."),
+            code="result_file",
+        )
+
+
+def issue_result(
+    dossier: Dossier,
+    *,
+    by,
+    mode: str = RESULT_GENERATED,
+    upload=None,
+    note: str = "",
+    base_url: str | None = None,
+) -> Dossier:
+    """Issue the result of an approved dossier: make or take the document, sign it,
+    attach it and apply the ``issue_result`` transition, all or nothing.
+
+    ``mode``: RESULT_GENERATED (the procedure's template, signed with the agency's
+    certificate), RESULT_UPLOAD (``upload``; a PDF is signed with a QR stamp, a scan is
+    kept as is) or RESULT_PAPER (nothing attached; ``result_electronic`` stays false).
+    The caller has checked the officer's right to act. Raises ResultError for a bad
+    mode or file, a dossier that is not approved, a missing certificate or a template
+    that cannot be rendered; DossierError/IllegalTransition like ``transition``.
+    Returns the dossier as the transition left it.
+    """
+    check_issue_result(mode, upload)
+    with removed_on_failure() as stored, transaction.atomic():
+        if mode == RESULT_GENERATED:
+            stored.append(issue_electronic_result(dossier, by, base_url=base_url).attachment)
+        elif mode == RESULT_UPLOAD:
+            stored.append(store_uploaded_result(dossier, upload, by=by, base_url=base_url))
+        return dossier_services.transition(dossier, "issue_result", by=by, note=note)

@@ -19,7 +19,7 @@ from motcua.dossiers.models import Attachment
 from motcua.dossiers.workflow import RATEABLE
 from motcua.portal import selectors as portal
 from motcua.portal import services as portal_services
-from motcua.portal.eforms import locked_fields
+from motcua.portal.selectors import locked_fields
 
 from .. import presenters, selectors
 from ..auth import AUTH, acting_applicant

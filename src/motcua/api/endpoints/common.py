@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Header
 
 from motcua.dossiers.models import Attachment
-from motcua.portal.eforms import DossierForm
+from motcua.portal.selectors import DossierForm
 
 from ..errors import ApiError, not_found
 from ..idempotency import HEADER

@@ -12,7 +12,6 @@ import uuid
 from typing import Annotated
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -22,7 +21,13 @@ from motcua.agencies.models import Agency
 from motcua.agencies.selectors import active_agencies
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.workflow import NOTE_REQUIRED, TRANSITIONS, allowed_actions
+from motcua.dossiers.workflow import (
+    ASSIGNING,
+    NOTE_REQUIRED,
+    OFFICER_ACTIONS,
+    TRANSITIONS,
+    allowed_actions,
+)
 from motcua.results import services as results
 
 from .. import presenters
@@ -30,16 +35,13 @@ from ..auth import AUTH
 from ..errors import READ_ERRORS, WRITE_ERRORS, ApiError
 from ..idempotency import idempotent
 from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
-from ..reach import OFFICER_ACTIONS, Reach, officer_reach
+from ..reach import Reach, officer_reach
 from ..schemas import ActionIn, DossierList, OfficerDossier, StatusCode
 from ..scopes import READ, WRITE
 from ..throttles import CallerThrottle
 from .common import KEY_OPTIONAL, binary, file_answer
 
 router = Router(tags=["Nghiệp vụ của cơ quan"], auth=AUTH, throttle=[CallerThrottle()])
-
-# Actions whose request may name the officer the (next) step is given to.
-ASSIGNING = {"start_processing", "forward", "give_opinion", "assign"}
 
 
 def detail(reach: Reach, dossier: Dossier) -> dict:
@@ -145,12 +147,12 @@ def act(
             _("Vui lòng ghi rõ lý do (trường “note”); người nộp sẽ nhận được."),
         )
     changes = _changes(dossier, payload)
-    with transaction.atomic():
-        if action == "issue_result":
-            results.issue_electronic_result(
-                dossier, by=reach.actor, base_url=request.build_absolute_uri("/")
-            )
-        dossier = dossier_services.transition(dossier, action, by=reach.actor, note=note, **changes)
+    if action == "issue_result":
+        dossier = results.issue_result(
+            dossier, by=reach.actor, note=note, base_url=request.build_absolute_uri("/")
+        )
+    else:
+        dossier = dossier_services.perform(dossier, action, by=reach.actor, note=note, **changes)
     # Answered even when the dossier just left the caller's reach (a transfer).
     return detail(reach, dossier)
 

@@ -208,3 +208,18 @@ def test_badges_stop_counting_at_the_cap(agency, officer_of, make_dossier, monke
     for _ in range(5):
         make_dossier(Status.SUBMITTED)
     assert selectors.queue_counts(officer_of(agency))["moi"] == 3
+
+
+def test_opening_the_queue_does_not_run_the_deadline_job(client, agency, officer_of, make_dossier):
+    # The daily job (apology drafts, overdue supplements) belongs to the scheduler
+    # (Celery beat, cron, or `make run`'s start), never to a page view.
+    from motcua.dossiers.models import ApologyLetter
+
+    make_dossier(
+        Status.IN_PROCESS,
+        received_at=timezone.now() - dt.timedelta(days=20),
+        due_date=timezone.localdate(),
+    )
+    client.force_login(officer_of(agency))
+    assert client.get(reverse("backoffice:queue")).status_code == 200
+    assert not ApologyLetter.objects.exists()

@@ -148,16 +148,6 @@ def test_check_deadlines_command_reports_in_vietnamese(make_dossier, capsys):
     assert "quá hạn bổ sung được đánh dấu: 1" in capsys.readouterr().out
 
 
-def test_the_daily_run_happens_once_a_day(make_dossier):
-    from django.core.cache import cache
-
-    cache.clear()
-    make_dossier(Status.WAITING_SUPPLEMENT, paused_at=local(2025, 3, 3, 9))
-    first = deadlines.run_daily_if_due(D(2025, 4, 16))
-    assert first is not None and len(first.supplements_flagged) == 1
-    assert deadlines.run_daily_if_due(D(2025, 4, 16)) is None
-
-
 def test_a_cancelled_letter_is_not_drafted_again(make_dossier, frozen_today, leader):
     dossier = make_dossier(Status.IN_PROCESS, due_date=D(2025, 3, 14))
     frozen_today(D(2025, 3, 13))

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from motcua.federation.selectors import national_report
-from motcua.monitoring.periods import PeriodError, parse
+from motcua.monitoring.public import PeriodError, parse
 
 
 class Command(BaseCommand):

@@ -1,0 +1,131 @@
+"""What each workflow action does to a dossier besides changing its status.
+
+One small function per action, registered beside the action's row in
+``workflow.TRANSITIONS`` (``Transition.effect``). ``services.transition`` is the one
+locking entry point: it locks and checks the row, builds a ``Move`` and calls the
+action's effect, which sets fields on ``move.dossier`` and names them in
+``move.fields``. Effects run inside the transition's transaction, on the locked row,
+and may raise DossierError to refuse the move (nothing is written then).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.agencies.models import Agency
+from motcua.catalog.fees import quote
+from motcua.catalog.models import ProcedureVersion
+from motcua.workdays.calendar import add_working_days, working_days_between
+
+from .exceptions import DossierError
+from .models import Attachment, Channel, CodeCounter, Dossier
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def next_code(agency: Agency, day: dt.date) -> str:
+    """Allocate the next dossier code for ``agency`` on ``day`` (call inside a transaction).
+
+    The counter row is locked by the UPDATE, so concurrent callers get distinct
+    numbers on PostgreSQL; SQLite serialises writers anyway.
+    """
+    CodeCounter.objects.get_or_create(agency=agency, day=day)
+    CodeCounter.objects.filter(agency=agency, day=day).update(value=F("value") + 1)
+    seq = CodeCounter.objects.get(agency=agency, day=day).value
+    return settings.MOTCUA_DOSSIER_CODE_FORMAT.format(agency=agency.code, date=day, seq=seq)
+
+
+def compute_due_date(version: ProcedureVersion, received_at: dt.datetime) -> dt.date:
+    """The expected result date: the legal time in working days after the day of receipt."""
+    return add_working_days(local_date(received_at), version.processing_days)
+
+
+@dataclass
+class Move:
+    """One transition being applied: the locked row and what the effect changed."""
+
+    dossier: Dossier
+    action: str
+    now: dt.datetime
+    changes: dict[str, Any]
+    fields: set[str] = field(default_factory=set)
+    # Working days the dossier waited for a supplement (moves the step deadlines too).
+    paused_days: int = 0
+
+
+def submit(move: Move) -> None:
+    dossier, now = move.dossier, move.now
+    dossier.submitted_at = now
+    dossier.code = dossier.code or next_code(dossier.agency, local_date(now))
+    # The fee is frozen when the dossier is submitted, from the schedule of that day.
+    dossier.fee_vnd = quote(dossier.procedure_version, dossier.agency, local_date(now)).amount(
+        online=dossier.channel == Channel.ONLINE
+    )
+    move.fields |= {"submitted_at", "code", "fee_vnd"}
+
+
+def receive(move: Move) -> None:
+    """Receipt starts the legal clock (and gives a code to a dossier without one)."""
+    dossier, now = move.dossier, move.now
+    dossier.received_at = now
+    # A transferred dossier keeps its overall deadline; its parts are timed apart.
+    if move.action == "receive" or dossier.due_date is None:
+        dossier.due_date = compute_due_date(dossier.procedure_version, now)
+    move.fields |= {"received_at", "due_date"}
+    if not dossier.code:
+        dossier.code = next_code(dossier.agency, local_date(now))
+        move.fields.add("code")
+
+
+def pause_clock(move: Move) -> None:
+    """The legal clock pauses while the applicant completes the dossier."""
+    move.dossier.paused_at = move.now
+    move.fields.add("paused_at")
+
+
+def resume_clock(move: Move) -> None:
+    """The due date moves by the working days the dossier waited for the supplement."""
+    dossier = move.dossier
+    if dossier.paused_at and dossier.due_date:
+        move.paused_days = working_days_between(local_date(dossier.paused_at), local_date(move.now))
+        if move.paused_days:
+            dossier.due_date = add_working_days(dossier.due_date, move.paused_days)
+    dossier.paused_at = None
+    dossier.supplement_overdue_at = None
+    move.fields |= {"paused_at", "due_date", "supplement_overdue_at"}
+
+
+def finish(move: Move) -> None:
+    """A decision, refusal or withdrawal ends the handling (the on-time figures' date)."""
+    move.dossier.finished_at = move.now
+    move.dossier.paused_at = None
+    move.fields |= {"finished_at", "paused_at"}
+
+
+def mark_result_electronic(move: Move) -> None:
+    # An electronic result: the document is attached to the dossier (and so reaches
+    # the citizen's data store), not only handed over on paper.
+    dossier = move.dossier
+    dossier.result_electronic = dossier.attachments.filter(kind=Attachment.Kind.RESULT).exists()
+    move.fields.add("result_electronic")
+
+
+def return_result(move: Move) -> None:
+    move.dossier.returned_at = move.now
+    move.fields.add("returned_at")
+
+
+def check_other_agency(move: Move) -> None:
+    if move.changes["agency"].pk == move.dossier.agency_id:
+        raise DossierError(
+            _("Hãy chọn một cơ quan khác để chuyển hồ sơ liên thông."), code="same_agency"
+        )
