@@ -16,6 +16,7 @@ from motcua.dossiers import services
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import add_attachment
 from motcua.dossiers.models import Attachment, Dossier
+from motcua.lib.formatting import format_number
 
 from . import scope
 from .intake_forms import IntakeForm, intake_agencies
@@ -160,6 +161,6 @@ def receipt(request, public_id: uuid.UUID):
             "masked_id": mask_identifier(dossier.applicant.identifier),
             "components": dossier.form_data.get("components_received", []),
             "scans": dossier.attachments.filter(kind=Attachment.Kind.COUNTER_SCAN),
-            "fee": f"{dossier.fee_vnd or 0:,}".replace(",", "."),
+            "fee": format_number(dossier.fee_vnd or 0),
         },
     )
