@@ -16,7 +16,6 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
-from motcua.dossiers.middleware import is_transient
 from motcua.dossiers.models import Dossier, Status, StatusChange
 
 from .conftest import Browser
@@ -103,24 +102,6 @@ def test_the_api_answers_a_json_error_asking_to_try_again(settings, citizen, mak
     assert "thử lại" in response.json()["error"]["message"]
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
-
-
-def test_only_outages_count_as_transient_not_wrong_queries():
-    import sqlite3
-
-    def wrapped(cause):
-        error = OperationalError(str(cause))
-        error.__cause__ = cause
-        return error
-
-    assert is_transient(OperationalError("server closed the connection unexpectedly"))
-    assert is_transient(wrapped(psycopg.errors.AdminShutdown("terminating connection")))
-    assert is_transient(wrapped(psycopg.errors.TooManyConnections("too many clients")))
-    assert is_transient(wrapped(psycopg.errors.DeadlockDetected("deadlock detected")))
-    assert is_transient(wrapped(sqlite3.OperationalError("database is locked")))
-    assert not is_transient(wrapped(sqlite3.OperationalError("Expression tree is too large")))
-    assert not is_transient(wrapped(psycopg.errors.UndefinedTable("no such table")))
-    assert not is_transient(ValueError("not a database error"))
 
 
 # --- PostgreSQL: the server's connections really cut ---------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 from django.db import transaction
+
+from motcua.lib.text import strip_diacritics
 
 from .models import Agency
 
@@ -17,15 +18,8 @@ MERGER_DAY = dt.date(2025, 7, 1)
 HUE_CITY_DAY = dt.date(2025, 1, 1)
 
 
-def fold(text: str) -> str:
-    """Vietnamese text without diacritics, for codes and search (đ → d)."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-
-
 def province_code(name: str) -> str:
-    return "".join(ch for ch in fold(name).upper() if ch.isalnum())
+    return "".join(ch for ch in strip_diacritics(name).upper() if ch.isalnum())
 
 
 def _kind(value: str) -> str:

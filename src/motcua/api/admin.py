@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from motcua.lib.admin import ReadOnlyModelAdmin
+
 from .models import ApiClient, IdempotencyRecord
 from .scopes import SCOPES
 
@@ -46,13 +48,8 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(admin.ModelAdmin):
+class IdempotencyRecordAdmin(ReadOnlyModelAdmin):
     list_display = ("principal", "key", "method", "path", "response_status", "expires_at")
     search_fields = ("principal", "key")
     readonly_fields = [f.name for f in IdempotencyRecord._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    allow_delete = True

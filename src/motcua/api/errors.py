@@ -21,7 +21,7 @@ from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from motcua.dossiers.exceptions import ConcurrentChange, DossierError, IllegalTransition
-from motcua.dossiers.middleware import is_transient
+from motcua.lib.db import is_transient
 from motcua.payments.exceptions import PaymentError
 
 log = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.lib.formatting import format_number
 from motcua.payments import services as payment_services
 from motcua.payments.exceptions import PaymentError
 from motcua.payments.models import Payment, Refund
@@ -37,7 +38,7 @@ def collect_fee(request, public_id):
             request,
             _("Đã thu %(amount)s đồng tiền mặt; biên lai số %(number)s.")
             % {
-                "amount": f"{payment.amount_vnd:,}".replace(",", "."),
+                "amount": format_number(payment.amount_vnd),
                 "number": payment.receipt_number,
             },
         )

@@ -13,6 +13,7 @@ from motcua.accounts.models import mask_identifier
 from motcua.dossiers import services
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.models import Attachment, Dossier
+from motcua.lib.formatting import format_number
 
 from . import scope
 from .intake_forms import IntakeForm, intake_agencies
@@ -130,6 +131,6 @@ def receipt(request, public_id: uuid.UUID):
             "masked_id": mask_identifier(dossier.applicant.identifier),
             "components": dossier.form_data.get("components_received", []),
             "scans": dossier.attachments.filter(kind=Attachment.Kind.COUNTER_SCAN),
-            "fee": f"{dossier.fee_vnd or 0:,}".replace(",", "."),
+            "fee": format_number(dossier.fee_vnd or 0),
         },
     )

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from motcua.lib.admin import ReadOnlyModelAdmin
+
 from .models import Dossier, StatusChange
 
 
@@ -14,7 +16,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(ReadOnlyModelAdmin):
     """Read-only: dossiers change only through the workflow services."""
 
     list_display = (
@@ -37,12 +39,3 @@ class DossierAdmin(admin.ModelAdmin):
         # SQLite refuses a query past a thousand of them.
         search_term = " ".join(search_term.split()[:10])[:200]
         return super().get_search_results(request, queryset, search_term)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

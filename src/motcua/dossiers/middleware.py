@@ -9,8 +9,9 @@ trick to cut strings short; forms already refuse it in posted fields.
 ``DatabaseUnavailableMiddleware`` turns an ``OperationalError`` or ``InterfaceError``
 raised by a view that says the database is out of reach for now (a lost connection, a
 server shutting down or restarting, too many connections, a deadlock, SQLite's lock
-timeout; see ``is_transient``) into a 503 with ``Retry-After`` and a short Vietnamese
-page, or the API's JSON error under ``/api/``, instead of a stack trace or a bare 500.
+timeout; see ``motcua.lib.db.is_transient``) into a 503 with ``Retry-After`` and a short
+Vietnamese page, or the API's JSON error under ``/api/``, instead of a stack trace or a
+bare 500.
 Nothing half-done is left behind: every service runs in one transaction, which the
 database rolled back when the connection died. Broken connections are closed so the
 next request of this thread opens a fresh one. An outage met in another middleware
@@ -31,38 +32,15 @@ import sys
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError, connections
+from django.db import connections
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from motcua.lib.db import is_transient
+
 logger = logging.getLogger(__name__)
-
-
-# SQLSTATE classes of errors that pass: connection exception, insufficient resources
-# (too many connections, disk full), operator intervention (shutdown, restart) and
-# transaction rollback (serialization failure, deadlock).
-TRANSIENT_SQLSTATE_CLASSES = ("08", "53", "57", "40")
-# SQLite's words for the same.
-TRANSIENT_SQLITE = ("database is locked", "disk i/o error", "unable to open", "database or disk")
-
-
-def is_transient(exception: Exception) -> bool:
-    """Whether ``exception`` says the database is out of reach for now, not that the
-    query is wrong (a wrong query stays a server error, logged as one)."""
-    if isinstance(exception, InterfaceError):
-        return True
-    if not isinstance(exception, OperationalError):
-        return False
-    cause = exception.__cause__
-    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
-    if sqlstate:
-        return sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES
-    if cause is not None and type(cause).__module__.startswith("sqlite3"):
-        return any(words in str(cause).lower() for words in TRANSIENT_SQLITE)
-    # No SQLSTATE from a server driver: the connection itself failed or was cut.
-    return True
 
 
 def _close_broken_connections() -> None:

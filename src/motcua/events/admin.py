@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.lib.admin import ReadOnlyModelAdmin
+
 from . import services
 from .models import Delivery, EventType, OutboxEvent, Subscriber
 
@@ -49,19 +51,8 @@ class SubscriberAdmin(admin.ModelAdmin):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(ReadOnlyAdmin):
+class OutboxEventAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "type", "dossier_code", "from_status", "to_status", "occurred_at")
     list_filter = ("type",)
     search_fields = ("dossier_code", "event_id")
@@ -84,7 +75,7 @@ class DeadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(ReadOnlyModelAdmin):
     list_display = (
         "sequence",
         "event_type",

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from motcua.lib.admin import ReadOnlyModelAdmin
+
 from .models import InboundEvent, NationalFact, SourceInstance
 
 
@@ -26,19 +28,8 @@ class SourceInstanceAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(InboundEvent)
-class InboundEventAdmin(ReadOnlyAdmin):
+class InboundEventAdmin(ReadOnlyModelAdmin):
     list_display = ("received_at", "source", "sequence", "type", "dossier_code", "applied")
     list_filter = ("source", "applied", "type")
     search_fields = ("dossier_code", "event_id")
@@ -46,7 +37,7 @@ class InboundEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(NationalFact)
-class NationalFactAdmin(ReadOnlyAdmin):
+class NationalFactAdmin(ReadOnlyModelAdmin):
     list_display = (
         "dossier_code",
         "source",

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from motcua.lib.admin import ReadOnlyModelAdmin
+
 from .models import AgencyPlan, PlanMonthlyTarget, PlanProcedure, ReportDispatch, Target
 
 
@@ -24,7 +26,7 @@ class PlanProcedureInline(admin.TabularInline):
 
 
 @admin.register(AgencyPlan)
-class AgencyPlanAdmin(admin.ModelAdmin):
+class AgencyPlanAdmin(ReadOnlyModelAdmin):
     list_display = ("agency", "year", "document_number", "issued_on", "filed_at")
     list_filter = ("year",)
     search_fields = ("agency__name", "document_number")
@@ -32,20 +34,11 @@ class AgencyPlanAdmin(admin.ModelAdmin):
     inlines = [MonthlyTargetInline, PlanProcedureInline]
 
     # Plans are filed through the monitoring pages (validated and audited), read here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    allow_delete = True
 
 
 @admin.register(ReportDispatch)
-class ReportDispatchAdmin(admin.ModelAdmin):
+class ReportDispatchAdmin(ReadOnlyModelAdmin):
     list_display = ("period", "agency", "user", "sent_at")
     list_filter = ("period",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    allow_delete = True

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency, Membership, Role
+from motcua.lib.pdf import render_pdf
 
 from .dashboards import Links, overview
 from .indicators import Figures
@@ -94,23 +95,6 @@ def kpi_report(
 # --- The monthly report (PDF) -------------------------------------------------------
 
 
-def _local_only_fetcher():
-    """A WeasyPrint fetcher that reads only data: URLs and this app's report folder."""
-    from weasyprint.urls import URLFetcher
-
-    class LocalFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            if url.startswith("file:"):
-                path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-                if path.is_relative_to(REPORT_DIR):
-                    return super().fetch(url, headers)
-            raise ValueError(f"refused to fetch {url!r}: the report uses local files only")
-
-    return LocalFetcher(allowed_protocols={"data", "file"}, timeout=1)
-
-
 def report_context(node: int | None, period: Period, ctx: Context | None = None) -> dict:
     ctx = ctx or Context()
     links = Links(period, Filters(), public=True, agency_codes={})
@@ -125,12 +109,9 @@ def report_context(node: int | None, period: Period, ctx: Context | None = None)
 
 def monthly_pdf(node: int | None, period: Period, ctx: Context | None = None) -> bytes:
     """The monthly report of ``node`` as a PDF (fonts from the system, nothing fetched)."""
-    from weasyprint import HTML
-
     html = render_to_string("monitoring/report_pdf.html", report_context(node, period, ctx))
-    return HTML(
-        string=html, base_url=REPORT_DIR.as_uri(), url_fetcher=_local_only_fetcher()
-    ).write_pdf()
+    # data: URLs are allowed; a refused resource is left out of the report, not fatal.
+    return render_pdf(html, folder=REPORT_DIR, allow_data=True, strict=False)
 
 
 def send_monthly_reports(period: Period | None = None) -> tuple[int, int]:

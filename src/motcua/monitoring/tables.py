@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from motcua.lib.formatting import format_number
+
 TEXT, INT, PERCENT, DECIMAL, GRADE = "text", "int", "percent", "decimal", "grade"
 
 
@@ -57,7 +59,7 @@ def display(value, kind: str) -> str:
     if value is None or value == "":
         return "" if kind == GRADE else "–"
     if kind == INT:
-        return f"{int(value):,}".replace(",", ".")
+        return format_number(value)
     if kind == PERCENT:
         return f"{float(value):.1f}".replace(".", ",") + " %"
     if kind == DECIMAL:

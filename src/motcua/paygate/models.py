@@ -11,6 +11,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.lib.formatting import format_number
+
 
 class Merchant(models.Model):
     """A merchant terminal (``vnp_TmnCode``) and the secret its requests are signed with."""
@@ -117,4 +119,4 @@ class SimTransaction(models.Model):
     @property
     def amount_display(self) -> str:
         """20000 → "20.000" (Vietnamese groups thousands with dots)."""
-        return f"{self.amount_vnd:,}".replace(",", ".")
+        return format_number(self.amount_vnd)

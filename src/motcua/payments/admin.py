@@ -4,23 +4,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.lib.admin import ReadOnlyAdminMixin, ReadOnlyModelAdmin
+
 from . import services
 from .exceptions import PaymentError
 from .models import Payment, PaymentNotice, Refund
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class NoticeInline(ReadOnlyMixin, admin.TabularInline):
+class NoticeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PaymentNotice
     extra = 0
     fields = ("received_at", "channel", "verdict", "reason", "response_code")
@@ -29,7 +20,7 @@ class NoticeInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyModelAdmin):
     list_display = (
         "txn_ref",
         "dossier",
@@ -48,7 +39,7 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(PaymentNotice)
-class PaymentNoticeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PaymentNoticeAdmin(ReadOnlyModelAdmin):
     list_display = ("received_at", "channel", "txn_ref", "verdict", "response_code", "reason")
     list_filter = ("channel", "verdict", "gateway")
     search_fields = ("txn_ref",)
@@ -56,7 +47,7 @@ class PaymentNoticeAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RefundAdmin(ReadOnlyModelAdmin):
     list_display = (
         "payment",
         "amount_vnd",

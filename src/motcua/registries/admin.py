@@ -3,13 +3,14 @@
 from django.contrib import admin
 
 from motcua.accounts.models import PERSONAL_ID_RE, TAX_CODE_RE
+from motcua.lib.admin import ReadOnlyModelAdmin
 
 from .models import LookupLog
 from .services import subject_hash
 
 
 @admin.register(LookupLog)
-class LookupLogAdmin(admin.ModelAdmin):
+class LookupLogAdmin(ReadOnlyModelAdmin):
     list_display = (
         "at",
         "registry",
@@ -37,12 +38,3 @@ class LookupLogAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name != "subject_hash"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

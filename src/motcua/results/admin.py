@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 
+from motcua.lib.admin import ReadOnlyModelAdmin
+
 from .exceptions import ResultError
 from .models import AgencyCertificate, CertificateAuthority, ResultDocument, ResultTemplate
 from .rendering import check_template
@@ -29,27 +31,15 @@ class ResultTemplateAdmin(admin.ModelAdmin):
     list_select_related = ("procedure",)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Keys and signed results change only through the PKI commands and the services."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
+# Keys and signed results change only through the PKI commands and the services.
 @admin.register(CertificateAuthority)
-class CertificateAuthorityAdmin(ReadOnlyAdmin):
+class CertificateAuthorityAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "serial", "is_demo", "not_before", "not_after")
     exclude = ("key_pem",)
 
 
 @admin.register(AgencyCertificate)
-class AgencyCertificateAdmin(ReadOnlyAdmin):
+class AgencyCertificateAdmin(ReadOnlyModelAdmin):
     list_display = ("agency", "serial", "active", "imported", "not_before", "not_after")
     list_filter = ("active", "imported")
     search_fields = ("agency__code", "agency__name", "serial")
@@ -58,7 +48,7 @@ class AgencyCertificateAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ResultDocument)
-class ResultDocumentAdmin(ReadOnlyAdmin):
+class ResultDocumentAdmin(ReadOnlyModelAdmin):
     list_display = ("number", "dossier", "kind", "signed_at", "issued_by")
     list_filter = ("kind",)
     search_fields = ("number", "dossier__code")

@@ -7,7 +7,6 @@ even from a template an administrator wrote; the QR code is inline SVG made by s
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import segno
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
+from motcua.lib.pdf import render_pdf
 
 from .exceptions import ResultError
 from .pki import province_of
@@ -109,37 +109,9 @@ def render_body(body: str | None, context: dict) -> str:
     return Template(body, engine=Engine.get_default()).render(Context(context, autoescape=True))
 
 
-def _fetcher_and_css():
-    # WeasyPrint is slow to import: only when a PDF is made.
-    from weasyprint import CSS
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
-    class LocalFilesOnly(URLFetcher):
-        def __init__(self, roots: list[Path]):
-            super().__init__(allowed_protocols={"file"}, timeout=2)
-            self.roots = [root.resolve() for root in roots]
-
-        def fetch(self, url, headers=None):
-            parts = urlsplit(url)
-            if parts.scheme != "file":
-                raise FatalURLFetchingError(f"refused URL scheme: {parts.scheme}")
-            path = Path(unquote(parts.path)).resolve()
-            if not any(path.is_relative_to(root) for root in self.roots):
-                raise FatalURLFetchingError("refused file outside the static folder")
-            return super().fetch(url, headers)
-
-    stylesheet = Path(finders.find(RESULT_CSS))
-    fetcher = LocalFilesOnly([stylesheet.parent])
-    return stylesheet, fetcher, CSS(filename=str(stylesheet), url_fetcher=fetcher)
-
-
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    stylesheet, fetcher, css = _fetcher_and_css()
-    return HTML(string=html, base_url=str(stylesheet.parent), url_fetcher=fetcher).write_pdf(
-        stylesheets=[css]
-    )
+    stylesheet = Path(finders.find(RESULT_CSS))
+    return render_pdf(html, folder=stylesheet.parent, stylesheet=stylesheet)
 
 
 def render_result_pdf(context: dict, body: str | None) -> bytes:

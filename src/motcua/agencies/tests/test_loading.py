@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from motcua.agencies.loading import fold, province_code
+from motcua.agencies.loading import province_code
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import active_agencies
 
@@ -167,11 +167,6 @@ def test_ministries_merged_into_a_new_ministry_point_to_it(loaded):
     new = Agency.objects.get(code="BNNMT")
     assert new.valid_from == dt.date(2025, 3, 1)
     assert {a.code for a in new.predecessors.all()} == {"BNNPTNT", "BTNMT"}
-
-
-def test_fold_removes_vietnamese_diacritics():
-    assert fold("Đắk Lắk") == "Dak Lak"
-    assert fold("Thừa Thiên Huế") == "Thua Thien Hue"
 
 
 def test_province_code_is_upper_case_ascii_without_spaces():

@@ -6,6 +6,7 @@ Include it in a page of the dossier's applicant (it posts to ``payments:start``)
 from django import template
 from django.utils import timezone
 
+from motcua.lib.formatting import format_vnd
 from motcua.payments import selectors, services
 from motcua.payments.models import Payment
 
@@ -15,9 +16,7 @@ register = template.Library()
 @register.filter
 def vnd_amount(amount) -> str:
     """100000 → '100.000 đồng' (Vietnamese groups thousands with dots)."""
-    if amount in (None, ""):
-        return ""
-    return f"{int(amount):,} đồng".replace(",", ".")
+    return format_vnd(amount)
 
 
 @register.inclusion_tag("payments/_payment_box.html", takes_context=True)

@@ -2,12 +2,12 @@
 
 from django import template
 
+from motcua.lib.formatting import format_vnd
+
 register = template.Library()
 
 
 @register.filter
 def vnd(amount) -> str:
     """100000 → '100.000 đồng' (Vietnamese groups thousands with dots)."""
-    if amount in (None, ""):
-        return ""
-    return f"{int(amount):,} đồng".replace(",", ".")
+    return format_vnd(amount)

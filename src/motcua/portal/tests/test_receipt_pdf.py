@@ -7,13 +7,14 @@ from django.contrib.staticfiles import finders
 from weasyprint.urls import FatalURLFetchingError
 
 from motcua.dossiers.models import Status
+from motcua.lib.pdf import local_only_fetcher
 from motcua.portal.receipt import receipt_context
-from motcua.portal.receipt_pdf import RECEIPT_CSS, LocalFilesOnly, receipt_document
+from motcua.portal.receipt_pdf import RECEIPT_CSS, receipt_document
 
 
 @pytest.fixture
 def fetcher():
-    return LocalFilesOnly([Path(finders.find(RECEIPT_CSS)).parent])
+    return local_only_fetcher([Path(finders.find(RECEIPT_CSS)).parent])
 
 
 def test_the_receipt_stylesheet_can_be_read(fetcher):
