@@ -217,3 +217,15 @@ def test_the_listeners_of_dossier_event_are_these_in_this_order():
         "motcua.monitoring.receivers.keep_rollups",
         "motcua.ops.metrics.count_dossier_event",
     ]
+
+
+def test_lib_imports_no_app():
+    """``motcua.lib`` holds helpers any app may use; it depends on none of them."""
+    found = set()
+    for path in _sources(SRC / "lib"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                parts = node.module.split(".")
+                if parts[0] == "motcua" and len(parts) > 1 and parts[1] != "lib":
+                    found.add(node.module)
+    assert not found, f"motcua.lib imports {sorted(found)}"
