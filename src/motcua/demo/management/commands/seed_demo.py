@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.catalog.importing import ImportErrors
+from motcua.catalog.import_file import ImportErrors
 from motcua.demo import seeding
 
 
