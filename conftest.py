@@ -3,6 +3,9 @@
 import pytest
 from django.db import connection
 
+# Fixtures that several test packages share (agencies, officers, citizens, dossiers).
+pytest_plugins = ["tests.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):

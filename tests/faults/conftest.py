@@ -1,5 +1,6 @@
 """Fixtures of the fault tests: a commune taking a procedure online, a citizen, drafts
-ready to submit, the media folder, and a browser session for a separate server."""
+ready to submit, the media folder, and a browser session for a separate server
+(``commune`` comes from tests/fixtures.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,12 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from motcua.agencies.models import Agency
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.files import add_attachment
 from motcua.dossiers.models import Attachment
-from tests.factories import AgencyFactory, ApplicantFactory, UserFactory, procedure_version
+from tests.factories import citizen_user, offered_version
+from tests.fixtures import PID
 
-PID = "001090001111"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FORM = {
     "full_name": "Nguyễn Văn An",
@@ -57,24 +57,13 @@ def pdf(name: str = "to-khai.pdf", content: bytes = PDF) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def commune():
-    return AgencyFactory(code="BN.KB", name="Phường Kinh Bắc", kind=Agency.Kind.COMMUNE)
-
-
-@pytest.fixture
 def version(commune):
-    v = procedure_version("HT.01", processing_days=3, fee_vnd=0)
-    v.agencies.add(commune)
-    return v
+    return offered_version("HT.01", [commune], processing_days=3, fee_vnd=0)
 
 
 @pytest.fixture
 def citizen():
-    user = UserFactory(
-        username="congdan", full_name="Nguyễn Văn An", personal_id=PID, email="an@example.vn"
-    )
-    ApplicantFactory(user=user, personal_id=PID, name="Nguyễn Văn An")
-    return user
+    return citizen_user("congdan", "Nguyễn Văn An", PID, email="an@example.vn")
 
 
 @pytest.fixture

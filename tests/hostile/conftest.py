@@ -1,5 +1,6 @@
 """Fixtures of the hostile-input tests: a small province with a commune, its officers, a
-procedure filed online, a citizen with a dossier."""
+procedure filed online, a citizen with a dossier (``citizen`` comes from
+tests/fixtures.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,10 @@ from django.core.cache import cache
 
 from motcua.agencies.models import Agency, Role
 from motcua.dossiers.models import Channel, Status
-from tests.factories import (
-    AgencyFactory,
-    ApplicantFactory,
-    MembershipFactory,
-    UserFactory,
-    dossier_in_status,
-    procedure_version,
-)
+from tests.factories import AgencyFactory, dossier_in_status, offered_version, officer_user
+from tests.fixtures import PID
 
-PID = "001090001111"
+__all__ = ["PID"]
 MEDIA = "media"
 
 
@@ -47,30 +42,17 @@ def commune(province):
 
 @pytest.fixture
 def version(commune):
-    v = procedure_version("HT.KS", processing_days=3, fee_vnd=10000)
-    v.agencies.add(commune)
-    return v
-
-
-@pytest.fixture
-def citizen():
-    user = UserFactory(username="congdan", full_name="Nguyễn Văn An", personal_id=PID)
-    ApplicantFactory(user=user, personal_id=PID, name="Nguyễn Văn An")
-    return user
+    return offered_version("HT.KS", [commune], processing_days=3, fee_vnd=10000)
 
 
 @pytest.fixture
 def desk(commune):
-    user = UserFactory(username="motcua.tl", full_name="Lê Thị Cán")
-    MembershipFactory(user=user, agency=commune, role=Role.DESK_OFFICER)
-    return user
+    return officer_user(commune, Role.DESK_OFFICER, "motcua.tl", full_name="Lê Thị Cán")
 
 
 @pytest.fixture
 def supervisor(province):
-    user = UserFactory(username="giamsat.ht", full_name="Phạm Văn Giám")
-    MembershipFactory(user=user, agency=province, role=Role.SUPERVISOR)
-    return user
+    return officer_user(province, Role.SUPERVISOR, "giamsat.ht", full_name="Phạm Văn Giám")
 
 
 @pytest.fixture

@@ -15,19 +15,14 @@ from django.test import Client
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
-from motcua.agencies.models import Agency, Role
+from motcua.agencies.models import Role
 from motcua.dossiers.models import Channel, Dossier, Status
-from tests.factories import (
-    AgencyFactory,
-    ApplicantFactory,
-    MembershipFactory,
-    UserFactory,
-    dossier_in_status,
-    procedure_version,
-)
+from tests.factories import dossier_in_status, offered_version
+from tests.fixtures import OTHER_PID, PID
 
-PID = "001090001111"
-OTHER_PID = "001090002222"
+# ``commune``, ``other_commune``, ``citizen``, ``other_citizen`` and ``officer_of`` come
+# from tests/fixtures.py.
+__all__ = ["OTHER_PID", "PID"]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FORM = {
     "full_name": "Nguyễn Văn An",
@@ -121,46 +116,15 @@ def error_code(response) -> str:
 
 
 @pytest.fixture
-def commune():
-    return AgencyFactory(code="BN.KB", name="Phường Kinh Bắc", kind=Agency.Kind.COMMUNE)
-
-
-@pytest.fixture
-def other_commune():
-    return AgencyFactory(code="BN.VA", name="Phường Võ Cường", kind=Agency.Kind.COMMUNE)
-
-
-@pytest.fixture
 def version(commune):
-    v = procedure_version(
-        "HT.01", processing_days=3, fee_vnd=10000, online_fee_policy="percent", online_fee_value=50
+    return offered_version(
+        "HT.01",
+        [commune],
+        processing_days=3,
+        fee_vnd=10000,
+        online_fee_policy="percent",
+        online_fee_value=50,
     )
-    v.agencies.add(commune)
-    return v
-
-
-@pytest.fixture
-def citizen():
-    user = UserFactory(username="congdan", full_name="Nguyễn Văn An", personal_id=PID)
-    ApplicantFactory(user=user, personal_id=PID, name="Nguyễn Văn An")
-    return user
-
-
-@pytest.fixture
-def other_citizen():
-    user = UserFactory(username="hangxom", full_name="Trần Thị Bình", personal_id=OTHER_PID)
-    ApplicantFactory(user=user, personal_id=OTHER_PID, name="Trần Thị Bình")
-    return user
-
-
-@pytest.fixture
-def officer_of():
-    def make(agency, role=Role.DESK_OFFICER, username=None):
-        user = UserFactory(username=username or f"{role}-{agency.code}".lower())
-        MembershipFactory(user=user, agency=agency, role=role)
-        return user
-
-    return make
 
 
 @pytest.fixture

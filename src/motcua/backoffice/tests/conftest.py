@@ -1,22 +1,11 @@
-"""Fixtures shared by the back-office tests."""
+"""Fixtures shared by the back-office tests (``agency`` and ``officer_of`` come from
+tests/fixtures.py)."""
 
 import pytest
 
-from motcua.agencies.models import Agency, Role
-from motcua.dossiers.models import Dossier, Status
-from tests.factories import (
-    AgencyFactory,
-    ApplicantFactory,
-    MembershipFactory,
-    UserFactory,
-    dossier_in_status,
-    procedure_version,
-)
-
-
-@pytest.fixture
-def agency():
-    return AgencyFactory(code="STP", name="Sở Tư pháp", kind=Agency.Kind.DEPARTMENT)
+from motcua.agencies.models import Agency
+from motcua.dossiers.models import Status
+from tests.factories import AgencyFactory, ApplicantFactory, dossier_maker, procedure_version
 
 
 @pytest.fixture
@@ -30,23 +19,9 @@ def version():
 
 
 @pytest.fixture
-def officer_of():
-    """A user holding ``role`` at ``agency``."""
-
-    def make(agency, role=Role.DESK_OFFICER, username=None):
-        user = UserFactory(username=username or f"{role}-{agency.code}".lower())
-        MembershipFactory(user=user, agency=agency, role=role)
-        return user
-
-    return make
-
-
-@pytest.fixture
 def make_dossier(version, agency):
-    """A dossier put directly in ``status`` (as if it had got there through the workflow)."""
-
-    def make(status: str = Status.SUBMITTED, **fields) -> Dossier:
-        defaults = {"applicant": ApplicantFactory(), "procedure_version": version, "agency": agency}
-        return dossier_in_status(status, **{**defaults, **fields})
-
-    return make
+    """A dossier put directly in ``status`` (as if it had got there through the workflow),
+    of a new applicant unless ``applicant`` is given."""
+    return dossier_maker(
+        Status.SUBMITTED, applicant=ApplicantFactory, procedure_version=version, agency=agency
+    )

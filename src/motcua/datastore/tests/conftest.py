@@ -3,13 +3,13 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.accounts.models import Applicant
-from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.models import Status
 from tests.factories import (
     AgencyFactory,
     ApplicantFactory,
+    BusinessFactory,
     UserFactory,
-    dossier_in_status,
+    dossier_maker,
     procedure_version,
 )
 
@@ -45,24 +45,18 @@ def applicant(citizen):
 @pytest.fixture
 def make_dossier(applicant):
     """A dossier put directly in ``status`` (as if it had got there through the workflow)."""
-    version = procedure_version("KDL.01")
-    agency = AgencyFactory(code="UBX", name="UBND xã An Bình")
-
-    def make(status: str = Status.DRAFT, **fields) -> Dossier:
-        defaults = {"applicant": applicant, "procedure_version": version, "agency": agency}
-        return dossier_in_status(status, **{**defaults, **fields})
-
-    return make
+    return dossier_maker(
+        Status.DRAFT,
+        applicant=applicant,
+        procedure_version=procedure_version("KDL.01"),
+        agency=AgencyFactory(code="UBX", name="UBND xã An Bình"),
+    )
 
 
 @pytest.fixture
 def business(stranger):
     """A business acting through its legal representative (the stranger's account)."""
     representative = ApplicantFactory(name="Lê Văn Cường", user=stranger)
-    return ApplicantFactory(
-        kind=Applicant.Kind.BUSINESS,
-        name="Công ty TNHH An Phát",
-        personal_id="",
-        tax_code="0101234567",
-        representative=representative,
+    return BusinessFactory(
+        name="Công ty TNHH An Phát", tax_code="0101234567", representative=representative
     )

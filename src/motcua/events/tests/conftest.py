@@ -1,5 +1,6 @@
 """Fixtures for the events tests: a province, a procedure, dossiers moved through the
-real services, and a real HTTP receiver on loopback."""
+real services, and a real HTTP receiver on loopback (``world`` and
+``instance_databases`` come from tests/fixtures.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import pytest
 from motcua.agencies.models import Agency
 from motcua.events.models import Subscriber
 from motcua.events.tests.receiver import Receiver
-from motcua.monitoring.tests.conftest import World
 from tests.factories import AgencyFactory, procedure_version
 
 SECRET = "khoa-bi-mat-thu-nghiem-0123456789"
@@ -39,11 +39,6 @@ def version():
 
 
 @pytest.fixture
-def world():
-    return World()
-
-
-@pytest.fixture
 def receiver():
     server = Receiver(SECRET).start()
     yield server
@@ -69,13 +64,3 @@ def subscriber(receiver, event_settings):
         secret=SECRET,
         kind=Subscriber.Kind.MEASUREMENT,
     )
-
-
-@pytest.fixture(scope="session")
-def instance_databases(tmp_path_factory):
-    """Databases for instances run as processes (copies of one migrated template)."""
-    from motcua.events.tests.instances import databases
-
-    found = databases(tmp_path_factory.mktemp("instances"))
-    yield found
-    found.drop_all()

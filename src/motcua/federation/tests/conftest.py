@@ -1,4 +1,5 @@
-"""Fixtures for the federation tests: national mode, a source instance, signed requests."""
+"""Fixtures for the federation tests: national mode, a source instance, signed requests
+(``instance_databases`` comes from tests/fixtures.py)."""
 
 from __future__ import annotations
 
@@ -55,13 +56,3 @@ def post_event(client, body: bytes, **kwargs):
         content_type="application/json",
         headers=signed_headers(body, event_id=event_id, **kwargs),
     )
-
-
-@pytest.fixture(scope="session")
-def instance_databases(tmp_path_factory):
-    """Databases for instances run as processes (copies of one migrated template)."""
-    from motcua.events.tests.instances import databases
-
-    found = databases(tmp_path_factory.mktemp("instances"))
-    yield found
-    found.drop_all()

@@ -1,16 +1,10 @@
-"""Fixtures shared by the notification tests."""
+"""Fixtures shared by the notification tests (``officer`` and ``make_dossier`` come from
+tests/fixtures.py)."""
 
 import pytest
 
-from motcua.dossiers.models import Dossier, Status
 from motcua.notifications import sms
-from tests.factories import (
-    AgencyFactory,
-    ApplicantFactory,
-    UserFactory,
-    dossier_in_status,
-    procedure_version,
-)
+from tests.factories import AgencyFactory, ApplicantFactory, procedure_version
 
 
 @pytest.fixture(autouse=True)
@@ -28,11 +22,6 @@ def _outbox_settings(settings):
 
 
 @pytest.fixture
-def officer():
-    return UserFactory(username="canbo")
-
-
-@pytest.fixture
 def applicant():
     return ApplicantFactory(name="Nguyễn Thị Hoa", email="hoa@example.vn", phone="0912345678")
 
@@ -45,14 +34,3 @@ def version():
 @pytest.fixture
 def agency():
     return AgencyFactory(code="UBX", name="UBND xã An Bình")
-
-
-@pytest.fixture
-def make_dossier(applicant, version, agency):
-    """A dossier put directly in ``status`` (as if it had got there through the workflow)."""
-
-    def make(status: str = Status.DRAFT, **fields) -> Dossier:
-        defaults = {"applicant": applicant, "procedure_version": version, "agency": agency}
-        return dossier_in_status(status, **{**defaults, **fields})
-
-    return make

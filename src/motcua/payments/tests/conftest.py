@@ -19,10 +19,10 @@ from motcua.dossiers.signals import dossier_event
 from motcua.payments.gateways.vnpay import sign_query, vnp_time
 from tests.factories import (
     AgencyFactory,
-    ApplicantFactory,
     UserFactory,
+    citizen_user,
     dossier_in_status,
-    procedure_version,
+    offered_version,
 )
 
 FEE = 20_000
@@ -60,23 +60,17 @@ def agency():
 
 @pytest.fixture
 def version(agency):
-    v = procedure_version("HT.09", name="Đăng ký kết hôn", fee_vnd=FEE)
-    v.agencies.add(agency)
-    return v
+    return offered_version("HT.09", [agency], name="Đăng ký kết hôn", fee_vnd=FEE)
 
 
 @pytest.fixture
 def citizen():
-    user = UserFactory(username="congdan", full_name="Nguyễn Thị Hoa", personal_id="001090001111")
-    ApplicantFactory(user=user, personal_id="001090001111", name="Nguyễn Thị Hoa")
-    return user
+    return citizen_user("congdan", "Nguyễn Thị Hoa", "001090001111")
 
 
 @pytest.fixture
 def other_citizen():
-    user = UserFactory(username="hangxom", full_name="Trần Văn Bình", personal_id="001090002222")
-    ApplicantFactory(user=user, personal_id="001090002222", name="Trần Văn Bình")
-    return user
+    return citizen_user("hangxom", "Trần Văn Bình", "001090002222")
 
 
 @pytest.fixture

@@ -11,14 +11,14 @@ import uuid
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.agencies.models import Agency
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.registries import services as registries
 from motcua.registries.services import Prefill
-from tests.factories import AgencyFactory, ApplicantFactory, UserFactory, procedure_version
+from tests.factories import offered_version
+from tests.fixtures import PID
 
-PID = "001090001111"
-OTHER_PID = "001090002222"
+# ``commune``, ``other_commune``, ``citizen`` and ``other_citizen`` come from
+# tests/fixtures.py.
 REGISTRY_VALUES = {
     "full_name": "Nguyễn Văn An",
     "personal_id": PID,
@@ -83,41 +83,16 @@ def registry(monkeypatch):
 
 
 @pytest.fixture
-def commune():
-    return AgencyFactory(code="BN.KB", name="Phường Kinh Bắc", kind=Agency.Kind.COMMUNE)
-
-
-@pytest.fixture
-def other_commune():
-    return AgencyFactory(code="BN.VA", name="Phường Võ Cường", kind=Agency.Kind.COMMUNE)
-
-
-@pytest.fixture
 def version(commune, other_commune):
     """A commune-level procedure filed online at either commune."""
-    v = procedure_version(
+    return offered_version(
         "HT.01",
+        [commune, other_commune],
         processing_days=3,
         fee_vnd=10000,
         online_fee_policy="percent",
         online_fee_value=50,
     )
-    v.agencies.add(commune, other_commune)
-    return v
-
-
-@pytest.fixture
-def citizen():
-    user = UserFactory(username="congdan", full_name="Nguyễn Văn An", personal_id=PID)
-    ApplicantFactory(user=user, personal_id=PID, name="Nguyễn Văn An")
-    return user
-
-
-@pytest.fixture
-def other_citizen():
-    user = UserFactory(username="hangxom", full_name="Trần Thị Bình", personal_id=OTHER_PID)
-    ApplicantFactory(user=user, personal_id=OTHER_PID, name="Trần Thị Bình")
-    return user
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.catalog.importing import export_procedures
+from motcua.catalog.exporting import export_procedures
 
 
 class Command(BaseCommand):

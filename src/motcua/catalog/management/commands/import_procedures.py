@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.catalog.importing import ImportErrors, import_procedures
+from motcua.catalog.import_file import ImportErrors
+from motcua.catalog.importing import import_procedures
 
 
 class Command(BaseCommand):

@@ -1,13 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.catalog.importing import ImportErrors
-from motcua.demo import seeding
+from motcua.catalog.import_file import ImportErrors
+from motcua.demo.officers import DEMO_PASSWORD, format_accounts
+from motcua.demo.province import demo_exists
+from motcua.demo.seeding import seed_demo
 
 
 class Command(BaseCommand):
     help = (
         "Seed the demo: agencies, the catalogue, the demo province (Bắc Ninh) with officers for "
-        f"every role (password {seeding.DEMO_PASSWORD}), citizens, businesses and synthetic "
+        f"every role (password {DEMO_PASSWORD}), citizens, businesses and synthetic "
         "dossiers over the last 24 months."
     )
 
@@ -52,13 +54,13 @@ class Command(BaseCommand):
         signed_results,
         **options,
     ):
-        if once and seeding.demo_exists():
+        if once and demo_exists():
             self.stdout.write("Demo data already present; nothing to do (--once).")
             return
         if dossiers < 0 or citizens < 1 or businesses < 0 or batch_size < 1:
             raise CommandError("--dossiers, --businesses ≥ 0; --citizens, --batch-size ≥ 1.")
         try:
-            result = seeding.seed_demo(
+            result = seed_demo(
                 dossiers=dossiers,
                 citizens=citizens,
                 businesses=businesses,
@@ -70,4 +72,4 @@ class Command(BaseCommand):
             )
         except ImportErrors as exc:
             raise CommandError(f"procedures.csv cannot be imported:\n{exc}") from exc
-        self.stdout.write(self.style.SUCCESS(seeding.format_accounts(result.accounts)))
+        self.stdout.write(self.style.SUCCESS(format_accounts(result.accounts)))
