@@ -10,6 +10,7 @@ worker and beat refuse to start on any check error (a demo secret, motcua.E001/E
 """
 
 import os
+import sys
 
 from celery import Celery, signals
 
@@ -25,7 +26,7 @@ app.autodiscover_tasks()
 def refuse_to_start_on_errors(sender=None, **kwargs) -> None:
     """Stop a production worker or beat whose settings fail a system check.
 
-    Celery logs and ignores what a signal handler raises: exit instead (SystemExit).
+    Celery logs and ignores the exceptions of a signal handler: exit instead (SystemExit).
     """
     import django
     from django.apps import apps
@@ -41,4 +42,6 @@ def refuse_to_start_on_errors(sender=None, **kwargs) -> None:
     try:
         refuse_to_start("Celery " + ("beat" if "beat" in type(sender).__module__ else "worker"))
     except ImproperlyConfigured as refused:
-        raise SystemExit(str(refused)) from refused
+        # Beat has redirected sys.stderr to its logger by now: write to the real one.
+        print(refused, file=sys.__stderr__, flush=True)
+        raise SystemExit(1) from refused
