@@ -3,11 +3,15 @@
 No variable set means: SQLite in ``var/``, files in ``var/media``, a per-process cache,
 jobs run from cron or commands, DEBUG off. ``DATABASE_URL=postgres://...`` switches to
 PostgreSQL; ``MOTCUA_PRODUCTION=1`` turns on the production defaults (HTTPS-only cookies,
-HSTS, compressed static files with hashed names, persistent database connections) and
-refuses to start with a demo secret. Headers, the Content-Security-Policy, session expiry,
-sign-in lockout and look-up limits are in ``motcua/conf/security.py`` (docs/SECURITY.md).
-Every production variable is described in ``docs/DEPLOY.md``; the jobs, probes and
-metrics settings are in ``motcua/conf/ops.py``.
+HSTS, compressed static files with hashed names, persistent database connections).
+
+Every variable is read through ``motcua/conf/env.py`` with a description, and listed in
+``docs/ENVIRONMENT.md`` (``motcua env_reference`` writes it). The values the other files
+share (folders, ``MOTCUA_PRODUCTION``, ``MOTCUA_HTTPS``, the time zone) are in
+``motcua/conf/base.py``; settings owned by single apps in ``motcua/conf/*.py``, imported
+at the end. What would refuse to start (a demo secret in production, a bad value) is a
+system check, ``motcua.E001``–``E004`` in ``motcua/conf/checks.py``, which production's
+gunicorn and Celery run at start-up.
 """
 
 import os
