@@ -3,30 +3,32 @@
 No variable set means: SQLite in ``var/``, files in ``var/media``, a per-process cache,
 jobs run from cron or commands, DEBUG off. ``DATABASE_URL=postgres://...`` switches to
 PostgreSQL; ``MOTCUA_PRODUCTION=1`` turns on the production defaults (HTTPS-only cookies,
-HSTS, compressed static files with hashed names, persistent database connections) and
-refuses to start with a demo secret. Headers, the Content-Security-Policy, session expiry,
-sign-in lockout and look-up limits are in ``motcua/conf/security.py`` (docs/SECURITY.md).
-Every production variable is described in ``docs/DEPLOY.md``; the jobs, probes and
-metrics settings are in ``motcua/conf/ops.py``.
+HSTS, compressed static files with hashed names, persistent database connections).
+
+Every variable is read through ``motcua/conf/env.py`` with a description, and listed in
+``docs/ENVIRONMENT.md`` (``motcua env_reference`` writes it). The values the other files
+share (folders, ``MOTCUA_PRODUCTION``, ``MOTCUA_HTTPS``, the time zone) are in
+``motcua/conf/base.py``; settings owned by single apps in ``motcua/conf/*.py``, imported
+at the end. What would refuse to start (a demo secret in production, a bad value) is a
+system check, ``motcua.E001``–``E004`` in ``motcua/conf/checks.py``, which production's
+gunicorn and Celery run at start-up.
 """
 
 import os
-from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR", BASE_DIR.parent.parent / "var")).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+# Folders, DEBUG, the production switches and the time zone (the conf files use them too).
+from motcua.conf.base import (  # noqa: F401
+    BASE_DIR,
+    DEBUG,
+    MOTCUA_HTTPS,
+    MOTCUA_PRODUCTION,
+    TIME_ZONE,
+    VAR_DIR,
+)
+from motcua.conf.env import declare, env_bool, env_int, env_list, env_path, env_str
 
 
 def s3_storage_options(environ) -> dict:
@@ -59,10 +61,29 @@ def s3_storage_options(environ) -> dict:
     return options
 
 
-DEBUG = env_bool("MOTCUA_DEBUG")
-# Production defaults (secure cookies, HSTS, hashed static files, persistent connections).
-MOTCUA_PRODUCTION = env_bool("MOTCUA_PRODUCTION")
-SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY") or ""
+for _name, _default, _description in (
+    ("AWS_STORAGE_BUCKET_NAME", "motcua", "The bucket of the files, with MOTCUA_STORAGE=s3."),
+    ("AWS_S3_ENDPOINT_URL", "", "An S3-compatible server's address (MinIO, Ceph); empty: AWS."),
+    ("AWS_S3_REGION_NAME", "", "The bucket's region."),
+    ("AWS_LOCATION", "", "A folder inside the bucket under which every file is kept."),
+    ("AWS_QUERYSTRING_EXPIRE", "300", "Seconds a signed download address stays valid."),
+    ("AWS_S3_ADDRESSING_STYLE", "", "virtual or path (default: path with an endpoint)."),
+    ("AWS_S3_SIGNATURE_VERSION", "s3v4", "The request signature version."),
+    ("AWS_ACCESS_KEY_ID", "", "The access key; unset: boto3 finds credentials itself."),
+    ("AWS_SECRET_ACCESS_KEY", "", "The secret key going with AWS_ACCESS_KEY_ID."),
+):
+    declare(_name, _default, _description + " (S3 storage)", module="motcua.settings")
+
+SECRET_KEY = (
+    env_str(
+        "MOTCUA_SECRET_KEY",
+        "",
+        "Django's SECRET_KEY, shared by every node; unset: a random key made once in "
+        "var/secret_key (refused in production, motcua.E001).",
+        doc_default="random, in var/secret_key",
+    )
+    or ""
+)
 if not SECRET_KEY:
     # Single-machine default: a random key created once in var/ (mode 0600), never
     # committed. Several web nodes must share MOTCUA_SECRET_KEY from the environment.
@@ -84,22 +105,47 @@ if not SECRET_KEY:
 
         time.sleep(0.05)
 
-ALLOWED_HOSTS = env_list("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("MOTCUA_CSRF_TRUSTED_ORIGINS")
-if env_bool("MOTCUA_BEHIND_HTTPS_PROXY"):
+ALLOWED_HOSTS = env_list(
+    "MOTCUA_ALLOWED_HOSTS",
+    "127.0.0.1,localhost,testserver",
+    "Host names the site answers to (Django's ALLOWED_HOSTS), comma-separated.",
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "MOTCUA_CSRF_TRUSTED_ORIGINS",
+    "",
+    "Extra origins trusted for posts (Django's CSRF_TRUSTED_ORIGINS), comma-separated.",
+)
+if env_bool(
+    "MOTCUA_BEHIND_HTTPS_PROXY",
+    False,
+    "TLS ends at a reverse proxy that sets X-Forwarded-Proto: trust it, Secure cookies.",
+):
     # TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
-# The public address is HTTPS (on by default in production; off for a local
-# production-like stack on plain HTTP, e.g. for benchmarks).
-MOTCUA_HTTPS = env_bool("MOTCUA_HTTPS", MOTCUA_PRODUCTION)
+# MOTCUA_HTTPS (motcua.conf.base): the public address is HTTPS. The variables below are
+# read whether or not it is on (the environment reference lists them all).
+_ssl_redirect = env_bool(
+    "MOTCUA_SECURE_SSL_REDIRECT", True, "With MOTCUA_HTTPS: redirect plain HTTP to HTTPS."
+)
+_hsts_seconds = env_str(
+    "MOTCUA_HSTS_SECONDS", "31536000", "With MOTCUA_HTTPS: the HSTS max-age, in seconds."
+)
+_hsts_subdomains = env_bool(
+    "MOTCUA_HSTS_INCLUDE_SUBDOMAINS", True, "With MOTCUA_HTTPS: HSTS includeSubDomains."
+)
+_hsts_preload = env_bool(
+    "MOTCUA_HSTS_PRELOAD",
+    False,
+    "With MOTCUA_HTTPS: HSTS preload (the domain owner's decision, hard to undo).",
+)
 if MOTCUA_HTTPS:
-    SECURE_SSL_REDIRECT = env_bool("MOTCUA_SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = _ssl_redirect
     # Probes and metrics are reached over the internal network by address, in plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
-    SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("MOTCUA_HSTS_PRELOAD", False)
+    SECURE_HSTS_SECONDS = int(_hsts_seconds)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _hsts_subdomains
+    SECURE_HSTS_PRELOAD = _hsts_preload
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
@@ -142,7 +188,9 @@ INSTALLED_APPS = [
 ]
 
 # Prometheus request metrics wrap everything (MOTCUA_METRICS=0 leaves them out).
-MOTCUA_METRICS = env_bool("MOTCUA_METRICS", True)
+MOTCUA_METRICS = env_bool(
+    "MOTCUA_METRICS", True, "Prometheus request metrics and /metrics (off leaves them out)."
+)
 MIDDLEWARE = [
     # The request id first, so that every log line of the request carries it; the
     # probes and /metrics next, before the host check and the HTTPS redirect.
@@ -200,27 +248,51 @@ WSGI_APPLICATION = "motcua.wsgi.application"
 # Persistent connections (seconds; each gunicorn thread and Celery process keeps one),
 # checked before reuse when MOTCUA_DB_CONN_HEALTH_CHECKS is on.
 _conn = {
-    "conn_max_age": int(
-        os.environ.get("MOTCUA_DB_CONN_MAX_AGE", "60" if MOTCUA_PRODUCTION else "0")
+    "conn_max_age": env_int(
+        "MOTCUA_DB_CONN_MAX_AGE",
+        "60" if MOTCUA_PRODUCTION else "0",
+        "Seconds a database connection is kept for reuse (Django's CONN_MAX_AGE).",
+        doc_default="60 in production, else 0",
     ),
-    "conn_health_checks": env_bool("MOTCUA_DB_CONN_HEALTH_CHECKS", MOTCUA_PRODUCTION),
+    "conn_health_checks": env_bool(
+        "MOTCUA_DB_CONN_HEALTH_CHECKS",
+        MOTCUA_PRODUCTION,
+        "Check a kept connection before reusing it (Django's CONN_HEALTH_CHECKS).",
+        doc_default="MOTCUA_PRODUCTION",
+    ),
 }
+declare(
+    "DATABASE_URL",
+    "sqlite:///var/motcua.sqlite3",
+    "The database (read by dj-database-url), e.g. postgres://user:password@host:5432/motcua.",
+)
 DATABASES = {
     "default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}", **_conn)
 }
 # A read replica (streaming replication) for the monitoring dashboards' reads; every
 # write, and every read inside a transaction, stays on "default" (motcua.ops.routers).
 MOTCUA_REPLICA_DATABASE = ""
-MOTCUA_REPLICA_APPS = env_list("MOTCUA_REPLICA_APPS", "monitoring")
-if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], **_conn)
+MOTCUA_REPLICA_APPS = env_list(
+    "MOTCUA_REPLICA_APPS", "monitoring", "Apps whose reads may go to the read replica."
+)
+_replica_url = env_str(
+    "DATABASE_REPLICA_URL",
+    "",
+    "A read replica (streaming replication) for the monitoring dashboards' reads.",
+)
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, **_conn)
     # Tests read the replica through the default test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     MOTCUA_REPLICA_DATABASE = "replica"
     DATABASE_ROUTERS = ["motcua.ops.routers.ReplicaRouter"]
     MIDDLEWARE.append("motcua.ops.middleware.ReplicaReadsMiddleware")
 # The URL namespaces whose GET pages may read the replica.
-MOTCUA_REPLICA_NAMESPACES = env_list("MOTCUA_REPLICA_NAMESPACES", "monitoring")
+MOTCUA_REPLICA_NAMESPACES = env_list(
+    "MOTCUA_REPLICA_NAMESPACES",
+    "monitoring",
+    "URL namespaces whose GET pages may read the replica.",
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the embedded default take concurrent writers.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -232,7 +304,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 # Query counts and durations per database in /metrics (on by default in production).
-if MOTCUA_METRICS and env_bool("MOTCUA_METRICS_DB", MOTCUA_PRODUCTION):
+_metrics_db = env_bool(
+    "MOTCUA_METRICS_DB",
+    MOTCUA_PRODUCTION,
+    "Query counts and durations per database in /metrics (with MOTCUA_METRICS).",
+    doc_default="MOTCUA_PRODUCTION",
+)
+if MOTCUA_METRICS and _metrics_db:
     for _database in DATABASES.values():
         if _database["ENGINE"] in (
             "django.db.backends.postgresql",
@@ -244,19 +322,28 @@ if MOTCUA_METRICS and env_bool("MOTCUA_METRICS_DB", MOTCUA_PRODUCTION):
 
 # The cache: Redis shared by every process when REDIS_URL is set (throttles, the
 # registry look-ups, job locks), else a per-process memory cache.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env_str(
+    "REDIS_URL", "", "Redis shared by every process as the cache; unset: a per-process cache."
+)
+_cache_key_prefix = env_str(
+    "MOTCUA_CACHE_KEY_PREFIX", "motcua", "Prefix of the keys in the Redis cache."
+)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("MOTCUA_CACHE_KEY_PREFIX", "motcua"),
+            "KEY_PREFIX": _cache_key_prefix,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if env_bool("MOTCUA_SESSION_CACHED"):
+if env_bool(
+    "MOTCUA_SESSION_CACHED",
+    False,
+    "Sessions read from the cache, written through to the database (cached_db).",
+):
     # Sessions read from the cache, written through to the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -273,15 +360,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("MOTCUA_STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT = env_path(
+    "MOTCUA_STATIC_ROOT",
+    VAR_DIR / "static",
+    "Where collectstatic puts the static files (served by whitenoise).",
+    doc_default="var/static",
+)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves it (empty until collectstatic)
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("MOTCUA_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = env_path(
+    "MOTCUA_MEDIA_ROOT",
+    VAR_DIR / "media",
+    "Folder of the uploaded and issued files (MOTCUA_STORAGE=local).",
+    doc_default="var/media",
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Production: hashed names cached for a year, gzip and brotli copies made by
@@ -292,25 +388,32 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MOTCUA_STORAGE = os.environ.get("MOTCUA_STORAGE", "local").strip().lower()
+MOTCUA_STORAGE = (
+    env_str(
+        "MOTCUA_STORAGE",
+        "local",
+        "Where files are kept: local (MOTCUA_MEDIA_ROOT) or s3 (the AWS_* variables).",
+    )
+    .strip()
+    .lower()
+)
 if MOTCUA_STORAGE == "s3":
     # Attachments, results and the personal data store in an S3-compatible bucket.
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": s3_storage_options(os.environ),
     }
-elif MOTCUA_STORAGE != "local":
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("MOTCUA_STORAGE must be 'local' or 's3'.")
+# Another value is reported by the system check motcua.E003 (motcua/conf/checks.py).
 
 # MOTCUA_LOG_FORMAT=json writes one JSON object per line (python-json-logger);
 # every record carries the request id (or the Celery task's) as ``request_id``.
-MOTCUA_LOG_FORMAT = os.environ.get("MOTCUA_LOG_FORMAT", "plain").strip().lower()
-if MOTCUA_LOG_FORMAT not in ("plain", "json"):
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("MOTCUA_LOG_FORMAT must be 'plain' or 'json'.")
+MOTCUA_LOG_FORMAT = (
+    env_str("MOTCUA_LOG_FORMAT", "plain", "Log lines as plain text or json (one object a line).")
+    .strip()
+    .lower()
+)
+# Another value is reported by the system check motcua.E004; until then lines are plain.
+_log_formatter = MOTCUA_LOG_FORMAT if MOTCUA_LOG_FORMAT in ("plain", "json") else "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -331,11 +434,14 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": MOTCUA_LOG_FORMAT,
+            "formatter": _log_formatter,
             "filters": ["request_id", "personal_ids"],
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("MOTCUA_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_str("MOTCUA_LOG_LEVEL", "INFO", "Level of the root logger."),
+    },
     # WeasyPrint and fontTools narrate every PDF step at INFO.
     "loggers": {
         "weasyprint": {"level": "WARNING"},
@@ -347,17 +453,19 @@ LOGGING = {
 
 # --- Domain settings -------------------------------------------------------
 # The dossier code (mã hồ sơ): receiving agency's code, date of receipt, sequence.
-MOTCUA_DOSSIER_CODE_FORMAT = os.environ.get(
-    "MOTCUA_DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}"
+MOTCUA_DOSSIER_CODE_FORMAT = env_str(
+    "MOTCUA_DOSSIER_CODE_FORMAT",
+    "{agency}-{date:%y%m%d}-{seq:04d}",
+    "The dossier code: receiving agency's code, date of receipt, sequence number.",
 )
 # The sample data (procedures.csv, provinces.csv): the project's shared/ folder
 # beside the checkout when present, else the copy packaged with the demo app.
 _shared_data = BASE_DIR.parent.parent.parent / "shared" / "data"
-MOTCUA_SHARED_DATA_DIR = Path(
-    os.environ.get(
-        "MOTCUA_SHARED_DATA_DIR",
-        _shared_data if (_shared_data / "procedures.csv").exists() else BASE_DIR / "demo" / "data",
-    )
+MOTCUA_SHARED_DATA_DIR = env_path(
+    "MOTCUA_SHARED_DATA_DIR",
+    _shared_data if (_shared_data / "procedures.csv").exists() else BASE_DIR / "demo" / "data",
+    "Folder of the sample data (procedures.csv, provinces.csv).",
+    doc_default="shared/data beside the checkout, else motcua/demo/data",
 )
 
 # --- Settings owned by single apps (each file reads its own environment) -----

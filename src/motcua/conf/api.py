@@ -20,14 +20,31 @@ The throttles count in Django's default cache: with several processes, give them
 shared cache (Redis, Memcached) or each process counts on its own.
 """
 
-import os as _os
+from motcua.conf.env import env_int as _env_int
+from motcua.conf.env import env_str as _env_str
 
-MOTCUA_API_IDEMPOTENCY_HOURS = int(_os.environ.get("MOTCUA_API_IDEMPOTENCY_HOURS", "24"))
-MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS = int(
-    _os.environ.get("MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS", "120")
+MOTCUA_API_IDEMPOTENCY_HOURS = _env_int(
+    "MOTCUA_API_IDEMPOTENCY_HOURS",
+    "24",
+    "Hours a stored API response is replayed for the same Idempotency-Key.",
 )
-MOTCUA_API_RATE_AUTHENTICATED = _os.environ.get("MOTCUA_API_RATE_AUTHENTICATED", "600/m")
-MOTCUA_API_RATE_PUBLIC = _os.environ.get("MOTCUA_API_RATE_PUBLIC", "30/m")
-MOTCUA_API_MAX_OFFSET = int(_os.environ.get("MOTCUA_API_MAX_OFFSET", "10000"))
+MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS = _env_int(
+    "MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS",
+    "120",
+    "Seconds after which an unfinished request no longer blocks a retry with its key.",
+)
+MOTCUA_API_RATE_AUTHENTICATED = _env_str(
+    "MOTCUA_API_RATE_AUTHENTICATED",
+    "600/m",
+    "API requests per period for one signed-in person or system (<n>/<s|m|h|d>).",
+)
+MOTCUA_API_RATE_PUBLIC = _env_str(
+    "MOTCUA_API_RATE_PUBLIC",
+    "30/m",
+    "Requests per period and client address to the public API calls.",
+)
+MOTCUA_API_MAX_OFFSET = _env_int(
+    "MOTCUA_API_MAX_OFFSET", "10000", "How deep a paginated API list may be followed."
+)
 # django-oauth-toolkit's default, stated because ApiClient references the model.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"

@@ -24,14 +24,43 @@
   (both also options of the command).
 """
 
-import os as _os
+from motcua.conf.env import env_float as _env_float
+from motcua.conf.env import env_int as _env_int
+from motcua.conf.env import env_str as _env_str
 
-MOTCUA_INSTANCE_CODE = _os.environ.get("MOTCUA_INSTANCE_CODE", "MOTCUA").strip() or "MOTCUA"
-MOTCUA_EVENTS_SUBSCRIBERS = _os.environ.get("MOTCUA_EVENTS_SUBSCRIBERS", "")
-MOTCUA_EVENTS_MAX_ATTEMPTS = int(_os.environ.get("MOTCUA_EVENTS_MAX_ATTEMPTS", "8"))
-MOTCUA_EVENTS_BACKOFF_S = float(_os.environ.get("MOTCUA_EVENTS_BACKOFF_S", "30"))
-MOTCUA_EVENTS_BACKOFF_MAX_S = float(_os.environ.get("MOTCUA_EVENTS_BACKOFF_MAX_S", "21600"))
-MOTCUA_EVENTS_TIMEOUT_S = float(_os.environ.get("MOTCUA_EVENTS_TIMEOUT_S", "10"))
-MOTCUA_EVENTS_LEASE_S = float(_os.environ.get("MOTCUA_EVENTS_LEASE_S", "60"))
-MOTCUA_EVENTS_BATCH_SIZE = int(_os.environ.get("MOTCUA_EVENTS_BATCH_SIZE", "100"))
-MOTCUA_EVENTS_POLL_S = float(_os.environ.get("MOTCUA_EVENTS_POLL_S", "5"))
+MOTCUA_INSTANCE_CODE = (
+    _env_str(
+        "MOTCUA_INSTANCE_CODE",
+        "MOTCUA",
+        "This installation's code sent with every event (X-MotCua-Instance), e.g. HNI.",
+    ).strip()
+    or "MOTCUA"
+)
+MOTCUA_EVENTS_SUBSCRIBERS = _env_str(
+    "MOTCUA_EVENTS_SUBSCRIBERS",
+    "",
+    "Declared event subscribers, comma-separated, each name|url|secret[|kind[|types]].",
+)
+MOTCUA_EVENTS_MAX_ATTEMPTS = _env_int(
+    "MOTCUA_EVENTS_MAX_ATTEMPTS", "8", "Tries before an event delivery is dead."
+)
+MOTCUA_EVENTS_BACKOFF_S = _env_float(
+    "MOTCUA_EVENTS_BACKOFF_S", "30", "Base of the exponential wait between delivery tries."
+)
+MOTCUA_EVENTS_BACKOFF_MAX_S = _env_float(
+    "MOTCUA_EVENTS_BACKOFF_MAX_S", "21600", "Longest wait between delivery tries, in seconds."
+)
+MOTCUA_EVENTS_TIMEOUT_S = _env_float(
+    "MOTCUA_EVENTS_TIMEOUT_S", "10", "Connect and read timeout of one event POST."
+)
+MOTCUA_EVENTS_LEASE_S = _env_float(
+    "MOTCUA_EVENTS_LEASE_S",
+    "60",
+    "Seconds a worker keeps the deliveries it claimed (keep it above the timeout).",
+)
+MOTCUA_EVENTS_BATCH_SIZE = _env_int(
+    "MOTCUA_EVENTS_BATCH_SIZE", "100", "Deliveries claimed at a time by deliver_events."
+)
+MOTCUA_EVENTS_POLL_S = _env_float(
+    "MOTCUA_EVENTS_POLL_S", "5", "Seconds between polls of deliver_events --watch."
+)

@@ -12,8 +12,25 @@
   ``X-MotCua-Timestamp`` may be from this server's clock (either way) to be accepted.
 """
 
-import os as _os
+from motcua.conf.env import env_int as _env_int
+from motcua.conf.env import env_str as _env_str
 
-MOTCUA_FEDERATION_MODE = _os.environ.get("MOTCUA_FEDERATION_MODE", "off").strip().lower()
-MOTCUA_FEDERATION_SOURCES = _os.environ.get("MOTCUA_FEDERATION_SOURCES", "")
-MOTCUA_FEDERATION_WINDOW_S = int(_os.environ.get("MOTCUA_FEDERATION_WINDOW_S", "300"))
+MOTCUA_FEDERATION_MODE = (
+    _env_str(
+        "MOTCUA_FEDERATION_MODE",
+        "off",
+        "national makes this installation the national aggregator of events; else off.",
+    )
+    .strip()
+    .lower()
+)
+MOTCUA_FEDERATION_SOURCES = _env_str(
+    "MOTCUA_FEDERATION_SOURCES",
+    "",
+    "Declared source instances, comma-separated, each code|name|secret.",
+)
+MOTCUA_FEDERATION_WINDOW_S = _env_int(
+    "MOTCUA_FEDERATION_WINDOW_S",
+    "300",
+    "How far (seconds) an event's X-MotCua-Timestamp may be from this server's clock.",
+)

@@ -5,7 +5,8 @@ each one and which of them come from Decision 766/QĐ-TTg and which are ours.
 """
 
 import json
-import os
+
+from motcua.conf.env import env_int, env_str
 
 # Points of the composite service-quality score (out of 100), per indicator.
 # Group totals follow Decision 766/QĐ-TTg (2022): transparency 18, timeliness 20,
@@ -22,15 +23,27 @@ MOTCUA_KPI_WEIGHTS = {
     "online_payment_share": 8,
     "satisfied_share": 18,  # satisfaction (mức độ hài lòng)
 }
-if os.environ.get("MOTCUA_KPI_WEIGHTS"):
+_kpi_weights = env_str(
+    "MOTCUA_KPI_WEIGHTS",
+    "",
+    "A JSON object {indicator: points} replacing the score's weights (docs/INDICATORS.md).",
+    doc_default="the table in motcua/conf/monitoring.py",
+)
+if _kpi_weights:
     # A JSON object {indicator: points} replacing the table above (a deployment's own).
-    MOTCUA_KPI_WEIGHTS = json.loads(os.environ["MOTCUA_KPI_WEIGHTS"])
+    MOTCUA_KPI_WEIGHTS = json.loads(_kpi_weights)
 
 # Lowest score of each grade, best first (the 2024 national rating of information systems).
 MOTCUA_KPI_GRADES = [("A", 90), ("B", 80), ("C", 65), ("D", 50), ("E", 0)]
 
 # A rating at or above this score (1–5) counts as satisfied.
-MOTCUA_KPI_SATISFIED_MIN_SCORE = int(os.environ.get("MOTCUA_KPI_SATISFIED_MIN_SCORE", "4"))
+MOTCUA_KPI_SATISFIED_MIN_SCORE = env_int(
+    "MOTCUA_KPI_SATISFIED_MIN_SCORE", "4", "A rating (1-5) at or above this counts as satisfied."
+)
 
 # The sender of the scheduled monthly report (``motcua send_monthly_reports``).
-MOTCUA_REPORT_FROM_EMAIL = os.environ.get("MOTCUA_REPORT_FROM_EMAIL", "giamsat@motcua.example")
+MOTCUA_REPORT_FROM_EMAIL = env_str(
+    "MOTCUA_REPORT_FROM_EMAIL",
+    "giamsat@motcua.example",
+    "The sender of the scheduled monthly report (send_monthly_reports).",
+)

@@ -28,43 +28,75 @@
 - ``MOTCUA_DATASTORE_PAGE_SIZE``: documents per page (20).
 """
 
-import os as _os
-
-from motcua.settings import env_bool as _env_bool
-from motcua.settings import env_list as _env_list
+from motcua.conf.env import env_bool as _env_bool
+from motcua.conf.env import env_float as _env_float
+from motcua.conf.env import env_int as _env_int
+from motcua.conf.env import env_list as _env_list
+from motcua.conf.env import env_str as _env_str
 
 # --- Notifications ------------------------------------------------------------
-MOTCUA_NOTIFICATIONS_INLINE = _env_bool("MOTCUA_NOTIFICATIONS_INLINE", True)
-MOTCUA_NOTIFICATIONS_CHANNELS = _env_list("MOTCUA_NOTIFICATIONS_CHANNELS", "email,sms")
-MOTCUA_NOTIFICATIONS_MAX_ATTEMPTS = int(_os.environ.get("MOTCUA_NOTIFICATIONS_MAX_ATTEMPTS", "6"))
-MOTCUA_NOTIFICATIONS_BACKOFF_S = float(_os.environ.get("MOTCUA_NOTIFICATIONS_BACKOFF_S", "60"))
-MOTCUA_NOTIFICATIONS_BACKOFF_MAX_S = float(
-    _os.environ.get("MOTCUA_NOTIFICATIONS_BACKOFF_MAX_S", str(6 * 3600))
+MOTCUA_NOTIFICATIONS_INLINE = _env_bool(
+    "MOTCUA_NOTIFICATIONS_INLINE",
+    True,
+    "Send new notifications in-process after the change commits (off: a worker sends them).",
 )
-MOTCUA_NOTIFICATIONS_SITE_URL = _os.environ.get("MOTCUA_NOTIFICATIONS_SITE_URL", "")
-MOTCUA_SMS_BACKEND = _os.environ.get(
-    "MOTCUA_SMS_BACKEND", "motcua.notifications.sms.ConsoleSmsBackend"
+MOTCUA_NOTIFICATIONS_CHANNELS = _env_list(
+    "MOTCUA_NOTIFICATIONS_CHANNELS", "email,sms", "The notification channels in use."
 )
-MOTCUA_SMS_FILE_PATH = _os.environ.get("MOTCUA_SMS_FILE_PATH", "")
+MOTCUA_NOTIFICATIONS_MAX_ATTEMPTS = _env_int(
+    "MOTCUA_NOTIFICATIONS_MAX_ATTEMPTS", "6", "Tries before a notification is marked failed."
+)
+MOTCUA_NOTIFICATIONS_BACKOFF_S = _env_float(
+    "MOTCUA_NOTIFICATIONS_BACKOFF_S", "60", "Base of the exponential wait between tries."
+)
+MOTCUA_NOTIFICATIONS_BACKOFF_MAX_S = _env_float(
+    "MOTCUA_NOTIFICATIONS_BACKOFF_MAX_S",
+    str(6 * 3600),
+    "Longest wait between tries of a notification, in seconds.",
+)
+MOTCUA_NOTIFICATIONS_SITE_URL = _env_str(
+    "MOTCUA_NOTIFICATIONS_SITE_URL", "", "The portal's public address quoted in emails."
+)
+MOTCUA_SMS_BACKEND = _env_str(
+    "MOTCUA_SMS_BACKEND",
+    "motcua.notifications.sms.ConsoleSmsBackend",
+    "Dotted path of the SMS backend (Console, File or Locmem SmsBackend, or your own).",
+)
+MOTCUA_SMS_FILE_PATH = _env_str(
+    "MOTCUA_SMS_FILE_PATH",
+    "",
+    "Folder of FileSmsBackend's messages, one file each.",
+    doc_default="var/sms",
+)
 
 # --- Email (Django's email backend) -------------------------------------------
-EMAIL_BACKEND = _os.environ.get(
-    "MOTCUA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = _env_str(
+    "MOTCUA_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    "Django's EMAIL_BACKEND (django.core.mail.backends.smtp.EmailBackend in production).",
 )
-EMAIL_HOST = _os.environ.get("MOTCUA_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(_os.environ.get("MOTCUA_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = _os.environ.get("MOTCUA_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = _os.environ.get("MOTCUA_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _env_bool("MOTCUA_EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = _env_bool("MOTCUA_EMAIL_USE_SSL", False)
+EMAIL_HOST = _env_str("MOTCUA_EMAIL_HOST", "localhost", "The SMTP server (EMAIL_HOST).")
+EMAIL_PORT = _env_int("MOTCUA_EMAIL_PORT", "25", "The SMTP port (EMAIL_PORT).")
+EMAIL_HOST_USER = _env_str("MOTCUA_EMAIL_HOST_USER", "", "The SMTP user (EMAIL_HOST_USER).")
+EMAIL_HOST_PASSWORD = _env_str(
+    "MOTCUA_EMAIL_HOST_PASSWORD", "", "The SMTP password (EMAIL_HOST_PASSWORD)."
+)
+EMAIL_USE_TLS = _env_bool("MOTCUA_EMAIL_USE_TLS", False, "SMTP with STARTTLS (EMAIL_USE_TLS).")
+EMAIL_USE_SSL = _env_bool("MOTCUA_EMAIL_USE_SSL", False, "SMTP over TLS (EMAIL_USE_SSL).")
 # A stuck mail server must not hold an outbox row (and its worker) for long.
-EMAIL_TIMEOUT = int(_os.environ.get("MOTCUA_EMAIL_TIMEOUT", "10"))
-DEFAULT_FROM_EMAIL = _os.environ.get(
-    "MOTCUA_DEFAULT_FROM_EMAIL", "Cổng dịch vụ công MotCua <no-reply@motcua.local>"
+EMAIL_TIMEOUT = _env_int("MOTCUA_EMAIL_TIMEOUT", "10", "SMTP timeout in seconds (EMAIL_TIMEOUT).")
+DEFAULT_FROM_EMAIL = _env_str(
+    "MOTCUA_DEFAULT_FROM_EMAIL",
+    "Cổng dịch vụ công MotCua <no-reply@motcua.local>",
+    "The sender of the emails (DEFAULT_FROM_EMAIL).",
 )
 
 # --- Personal data store ------------------------------------------------------
-MOTCUA_DATASTORE_QUOTA_BYTES = int(
-    _os.environ.get("MOTCUA_DATASTORE_QUOTA_BYTES", str(200 * 1024 * 1024))
+MOTCUA_DATASTORE_QUOTA_BYTES = _env_int(
+    "MOTCUA_DATASTORE_QUOTA_BYTES",
+    str(200 * 1024 * 1024),
+    "How much one person may upload to the personal data store in total, in bytes.",
 )
-MOTCUA_DATASTORE_PAGE_SIZE = int(_os.environ.get("MOTCUA_DATASTORE_PAGE_SIZE", "20"))
+MOTCUA_DATASTORE_PAGE_SIZE = _env_int(
+    "MOTCUA_DATASTORE_PAGE_SIZE", "20", "Documents per page in the personal data store."
+)

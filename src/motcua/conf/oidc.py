@@ -10,44 +10,77 @@ Two halves that only meet over HTTP:
   ``motcua setup_idp`` registers the portal as its client.
 """
 
-import os
-
 from django.utils.translation import gettext_lazy as _
 
+from motcua.conf.base import MOTCUA_HTTPS, MOTCUA_PRODUCTION, VAR_DIR
+from motcua.conf.env import env_float, env_int, env_str
 from motcua.idp.keys import read_or_create_client_secret, read_or_create_rsa_private_key
 
-# motcua.settings star-imports this module at its end, when VAR_DIR is already set.
-from motcua.settings import VAR_DIR
-
 # --- Relying party: the citizen portal --------------------------------------------------
-MOTCUA_OIDC_DISCOVERY_URL = os.environ.get(
-    "MOTCUA_OIDC_DISCOVERY_URL", "http://127.0.0.1:8000/idp/.well-known/openid-configuration"
+MOTCUA_OIDC_DISCOVERY_URL = env_str(
+    "MOTCUA_OIDC_DISCOVERY_URL",
+    "http://127.0.0.1:8000/idp/.well-known/openid-configuration",
+    "The identity provider's discovery document (VNeID in production).",
 )
-MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-cong-dan")
+MOTCUA_OIDC_CLIENT_ID = env_str(
+    "MOTCUA_OIDC_CLIENT_ID", "motcua-cong-dan", "The portal's client id at the provider."
+)
 # Without one from the environment, a random secret is kept in var/ and shared with the
 # bundled provider through `motcua setup_idp`.
-MOTCUA_OIDC_CLIENT_SECRET = os.environ.get(
-    "MOTCUA_OIDC_CLIENT_SECRET"
+MOTCUA_OIDC_CLIENT_SECRET = env_str(
+    "MOTCUA_OIDC_CLIENT_SECRET",
+    "",
+    "The portal's client secret; unset: a random one kept in var/ (refused in production).",
+    doc_default="random, in var/oidc_client_secret",
 ) or read_or_create_client_secret(VAR_DIR / "oidc_client_secret")
-MOTCUA_OIDC_SCOPES = os.environ.get(
-    "MOTCUA_OIDC_SCOPES", "openid profile email phone citizen business"
+MOTCUA_OIDC_SCOPES = env_str(
+    "MOTCUA_OIDC_SCOPES",
+    "openid profile email phone citizen business",
+    "The scopes the portal asks the provider for, space-separated.",
 )
 # Seconds to wait for the provider (discovery, JWKS, token endpoint) before giving up.
-MOTCUA_OIDC_TIMEOUT = float(os.environ.get("MOTCUA_OIDC_TIMEOUT", "5"))
+MOTCUA_OIDC_TIMEOUT = env_float(
+    "MOTCUA_OIDC_TIMEOUT", "5", "Seconds to wait for the provider (discovery, JWKS, token)."
+)
 # How long the discovery document and its keys are cached in the process (seconds).
-MOTCUA_OIDC_METADATA_TTL = int(os.environ.get("MOTCUA_OIDC_METADATA_TTL", "3600"))
+MOTCUA_OIDC_METADATA_TTL = env_int(
+    "MOTCUA_OIDC_METADATA_TTL",
+    "3600",
+    "Seconds the discovery document and its keys are cached in the process.",
+)
 # Fixed callback URL (behind a proxy); empty = built from the request's host.
-MOTCUA_OIDC_REDIRECT_URI = os.environ.get("MOTCUA_OIDC_REDIRECT_URI", "")
+MOTCUA_OIDC_REDIRECT_URI = env_str(
+    "MOTCUA_OIDC_REDIRECT_URI",
+    "",
+    "A fixed callback URL (behind a proxy); empty: built from the request's host.",
+)
 # Where the provider sends the citizen after signing out; empty = the portal's home page.
-MOTCUA_OIDC_POST_LOGOUT_REDIRECT_URI = os.environ.get("MOTCUA_OIDC_POST_LOGOUT_REDIRECT_URI", "")
+MOTCUA_OIDC_POST_LOGOUT_REDIRECT_URI = env_str(
+    "MOTCUA_OIDC_POST_LOGOUT_REDIRECT_URI",
+    "",
+    "Where the provider sends the citizen after signing out; empty: the portal's home page.",
+)
 
 # --- Bundled demo identity provider ------------------------------------------------------
 # The IdP's login session lives in its own cookie, limited to /idp/: signing in at the
 # provider must never sign anyone in at the portal (same process, same session table).
 MOTCUA_IDP_SESSION_COOKIE_NAME = "motcua_idp_session"
-MOTCUA_IDP_SESSION_AGE = int(os.environ.get("MOTCUA_IDP_SESSION_AGE", str(30 * 60)))
+MOTCUA_IDP_SESSION_AGE = env_int(
+    "MOTCUA_IDP_SESSION_AGE",
+    str(30 * 60),
+    "Seconds the bundled identity provider's login session lasts.",
+)
 
-_rsa_private_key = os.environ.get("MOTCUA_OIDC_RSA_PRIVATE_KEY", "").replace("\\n", "\n").strip()
+_rsa_private_key = (
+    env_str(
+        "MOTCUA_OIDC_RSA_PRIVATE_KEY",
+        "",
+        "The bundled provider's RSA key (PEM, \\n allowed); unset: one kept in var/.",
+        doc_default="made once in var/oidc_rsa_private_key.pem",
+    )
+    .replace("\\n", "\n")
+    .strip()
+)
 if not _rsa_private_key:
     _rsa_private_key = read_or_create_rsa_private_key(VAR_DIR / "oidc_rsa_private_key.pem")
 
@@ -55,7 +88,11 @@ OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": _rsa_private_key,
     # Empty: the issuer is the URL the provider is reached at, e.g. http://127.0.0.1:8000/idp
-    "OIDC_ISS_ENDPOINT": os.environ.get("MOTCUA_IDP_ISSUER", ""),
+    "OIDC_ISS_ENDPOINT": env_str(
+        "MOTCUA_IDP_ISSUER",
+        "",
+        "The bundled provider's issuer; empty: the URL it is reached at.",
+    ),
     "OAUTH2_VALIDATOR_CLASS": "motcua.idp.claims.CitizenClaimsValidator",
     "SCOPES": {
         "openid": _("Xác thực danh tính qua tài khoản định danh điện tử"),
@@ -92,3 +129,11 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
 }
+
+# --- The bundled identity provider in production ---------------------------------------------
+if MOTCUA_PRODUCTION:
+    # RFC 9700: a replayed refresh token revokes its whole family; https callbacks only
+    # once the site itself is served over HTTPS.
+    OAUTH2_PROVIDER["REFRESH_TOKEN_REUSE_PROTECTION"] = True
+    if MOTCUA_HTTPS:
+        OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]

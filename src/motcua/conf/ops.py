@@ -41,23 +41,31 @@ Prometheus (``/metrics``; ``MOTCUA_METRICS`` and ``MOTCUA_METRICS_DB`` are in se
   every gunicorn and Celery process writes its figures, so that one scrape sees all.
 """
 
-import os as _os
-
 from celery.schedules import crontab as _crontab
 
-from motcua.settings import TIME_ZONE as _TIME_ZONE
-from motcua.settings import env_bool as _env_bool
-from motcua.settings import env_list as _env_list
+from motcua.conf.base import TIME_ZONE as _TIME_ZONE
+from motcua.conf.env import declare as _declare
+from motcua.conf.env import env_bool as _env_bool
+from motcua.conf.env import env_float as _env_float
+from motcua.conf.env import env_int as _env_int
+from motcua.conf.env import env_list as _env_list
+from motcua.conf.env import env_str as _env_str
 
 
-def _at(name: str, default: str) -> tuple[int, int]:
-    hour, minute = _os.environ.get(name, default).split(":")
+def _at(name: str, default: str, description: str) -> tuple[int, int]:
+    hour, minute = _env_str(name, default, description).split(":")
     return int(hour), int(minute)
 
 
 # --- Celery ----------------------------------------------------------------------------
-CELERY_BROKER_URL = _os.environ.get("CELERY_BROKER_URL", "")
-CELERY_RESULT_BACKEND = _os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_BROKER_URL = _env_str(
+    "CELERY_BROKER_URL",
+    "",
+    "The Celery broker (redis://… or amqp://…); unset: tasks run eagerly in the caller.",
+)
+CELERY_RESULT_BACKEND = (
+    _env_str("CELERY_RESULT_BACKEND", "", "Where Celery task results are kept (none).") or None
+)
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 # Without a broker the tasks run in the caller (the embedded default).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -70,35 +78,73 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = int(_os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "600"))
-CELERY_TASK_TIME_LIMIT = int(_os.environ.get("CELERY_TASK_TIME_LIMIT", "660"))
-CELERY_WORKER_CONCURRENCY = int(_os.environ.get("CELERY_WORKER_CONCURRENCY", "0")) or None
+CELERY_TASK_SOFT_TIME_LIMIT = _env_int(
+    "CELERY_TASK_SOFT_TIME_LIMIT", "600", "Seconds after which a running job is interrupted."
+)
+CELERY_TASK_TIME_LIMIT = _env_int(
+    "CELERY_TASK_TIME_LIMIT", "660", "Seconds after which a running job is killed."
+)
+CELERY_WORKER_CONCURRENCY = (
+    _env_int(
+        "CELERY_WORKER_CONCURRENCY",
+        "0",
+        "Celery worker processes (0: the number of cores).",
+    )
+    or None
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Django's LOGGING (plain or JSON, with request ids) also formats the workers' logs.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 # A worker process is replaced after this many tasks (a bound on slow leaks).
-CELERY_WORKER_MAX_TASKS_PER_CHILD = int(
-    _os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "1000")
+CELERY_WORKER_MAX_TASKS_PER_CHILD = _env_int(
+    "CELERY_WORKER_MAX_TASKS_PER_CHILD", "1000", "Tasks before a worker process is replaced."
 )
 CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 
-MOTCUA_BEAT_OUTBOX_LIMIT = int(_os.environ.get("MOTCUA_BEAT_OUTBOX_LIMIT", "500"))
-_deadlines = _at("MOTCUA_BEAT_DEADLINES_AT", "06:00")
-_reports = _at("MOTCUA_BEAT_REPORTS_AT", "07:00")
+MOTCUA_BEAT_OUTBOX_LIMIT = _env_int(
+    "MOTCUA_BEAT_OUTBOX_LIMIT", "500", "Notifications sent per scheduled run."
+)
+_deadlines = _at(
+    "MOTCUA_BEAT_DEADLINES_AT",
+    "06:00",
+    "Daily time (HH:MM) of the deadline job; idempotency keys +30 min, orphan files +45.",
+)
+_reports = _at(
+    "MOTCUA_BEAT_REPORTS_AT", "07:00", "Time (HH:MM) of the monthly reports, on the 1st."
+)
+_outbox_s = _env_float(
+    "MOTCUA_BEAT_OUTBOX_S", "15", "Seconds between runs of the notifications outbox."
+)
+_events_s = _env_float(
+    "MOTCUA_BEAT_EVENTS_S", "15", "Seconds between runs of the event deliveries."
+)
+_reconcile_s = _env_float(
+    "MOTCUA_BEAT_RECONCILE_S",
+    "300",
+    "Seconds between runs of the reconciliation of payments pending at the gateway.",
+)
+_rebuild_rollups = _env_bool(
+    "MOTCUA_BEAT_REBUILD_ROLLUPS",
+    False,
+    "Recompute the current month's monitoring rollups nightly (one long transaction).",
+)
+_rebuild = _at(
+    "MOTCUA_BEAT_REBUILD_AT", "02:30", "Time (HH:MM) of the nightly rollups recomputation."
+)
 CELERY_BEAT_SCHEDULE = {
     "notifications-outbox": {
         "task": "ops.send_notifications",
-        "schedule": float(_os.environ.get("MOTCUA_BEAT_OUTBOX_S", "15")),
+        "schedule": _outbox_s,
     },
     "event-deliveries": {
         "task": "ops.deliver_events",
-        "schedule": float(_os.environ.get("MOTCUA_BEAT_EVENTS_S", "15")),
+        "schedule": _events_s,
     },
     "payment-reconciliation": {
         "task": "ops.reconcile_payments",
-        "schedule": float(_os.environ.get("MOTCUA_BEAT_RECONCILE_S", "300")),
+        "schedule": _reconcile_s,
     },
     "deadlines": {
         "task": "ops.check_deadlines",
@@ -117,19 +163,53 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": _crontab(hour=_reports[0], minute=_reports[1], day_of_month=1),
     },
 }
-if _env_bool("MOTCUA_BEAT_REBUILD_ROLLUPS", False):
-    _rebuild = _at("MOTCUA_BEAT_REBUILD_AT", "02:30")
+if _rebuild_rollups:
     CELERY_BEAT_SCHEDULE["rollups-rebuild"] = {
         "task": "ops.rebuild_rollups",
         "schedule": _crontab(hour=_rebuild[0], minute=_rebuild[1]),
     }
 
 # --- Probes and request ids ------------------------------------------------------------
-MOTCUA_READYZ_STORAGE = _env_bool("MOTCUA_READYZ_STORAGE", False)
-MOTCUA_READYZ_TIMEOUT_S = float(_os.environ.get("MOTCUA_READYZ_TIMEOUT_S", "2"))
-MOTCUA_REQUEST_ID_HEADER = _os.environ.get("MOTCUA_REQUEST_ID_HEADER", "X-Request-ID")
-MOTCUA_REQUEST_ID_TRUST = _env_bool("MOTCUA_REQUEST_ID_TRUST", True)
+MOTCUA_READYZ_STORAGE = _env_bool(
+    "MOTCUA_READYZ_STORAGE",
+    False,
+    "/readyz also writes, reads and deletes a small file in the default storage.",
+)
+MOTCUA_READYZ_TIMEOUT_S = _env_float(
+    "MOTCUA_READYZ_TIMEOUT_S", "2", "How long /readyz's broker check may take, in seconds."
+)
+MOTCUA_REQUEST_ID_HEADER = _env_str(
+    "MOTCUA_REQUEST_ID_HEADER", "X-Request-ID", "The header carrying the request id."
+)
+MOTCUA_REQUEST_ID_TRUST = _env_bool(
+    "MOTCUA_REQUEST_ID_TRUST", True, "Take a sane incoming request id (off: always generate)."
+)
 
 # --- Metrics -----------------------------------------------------------------------------
-MOTCUA_METRICS_ALLOWED_IPS = _env_list("MOTCUA_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
-MOTCUA_METRICS_TOKEN = _os.environ.get("MOTCUA_METRICS_TOKEN", "")
+MOTCUA_METRICS_ALLOWED_IPS = _env_list(
+    "MOTCUA_METRICS_ALLOWED_IPS",
+    "127.0.0.1,::1",
+    "Client addresses or networks that may read /metrics without a token.",
+)
+MOTCUA_METRICS_TOKEN = _env_str(
+    "MOTCUA_METRICS_TOKEN", "", "A secret: Authorization: Bearer <token> reads /metrics."
+)
+_declare(
+    "PROMETHEUS_MULTIPROC_DIR",
+    "",
+    "Folder where every gunicorn and Celery process writes its figures (set by run_stack).",
+)
+
+# --- deploy/run_stack.py (the one-machine production stack; read by the script) ------------
+_declare(
+    "MOTCUA_SETUP_COMMANDS",
+    "",
+    "Commands run after migrate and collectstatic, separated by ';'.",
+    module="deploy/run_stack.py",
+)
+_declare(
+    "MOTCUA_STACK_GRACE_S",
+    "40",
+    "Seconds the processes have to stop before they are killed.",
+    module="deploy/run_stack.py",
+)

@@ -38,58 +38,107 @@ simulator (``motcua.paygate``), read from the environment.
 - ``MOTCUA_PAYGATE_IPN_TIMEOUT_S``: timeout of each IPN call.
 """
 
-import os as _os
-
-from motcua.settings import env_bool as _env_bool
-
-
-def _env_pairs(name: str) -> dict[str, str]:
-    pairs = {}
-    for item in _os.environ.get(name, "").split(","):
-        if "=" in item:
-            key, value = item.split("=", 1)
-            pairs[key.strip()] = value.strip()
-    return pairs
-
+from motcua.conf.env import env_bool as _env_bool
+from motcua.conf.env import env_float as _env_float
+from motcua.conf.env import env_int as _env_int
+from motcua.conf.env import env_pairs as _env_pairs
+from motcua.conf.env import env_str as _env_str
 
 _DEMO_TMN_CODE = "MOTCUA01"
 # A demo secret shared with the bundled simulator; a real merchant's comes from the environment.
 _DEMO_HASH_SECRET = "MOTCUADEMOSECRETKHONGDUNGTHAT2026"
 
 # --- Platform side (motcua.payments) ---------------------------------------------------
-MOTCUA_PAYMENT_GATEWAY = _os.environ.get("MOTCUA_PAYMENT_GATEWAY", "vnpay")
+MOTCUA_PAYMENT_GATEWAY = _env_str(
+    "MOTCUA_PAYMENT_GATEWAY", "vnpay", "The gateway citizens pay through."
+)
 MOTCUA_PAYMENT_GATEWAYS = {
     "vnpay": "motcua.payments.gateways.vnpay.VnpayGateway",
-    **_env_pairs("MOTCUA_PAYMENT_GATEWAYS"),
+    **_env_pairs(
+        "MOTCUA_PAYMENT_GATEWAYS",
+        "",
+        "Extra gateways as name=dotted.path.ToGatewayClass pairs, comma-separated.",
+    ),
 }
-MOTCUA_VNPAY_PAY_URL = _os.environ.get(
-    "MOTCUA_VNPAY_PAY_URL", "http://127.0.0.1:8000/mo-phong/thanh-toan/paymentv2/vpcpay.html"
+MOTCUA_VNPAY_PAY_URL = _env_str(
+    "MOTCUA_VNPAY_PAY_URL",
+    "http://127.0.0.1:8000/mo-phong/thanh-toan/paymentv2/vpcpay.html",
+    "The VNPay page the citizen is sent to (default: the bundled simulator).",
 )
-MOTCUA_VNPAY_API_URL = _os.environ.get(
+MOTCUA_VNPAY_API_URL = _env_str(
     "MOTCUA_VNPAY_API_URL",
     "http://127.0.0.1:8000/mo-phong/thanh-toan/merchant_webapi/api/transaction",
+    "VNPay's merchant API (querydr and refund).",
 )
-MOTCUA_VNPAY_TMN_CODE = _os.environ.get("MOTCUA_VNPAY_TMN_CODE", _DEMO_TMN_CODE)
-MOTCUA_VNPAY_HASH_SECRET = _os.environ.get("MOTCUA_VNPAY_HASH_SECRET", _DEMO_HASH_SECRET)
-MOTCUA_VNPAY_ORDER_TYPE = _os.environ.get("MOTCUA_VNPAY_ORDER_TYPE", "other")
-MOTCUA_VNPAY_SERVER_IP = _os.environ.get("MOTCUA_VNPAY_SERVER_IP", "127.0.0.1")
-MOTCUA_PAYMENT_CONNECT_TIMEOUT_S = float(_os.environ.get("MOTCUA_PAYMENT_CONNECT_TIMEOUT_S", "3"))
-MOTCUA_PAYMENT_READ_TIMEOUT_S = float(_os.environ.get("MOTCUA_PAYMENT_READ_TIMEOUT_S", "10"))
-MOTCUA_PAYMENT_EXPIRE_MINUTES = int(_os.environ.get("MOTCUA_PAYMENT_EXPIRE_MINUTES", "15"))
-MOTCUA_PAYMENT_RECONCILE_AFTER_S = int(_os.environ.get("MOTCUA_PAYMENT_RECONCILE_AFTER_S", "300"))
-MOTCUA_PAYMENT_REFUND_MAX_ATTEMPTS = int(
-    _os.environ.get("MOTCUA_PAYMENT_REFUND_MAX_ATTEMPTS", "10")
+MOTCUA_VNPAY_TMN_CODE = _env_str(
+    "MOTCUA_VNPAY_TMN_CODE", _DEMO_TMN_CODE, "The merchant's terminal code (vnp_TmnCode)."
 )
-MOTCUA_PAYMENT_RECEIPT_PREFIX = _os.environ.get("MOTCUA_PAYMENT_RECEIPT_PREFIX", "BL")
+MOTCUA_VNPAY_HASH_SECRET = _env_str(
+    "MOTCUA_VNPAY_HASH_SECRET",
+    _DEMO_HASH_SECRET,
+    "The merchant's secret; the default is the simulator's demo one (refused in production).",
+)
+MOTCUA_VNPAY_ORDER_TYPE = _env_str(
+    "MOTCUA_VNPAY_ORDER_TYPE", "other", "The vnp_OrderType sent with payments."
+)
+MOTCUA_VNPAY_SERVER_IP = _env_str(
+    "MOTCUA_VNPAY_SERVER_IP", "127.0.0.1", "The vnp_IpAddr sent with API calls."
+)
+MOTCUA_PAYMENT_CONNECT_TIMEOUT_S = _env_float(
+    "MOTCUA_PAYMENT_CONNECT_TIMEOUT_S", "3", "Connect timeout of calls to the gateway."
+)
+MOTCUA_PAYMENT_READ_TIMEOUT_S = _env_float(
+    "MOTCUA_PAYMENT_READ_TIMEOUT_S", "10", "Read timeout of calls to the gateway."
+)
+MOTCUA_PAYMENT_EXPIRE_MINUTES = _env_int(
+    "MOTCUA_PAYMENT_EXPIRE_MINUTES",
+    "15",
+    "Minutes the citizen has to pay at the gateway (vnp_ExpireDate).",
+)
+MOTCUA_PAYMENT_RECONCILE_AFTER_S = _env_int(
+    "MOTCUA_PAYMENT_RECONCILE_AFTER_S",
+    "300",
+    "reconcile_payments asks the gateway about a payment pending this many seconds.",
+)
+MOTCUA_PAYMENT_REFUND_MAX_ATTEMPTS = _env_int(
+    "MOTCUA_PAYMENT_REFUND_MAX_ATTEMPTS",
+    "10",
+    "Tries of a gateway refund before it is marked failed.",
+)
+MOTCUA_PAYMENT_RECEIPT_PREFIX = _env_str(
+    "MOTCUA_PAYMENT_RECEIPT_PREFIX", "BL", "The prefix of receipt numbers (BL2026-000123)."
+)
 
 # --- Simulator (motcua.paygate) --------------------------------------------------------
-MOTCUA_PAYGATE_ENABLED = _env_bool("MOTCUA_PAYGATE_ENABLED", True)
-MOTCUA_PAYGATE_TMN_CODE = _os.environ.get("MOTCUA_PAYGATE_TMN_CODE", _DEMO_TMN_CODE)
-MOTCUA_PAYGATE_HASH_SECRET = _os.environ.get("MOTCUA_PAYGATE_HASH_SECRET", _DEMO_HASH_SECRET)
-MOTCUA_PAYGATE_MERCHANT_NAME = _os.environ.get(
-    "MOTCUA_PAYGATE_MERCHANT_NAME", "Cổng dịch vụ công MotCua (thử nghiệm)"
+MOTCUA_PAYGATE_ENABLED = _env_bool(
+    "MOTCUA_PAYGATE_ENABLED", True, "The payment-gateway simulator (off removes its URLs)."
 )
-MOTCUA_PAYGATE_IPN_PATH = _os.environ.get("MOTCUA_PAYGATE_IPN_PATH", "/thanh-toan/ipn/")
-MOTCUA_PAYGATE_DEFAULT_SCENARIO = _os.environ.get("MOTCUA_PAYGATE_DEFAULT_SCENARIO", "normal")
-MOTCUA_PAYGATE_LATE_DELAY_S = float(_os.environ.get("MOTCUA_PAYGATE_LATE_DELAY_S", "0"))
-MOTCUA_PAYGATE_IPN_TIMEOUT_S = float(_os.environ.get("MOTCUA_PAYGATE_IPN_TIMEOUT_S", "5"))
+MOTCUA_PAYGATE_TMN_CODE = _env_str(
+    "MOTCUA_PAYGATE_TMN_CODE", _DEMO_TMN_CODE, "The simulator's demo merchant's terminal code."
+)
+MOTCUA_PAYGATE_HASH_SECRET = _env_str(
+    "MOTCUA_PAYGATE_HASH_SECRET", _DEMO_HASH_SECRET, "The simulator's demo merchant's secret."
+)
+MOTCUA_PAYGATE_MERCHANT_NAME = _env_str(
+    "MOTCUA_PAYGATE_MERCHANT_NAME",
+    "Cổng dịch vụ công MotCua (thử nghiệm)",
+    "The merchant name the simulator's payment page shows.",
+)
+MOTCUA_PAYGATE_IPN_PATH = _env_str(
+    "MOTCUA_PAYGATE_IPN_PATH",
+    "/thanh-toan/ipn/",
+    "Where a merchant without an IPN URL is notified, on its return URL's origin.",
+)
+MOTCUA_PAYGATE_DEFAULT_SCENARIO = _env_str(
+    "MOTCUA_PAYGATE_DEFAULT_SCENARIO",
+    "normal",
+    "How the simulator sends the IPN: normal, twice, late or never.",
+)
+MOTCUA_PAYGATE_LATE_DELAY_S = _env_float(
+    "MOTCUA_PAYGATE_LATE_DELAY_S",
+    "0",
+    "Seconds before a late IPN is sent by a thread; 0: left to paygate_deliver.",
+)
+MOTCUA_PAYGATE_IPN_TIMEOUT_S = _env_float(
+    "MOTCUA_PAYGATE_IPN_TIMEOUT_S", "5", "Timeout of each simulator IPN call."
+)

@@ -5,7 +5,14 @@
   printed on PDF receipts for the look-up page; empty means the address of the request.
 """
 
-import os as _os
+from motcua.conf.env import env_int as _env_int
+from motcua.conf.env import env_str as _env_str
 
-MOTCUA_PORTAL_PAGE_SIZE = max(1, int(_os.environ.get("MOTCUA_PORTAL_PAGE_SIZE", "20")))
-MOTCUA_PORTAL_PUBLIC_URL = _os.environ.get("MOTCUA_PORTAL_PUBLIC_URL", "").strip()
+MOTCUA_PORTAL_PAGE_SIZE = max(
+    1, _env_int("MOTCUA_PORTAL_PAGE_SIZE", "20", "Dossiers per page in 'Hồ sơ của tôi'.")
+)
+MOTCUA_PORTAL_PUBLIC_URL = _env_str(
+    "MOTCUA_PORTAL_PUBLIC_URL",
+    "",
+    "The portal's public address printed on PDF receipts; empty: the request's address.",
+).strip()

@@ -28,41 +28,81 @@
   ``MOTCUA_REGISTRYSIM_FLAKY_PERCENT`` (share of failed answers in the ``flaky`` mode).
 """
 
-import os as _os
-
-from motcua.settings import env_bool as _env_bool
-from motcua.settings import env_list as _env_list
-
-
-def _env_pairs(name: str) -> dict[str, str]:
-    pairs = {}
-    for item in _os.environ.get(name, "").split(","):
-        if "=" in item:
-            key, value = item.split("=", 1)
-            pairs[key.strip()] = value.strip()
-    return pairs
-
+from motcua.conf.env import env_bool as _env_bool
+from motcua.conf.env import env_float as _env_float
+from motcua.conf.env import env_int as _env_int
+from motcua.conf.env import env_list as _env_list
+from motcua.conf.env import env_pairs as _env_pairs
+from motcua.conf.env import env_str as _env_str
 
 # --- Connectors (motcua.registries) ----------------------------------------
-MOTCUA_REGISTRY_BASE_URL = _os.environ.get(
-    "MOTCUA_REGISTRY_BASE_URL", "http://127.0.0.1:8000/mo-phong/csdl/"
+MOTCUA_REGISTRY_BASE_URL = _env_str(
+    "MOTCUA_REGISTRY_BASE_URL",
+    "http://127.0.0.1:8000/mo-phong/csdl/",
+    "Where the data-sharing platform answers (default: the bundled simulator).",
 )
 # The bundled simulator's demo key; a real platform's key comes from the environment.
-MOTCUA_REGISTRY_API_KEY = _os.environ.get("MOTCUA_REGISTRY_API_KEY", "demo-registry-key")
-MOTCUA_REGISTRY_DEFAULT_CONNECTOR = _os.environ.get("MOTCUA_REGISTRY_DEFAULT_CONNECTOR", "http")
-MOTCUA_REGISTRY_CONNECTORS = _env_pairs("MOTCUA_REGISTRY_CONNECTORS")
-MOTCUA_REGISTRY_TIMEOUT_S = float(_os.environ.get("MOTCUA_REGISTRY_TIMEOUT_S", "3"))
-MOTCUA_REGISTRY_RETRIES = int(_os.environ.get("MOTCUA_REGISTRY_RETRIES", "2"))
-MOTCUA_REGISTRY_BACKOFF_S = float(_os.environ.get("MOTCUA_REGISTRY_BACKOFF_S", "0.2"))
-MOTCUA_REGISTRY_BREAKER_FAILURES = int(_os.environ.get("MOTCUA_REGISTRY_BREAKER_FAILURES", "5"))
-MOTCUA_REGISTRY_BREAKER_RESET_S = float(_os.environ.get("MOTCUA_REGISTRY_BREAKER_RESET_S", "30"))
-MOTCUA_REGISTRY_CACHE_SECONDS = int(_os.environ.get("MOTCUA_REGISTRY_CACHE_SECONDS", "120"))
-MOTCUA_REGISTRY_CACHE_ALIAS = _os.environ.get("MOTCUA_REGISTRY_CACHE_ALIAS", "default")
-MOTCUA_REGISTRY_LOG_HASH_KEY = _os.environ.get("MOTCUA_REGISTRY_LOG_HASH_KEY", "")
+MOTCUA_REGISTRY_API_KEY = _env_str(
+    "MOTCUA_REGISTRY_API_KEY",
+    "demo-registry-key",
+    "The key sent as X-API-Key; the default is the simulator's (refused in production).",
+)
+MOTCUA_REGISTRY_DEFAULT_CONNECTOR = _env_str(
+    "MOTCUA_REGISTRY_DEFAULT_CONNECTOR",
+    "http",
+    "The connector of registries not in MOTCUA_REGISTRY_CONNECTORS.",
+)
+MOTCUA_REGISTRY_CONNECTORS = _env_pairs(
+    "MOTCUA_REGISTRY_CONNECTORS",
+    "",
+    "Connector of each registry as code=name pairs (http, disabled or a dotted path).",
+)
+MOTCUA_REGISTRY_TIMEOUT_S = _env_float(
+    "MOTCUA_REGISTRY_TIMEOUT_S", "3", "Timeout of one registry look-up attempt."
+)
+MOTCUA_REGISTRY_RETRIES = _env_int(
+    "MOTCUA_REGISTRY_RETRIES",
+    "2",
+    "Extra attempts after a timeout, a refused connection or a 502/503/504.",
+)
+MOTCUA_REGISTRY_BACKOFF_S = _env_float(
+    "MOTCUA_REGISTRY_BACKOFF_S", "0.2", "Exponential backoff factor between retries."
+)
+MOTCUA_REGISTRY_BREAKER_FAILURES = _env_int(
+    "MOTCUA_REGISTRY_BREAKER_FAILURES",
+    "5",
+    "Failed look-ups in a row that open a registry's circuit.",
+)
+MOTCUA_REGISTRY_BREAKER_RESET_S = _env_float(
+    "MOTCUA_REGISTRY_BREAKER_RESET_S", "30", "Seconds an open circuit stays open."
+)
+MOTCUA_REGISTRY_CACHE_SECONDS = _env_int(
+    "MOTCUA_REGISTRY_CACHE_SECONDS", "120", "Seconds a look-up is cached (0: no cache)."
+)
+MOTCUA_REGISTRY_CACHE_ALIAS = _env_str(
+    "MOTCUA_REGISTRY_CACHE_ALIAS", "default", "The cache holding the look-ups."
+)
+MOTCUA_REGISTRY_LOG_HASH_KEY = _env_str(
+    "MOTCUA_REGISTRY_LOG_HASH_KEY",
+    "",
+    "Key of the HMAC storing whose data was looked up; empty: SECRET_KEY.",
+)
 
 # --- Simulator (motcua.registrysim) ----------------------------------------
-MOTCUA_REGISTRYSIM_ENABLED = _env_bool("MOTCUA_REGISTRYSIM_ENABLED", True)
-MOTCUA_REGISTRYSIM_API_KEYS = _env_list("MOTCUA_REGISTRYSIM_API_KEYS", "demo-registry-key")
-MOTCUA_REGISTRYSIM_LATENCY_MS = int(_os.environ.get("MOTCUA_REGISTRYSIM_LATENCY_MS", "60"))
-MOTCUA_REGISTRYSIM_SLOW_MS = int(_os.environ.get("MOTCUA_REGISTRYSIM_SLOW_MS", "8000"))
-MOTCUA_REGISTRYSIM_FLAKY_PERCENT = int(_os.environ.get("MOTCUA_REGISTRYSIM_FLAKY_PERCENT", "50"))
+MOTCUA_REGISTRYSIM_ENABLED = _env_bool(
+    "MOTCUA_REGISTRYSIM_ENABLED", True, "The registry simulator (off removes its URLs)."
+)
+MOTCUA_REGISTRYSIM_API_KEYS = _env_list(
+    "MOTCUA_REGISTRYSIM_API_KEYS",
+    "demo-registry-key",
+    "Keys the simulator accepts besides those created in the admin, comma-separated.",
+)
+MOTCUA_REGISTRYSIM_LATENCY_MS = _env_int(
+    "MOTCUA_REGISTRYSIM_LATENCY_MS", "60", "The simulator's normal latency (±25 % jitter)."
+)
+MOTCUA_REGISTRYSIM_SLOW_MS = _env_int(
+    "MOTCUA_REGISTRYSIM_SLOW_MS", "8000", "The simulator's latency in the slow mode."
+)
+MOTCUA_REGISTRYSIM_FLAKY_PERCENT = _env_int(
+    "MOTCUA_REGISTRYSIM_FLAKY_PERCENT", "50", "Share of failed answers in the flaky mode."
+)

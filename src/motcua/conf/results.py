@@ -18,21 +18,39 @@
   accepts (default 10 MB).
 """
 
-import os as _os
+from motcua.conf.env import env_bool as _env_bool
+from motcua.conf.env import env_int as _env_int
+from motcua.conf.env import env_str as _env_str
 
-MOTCUA_PKI_PASSPHRASE = _os.environ.get("MOTCUA_PKI_PASSPHRASE", "")
-MOTCUA_PKI_KEY_ALGORITHM = _os.environ.get("MOTCUA_PKI_KEY_ALGORITHM", "ec").strip().lower()
-MOTCUA_PKI_CA_DAYS = int(_os.environ.get("MOTCUA_PKI_CA_DAYS", "3650"))
-MOTCUA_PKI_CERT_DAYS = int(_os.environ.get("MOTCUA_PKI_CERT_DAYS", "1095"))
-MOTCUA_PKI_AUTO_CREATE = _os.environ.get("MOTCUA_PKI_AUTO_CREATE", "1").strip().lower() in (
-    "1",
-    "true",
-    "yes",
-    "on",
+MOTCUA_PKI_PASSPHRASE = _env_str(
+    "MOTCUA_PKI_PASSPHRASE",
+    "",
+    "Passphrase of the private keys kept in the database; empty: derived from SECRET_KEY "
+    "(refused in production).",
 )
-MOTCUA_RESULTS_DEFAULT_BASE_URL = _os.environ.get(
-    "MOTCUA_RESULTS_DEFAULT_BASE_URL", "http://127.0.0.1:8000"
+MOTCUA_PKI_KEY_ALGORITHM = (
+    _env_str("MOTCUA_PKI_KEY_ALGORITHM", "ec", "ec (ECDSA P-256) or rsa (RSA-2048).")
+    .strip()
+    .lower()
+)
+MOTCUA_PKI_CA_DAYS = _env_int(
+    "MOTCUA_PKI_CA_DAYS", "3650", "Validity of the demo certificate authority, in days."
+)
+MOTCUA_PKI_CERT_DAYS = _env_int(
+    "MOTCUA_PKI_CERT_DAYS", "1095", "Validity of the agency certificates it issues, in days."
+)
+MOTCUA_PKI_AUTO_CREATE = _env_bool(
+    "MOTCUA_PKI_AUTO_CREATE",
+    True,
+    "Make a demo certificate for an agency that has none (off in production).",
+)
+MOTCUA_RESULTS_DEFAULT_BASE_URL = _env_str(
+    "MOTCUA_RESULTS_DEFAULT_BASE_URL",
+    "http://127.0.0.1:8000",
+    "Portal address in the QR code when neither MOTCUA_PORTAL_PUBLIC_URL nor a request gives one.",
 ).strip()
-MOTCUA_RESULTS_VERIFY_MAX_BYTES = int(
-    _os.environ.get("MOTCUA_RESULTS_VERIFY_MAX_BYTES", str(10 * 1024 * 1024))
+MOTCUA_RESULTS_VERIFY_MAX_BYTES = _env_int(
+    "MOTCUA_RESULTS_VERIFY_MAX_BYTES",
+    str(10 * 1024 * 1024),
+    "The largest file the public verification page accepts, in bytes.",
 )

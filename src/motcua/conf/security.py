@@ -31,30 +31,23 @@ lockout, look-up rate limits and the production secrets check (from the environm
   sessions, password-reset links and signed values while they expire: rotate the secret
   key by moving the old one here (Django's ``SECRET_KEY_FALLBACKS``).
 - ``MOTCUA_ALLOW_DEMO_SECRETS`` (off): with ``MOTCUA_PRODUCTION=1`` the process refuses to
-  start while a secret still has its demo default (see :func:`demo_secret_problems`);
+  start while a secret still has its demo default (see :func:`demo_secret_problems` and the
+  system checks ``motcua.E001``/``motcua.E002`` in ``motcua/conf/checks.py``);
   this lets a production-like stack on plain HTTP (``MOTCUA_HTTPS=0``, e.g. ``make
   run-prod`` on a laptop) run with the demo secrets. It is ignored when HTTPS is on.
 """
 
 import datetime as _dt
-import os as _os
 
 from csp.constants import NONE as _NONE
 from csp.constants import SELF as _SELF
-from django.core.exceptions import ImproperlyConfigured as _ImproperlyConfigured
 
+from motcua.conf.base import MOTCUA_HTTPS as _HTTPS
+from motcua.conf.env import env_bool as _env_bool
+from motcua.conf.env import env_int as _env_int
+from motcua.conf.env import env_list as _env_list
+from motcua.conf.env import env_str as _env_str
 from motcua.conf.payments import _DEMO_HASH_SECRET
-
-# motcua.settings star-imports this module last: every other setting is already there.
-from motcua.settings import MOTCUA_HTTPS as _HTTPS
-from motcua.settings import MOTCUA_OIDC_CLIENT_SECRET as _OIDC_CLIENT_SECRET
-from motcua.settings import MOTCUA_PKI_PASSPHRASE as _PKI_PASSPHRASE
-from motcua.settings import MOTCUA_PRODUCTION as _PRODUCTION
-from motcua.settings import MOTCUA_REGISTRY_API_KEY as _REGISTRY_API_KEY
-from motcua.settings import MOTCUA_VNPAY_HASH_SECRET as _VNPAY_HASH_SECRET
-from motcua.settings import OAUTH2_PROVIDER as _OAUTH2_PROVIDER
-from motcua.settings import env_bool as _env_bool
-from motcua.settings import env_list as _env_list
 
 # --- Headers and cookies -----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -75,8 +68,14 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # origins of MOTCUA_VNPAY_PAY_URL, MOTCUA_OIDC_DISCOVERY_URL and MOTCUA_OIDC_REDIRECT_URI
 # are added on each request by motcua.accounts.middleware.ContentSecurityPolicyMiddleware
 # (so that they follow the settings); these are the deployment's extra ones.
-MOTCUA_CSP_FORM_ACTION = _env_list("MOTCUA_CSP_FORM_ACTION")
-MOTCUA_CSP_REPORT_URI = _os.environ.get("MOTCUA_CSP_REPORT_URI", "").strip()
+MOTCUA_CSP_FORM_ACTION = _env_list(
+    "MOTCUA_CSP_FORM_ACTION",
+    "",
+    "Extra origins forms may post to or be redirected to after a post, comma-separated.",
+)
+MOTCUA_CSP_REPORT_URI = _env_str(
+    "MOTCUA_CSP_REPORT_URI", "", "Where browsers report Content-Security-Policy violations."
+).strip()
 _csp = {
     "DIRECTIVES": {
         "default-src": [_SELF],
@@ -94,7 +93,11 @@ _csp = {
         "report-uri": MOTCUA_CSP_REPORT_URI or None,
     }
 }
-if _env_bool("MOTCUA_CSP_REPORT_ONLY"):
+if _env_bool(
+    "MOTCUA_CSP_REPORT_ONLY",
+    False,
+    "Send the policy as Content-Security-Policy-Report-Only (to try a change).",
+):
     CONTENT_SECURITY_POLICY = None
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
 else:
@@ -106,15 +109,26 @@ else:
 MOTCUA_CSP_PATH_UPDATES: dict[str, dict[str, list[str]]] = {}
 
 # --- Sessions --------------------------------------------------------------------------------
-MOTCUA_OFFICER_SESSION_IDLE_MINUTES = int(
-    _os.environ.get("MOTCUA_OFFICER_SESSION_IDLE_MINUTES", "30")
+MOTCUA_OFFICER_SESSION_IDLE_MINUTES = _env_int(
+    "MOTCUA_OFFICER_SESSION_IDLE_MINUTES",
+    "30",
+    "An officer's session ends after this many minutes without a request.",
 )
-MOTCUA_CITIZEN_SESSION_IDLE_MINUTES = int(
-    _os.environ.get("MOTCUA_CITIZEN_SESSION_IDLE_MINUTES", "60")
+MOTCUA_CITIZEN_SESSION_IDLE_MINUTES = _env_int(
+    "MOTCUA_CITIZEN_SESSION_IDLE_MINUTES",
+    "60",
+    "A citizen's session ends after this many minutes without a request.",
 )
 
 # --- Client addresses --------------------------------------------------------------------------
-MOTCUA_TRUSTED_PROXY_COUNT = max(0, int(_os.environ.get("MOTCUA_TRUSTED_PROXY_COUNT", "0")))
+MOTCUA_TRUSTED_PROXY_COUNT = max(
+    0,
+    _env_int(
+        "MOTCUA_TRUSTED_PROXY_COUNT",
+        "0",
+        "Reverse proxies appending the client's address to X-Forwarded-For (0: ignore it).",
+    ),
+)
 # django-ninja's throttles (motcua.api) read the same count; 0 ignores X-Forwarded-For.
 NINJA_NUM_PROXIES = MOTCUA_TRUSTED_PROXY_COUNT
 
@@ -124,9 +138,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-MOTCUA_LOGIN_FAILURE_LIMIT = int(_os.environ.get("MOTCUA_LOGIN_FAILURE_LIMIT", "5"))
-MOTCUA_LOGIN_COOLOFF_MINUTES = int(_os.environ.get("MOTCUA_LOGIN_COOLOFF_MINUTES", "15"))
-AXES_ENABLED = _env_bool("MOTCUA_LOGIN_LOCKOUT", True)
+MOTCUA_LOGIN_FAILURE_LIMIT = _env_int(
+    "MOTCUA_LOGIN_FAILURE_LIMIT",
+    "5",
+    "Failed sign-ins for one user name from one address before the pair is locked out.",
+)
+MOTCUA_LOGIN_COOLOFF_MINUTES = _env_int(
+    "MOTCUA_LOGIN_COOLOFF_MINUTES", "15", "How long a sign-in lockout lasts, in minutes."
+)
+AXES_ENABLED = _env_bool(
+    "MOTCUA_LOGIN_LOCKOUT", True, "Sign-in lockout (django-axes) on every password sign-in."
+)
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = MOTCUA_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = _dt.timedelta(minutes=MOTCUA_LOGIN_COOLOFF_MINUTES)
@@ -145,19 +167,29 @@ AXES_VERBOSE = False
 MOTCUA_LOCKOUT_TEMPLATES = {"/idp/": "idp/lockout.html"}
 
 # --- Public look-ups ----------------------------------------------------------------------
-MOTCUA_LOOKUP_RATE = _os.environ.get("MOTCUA_LOOKUP_RATE", "20/m").strip()
+MOTCUA_LOOKUP_RATE = _env_str(
+    "MOTCUA_LOOKUP_RATE",
+    "20/m",
+    "Posts per client address to the public look-up and verification pages; empty: no limit.",
+).strip()
 
-# --- The bundled identity provider in production ---------------------------------------------
-if _PRODUCTION:
-    # RFC 9700: a replayed refresh token revokes its whole family; https callbacks only
-    # once the site itself is served over HTTPS.
-    _OAUTH2_PROVIDER["REFRESH_TOKEN_REUSE_PROTECTION"] = True
-    if _HTTPS:
-        _OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]
+# The bundled identity provider in production (refresh-token reuse protection, https
+# callbacks only): motcua.conf.oidc.
 
 
 # --- Secrets only from the environment -------------------------------------------------------
-SECRET_KEY_FALLBACKS = _env_list("MOTCUA_SECRET_KEY_FALLBACKS")
+SECRET_KEY_FALLBACKS = _env_list(
+    "MOTCUA_SECRET_KEY_FALLBACKS",
+    "",
+    "Former secret keys still accepted while what they signed expires, comma-separated.",
+)
+# With MOTCUA_PRODUCTION, demo secrets are refused by the system checks motcua.E001/E002
+# (motcua.conf.checks) unless this is on and MOTCUA_HTTPS off.
+MOTCUA_ALLOW_DEMO_SECRETS = _env_bool(
+    "MOTCUA_ALLOW_DEMO_SECRETS",
+    False,
+    "Production on plain HTTP only (MOTCUA_HTTPS=0): allow the demo secrets (benchmarks).",
+)
 # Values published in this repository (defaults and the example environment file).
 DEMO_SECRET_VALUES = frozenset(
     {
@@ -177,6 +209,11 @@ def demo_secret_problems(environ, values: dict[str, str]) -> list[str]:
     (the secret key, the OIDC client secret) or derives (the PKI passphrase) must come from
     the environment instead; one that is published in this repository must be replaced.
     """
+    return secrets_not_from_environment(environ) + published_demo_secrets(values)
+
+
+def secrets_not_from_environment(environ) -> list[str]:
+    """The secrets made up in ``var/`` or derived that ``environ`` does not set (motcua.E001)."""
     problems = []
     from_environment = {
         "MOTCUA_SECRET_KEY": "SECRET_KEY",
@@ -186,6 +223,12 @@ def demo_secret_problems(environ, values: dict[str, str]) -> list[str]:
     for variable, setting in from_environment.items():
         if not (environ.get(variable) or "").strip():
             problems.append(f"{variable} is not set (the default of {setting} is for demos).")
+    return problems
+
+
+def published_demo_secrets(values: dict[str, str]) -> list[str]:
+    """The settings in ``values`` that hold a value published in this repository (motcua.E002)."""
+    problems = []
     for setting in (
         "SECRET_KEY",
         "MOTCUA_PKI_PASSPHRASE",
@@ -197,23 +240,3 @@ def demo_secret_problems(environ, values: dict[str, str]) -> list[str]:
         if value in DEMO_SECRET_VALUES or "change-me" in value:
             problems.append(f"{setting} still has the demo value published in the repository.")
     return problems
-
-
-if _PRODUCTION and not (_env_bool("MOTCUA_ALLOW_DEMO_SECRETS") and not _HTTPS):
-    from motcua.settings import SECRET_KEY as _SECRET_KEY
-
-    _problems = demo_secret_problems(
-        _os.environ,
-        {
-            "SECRET_KEY": _SECRET_KEY,
-            "MOTCUA_PKI_PASSPHRASE": _PKI_PASSPHRASE,
-            "MOTCUA_VNPAY_HASH_SECRET": _VNPAY_HASH_SECRET,
-            "MOTCUA_REGISTRY_API_KEY": _REGISTRY_API_KEY,
-            "MOTCUA_OIDC_CLIENT_SECRET": _OIDC_CLIENT_SECRET,
-        },
-    )
-    if _problems:
-        raise _ImproperlyConfigured(
-            "MOTCUA_PRODUCTION=1 refuses demo secrets (docs/SECURITY.md, 'Secrets'):\n- "
-            + "\n- ".join(_problems)
-        )

@@ -44,22 +44,31 @@ Fault injection, for the fault tests only (never set in production):
   kill the web process at the worst moment (``tests/faults/``).
 """
 
-import os as _os
-
-from motcua.settings import env_bool as _env_bool
+from motcua.conf.env import env_bool as _env_bool
+from motcua.conf.env import env_float as _env_float
+from motcua.conf.env import env_int as _env_int
+from motcua.conf.env import env_str as _env_str
 
 _MB = 1024 * 1024
 
-MOTCUA_MAX_UPLOAD_BYTES = int(_os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(10 * _MB)))
-MOTCUA_UPLOAD_STREAM_LIMIT_BYTES = (
-    int(_os.environ["MOTCUA_UPLOAD_STREAM_LIMIT_BYTES"])
-    if _os.environ.get("MOTCUA_UPLOAD_STREAM_LIMIT_BYTES")
-    else None
+MOTCUA_MAX_UPLOAD_BYTES = _env_int(
+    "MOTCUA_MAX_UPLOAD_BYTES", str(10 * _MB), "The largest file one may upload, in bytes."
 )
-MOTCUA_UPLOAD_INFLATE_LIMIT_BYTES = int(
-    _os.environ.get("MOTCUA_UPLOAD_INFLATE_LIMIT_BYTES", str(64 * _MB))
+_stream_limit = _env_str(
+    "MOTCUA_UPLOAD_STREAM_LIMIT_BYTES",
+    "",
+    "Bytes of one uploaded file the web process keeps; the rest is read and dropped.",
+    doc_default="the larger of MOTCUA_MAX_UPLOAD_BYTES and MOTCUA_RESULTS_VERIFY_MAX_BYTES",
 )
-MOTCUA_UPLOAD_MAX_PIXELS = int(_os.environ.get("MOTCUA_UPLOAD_MAX_PIXELS", "80000000"))
+MOTCUA_UPLOAD_STREAM_LIMIT_BYTES = int(_stream_limit) if _stream_limit else None
+MOTCUA_UPLOAD_INFLATE_LIMIT_BYTES = _env_int(
+    "MOTCUA_UPLOAD_INFLATE_LIMIT_BYTES",
+    str(64 * _MB),
+    "How much a PDF's compressed streams may inflate to while inspected, in bytes.",
+)
+MOTCUA_UPLOAD_MAX_PIXELS = _env_int(
+    "MOTCUA_UPLOAD_MAX_PIXELS", "80000000", "The largest JPG/PNG accepted, in pixels."
+)
 # The first handler counts each file's bytes and drops them past the limit.
 FILE_UPLOAD_HANDLERS = [
     "motcua.dossiers.uploadhandlers.LimitedUploadHandler",
@@ -67,17 +76,42 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-MOTCUA_VIRUS_SCANNER = _os.environ.get("MOTCUA_VIRUS_SCANNER", "").strip()
-MOTCUA_VIRUS_SCANNER_TIMEOUT_S = float(_os.environ.get("MOTCUA_VIRUS_SCANNER_TIMEOUT_S", "10"))
-MOTCUA_VIRUS_SCANNER_FAIL_OPEN = _env_bool("MOTCUA_VIRUS_SCANNER_FAIL_OPEN", False)
+MOTCUA_VIRUS_SCANNER = _env_str(
+    "MOTCUA_VIRUS_SCANNER",
+    "",
+    "clamd://host:3310, clamd:///path/to/socket or a dotted scan(upload) callable; empty: off.",
+).strip()
+MOTCUA_VIRUS_SCANNER_TIMEOUT_S = _env_float(
+    "MOTCUA_VIRUS_SCANNER_TIMEOUT_S", "10", "The virus scanner's connect and read timeout."
+)
+MOTCUA_VIRUS_SCANNER_FAIL_OPEN = _env_bool(
+    "MOTCUA_VIRUS_SCANNER_FAIL_OPEN",
+    False,
+    "Accept uploads unscanned while the scanner is unreachable (default: refuse them).",
+)
 
-MOTCUA_ORPHAN_FILES_GRACE_S = int(_os.environ.get("MOTCUA_ORPHAN_FILES_GRACE_S", "86400"))
+MOTCUA_ORPHAN_FILES_GRACE_S = _env_int(
+    "MOTCUA_ORPHAN_FILES_GRACE_S",
+    "86400",
+    "A file no row references is deleted only when older than this, in seconds.",
+)
 MOTCUA_ORPHAN_FILES_DIRS = [
     d.strip().strip("/")
-    for d in _os.environ.get("MOTCUA_ORPHAN_FILES_DIRS", "").split(",")
+    for d in _env_str(
+        "MOTCUA_ORPHAN_FILES_DIRS",
+        "",
+        "Storage folders the orphan-file cleanup looks into, comma-separated.",
+        doc_default="the top folders of every FileField's upload_to",
+    ).split(",")
     if d.strip().strip("/")
 ]
 
-MOTCUA_RETRY_AFTER_S = int(_os.environ.get("MOTCUA_RETRY_AFTER_S", "30"))
+MOTCUA_RETRY_AFTER_S = _env_int(
+    "MOTCUA_RETRY_AFTER_S", "30", "The Retry-After of the database-outage page (503)."
+)
 
-MOTCUA_FAULT_DELAY_AFTER_FILE_S = float(_os.environ.get("MOTCUA_FAULT_DELAY_AFTER_FILE_S", "0"))
+MOTCUA_FAULT_DELAY_AFTER_FILE_S = _env_float(
+    "MOTCUA_FAULT_DELAY_AFTER_FILE_S",
+    "0",
+    "Fault tests only: seconds an upload waits between writing its file and its row.",
+)

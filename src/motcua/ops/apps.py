@@ -11,4 +11,7 @@ class OpsConfig(AppConfig):
         # request id travels with the tasks a request sends.
         import motcua.celery  # noqa: F401
 
+        # The settings' system checks (motcua.E001–E004), whatever app runs.
+        import motcua.conf.checks  # noqa: F401
+
         from . import metrics, tasks  # noqa: F401

@@ -1,5 +1,7 @@
 """Secrets only from the environment: ``MOTCUA_PRODUCTION=1`` refuses to start with a
-demo secret, and ``motcua check --deploy`` is clean with production settings."""
+demo secret (system checks motcua.E001/E002: ``motcua check``, ``migrate``, and the
+production entry points gunicorn and Celery), and ``motcua check --deploy`` is clean with
+production settings."""
 
 from __future__ import annotations
 
@@ -123,18 +125,71 @@ def test_a_secret_made_up_in_var_or_derived_must_come_from_the_environment(varia
 # --- Starting a process --------------------------------------------------------------------------
 
 
+DEMO_SECRET_PROBLEMS = (
+    "(motcua.E001) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_PKI_PASSPHRASE is not set",
+    "(motcua.E001) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_OIDC_CLIENT_SECRET is not set",
+    "(motcua.E002) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_VNPAY_HASH_SECRET still has",
+    "(motcua.E002) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_REGISTRY_API_KEY still has",
+)
+
+
+def assert_refused_for_demo_secrets(done: subprocess.CompletedProcess) -> None:
+    assert done.returncode != 0
+    for problem in DEMO_SECRET_PROBLEMS:
+        assert problem in done.stderr, done.stderr
+    assert "MOTCUA_SECRET_KEY is not set" not in done.stderr
+
+
 def test_production_refuses_to_start_with_demo_secrets(tmp_path):
     done = run(tmp_path, ["check"], **PRODUCTION, MOTCUA_SECRET_KEY=secrets.token_urlsafe(50))
-    assert done.returncode != 0
-    assert "ImproperlyConfigured" in done.stderr
-    for name in (
-        "MOTCUA_PKI_PASSPHRASE is not set",
-        "MOTCUA_OIDC_CLIENT_SECRET is not set",
-        "MOTCUA_VNPAY_HASH_SECRET still has the demo value",
-        "MOTCUA_REGISTRY_API_KEY still has the demo value",
-    ):
-        assert name in done.stderr
-    assert "MOTCUA_SECRET_KEY is not set" not in done.stderr
+    assert "SystemCheckError" in done.stderr
+    assert_refused_for_demo_secrets(done)
+    # migrate (deploy/run_stack.py's first step) runs the checks too.
+    assert_refused_for_demo_secrets(
+        run(tmp_path, ["migrate"], **PRODUCTION, MOTCUA_SECRET_KEY=secrets.token_urlsafe(50))
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # What gunicorn does (deploy/gunicorn.conf.py): it runs no system check itself.
+        ["-c", "import motcua.wsgi"],
+        # The Celery worker and beat stop before they reach the broker.
+        ["-m", "celery", "-A", "motcua.celery:app", "worker", "--pool", "solo"],
+        ["-m", "celery", "-A", "motcua.celery:app", "beat"],
+    ],
+    ids=["wsgi", "celery-worker", "celery-beat"],
+)
+def test_the_production_entry_points_refuse_demo_secrets(tmp_path, command):
+    done = subprocess.run(
+        [sys.executable, *command],
+        env=env_of(
+            tmp_path,
+            **PRODUCTION,
+            MOTCUA_SECRET_KEY=secrets.token_urlsafe(50),
+            CELERY_BROKER_URL="memory://",
+        ),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "refuses to start" in done.stderr
+    assert_refused_for_demo_secrets(done)
+
+
+def test_the_production_entry_points_start_with_real_secrets(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", "import motcua.wsgi; print('loaded')"],
+        env=env_of(tmp_path, **PRODUCTION, **real_secrets()),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "loaded"
 
 
 def test_the_zero_setup_mode_keeps_its_demo_secrets(tmp_path):
@@ -156,7 +211,9 @@ def test_a_local_production_stack_on_plain_http_may_opt_into_demo_secrets(tmp_pa
     assert opted == {"MOTCUA_PRODUCTION": True}
     # Never once the site is public over HTTPS.
     done = run(tmp_path, ["check"], **PRODUCTION, MOTCUA_ALLOW_DEMO_SECRETS="1")
-    assert done.returncode != 0 and "ImproperlyConfigured" in done.stderr
+    assert (
+        done.returncode != 0 and "(motcua.E001)" in done.stderr and "(motcua.E002)" in done.stderr
+    )
 
 
 def test_production_settings_harden_cookies_transport_and_the_provider(tmp_path):

@@ -14,7 +14,7 @@ from .conftest import REPO, free_port, stop, subprocess_env, wait_until
 PRODUCTION = {
     "MOTCUA_PRODUCTION": "1",
     "MOTCUA_SECRET_KEY": secrets.token_urlsafe(50),
-    # Production refuses the demo secrets (motcua.conf.security).
+    # Production refuses the demo secrets (system checks motcua.E001/E002, run by wsgi.py).
     "MOTCUA_PKI_PASSPHRASE": secrets.token_urlsafe(32),
     "MOTCUA_VNPAY_HASH_SECRET": secrets.token_urlsafe(32),
     "MOTCUA_REGISTRY_API_KEY": secrets.token_urlsafe(32),
