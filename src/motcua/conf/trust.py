@@ -16,6 +16,16 @@ Uploads (``motcua/dossiers/files.py``, the one content check of every upload):
 - ``MOTCUA_UPLOAD_MAX_PIXELS`` (80000000): the largest JPG/PNG accepted, in pixels
   (width × height from the header; 80 megapixels is more than an A3 page at 600 dpi).
   A tiny file declaring a huge image (a pixel bomb) is refused.
+- ``MOTCUA_DOSSIER_QUOTA_BYTES`` (52428800 = 50 MB): the most the applicant's files
+  (components and supplements) of one dossier may weigh together; a file that would
+  pass it is refused with a message naming the limit (``dossiers.files.check_quota``).
+  Counter scans and results do not count.
+- ``MOTCUA_APPLICANT_QUOTA_BYTES`` (209715200 = 200 MB): the same, summed over all of one
+  applicant's dossiers that are not finished (returned, refused or withdrawn), drafts
+  included, so that many dossiers cannot multiply the per-dossier quota.
+- ``MOTCUA_MAX_OPEN_DRAFTS`` (10): how many drafts one applicant may keep at once; a new
+  application beyond it is refused until one is submitted
+  (``dossiers.services.create_draft``).
 - ``MOTCUA_VIRUS_SCANNER`` ("" = off): ``clamd://host:3310`` (ClamAV's clamd over TCP),
   ``clamd:///run/clamav/clamd.ctl`` (its Unix socket), or the dotted path of a
   callable ``scan(upload) -> str | None`` returning the name of what it found. Every
@@ -68,6 +78,19 @@ MOTCUA_UPLOAD_INFLATE_LIMIT_BYTES = _env_int(
 )
 MOTCUA_UPLOAD_MAX_PIXELS = _env_int(
     "MOTCUA_UPLOAD_MAX_PIXELS", "80000000", "The largest JPG/PNG accepted, in pixels."
+)
+MOTCUA_DOSSIER_QUOTA_BYTES = _env_int(
+    "MOTCUA_DOSSIER_QUOTA_BYTES",
+    str(50 * _MB),
+    "The most the applicant's files of one dossier may weigh together, in bytes.",
+)
+MOTCUA_APPLICANT_QUOTA_BYTES = _env_int(
+    "MOTCUA_APPLICANT_QUOTA_BYTES",
+    str(200 * _MB),
+    "The most one applicant's files may weigh over their unfinished dossiers, in bytes.",
+)
+MOTCUA_MAX_OPEN_DRAFTS = _env_int(
+    "MOTCUA_MAX_OPEN_DRAFTS", "10", "How many drafts one applicant may keep at once."
 )
 # The first handler counts each file's bytes and drops them past the limit.
 FILE_UPLOAD_HANDLERS = [

@@ -26,14 +26,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import File
+from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts.models import Applicant
 from motcua.audit.services import record
 
 from . import inspection, virusscan
 from .exceptions import DossierError
 from .models import Attachment, Dossier
+from .workflow import TERMINAL
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +58,66 @@ _MB = 1024 * 1024
 
 def max_upload_bytes() -> int:
     return int(getattr(settings, "MOTCUA_MAX_UPLOAD_BYTES", 10 * _MB))
+
+
+def dossier_quota_bytes() -> int:
+    return int(getattr(settings, "MOTCUA_DOSSIER_QUOTA_BYTES", 50 * _MB))
+
+
+def applicant_quota_bytes() -> int:
+    return int(getattr(settings, "MOTCUA_APPLICANT_QUOTA_BYTES", 200 * _MB))
+
+
+# The files an applicant supplies (online or at the desk as a supplement) count against
+# the quotas; a counter scan is the desk's own work and a result the agency's.
+QUOTA_KINDS = (Attachment.Kind.COMPONENT, Attachment.Kind.SUPPLEMENT)
+
+
+def _bytes(attachments) -> int:
+    return attachments.filter(kind__in=QUOTA_KINDS).aggregate(total=Sum("size"))["total"] or 0
+
+
+def check_quota(dossier: Dossier, size: int, kind: str) -> None:
+    """Refuse a file of ``size`` bytes that would take ``dossier`` past its quota
+    (``MOTCUA_DOSSIER_QUOTA_BYTES``) or its applicant's open dossiers past theirs
+    (``MOTCUA_APPLICANT_QUOTA_BYTES``); kinds outside ``QUOTA_KINDS`` always pass.
+
+    Locks the applicant's row first (inside the caller's transaction), so two uploads
+    at once to two of their dossiers cannot both slip under the quota; the dossier's own
+    row is locked by the caller. Raises DossierError naming the limit.
+    """
+    if kind not in QUOTA_KINDS:
+        return
+    Applicant.objects.select_for_update().filter(pk=dossier.applicant_id).first()
+    needed = {"size": filesizeformat(size)}
+    quota = dossier_quota_bytes()
+    used = _bytes(Attachment.objects.filter(dossier_id=dossier.pk))
+    if used + size > quota:
+        raise DossierError(
+            _(
+                "Hồ sơ đã đạt dung lượng tối đa %(quota)s (đã dùng %(used)s, tệp này cần "
+                "%(size)s). Hãy gỡ bớt tệp không cần thiết hoặc nén, chụp lại tệp với "
+                "dung lượng nhỏ hơn rồi tải lên lại."
+            )
+            % {"quota": filesizeformat(quota), "used": filesizeformat(used), **needed},
+            code="dossier_quota",
+        )
+    quota = applicant_quota_bytes()
+    used = _bytes(
+        Attachment.objects.filter(dossier__applicant_id=dossier.applicant_id).exclude(
+            dossier__status__in=TERMINAL
+        )
+    )
+    if used + size > quota:
+        raise DossierError(
+            _(
+                "Các hồ sơ chưa hoàn tất của bạn đã dùng %(used)s trên dung lượng tối đa "
+                "%(quota)s cho mỗi người nộp; tệp này cần %(size)s. Hãy gỡ bớt tệp ở các "
+                "hồ sơ nháp không dùng nữa rồi tải lên lại."
+            )
+            % {"quota": filesizeformat(quota), "used": filesizeformat(used), **needed},
+            code="applicant_quota",
+        )
 
 
 def stream_limit_bytes() -> int:
@@ -262,8 +326,11 @@ def add_attachment(
     """Check ``upload`` by content, store it and attach it to ``dossier`` (audited).
 
     Call inside the transaction that makes the change the file belongs to. Raises
-    DossierError when the file is refused by ``check_upload`` or cannot be stored.
+    DossierError when the file is refused by ``check_upload``, would pass a storage
+    quota (``check_quota``) or cannot be stored.
     """
+    # The quota first: it is cheap, and a file it refuses need not be inspected.
+    check_quota(dossier, upload.size, kind)
     file_type = check_upload(upload)
     display = clean_name(name or getattr(upload, "name", "") or "", file_type.extension)
     attachment = Attachment(

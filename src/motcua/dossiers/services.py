@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +51,8 @@ def create_draft(
 ) -> Dossier:
     """Start an online dossier as a draft (no code yet: the code is given on submission).
 
-    Raises DossierError when the version is not the published one or not offered online.
+    Raises DossierError when the version is not the published one or not offered online,
+    or when the applicant already has ``MOTCUA_MAX_OPEN_DRAFTS`` drafts.
     """
     _check_version_in_force(version)
     if not version.is_offered_online:
@@ -58,14 +60,34 @@ def create_draft(
             _("Thủ tục này chưa được cung cấp trực tuyến; vui lòng nộp tại Bộ phận một cửa."),
             code="not_online",
         )
-    return Dossier.objects.create(
-        applicant=applicant,
-        procedure_version=version,
-        agency=agency,
-        channel=Channel.ONLINE,
-        status=Status.DRAFT,
-        form_data=form_data or {},
-    )
+    with transaction.atomic():
+        # Lock the applicant's row so two requests at once cannot both pass the limit.
+        Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
+        limit = max_open_drafts()
+        drafts = Dossier.objects.filter(applicant=applicant, status=Status.DRAFT).count()
+        if drafts >= limit:
+            raise DossierError(
+                _(
+                    "Bạn đang có %(count)d hồ sơ nháp chưa nộp, đã đạt số hồ sơ nháp tối đa "
+                    "(%(limit)d). Hãy hoàn tất và nộp các hồ sơ nháp trong “Hồ sơ của tôi” "
+                    "rồi tạo hồ sơ mới."
+                )
+                % {"count": drafts, "limit": limit},
+                code="too_many_drafts",
+            )
+        return Dossier.objects.create(
+            applicant=applicant,
+            procedure_version=version,
+            agency=agency,
+            channel=Channel.ONLINE,
+            status=Status.DRAFT,
+            form_data=form_data or {},
+        )
+
+
+def max_open_drafts() -> int:
+    """How many drafts one applicant may keep at once (``MOTCUA_MAX_OPEN_DRAFTS``)."""
+    return int(getattr(settings, "MOTCUA_MAX_OPEN_DRAFTS", 10))
 
 
 @transaction.atomic

@@ -1,0 +1,113 @@
+"""Storage quotas: the bytes of one dossier, of one applicant's unfinished dossiers, and
+the number of drafts one applicant may keep (hole 9: 225 MB went into one draft)."""
+
+import pytest
+
+from motcua.dossiers.files import add_attachment
+from motcua.dossiers.models import Attachment, Dossier, Status
+
+from .conftest import PDF, applicant_of, pdf_file, public_id_in, start
+
+pytestmark = pytest.mark.django_db
+
+KB = 1024
+# filesizeformat joins the number and its unit with a no-break space.
+
+
+def big_pdf(name: str, size: int):
+    """A PDF of exactly ``size`` bytes (a comment pads it)."""
+    padding = size - len(PDF) - 2
+    return pdf_file(name, PDF + b"%" + b"0" * padding + b"\n")
+
+
+def new_draft(client, version, commune) -> Dossier:
+    return Dossier.objects.get(public_id=public_id_in(start(client, version, commune).url))
+
+
+def upload(client, dossier, upload_file):
+    component = dossier.procedure_version.components.first()
+    return client.post(
+        f"/ho-so/{dossier.public_id}/giay-to/tai-len/",
+        {"component": component.pk, "file": upload_file},
+    )
+
+
+@pytest.fixture
+def small_quotas(settings):
+    settings.MOTCUA_DOSSIER_QUOTA_BYTES = 1024 * KB
+    settings.MOTCUA_APPLICANT_QUOTA_BYTES = 1536 * KB
+
+
+def test_a_file_that_would_fill_the_dossier_past_its_quota_is_refused_naming_the_limit(
+    citizen_client, version, commune, registry, small_quotas
+):
+    draft = new_draft(citizen_client, version, commune)
+    assert upload(citizen_client, draft, big_pdf("mot.pdf", 600 * KB)).status_code == 302
+
+    response = upload(citizen_client, draft, big_pdf("hai.pdf", 600 * KB))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Hồ sơ đã đạt dung lượng tối đa 1,0\xa0MB" in page
+    assert Attachment.objects.count() == 1
+
+
+def test_many_drafts_cannot_multiply_the_dossier_quota(
+    citizen_client, version, commune, registry, small_quotas
+):
+    first, second, third = (new_draft(citizen_client, version, commune) for _ in range(3))
+    assert upload(citizen_client, first, big_pdf("a.pdf", 700 * KB)).status_code == 302
+    assert upload(citizen_client, second, big_pdf("b.pdf", 700 * KB)).status_code == 302
+
+    response = upload(citizen_client, third, big_pdf("c.pdf", 700 * KB))
+
+    assert response.status_code == 400
+    assert "dung lượng tối đa 1,5\xa0MB cho mỗi người nộp" in response.content.decode()
+    assert not third.attachments.exists()
+
+
+def test_files_of_finished_dossiers_no_longer_count_for_the_applicant(
+    citizen_client, version, commune, registry, small_quotas
+):
+    finished = new_draft(citizen_client, version, commune)
+    upload(citizen_client, finished, big_pdf("cu.pdf", 1000 * KB))
+    Dossier.objects.filter(pk=finished.pk).update(status=Status.WITHDRAWN)
+    draft = new_draft(citizen_client, version, commune)
+
+    assert upload(citizen_client, draft, big_pdf("moi.pdf", 1000 * KB)).status_code == 302
+
+
+def test_the_result_issued_by_the_agency_is_never_refused_by_a_quota(
+    citizen_client, version, commune, registry, small_quotas
+):
+    draft = new_draft(citizen_client, version, commune)
+    upload(citizen_client, draft, big_pdf("day.pdf", 1000 * KB))
+
+    result = add_attachment(draft, big_pdf("ket-qua.pdf", 900 * KB), kind=Attachment.Kind.RESULT)
+
+    assert result.pk is not None
+
+
+def test_a_new_application_beyond_the_drafts_limit_is_refused(
+    citizen_client, citizen, version, commune, registry, settings
+):
+    settings.MOTCUA_MAX_OPEN_DRAFTS = 2
+    new_draft(citizen_client, version, commune)
+    new_draft(citizen_client, version, commune)
+
+    response = start(citizen_client, version, commune)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Bạn đang có 2 hồ sơ nháp chưa nộp, đã đạt số hồ sơ nháp tối đa (2)" in page
+    assert Dossier.objects.filter(applicant=applicant_of(citizen)).count() == 2
+
+
+def test_submitting_a_draft_frees_a_place_for_a_new_one(
+    citizen_client, citizen, version, commune, registry, settings
+):
+    settings.MOTCUA_MAX_OPEN_DRAFTS = 1
+    first = new_draft(citizen_client, version, commune)
+    Dossier.objects.filter(pk=first.pk).update(status=Status.SUBMITTED)
+
+    assert start(citizen_client, version, commune).status_code == 302
