@@ -17,12 +17,19 @@ Design
   finds the first broken link. Records are chained in ``id`` order: writers take a lock
   (``pg_advisory_xact_lock`` on PostgreSQL; SQLite's IMMEDIATE transactions serialise
   writers already) before reading the last hash, and ``prev_hash`` is unique, so two
-  writers can never chain onto the same record. The chain cannot show that its newest
-  records were cut off: keep the last hash somewhere else (``verify_audit -v 2``).
+  writers can never chain onto the same record. The chain alone cannot show that its
+  newest records were cut off: the checkpoints below can.
 * **No personal ID numbers in clear.** ``data`` is small JSON context (status, codes,
   ids); ``record()`` masks any 12-digit number to its last 4 digits
   (``masking.mask_personal_ids``) and refuses floats, whose text form differs between
   SQLite and PostgreSQL's jsonb and would break the hash.
+* **Keyed.** The chain alone can be recomputed by whoever can write the table. Each
+  record also carries ``mac``, an HMAC-SHA256 of its hash with ``MOTCUA_AUDIT_KEY``
+  (``keys.py``), which lives in the application's environment and never in the
+  database; ``audit_checkpoint`` appends the signed head of the chain to a file outside
+  the database (``checkpoints.py``). ``verify_audit`` checks both. Records written
+  before the key existed (migration 0003) have an empty ``mac``: they are accepted only
+  as the chain's first records, where the first keyed record's MAC seals them.
 * ``actor_label`` keeps who acted as they were named then; ``agency_id`` is a plain
   integer (no foreign key) so the table can later be scoped or split per agency.
 """
@@ -96,6 +103,9 @@ class AuditRecord(models.Model):
     data = models.JSONField(_("chi tiết"), default=dict, blank=True)
     prev_hash = models.CharField(_("mã băm bản ghi trước"), max_length=64)
     hash = models.CharField(_("mã băm"), max_length=64)
+    # HMAC-SHA256 of ``hash`` with MOTCUA_AUDIT_KEY (keys.py), a key the database never
+    # holds. Empty only for records written before the key existed (legacy records).
+    mac = models.CharField(_("mã xác thực"), max_length=64, blank=True, default="")
 
     objects = AuditRecordQuerySet.as_manager()
 

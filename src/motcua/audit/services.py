@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .exceptions import AuditDataError
+from .keys import record_mac
 from .masking import mask_personal_ids
 from .models import GENESIS_HASH, AuditRecord
 
@@ -124,5 +125,6 @@ def record(
             prev_hash=prev_hash,
         )
         entry.hash = entry.compute_hash()
+        entry.mac = record_mac(entry.hash)
         entry.save(using=using)
     return entry

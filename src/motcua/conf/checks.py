@@ -67,6 +67,7 @@ def check_no_published_secret(app_configs=None, **kwargs) -> list[Error]:
             "MOTCUA_VNPAY_HASH_SECRET",
             "MOTCUA_REGISTRY_API_KEY",
             "MOTCUA_OIDC_CLIENT_SECRET",
+            "MOTCUA_AUDIT_KEY",
         )
     }
     return [

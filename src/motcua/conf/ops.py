@@ -21,6 +21,8 @@ Celery (``motcua/celery.py``; workers and the beat scheduler of ``deploy/``):
   nightly recomputation of the current month's monitoring rollups. It rewrites a
   month's rollups in one transaction, so turn it on only where nights are quiet.
   ``MOTCUA_BEAT_OUTBOX_LIMIT`` (500): notifications sent per run.
+  ``MOTCUA_BEAT_AUDIT_CHECKPOINT_S`` (3600): the signed checkpoint of the audit chain
+  written outside the database (``audit_checkpoint``, ``conf/audit.py``).
 
 Probes and request ids (``/healthz``, ``/readyz``, ``X-Request-ID``):
 
@@ -125,6 +127,11 @@ _reconcile_s = _env_float(
     "300",
     "Seconds between runs of the reconciliation of payments pending at the gateway.",
 )
+_audit_checkpoint_s = _env_float(
+    "MOTCUA_BEAT_AUDIT_CHECKPOINT_S",
+    "3600",
+    "Seconds between signed checkpoints of the audit chain, written outside the database.",
+)
 _rebuild_rollups = _env_bool(
     "MOTCUA_BEAT_REBUILD_ROLLUPS",
     False,
@@ -145,6 +152,10 @@ CELERY_BEAT_SCHEDULE = {
     "payment-reconciliation": {
         "task": "ops.reconcile_payments",
         "schedule": _reconcile_s,
+    },
+    "audit-checkpoint": {
+        "task": "ops.audit_checkpoint",
+        "schedule": _audit_checkpoint_s,
     },
     "deadlines": {
         "task": "ops.check_deadlines",

@@ -42,6 +42,7 @@ import datetime as _dt
 from csp.constants import NONE as _NONE
 from csp.constants import SELF as _SELF
 
+from motcua.conf.audit import DEMO_AUDIT_KEY as _DEMO_AUDIT_KEY
 from motcua.conf.base import MOTCUA_HTTPS as _HTTPS
 from motcua.conf.env import env_bool as _env_bool
 from motcua.conf.env import env_int as _env_int
@@ -194,6 +195,7 @@ MOTCUA_ALLOW_DEMO_SECRETS = _env_bool(
 DEMO_SECRET_VALUES = frozenset(
     {
         _DEMO_HASH_SECRET,
+        _DEMO_AUDIT_KEY,
         "demo-registry-key",
         "change-me-to-50-random-characters-shared-by-every-node",
     }
@@ -205,9 +207,10 @@ def demo_secret_problems(environ, values: dict[str, str]) -> list[str]:
 
     ``values`` holds the settings as loaded (``SECRET_KEY``, ``MOTCUA_PKI_PASSPHRASE``,
     ``MOTCUA_VNPAY_HASH_SECRET``, ``MOTCUA_REGISTRY_API_KEY``,
-    ``MOTCUA_OIDC_CLIENT_SECRET``). A secret that the zero-setup mode makes up in ``var/``
-    (the secret key, the OIDC client secret) or derives (the PKI passphrase) must come from
-    the environment instead; one that is published in this repository must be replaced.
+    ``MOTCUA_OIDC_CLIENT_SECRET``, ``MOTCUA_AUDIT_KEY``). A secret that the zero-setup
+    mode makes up in ``var/`` (the secret key, the OIDC client secret) or derives (the PKI
+    passphrase) or has a demo default (the audit key) must come from the environment
+    instead; one that is published in this repository must be replaced.
     """
     return secrets_not_from_environment(environ) + published_demo_secrets(values)
 
@@ -219,6 +222,7 @@ def secrets_not_from_environment(environ) -> list[str]:
         "MOTCUA_SECRET_KEY": "SECRET_KEY",
         "MOTCUA_PKI_PASSPHRASE": "MOTCUA_PKI_PASSPHRASE",
         "MOTCUA_OIDC_CLIENT_SECRET": "MOTCUA_OIDC_CLIENT_SECRET",
+        "MOTCUA_AUDIT_KEY": "MOTCUA_AUDIT_KEY",
     }
     for variable, setting in from_environment.items():
         if not (environ.get(variable) or "").strip():
@@ -235,6 +239,7 @@ def published_demo_secrets(values: dict[str, str]) -> list[str]:
         "MOTCUA_VNPAY_HASH_SECRET",
         "MOTCUA_REGISTRY_API_KEY",
         "MOTCUA_OIDC_CLIENT_SECRET",
+        "MOTCUA_AUDIT_KEY",
     ):
         value = values.get(setting) or ""
         if value in DEMO_SECRET_VALUES or "change-me" in value:

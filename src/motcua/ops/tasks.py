@@ -47,6 +47,11 @@ def reconcile_payments() -> str:
     return run_job("reconcile_payments")
 
 
+@shared_task(name="ops.audit_checkpoint")
+def audit_checkpoint() -> str:
+    return run_job("audit_checkpoint")
+
+
 @shared_task(name="ops.check_deadlines")
 def check_deadlines() -> str:
     return run_job("check_deadlines")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from motcua.conf.audit import DEMO_AUDIT_KEY
 from motcua.conf.payments import _DEMO_HASH_SECRET
 from motcua.conf.security import demo_secret_problems
 
@@ -48,6 +49,7 @@ def real_secrets() -> dict[str, str]:
         "MOTCUA_VNPAY_HASH_SECRET": secrets.token_hex(16).upper(),
         "MOTCUA_REGISTRY_API_KEY": secrets.token_urlsafe(24),
         "MOTCUA_OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
+        "MOTCUA_AUDIT_KEY": secrets.token_urlsafe(32),
     }
 
 
@@ -93,6 +95,7 @@ def test_every_secret_set_from_the_environment_passes():
         "MOTCUA_VNPAY_HASH_SECRET": environ["MOTCUA_VNPAY_HASH_SECRET"],
         "MOTCUA_REGISTRY_API_KEY": environ["MOTCUA_REGISTRY_API_KEY"],
         "MOTCUA_OIDC_CLIENT_SECRET": environ["MOTCUA_OIDC_CLIENT_SECRET"],
+        "MOTCUA_AUDIT_KEY": environ["MOTCUA_AUDIT_KEY"],
     }
     assert demo_secret_problems(environ, values) == []
 
@@ -103,6 +106,7 @@ def test_every_secret_set_from_the_environment_passes():
         ("MOTCUA_VNPAY_HASH_SECRET", _DEMO_HASH_SECRET),
         ("MOTCUA_REGISTRY_API_KEY", "demo-registry-key"),
         ("SECRET_KEY", "change-me-to-50-random-characters-shared-by-every-node"),
+        ("MOTCUA_AUDIT_KEY", DEMO_AUDIT_KEY),
     ],
 )
 def test_a_published_demo_value_is_named(setting, demo):
@@ -113,7 +117,8 @@ def test_a_published_demo_value_is_named(setting, demo):
 
 
 @pytest.mark.parametrize(
-    "variable", ["MOTCUA_SECRET_KEY", "MOTCUA_PKI_PASSPHRASE", "MOTCUA_OIDC_CLIENT_SECRET"]
+    "variable",
+    ["MOTCUA_SECRET_KEY", "MOTCUA_PKI_PASSPHRASE", "MOTCUA_OIDC_CLIENT_SECRET", "MOTCUA_AUDIT_KEY"],
 )
 def test_a_secret_made_up_in_var_or_derived_must_come_from_the_environment(variable):
     environ = real_secrets()
@@ -128,6 +133,7 @@ def test_a_secret_made_up_in_var_or_derived_must_come_from_the_environment(varia
 DEMO_SECRET_PROBLEMS = (
     "(motcua.E001) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_PKI_PASSPHRASE is not set",
     "(motcua.E001) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_OIDC_CLIENT_SECRET is not set",
+    "(motcua.E001) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_AUDIT_KEY is not set",
     "(motcua.E002) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_VNPAY_HASH_SECRET still has",
     "(motcua.E002) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_REGISTRY_API_KEY still has",
 )

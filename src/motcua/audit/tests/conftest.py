@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection, transaction
 
-from motcua.audit.models import AuditRecord
+from motcua.audit.models import GENESIS_HASH, AuditRecord
 from motcua.audit.services import record
 from tests.factories import UserFactory
 
@@ -15,6 +15,12 @@ ROW_TRIGGER = "audit_append_only"
 def _fast_password_hasher(settings):
     # UserFactory hashes a password; the production hasher is deliberately slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _checkpoints_in_tmp(settings, tmp_path):
+    # Never read or append to the developer's var/audit-checkpoints.
+    settings.MOTCUA_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
 
 
 @pytest.fixture
@@ -57,3 +63,22 @@ def tamper(sql: str, params=()) -> None:
         cursor.execute(sql.replace("{table}", TABLE), params)
         if connection.vendor == "postgresql":
             cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {ROW_TRIGGER}")
+
+
+def recompute_chain(statements=()) -> None:
+    """The attack of hole 10: run ``statements`` (edits), then recompute every record's
+    ``prev_hash`` and SHA-256 ``hash`` in id order and write them back with raw SQL, as a
+    DBA who knows the (public) hashing rule would. The MACs cannot be recomputed: the
+    key is not in the database."""
+    for sql, params in statements:
+        tamper(sql, params)
+    prev = GENESIS_HASH
+    for entry in AuditRecord.objects.order_by("id"):
+        entry.prev_hash = prev
+        fresh = entry.compute_hash()
+        if fresh != entry.hash:
+            tamper(
+                "UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s",
+                [prev, fresh, entry.pk],
+            )
+        prev = fresh

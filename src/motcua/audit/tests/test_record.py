@@ -66,4 +66,4 @@ def test_record_disappears_with_the_failed_action_and_the_chain_stays_valid(chai
     third = record("dossier.refuse", actor=officer, object_id=99)
 
     assert not AuditRecord.objects.filter(action="dossier.approve").exists()
-    assert verify_chain() == VerifyResult(True, 3, None, "", third.hash)
+    assert verify_chain() == VerifyResult(True, 3, None, "", third.hash, third.pk)

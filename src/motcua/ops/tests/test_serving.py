@@ -19,6 +19,7 @@ PRODUCTION = {
     "MOTCUA_VNPAY_HASH_SECRET": secrets.token_urlsafe(32),
     "MOTCUA_REGISTRY_API_KEY": secrets.token_urlsafe(32),
     "MOTCUA_OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
+    "MOTCUA_AUDIT_KEY": secrets.token_urlsafe(32),
 }
 
 
