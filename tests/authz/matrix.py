@@ -29,6 +29,9 @@ class Principal:
     superuser: bool = False
     staff: bool = False
     system: bool = False  # an API client (client credentials), API only
+    # Separate agencies placed under one of theirs (a ward's police under the ward): their
+    # dossiers are seen, never acted on.
+    sees_below: frozenset[str] = frozenset()
 
     @property
     def anonymous(self) -> bool:
@@ -39,7 +42,12 @@ class Principal:
         return self.superuser or self.system or bool(self.roles or self.supervises)
 
     def reaches(self, agency: str) -> bool:
-        return self.superuser or agency in self.roles or agency in self.supervises
+        return (
+            self.superuser
+            or agency in self.roles
+            or agency in self.supervises
+            or agency in self.sees_below
+        )
 
     def roles_at(self, agency: str) -> frozenset[str]:
         return self.roles.get(agency, frozenset())
@@ -75,6 +83,39 @@ PRINCIPALS = {
         ),
     )
 }
+# A parent agency and its child: ward W and WP, its police (a separate agency under W).
+# Their officers sit in units of their agency (the desk, the leadership).
+PRINCIPALS.update(
+    {
+        p.name: p
+        for p in (
+            Principal(
+                "desk_w",
+                "desk officer of ward W (in its one-stop unit)",
+                roles=_roles("w", DESK),
+                sees_below=frozenset({"wp"}),
+            ),
+            Principal(
+                "leader_w",
+                "leader of ward W (in its leadership unit)",
+                roles=_roles("w", LEADER),
+                sees_below=frozenset({"wp"}),
+            ),
+            Principal(
+                "desk_wp",
+                "desk officer of WP, ward W's police (a separate agency under W)",
+                roles=_roles("wp", DESK),
+            ),
+            Principal(
+                "system_w",
+                "a connected system of ward W (API only)",
+                roles=_roles("w", DESK),
+                system=True,
+                sees_below=frozenset({"wp"}),
+            ),
+        )
+    }
+)
 WEB_PRINCIPALS = [name for name, p in PRINCIPALS.items() if not p.system]
 API_PRINCIPALS = list(PRINCIPALS)
 
@@ -93,6 +134,8 @@ SIDES = {
     "b": SideInfo("b", "y", step_role=DESK),
     "a_draft": SideInfo("a", "x", draft=True),
 }
+# Citizen A's dossiers at ward W and at WP, its police; they wait at the same desk step.
+SIDES.update(w=SideInfo("a", "w", step_role=DESK), wp=SideInfo("a", "wp", step_role=DESK))
 
 
 @dataclass(frozen=True)

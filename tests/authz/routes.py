@@ -423,3 +423,12 @@ API: list[Entry] = [
 ]
 for _entry in API:
     object.__setattr__(_entry, "methods", (_entry.key.split(" ", 1)[0],))
+
+# The parent/child pair (ward W above WP, its police): every back-office page and officer
+# endpoint about one dossier is also requested with their dossiers, so that a parent
+# agency acting on its child's dossier fails here.
+PARENT_CHILD = ("w", "wp")
+_ABOUT_ONE_DOSSIER = ("backoffice:", f"POST {V1}/officer/", f"GET {V1}/officer/dossiers/")
+for _entry in [*WEB, *API]:
+    if _entry.sides and _entry.key.startswith(_ABOUT_ONE_DOSSIER):
+        object.__setattr__(_entry, "sides", _entry.sides + PARENT_CHILD)

@@ -7,6 +7,10 @@ approved, paid at the desk, a signed result issued), so every page has an object
 show. A also keeps a draft at X (officers never see drafts). Each citizen has an upload
 in the data store (and the result the agency sent there); each agency has a yearly plan.
 
+A third pair of agencies is a parent and its child: ward W (in Q) and its police WP, a
+separate agency placed under W. Their officers sit in units (one-stop desk,
+leadership) as the demo's do; citizen A has a dossier at each, walked the same way.
+
 ``build()`` returns a ``World``; the principals' sessions and tokens are made by
 ``sign_in``. Nothing here asserts: the matrix does (``tests/authz/matrix.py``).
 """
@@ -210,9 +214,43 @@ def _walk(side_key: str, citizen, version, agency, desk, specialist, leader) -> 
     )
 
 
+def _ward_agencies(agencies: dict[str, Agency]) -> dict[str, Agency]:
+    """Ward W (a commune of Q), its police WP under it, and each one's units."""
+    w = AgencyFactory(code="AZQ.PW", name="Phường Bình Yên", kind="commune", parent=agencies["q"])
+    wp = AgencyFactory(code="AZQ.CAPW", name="Công an phường Bình Yên", kind="department", parent=w)
+    units = {"w": w, "wp": wp}
+    for key, agency in (("w", w), ("wp", wp)):
+        for suffix, name in (
+            ("MC", "Bộ phận một cửa"),
+            ("CM", "Phòng chuyên môn"),
+            ("LD", "Lãnh đạo"),
+        ):
+            units[f"{key}.{suffix}"] = AgencyFactory(
+                code=f"{agency.code}.{suffix}", name=name, kind=Agency.Kind.UNIT, parent=agency
+            )
+    return units
+
+
+def _ward_users(units: dict[str, Agency]) -> tuple[dict, dict]:
+    """(principals, helpers) of the ward and its police, each in a unit of their agency."""
+    users = {
+        "desk_w": _officer("authz.desk.w", units["w.MC"], Role.DESK_OFFICER),
+        "leader_w": _officer("authz.leader.w", units["w.LD"], Role.LEADER),
+        "desk_wp": _officer("authz.desk.wp", units["wp.MC"], Role.DESK_OFFICER),
+    }
+    helpers = {
+        "specialist_w": _officer("authz.specialist.w", units["w.CM"], Role.SPECIALIST),
+        "specialist_wp": _officer("authz.specialist.wp", units["wp.CM"], Role.SPECIALIST),
+        "leader_wp": _officer("authz.leader.wp", units["wp.LD"], Role.LEADER),
+    }
+    return users, helpers
+
+
 def build() -> World:
     agencies = _agencies()
     users, helpers = _users(agencies)
+    ward_units = _ward_agencies(agencies)
+    ward_users, ward_helpers = _ward_users(ward_units)
     version = procedure_version(PROCEDURE, processing_days=5, fee_vnd=20000)
     version.agencies.add(agencies["x"], agencies["y"])
     a = _walk(
@@ -233,6 +271,21 @@ def build() -> World:
         helpers["specialist_y"],
         helpers["leader_y"],
     )
+    agencies.update(w=ward_units["w"], wp=ward_units["wp"])
+    users.update(ward_users)
+    version.agencies.add(agencies["w"], agencies["wp"])
+    ward_sides = {
+        key: _walk(
+            key,
+            users["citizen_a"],
+            version,
+            agencies[key],
+            users[f"desk_{key}"],
+            ward_helpers[f"specialist_{key}"],
+            users["leader_w"] if key == "w" else ward_helpers["leader_wp"],
+        )
+        for key in ("w", "wp")
+    }
     draft = _draft(users["citizen_a"], version, agencies["x"])
     a_draft = Side(
         dossier=draft,
@@ -243,7 +296,7 @@ def build() -> World:
     world = World(
         agencies=agencies,
         users=users,
-        sides={"a": a, "b": b, "a_draft": a_draft},
+        sides={"a": a, "b": b, "a_draft": a_draft, **ward_sides},
         version=version,
         audit_record_of={
             agency.pk: AuditRecord.objects.filter(agency_id=agency.pk).order_by("pk")[0].pk
@@ -258,6 +311,10 @@ def build() -> World:
     )
     world.system_token = bearer_token(application=credentials.client.application)
     sign_in(world)
+    ward_system = create_api_client(
+        name="Hệ thống một cửa Phường Bình Yên", agency_codes=["AZQ.PW"], scopes=ALL_SCOPES.split()
+    )
+    world.tokens["system_w"] = bearer_token(application=ward_system.client.application)
     return world
 
 

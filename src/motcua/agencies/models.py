@@ -16,6 +16,12 @@ class Agency(models.Model):
     Reorganisations never delete an agency: it gets ``valid_until`` and a
     ``successor``, so that its dossiers and figures roll up to the agency that
     took over (``Agency.current_successor``).
+
+    Two kinds of "below" exist. A *unit* (``Kind.UNIT``: the one-stop desk, the
+    specialists' office, the leadership) is a part of the agency above it and works
+    for it (``home_agency``). Any other kind placed under an agency (a ward's police
+    under the ward, a department under its province) is a separate agency: the one
+    above may see its dossiers, but only its own officers act on them.
     """
 
     class Kind(models.TextChoices):
@@ -69,11 +75,29 @@ class Agency(models.Model):
             raise ValidationError({"successor": _("Một cơ quan không thể kế thừa chính nó.")})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("Một cơ quan không thể trực thuộc chính nó.")})
+        if self.kind == self.Kind.UNIT and not self.parent_id:
+            raise ValidationError(
+                {"parent": _("Phòng, bộ phận phải thuộc một cơ quan: hãy chọn cơ quan cấp trên.")}
+            )
 
     def is_valid_on(self, day: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_until is None or day <= self.valid_until
         )
+
+    @property
+    def is_unit(self) -> bool:
+        return self.kind == self.Kind.UNIT
+
+    @property
+    def home_agency(self) -> Agency:
+        """The agency this one works for: itself, or for a unit the nearest agency above
+        it that is not a unit (a desk inside a desk still works for the department)."""
+        agency, seen = self, {self.pk}
+        while agency.is_unit and agency.parent_id and agency.parent_id not in seen:
+            seen.add(agency.parent_id)
+            agency = agency.parent
+        return agency
 
     @property
     def current_successor(self) -> Agency:

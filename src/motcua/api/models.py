@@ -17,8 +17,9 @@ class ApiClient(models.Model):
     """A system (another agency's software, a national platform) calling the API.
 
     It signs in with the OAuth2 client-credentials grant of its ``application`` at
-    ``/idp/token/``, and may only read and act on dossiers of ``agencies`` (and the
-    units below them), within ``scopes``; it acts as the agencies' one-stop desk does.
+    ``/idp/token/``, and may only read dossiers of ``agencies`` (and of what is below
+    them) and act on those of ``agencies`` and their units (never of a separate agency
+    under them), within ``scopes``; it acts as the agencies' one-stop desk does.
     """
 
     application = models.OneToOneField(

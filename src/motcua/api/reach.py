@@ -3,10 +3,12 @@
 An officer (session or their own bearer token) has exactly the back office's reach:
 ``motcua.backoffice.scope`` decides which dossiers they see (their agencies'
 subtree, never drafts) and which actions their roles allow. A system (client
-credentials) sees the dossiers of its ``ApiClient.agencies`` and the units below
-them, and acts as their one-stop desk: the actions the desk officer's role allows,
-except those bound to a step of the internal process (a person's opinion or
-decision).
+credentials) sees the dossiers of its ``ApiClient.agencies`` and of everything below
+them, as an officer of those agencies does, and acts as their one-stop desk on the
+dossiers of those agencies and their units only (never on those of a separate agency
+placed under one of them, such as a ward's police): the actions the desk officer's
+role allows, except those bound to a step of the internal process (a person's opinion
+or decision).
 """
 
 from __future__ import annotations
@@ -39,10 +41,12 @@ class Reach:
     def __init__(self, who: Principal):
         self.who = who
         self._agency_ids: set[int] | None = None
+        self._acting_for: set[int] = set()  # the client's agencies (units: their agency)
         if who.is_system:
             ids: set[int] = set()
-            for agency in who.client.agencies.all():
+            for agency in who.client.agencies.select_related("parent__parent"):
                 ids |= descendant_ids(agency)
+                self._acting_for.add(scope.home_agency(agency).pk)
             self._agency_ids = ids
 
     @property
@@ -68,8 +72,14 @@ class Reach:
         except Http404:
             raise not_found() from None
 
+    def _acts_on(self, dossier: Dossier) -> bool:
+        """A system acts for its agencies and their units, as their desk officers do."""
+        return scope.home_agency(dossier.agency).pk in self._acting_for
+
     def permitted(self, dossier: Dossier, actions) -> list[str]:
         if self.who.is_system:
+            if not self._acts_on(dossier):
+                return []
             return [a for a in actions if a in SYSTEM_ACTIONS]
         return scope.permitted_actions(self.who.user, dossier, actions)
 
@@ -79,7 +89,7 @@ class Reach:
     def can_collect_fee(self, dossier: Dossier) -> bool:
         """Cash is taken at the one-stop desk (the back office's ``collect_fee`` rule)."""
         if self.who.is_system:
-            return True
+            return self._acts_on(dossier)
         return scope.can(self.who.user, "collect_fee", dossier)
 
 

@@ -22,8 +22,9 @@ PARENT_KINDS = {Agency.Kind.DEPARTMENT, Agency.Kind.COMMUNE}
 def intake_agencies(user) -> list[Agency]:
     """Agencies where ``user`` may record counter dossiers.
 
-    Those of their desk-officer memberships, plus the parent department or commune
-    when the membership is on a unit of it.
+    Those of their desk-officer memberships, plus the agency a unit works for when the
+    membership is on a unit of it (never the agency above a separate agency: a ward's
+    police records into the police, not into the ward).
     """
     if not user.is_authenticated:
         return []
@@ -32,9 +33,9 @@ def intake_agencies(user) -> list[Agency]:
         "agency__parent"
     ):
         ids.add(membership.agency_id)
-        parent = membership.agency.parent
-        if parent is not None and parent.kind in PARENT_KINDS:
-            ids.add(parent.pk)
+        home = membership.agency.home_agency
+        if home.kind in PARENT_KINDS:
+            ids.add(home.pk)
     return list(Agency.objects.filter(pk__in=ids).order_by("name"))
 
 

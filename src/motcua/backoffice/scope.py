@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from motcua.agencies.models import Agency, Membership, Role
-from motcua.agencies.selectors import ancestors, descendant_ids
+from motcua.agencies.selectors import descendant_ids
 from motcua.dossiers.models import Dossier, Status
 
 # Which roles may perform which workflow action. Supervisors and agency
@@ -51,10 +51,9 @@ def is_officer(user) -> bool:
 
 def home_agency(agency: Agency) -> Agency:
     """The agency a unit works for: the one-stop desk, the specialists' office and the
-    leadership of a department are units inside it, and handle its dossiers."""
-    while agency.kind == Agency.Kind.UNIT and agency.parent_id:
-        agency = agency.parent
-    return agency
+    leadership of a department are units inside it, and handle its dossiers. An agency
+    that is not a unit is its own home, even when it sits under another agency."""
+    return agency.home_agency
 
 
 def _memberships(user):
@@ -64,8 +63,9 @@ def _memberships(user):
 def officer_agencies(user) -> set[int] | None:
     """Ids of the agencies whose dossiers ``user`` may see; ``None`` means all (superuser).
 
-    An officer sees the agency their unit works for (``home_agency``) and every unit
-    below it (a supervisor of a province sees the whole province).
+    An officer sees the agency their unit works for (``home_agency``) and everything
+    below it, its units and the agencies placed under it (a supervisor of a province
+    sees the whole province). Seeing is not acting: see ``_roles_at``.
     """
     if not user.is_authenticated:
         return set()
@@ -115,16 +115,19 @@ def _roles_at(user, dossier: Dossier) -> set[str]:
     agencies = officer_agencies(user)
     if agencies is not None and dossier.agency_id not in agencies:
         return set()
-    # Roles held in the dossier's agency, in an agency above it, or in a unit of either.
-    above = {dossier.agency_id, *(a.pk for a in ancestors(dossier.agency))}
-    return {m.role for m in _memberships(user) if home_agency(m.agency).pk in above}
+    # Only roles held in the dossier's own agency or in one of its units count. An agency
+    # above it (the ward above the ward's police, the province above a department) is
+    # another agency: it may see the dossier, it never acts on it.
+    home = home_agency(dossier.agency).pk
+    return {m.role for m in _memberships(user) if home_agency(m.agency).pk == home}
 
 
 def can(user, action: str, dossier: Dossier) -> bool:
     """Whether ``user``'s roles at the dossier's agency allow ``action`` (state is not checked).
 
-    Roles held in an agency above the dossier's agency count too. Step-bound actions
-    also need the current step's role (and, once assigned, to be its assignee).
+    Only roles held in the dossier's own agency or in its units count, never roles in
+    an agency above it. Step-bound actions also need the current step's role (and,
+    once assigned, to be its assignee).
     """
     return bool(permitted_actions(user, dossier, [action]))
 

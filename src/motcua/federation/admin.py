@@ -17,13 +17,13 @@ class SourceInstanceForm(forms.ModelForm):
 
     class Meta:
         model = SourceInstance
-        fields = ["code", "name", "secret", "active"]
+        fields = ["code", "name", "secret", "agency_codes", "active"]
 
 
 @admin.register(SourceInstance)
 class SourceInstanceAdmin(admin.ModelAdmin):
     form = SourceInstanceForm
-    list_display = ("code", "name", "active", "managed", "last_event_at")
+    list_display = ("code", "name", "agency_codes", "active", "managed", "last_event_at")
     list_filter = ("active", "managed")
     search_fields = ("code", "name")
 

@@ -16,7 +16,12 @@ from motcua.monitoring.public import COUNTERS, Outcome
 
 
 class SourceInstance(models.Model):
-    """An installation (a province, a ministry) whose events this system accepts."""
+    """An installation (a province, a ministry) whose events this system accepts.
+
+    ``agency_codes`` binds it to the provinces (ministries) and agencies it may report
+    for: an event about an agency outside them is refused (``services.check_reach``),
+    so that one province's system cannot add figures under another's name.
+    """
 
     code = models.CharField(
         _("mã hệ thống"),
@@ -29,6 +34,15 @@ class SourceInstance(models.Model):
         _("khóa ký"),
         max_length=200,
         help_text=_("Khóa mà hệ thống gửi dùng để ký sự kiện gửi tới đây."),
+    )
+    agency_codes = models.CharField(
+        _("mã cơ quan được báo cáo"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Mã các tỉnh (bộ, ngành) và cơ quan mà hệ thống này được gửi số liệu, cách nhau "
+            "bởi dấu cách. Mã tỉnh bao gồm mọi cơ quan thuộc tỉnh. Để trống: chỉ mã hệ thống."
+        ),
     )
     active = models.BooleanField(_("đang nhận sự kiện"), default=True)
     managed = models.BooleanField(
@@ -47,6 +61,12 @@ class SourceInstance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
+
+    @property
+    def reported_codes(self) -> frozenset[str]:
+        """The province (ministry) and agency codes this source may report for; its own
+        code when none are given (an instance's code is its province's)."""
+        return frozenset(self.agency_codes.split()) or frozenset({self.code})
 
 
 class InboundEvent(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from prometheus_client import Counter
 
 from motcua.audit.services import record
 
@@ -20,6 +22,14 @@ from .facts import SnapshotError, fact_columns, fact_from_snapshot, move, stored
 from .models import FederatedAgency, InboundEvent, NationalFact, SourceInstance
 
 APPLIED, STALE, DUPLICATE = "applied", "stale", "duplicate"
+CODE_LENGTH = 40  # FederatedAgency.code, NationalRollup.agency_code
+
+logger = logging.getLogger(__name__)
+REFUSED_EVENTS = Counter(
+    "motcua_federation_events_refused_total",
+    "Events refused by the national receiver, by source instance and reason.",
+    ["source", "reason"],
+)
 
 
 def national_mode() -> bool:
@@ -106,6 +116,62 @@ def read_envelope(data, *, instance: str, event_id: str) -> Envelope:
     return Envelope(parsed_id, str(data.get("type", ""))[:40], sequence, occurred_at, dossier, data)
 
 
+def agencies_outside(source: SourceInstance, dossier: dict) -> list[str]:
+    """The agency codes of ``dossier`` (a snapshot) that ``source`` may not report for.
+
+    An agency described with its province (``agency``, ``intake_agency``) is covered when
+    its code or its province's code is one of ``source.reported_codes``; a bare code
+    (``intake_agency_code``, ``decision_agency_code``) must be described or listed itself,
+    since an unknown code would be counted as a province of its own.
+    """
+    allowed = source.reported_codes
+    described: list[tuple[str, str]] = []  # (code, province code); one code may be twice
+    for key in ("agency", "intake_agency"):
+        info = dossier.get(key)
+        if isinstance(info, dict) and info.get("code"):
+            described.append((str(info["code"]), str(info.get("province_code") or info["code"])))
+    named = {
+        str(dossier[key])
+        for key in ("intake_agency_code", "decision_agency_code")
+        if dossier.get(key)
+    }
+    outside = {
+        code
+        for code, province in described
+        if len(code) > CODE_LENGTH or (code not in allowed and province not in allowed)
+    }
+    outside |= {code for code in named - {c for c, _p in described} if code not in allowed}
+    return sorted(outside)
+
+
+def check_reach(source: SourceInstance, dossier: dict) -> None:
+    """Refuse an event about an agency the source is not bound to (``agency_codes``).
+
+    Raises Rejected (403, ``agency``)."""
+    outside = agencies_outside(source, dossier)
+    if outside:
+        logger.warning(
+            "event from %s refused: agencies %s outside its codes %s",
+            source.code,
+            ",".join(code[:CODE_LENGTH] for code in outside),
+            ",".join(sorted(source.reported_codes)),
+        )
+        raise Rejected(
+            403,
+            "agency",
+            _(
+                "Hệ thống “%(source)s” không được gửi số liệu của cơ quan %(codes)s: chỉ "
+                "của %(allowed)s. Kiểm tra mã cơ quan trong sự kiện, hoặc nhờ quản trị hệ "
+                "thống toàn quốc khai báo thêm mã."
+            )
+            % {
+                "source": source.code,
+                "codes": ", ".join(code[:CODE_LENGTH] for code in outside),
+                "allowed": ", ".join(sorted(source.reported_codes)),
+            },
+        )
+
+
 def _remember_agencies(source: SourceInstance, dossier: dict) -> None:
     seen = set()
     for key in ("agency", "intake_agency"):
@@ -131,8 +197,10 @@ def receive(source: SourceInstance, envelope: Envelope) -> str:
 
     Returns DUPLICATE (the event id was seen: nothing changes), STALE (stored, but the
     dossier already has a snapshot with a higher sequence) or APPLIED. Raises Rejected
-    (400) when the snapshot cannot be read.
+    (403) when the snapshot names an agency the source may not report for, (400) when
+    it cannot be read.
     """
+    check_reach(source, envelope.dossier)
     try:
         new = fact_from_snapshot(envelope.dossier)
     except SnapshotError as error:
@@ -185,19 +253,25 @@ def receive(source: SourceInstance, envelope: Envelope) -> str:
 # --- Sources declared in settings ---------------------------------------------------------
 
 
-def parse_declared(text: str) -> list[tuple[str, str, str]]:
-    """Read ``code|name|secret`` items separated by commas. Raises ValueError."""
+def parse_declared(text: str) -> list[tuple[str, str, str, str]]:
+    """Read ``code|name|secret[|agency codes]`` items separated by commas (the agency
+    codes separated by spaces). Raises ValueError."""
     result = []
     for item in (part.strip() for part in text.split(",")):
         if not item:
             continue
         fields = [f.strip() for f in item.split("|")]
-        if len(fields) != 3 or not all(fields):
+        if len(fields) == 3:
+            fields.append("")
+        if len(fields) != 4 or not all(fields[:3]):
             raise ValueError(
-                _("Mục “%(item)s” của MOTCUA_FEDERATION_SOURCES phải có dạng mã|tên|khóa.")
+                _(
+                    "Mục “%(item)s” của MOTCUA_FEDERATION_SOURCES phải có dạng "
+                    "mã|tên|khóa hoặc mã|tên|khóa|mã các cơ quan được báo cáo."
+                )
                 % {"item": fields[0]}
             )
-        result.append((fields[0], fields[1], fields[2]))
+        result.append((fields[0], fields[1], fields[2], " ".join(fields[3].split())))
     return result
 
 
@@ -207,21 +281,27 @@ def sync_sources(text: str | None = None) -> tuple[int, int]:
     listed. Returns (created or updated, deactivated). Raises ValueError."""
     declared = parse_declared(settings.MOTCUA_FEDERATION_SOURCES if text is None else text)
     changed = 0
-    for code, name, secret in declared:
-        values = {"name": name, "secret": secret, "active": True, "managed": True}
+    for code, name, secret, agency_codes in declared:
+        values = {
+            "name": name,
+            "secret": secret,
+            "agency_codes": agency_codes,
+            "active": True,
+            "managed": True,
+        }
         source, created = SourceInstance.objects.get_or_create(code=code, defaults=values)
         if created or any(getattr(source, k) != v for k, v in values.items()):
             SourceInstance.objects.filter(pk=source.pk).update(**values)
             changed += 1
     gone = (
         SourceInstance.objects.filter(managed=True, active=True)
-        .exclude(code__in=[c for c, _n, _s in declared])
+        .exclude(code__in=[item[0] for item in declared])
         .update(active=False)
     )
     if changed or gone:
         record(
             "federation.sources_synced",
             object_type="federation.sourceinstance",
-            data={"codes": sorted(c for c, _n, _s in declared), "deactivated": gone},
+            data={"codes": sorted(item[0] for item in declared), "deactivated": gone},
         )
     return changed, gone

@@ -45,6 +45,7 @@ def receive_event_view(request):
     code = request.headers.get("X-MotCua-Instance", "")
     source = SourceInstance.objects.filter(code=code, active=True).first()
     if source is None:
+        services.REFUSED_EVENTS.labels(source="", reason="instance").inc()
         return _refuse(
             services.Rejected(
                 401, "instance", _("Hệ thống gửi “%(code)s” chưa được đăng ký.") % {"code": code}
@@ -68,6 +69,7 @@ def receive_event_view(request):
         outcome = services.receive(source, envelope)
     except services.Rejected as error:
         logger.info("event from %s refused: %s", source.code, error.code)
+        services.REFUSED_EVENTS.labels(source=source.code, reason=error.code).inc()
         return _refuse(error)
     return JsonResponse({"status": outcome, "id": str(envelope.event_id)})
 

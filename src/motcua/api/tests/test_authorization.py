@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from motcua.agencies.models import Role
+from motcua.agencies.models import Agency, Role
 from motcua.dossiers.models import Status
 from tests.factories import AgencyFactory, ApplicantFactory, UserFactory
 
@@ -127,6 +127,34 @@ def test_system_is_limited_to_its_agencies(citizen, make_dossier, system_client)
     change = mine.history.get()
     assert change.actor.username.startswith("api-")
     assert change.actor.full_name == "Cổng dịch vụ công quốc gia"
+
+
+def test_a_wards_system_sees_but_never_acts_on_the_ward_polices_dossiers(
+    citizen, make_dossier, system_client, commune
+):
+    api, _client = system_client
+    police = AgencyFactory(
+        code="BN.CAKB", name="Công an phường Kinh Bắc", kind=Agency.Kind.DEPARTMENT, parent=commune
+    )
+    theirs = make_dossier(citizen, Status.SUBMITTED, agency=police)
+    assert api.get(f"/officer/dossiers/{theirs.public_id}").json()["actions"] == []
+    for action in ("receive", "refuse_intake"):
+        refused = api.post(
+            f"/officer/dossiers/{theirs.public_id}/actions", {"action": action, "note": "Sai"}
+        )
+        assert refused.status_code == 403 and error_code(refused) == "action_not_permitted"
+    paid = api.post(f"/officer/dossiers/{theirs.public_id}/payments/counter", {})
+    assert paid.status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.status == Status.SUBMITTED
+
+
+def test_a_system_acts_on_the_dossiers_of_its_agencys_units(citizen, make_dossier, system_client):
+    api, _client = system_client
+    desk_unit = AgencyFactory(kind=Agency.Kind.UNIT, parent=_client.agencies.get())
+    dossier = make_dossier(citizen, Status.SUBMITTED, agency=desk_unit)
+    received = api.post(f"/officer/dossiers/{dossier.public_id}/actions", {"action": "receive"})
+    assert received.status_code == 200, received.content
 
 
 def test_system_acts_as_the_desk_only(citizen, make_dossier, system_client):

@@ -5,8 +5,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from motcua.agencies.models import Role
+from motcua.agencies.models import Agency, Role
+from motcua.backoffice.intake_forms import intake_agencies
 from motcua.dossiers.models import Channel, Dossier, Status
+from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +187,13 @@ def test_procedure_picker_understands_a_typo(client, agency, officer_of, version
     client.force_login(officer_of(agency))
     page = client.get(URL, {"q": "khai sihn"}).content.decode()
     assert "Đăng ký khai sinh" in page
+
+
+def test_a_ward_polices_desk_officer_may_not_record_into_the_ward(officer_of):
+    ward = AgencyFactory(kind=Agency.Kind.COMMUNE)
+    police = AgencyFactory(kind=Agency.Kind.DEPARTMENT, parent=ward)
+    police_desk = AgencyFactory(kind=Agency.Kind.UNIT, parent=police)
+    direct = officer_of(police, Role.DESK_OFFICER)
+    in_unit = officer_of(police_desk, Role.DESK_OFFICER)
+    assert intake_agencies(direct) == [police]
+    assert set(intake_agencies(in_unit)) == {police, police_desk}

@@ -23,6 +23,15 @@ def national(settings):
 
 
 @pytest.fixture
+def hanoi(db):
+    """The province the ``source`` instance reports for (its code is the instance's)."""
+    from motcua.agencies.models import Agency
+    from tests.factories import AgencyFactory
+
+    return AgencyFactory(code="HNI", name="Thành phố Hà Nội", kind=Agency.Kind.PROVINCE)
+
+
+@pytest.fixture
 def source(national):
     return SourceInstance.objects.create(code="HNI", name="Thành phố Hà Nội", secret=SECRET)
 

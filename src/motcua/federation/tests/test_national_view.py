@@ -56,6 +56,8 @@ def test_events_sent_over_http_rebuild_the_instances_figures(live_server, settin
     Subscriber.objects.create(
         name="quoc-gia", url=f"{live_server.url}/lien-thong/su-kien/", secret=SECRET
     )
+    source.agency_codes = "TINH"  # the instance reports for this province
+    source.save()
     agency = AgencyFactory(code="TINH", name="Tỉnh Thử Nghiệm", kind=Agency.Kind.PROVINCE)
     department = AgencyFactory(
         code="TINH.STP", name="Sở Tư pháp", kind=Agency.Kind.DEPARTMENT, parent=agency

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def events(national):
+def events(national, hanoi):
     """The outbox events of one dossier taken through its life in this database."""
-    agency = AgencyFactory(code="HNI.STP", name="Sở Tư pháp")
+    agency = AgencyFactory(code="HNI.STP", name="Sở Tư pháp", parent=hanoi)
     version = procedure_version("1.001", processing_days=3, fee_vnd=0)
     world = World()
     dossier = world.counter(version, agency, local(2026, 10, 5))
@@ -145,8 +145,8 @@ def test_a_secret_being_changed_may_sign_twice(client, source, events):
     assert response.status_code == 200
 
 
-def test_a_fee_paid_online_counts_at_the_national_level(client, source, national):
-    agency = AgencyFactory(code="HNI.XA", name="Xã A")
+def test_a_fee_paid_online_counts_at_the_national_level(client, source, national, hanoi):
+    agency = AgencyFactory(code="HNI.XA", name="Xã A", parent=hanoi)
     version = procedure_version("2.002", processing_days=3, fee_vnd=50000)
     world = World()
     dossier = world.online(version, agency, local(2026, 10, 5))
@@ -169,6 +169,89 @@ def test_declared_sources_are_synced(national):
     assert not SourceInstance.objects.get(code="HCM").active
     with pytest.raises(ValueError, match="mã\\|tên\\|khóa"):
         sync_sources("HNI|chỉ tên")
+
+
+def test_declared_sources_carry_the_codes_they_report_for(national):
+    from motcua.federation.models import SourceInstance
+    from motcua.federation.services import sync_sources
+
+    sync_sources(f"HNI|Thành phố Hà Nội|{SECRET}|HNI  HNI-CU, HCM|TP. HCM|{SECRET}x")
+    assert SourceInstance.objects.get(code="HNI").reported_codes == {"HNI", "HNI-CU"}
+    assert SourceInstance.objects.get(code="HCM").reported_codes == {"HCM"}  # its own code
+
+
+# --- A source reports only for the agencies it is bound to ------------------------------
+
+
+def refused_count(reason: str = "agency") -> float:
+    from prometheus_client import REGISTRY
+
+    labels = {"source": "HNI", "reason": reason}
+    return REGISTRY.get_sample_value("motcua_federation_events_refused_total", labels) or 0
+
+
+def forged(event, **changes) -> bytes:
+    """The event's body with its dossier snapshot changed (and signed again by the source)."""
+    data = json.loads(event.body())
+    data["dossier"].update(changes)
+    return json.dumps(data).encode()
+
+
+ELSEWHERE = {
+    "code": "BNH.STP",
+    "name": "Sở Tư pháp Bắc Ninh",
+    "kind": "department",
+    "province_code": "BNH",
+    "province_name": "Tỉnh Bắc Ninh",
+}
+
+
+def test_events_about_another_provinces_agency_are_refused_counted_and_logged(
+    client, source, events, caplog
+):
+    before = refused_count()
+    body = forged(
+        events[-1],
+        agency=ELSEWHERE,
+        intake_agency=ELSEWHERE,
+        intake_agency_code="BNH.STP",
+        decision_agency_code="BNH.STP",
+    )
+    response = post_event(client, body)
+    assert response.status_code == 403
+    assert response.json()["error"] == "agency"
+    assert "BNH.STP" in response.json()["message"]
+    assert not InboundEvent.objects.exists()
+    assert not NationalRollup.objects.exists() and not NationalFact.objects.exists()
+    assert refused_count() == before + 1
+    assert "BNH.STP" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        # Its own agency code, but filed under another province.
+        {"agency": {**ELSEWHERE, "code": "HNI.STP"}},
+        # A bare code nobody describes: it would count as a province of its own.
+        {"decision_agency_code": "BNH"},
+        {"intake_agency_code": "BNH.STP"},
+    ],
+    ids=["province_code", "decision_agency_code", "intake_agency_code"],
+)
+def test_any_agency_code_of_the_snapshot_outside_the_source_is_refused(
+    client, source, events, changes
+):
+    response = post_event(client, forged(events[-1], **changes))
+    assert response.status_code == 403, response.content
+    assert not NationalRollup.objects.exists()
+
+
+def test_a_source_bound_to_several_provinces_reports_for_each(client, source, events):
+    source.agency_codes = "BNH HNI"
+    source.save()
+    body = forged(events[-1], agency=ELSEWHERE, decision_agency_code="BNH.STP")
+    assert post_event(client, body).status_code == 200
+    assert post_event(client, events[0].body()).status_code == 200
 
 
 def test_the_admin_lists_sources_received_events_and_facts(admin_client, source, events):
