@@ -17,10 +17,10 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
-from motcua.dossiers.models import Dossier, Status, StatusChange
+from motcua.dossiers.models import Attachment, Dossier, Status, StatusChange
 from motcua.lib.db import outage_message
 
-from .conftest import Browser
+from .conftest import Browser, pdf
 from .helpers import with_trust_middleware
 from .servers import WebServer, database_url_for_server
 
@@ -278,4 +278,45 @@ def test_no_submission_answered_as_filed_is_lost_while_connections_keep_being_cu
     assert len({d.code for d in filed}) == len(drafts)
     # Exactly one submission each: a retry never filed a dossier twice.
     assert StatusChange.objects.filter(dossier__in=drafts, to_status=Status.SUBMITTED).count() == 10
+    admin.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_cut_between_the_work_and_its_answer_leaves_one_attachment(
+    on_postgres, settings, citizen, make_draft
+):
+    """The soak's duplicate: the server's connection really terminated after the upload's
+    statements, as its answer is being stored; the retries with the same key (after the
+    key's lock time) make one attachment."""
+    settings.MIDDLEWARE = with_trust_middleware(settings.MIDDLEWARE)
+    settings.MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS = 0
+    draft = make_draft(with_files=False)
+    component = draft.procedure_version.components.first()
+    browser = Client(raise_request_exception=False)
+    browser.force_login(citizen)
+    admin = _admin_connection()
+
+    def terminate_before_the_answer(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith('UPDATE "API_IDEMPOTENCYRECORD"'):
+            pid = context["connection"].connection.info.backend_pid
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return execute(sql, params, many, context)
+
+    def upload():
+        return browser.post(
+            f"/api/v1/dossiers/{draft.public_id}/attachments",
+            {"component": component.pk, "file": pdf()},
+            headers={"Idempotency-Key": "5d0b6a1e-3c2f-4b8a-9e71-0f6c2d4a8b19"},
+        )
+
+    with connection.execute_wrapper(terminate_before_the_answer):
+        first = upload()
+    assert first.status_code == 503
+    assert first.json()["error"]["code"] == "service_unavailable"
+    assert not Attachment.objects.filter(dossier=draft).exists()
+
+    retried, again = upload(), upload()
+    assert retried.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert Attachment.objects.filter(dossier=draft).count() == 1
     admin.close()
