@@ -8,6 +8,7 @@ SQLite the cut is simulated with Django's query hook.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -16,9 +17,10 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
-from motcua.dossiers.models import Dossier, Status, StatusChange
+from motcua.dossiers.models import Attachment, Dossier, Status, StatusChange
+from motcua.lib.db import outage_message
 
-from .conftest import Browser
+from .conftest import Browser, pdf
 from .helpers import with_trust_middleware
 from .servers import WebServer, database_url_for_server
 
@@ -83,25 +85,70 @@ def test_a_session_that_cannot_be_saved_on_the_way_out_gives_503_not_400(
     assert again.status_code == 302 and again.url.endswith("/bien-nhan/")
 
 
+def _tracebacks(caplog) -> list:
+    return [r for r in caplog.records if r.exc_info and r.levelno >= logging.ERROR]
+
+
+def _cut_on_answer_update(execute, sql, params, many, context):
+    if sql.lstrip().upper().startswith('UPDATE "API_IDEMPOTENCYRECORD"'):
+        raise OperationalError("server closed the connection unexpectedly")
+    return execute(sql, params, many, context)
+
+
 @pytest.mark.django_db
-def test_the_api_answers_a_json_error_asking_to_try_again(settings, citizen, make_draft):
+def test_the_api_answers_an_outage_as_the_pages_do_with_one_traceback(
+    settings, citizen, make_draft, caplog
+):
     settings.MIDDLEWARE = with_trust_middleware(settings.MIDDLEWARE)
     draft = make_draft()
     browser = Client(raise_request_exception=False)
     browser.force_login(citizen)
-    with connection.execute_wrapper(_cut_on_dossier_update):
+    with caplog.at_level(logging.INFO), connection.execute_wrapper(_cut_on_dossier_update):
         response = browser.post(
             f"/api/v1/dossiers/{draft.public_id}/submit",
             headers={"Idempotency-Key": "2f1c3c1e-7f55-4f7e-9d7e-1b1c0b5e9a11"},
             content_type="application/json",
             data="{}",
         )
-    # The API's own catch-all answers before the middleware (a 503 there is proposed
-    # in docs/RESILIENCE.md); what matters here: JSON, in Vietnamese, nothing changed.
-    assert response.status_code in (500, 503)
-    assert "thử lại" in response.json()["error"]["message"]
+    # Met inside the operation: the API's own handler answers, as the middleware would.
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    error = response.json()["error"]
+    assert error["code"] == "service_unavailable"
+    assert error["message"] == outage_message() and TRY_AGAIN in error["message"]
+    # Where the cut struck is in the log: one stack trace, with the request's id.
+    [logged] = _tracebacks(caplog)
+    assert response["X-Request-ID"] in logged.getMessage()
+    assert "_cut_on_dossier_update" in logging.Formatter().formatException(logged.exc_info)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_an_outage_past_the_api_handler_gets_the_same_answer(settings, citizen, make_draft, caplog):
+    settings.MIDDLEWARE = with_trust_middleware(settings.MIDDLEWARE)
+    draft = make_draft()
+    browser = Client(raise_request_exception=False)
+    browser.force_login(citizen)
+    # The cut strikes when the answer is stored, after the operation: the middleware
+    # answers.
+    with caplog.at_level(logging.INFO), connection.execute_wrapper(_cut_on_answer_update):
+        response = browser.post(
+            f"/api/v1/dossiers/{draft.public_id}/submit",
+            headers={"Idempotency-Key": "9b7e1a52-0c1d-4d0e-8a47-5f0a7c1e2b33"},
+            content_type="application/json",
+            data="{}",
+        )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.json() == {
+        "error": {"code": "service_unavailable", "message": outage_message()}
+    }
+    [logged] = _tracebacks(caplog)
+    assert response["X-Request-ID"] in logged.getMessage()
+    assert "_cut_on_answer_update" in logging.Formatter().formatException(logged.exc_info)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT  # the submission went with its answer
 
 
 # --- PostgreSQL: the server's connections really cut ---------------------------------------
@@ -231,4 +278,45 @@ def test_no_submission_answered_as_filed_is_lost_while_connections_keep_being_cu
     assert len({d.code for d in filed}) == len(drafts)
     # Exactly one submission each: a retry never filed a dossier twice.
     assert StatusChange.objects.filter(dossier__in=drafts, to_status=Status.SUBMITTED).count() == 10
+    admin.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_cut_between_the_work_and_its_answer_leaves_one_attachment(
+    on_postgres, settings, citizen, make_draft
+):
+    """The soak's duplicate: the server's connection really terminated after the upload's
+    statements, as its answer is being stored; the retries with the same key (after the
+    key's lock time) make one attachment."""
+    settings.MIDDLEWARE = with_trust_middleware(settings.MIDDLEWARE)
+    settings.MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS = 0
+    draft = make_draft(with_files=False)
+    component = draft.procedure_version.components.first()
+    browser = Client(raise_request_exception=False)
+    browser.force_login(citizen)
+    admin = _admin_connection()
+
+    def terminate_before_the_answer(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith('UPDATE "API_IDEMPOTENCYRECORD"'):
+            pid = context["connection"].connection.info.backend_pid
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return execute(sql, params, many, context)
+
+    def upload():
+        return browser.post(
+            f"/api/v1/dossiers/{draft.public_id}/attachments",
+            {"component": component.pk, "file": pdf()},
+            headers={"Idempotency-Key": "5d0b6a1e-3c2f-4b8a-9e71-0f6c2d4a8b19"},
+        )
+
+    with connection.execute_wrapper(terminate_before_the_answer):
+        first = upload()
+    assert first.status_code == 503
+    assert first.json()["error"]["code"] == "service_unavailable"
+    assert not Attachment.objects.filter(dossier=draft).exists()
+
+    retried, again = upload(), upload()
+    assert retried.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert Attachment.objects.filter(dossier=draft).count() == 1
     admin.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError
 from django.http import Http404
@@ -21,7 +20,14 @@ from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from motcua.dossiers.exceptions import ConcurrentChange, DossierError, IllegalTransition
-from motcua.lib.db import is_transient
+from motcua.lib.db import (
+    OUTAGE_CODE,
+    close_broken_connections,
+    is_transient,
+    log_outage,
+    outage_message,
+    retry_after,
+)
 from motcua.payments.exceptions import PaymentError
 
 log = logging.getLogger(__name__)
@@ -54,9 +60,10 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(statuses, ErrorOut)
 
 
-# What a signed-in call may answer besides success (400: a bad cursor or body).
-READ_ERRORS = errors(400, 401, 403, 404, 422, 429)
-WRITE_ERRORS = errors(400, 401, 403, 404, 409, 413, 422, 429)
+# What a signed-in call may answer besides success (400: a bad cursor or body; 503: the
+# database is out of reach for a moment, retry after ``Retry-After`` seconds).
+READ_ERRORS = errors(400, 401, 403, 404, 422, 429, 503)
+WRITE_ERRORS = errors(400, 401, 403, 404, 409, 413, 422, 429, 503)
 
 
 # Business refusals whose cause is the dossier's current state (re-read it): 409.
@@ -219,16 +226,13 @@ def install(api) -> None:
     @handle(Exception)
     def server_error(request, exc):
         if is_transient(exc):
-            # The database is away for a moment: the caller should retry (as the pages'
-            # "thử lại" 503 says).
-            response = error_response(
-                api,
-                request,
-                503,
-                "unavailable",
-                _("Hệ thống tạm thời gián đoạn; vui lòng thử lại sau ít phút."),
-            )
-            response["Retry-After"] = str(settings.MOTCUA_RETRY_AFTER_S)
+            # The database is away for a moment: the caller should retry. The same answer
+            # as DatabaseUnavailableMiddleware's (an outage met outside the operation).
+            log_outage(log, request, exc)
+            close_broken_connections()
+            response = error_response(api, request, 503, OUTAGE_CODE, outage_message())
+            response["Retry-After"] = retry_after()
+            response["Cache-Control"] = "no-store"
             return response
         log.exception("api error on %s %s", request.method, request.path)
         return error_response(

@@ -8,13 +8,24 @@ first request with a key runs and its answer (status and JSON body) is stored un
 * the same key with the same request replays the stored answer (header
   ``Idempotent-Replayed: true``), nothing is done again;
 * the same key with another request is refused: 409 ``idempotency_conflict``;
-* the same key while the first request is still running: 409 ``in_progress`` (with
-  ``Retry-After``); the unique constraint on (caller, key) makes this hold between
-  processes too.
+* the same key while the first request is still running: the second waits on the
+  unique constraint on (caller, key), between processes too, and then replays the
+  first answer (or runs, if the first one failed).
 
-Answers with a status of 500 or more are not kept, so such a call may be retried
-with the same key. A request unfinished after ``MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS``
-(its process died) no longer blocks its key.
+The claim of the key, the operation's work and the stored answer are **one
+transaction**: they are committed together or not at all. A connection cut between
+the work and the answer (a database restart, a fail-over) therefore leaves nothing
+behind, and the retry with the same key does the work once; a retry after a commit
+that went through replays its answer. Answers with a status of 500 or more are not
+kept and their work is rolled back, so such a call may be retried with the same key.
+Work deferred with ``transaction.on_commit`` (notifications, deleting replaced files)
+runs once the whole call has committed. A file stored before a rollback is an orphan
+for ``cleanup_orphan_files``. Nothing an operation sends outside is repeated by a
+retry: the payment gateway's URL is only signed, the gateway is called by the browser.
+
+A record without an answer can only be left by an older version (which stored the
+answer after the work): it answers 409 ``in_progress`` until
+``MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS`` have passed, then its key may be taken over.
 """
 
 from __future__ import annotations
@@ -75,12 +86,18 @@ def fingerprint(request) -> str:
 
 
 def claim(principal: str, key: str, request_hash: str, method: str, path: str) -> Claim:
-    """Claim ``key`` for ``principal``'s request, or say why it cannot run now."""
+    """Claim ``key`` for ``principal``'s request, or say why it cannot run now.
+
+    Call it inside the transaction that does the request's work and stores its answer
+    (``store_answer``): the claim lasts as long as that transaction. A concurrent
+    request with the same key waits on the unique constraint until that transaction
+    ends, then replays its answer (committed) or runs (rolled back).
+    """
     now = timezone.now()
     mine = IdempotencyRecord.objects.filter(principal=principal, key=key)
     mine.filter(expires_at__lte=now).delete()
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: a taken key must not spoil the transaction
             record = IdempotencyRecord.objects.create(
                 principal=principal,
                 key=key,
@@ -102,7 +119,8 @@ def claim(principal: str, key: str, request_hash: str, method: str, path: str) -
         return Claim("replay", existing)
     stale = now - dt.timedelta(seconds=settings.MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS)
     if existing.created_at < stale:
-        # The first request died; take its key over (one taker wins the update).
+        # Left by an older version whose request died; take its key over (one taker
+        # wins the update).
         taken = IdempotencyRecord.objects.filter(
             pk=existing.pk, response_status__isnull=True, created_at=existing.created_at
         ).update(created_at=now)
@@ -112,19 +130,24 @@ def claim(principal: str, key: str, request_hash: str, method: str, path: str) -
     return Claim("in_progress", existing)
 
 
-def finish(record: IdempotencyRecord, status: int, body) -> None:
-    """Store the answer to replay (answers of 500 and more are forgotten)."""
-    if status >= 500:
-        release(record)
-        return
+def store_answer(record: IdempotencyRecord, response) -> bool:
+    """Store ``response`` to replay, in the transaction of the request's work.
+
+    Returns False when the work must be rolled back instead: a server error (500 and
+    more), or a transaction already spoilt by a failed query. An answer that is not
+    JSON is not kept (the key is freed, the work stays).
+    """
+    if response.status_code >= 500 or transaction.get_rollback():
+        return False
+    try:
+        body = json.loads(response.content or b"null")
+    except (ValueError, AttributeError):
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        return True
     IdempotencyRecord.objects.filter(pk=record.pk).update(
-        response_status=status, response_body=body
+        response_status=response.status_code, response_body=body
     )
-
-
-def release(record: IdempotencyRecord) -> None:
-    """Forget a claim whose request failed, so that the key may be retried."""
-    IdempotencyRecord.objects.filter(pk=record.pk, response_status__isnull=True).delete()
+    return True
 
 
 def prune(now: dt.datetime | None = None) -> int:
@@ -189,7 +212,15 @@ def idempotent(required: bool):
                 return _error(
                     400, "bad_request", _("Yêu cầu không đúng định dạng, không đọc được.")
                 )
-            result = claim(who.key, key, request_hash, request.method, request.path)
+            # The claim, the work and the answer: all committed, or none.
+            with transaction.atomic():
+                result = claim(who.key, key, request_hash, request.method, request.path)
+                if result.state == "new":
+                    response = run(request, *args, **kwargs)
+                    if not store_answer(result.record, response):
+                        transaction.set_rollback(True)
+            if result.state == "new":
+                return response
             if result.state == "conflict":
                 return _error(
                     409,
@@ -215,18 +246,7 @@ def idempotent(required: bool):
                 )
                 response["Idempotent-Replayed"] = "true"
                 return response
-            try:
-                response = run(request, *args, **kwargs)
-            except BaseException:
-                release(result.record)
-                raise
-            try:
-                body = json.loads(response.content or b"null")
-            except (ValueError, AttributeError):
-                release(result.record)
-            else:
-                finish(result.record, response.status_code, body)
-            return response
+            raise AssertionError(f"unknown claim state {result.state}")
 
         return wrapped
 

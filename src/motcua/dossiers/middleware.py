@@ -10,8 +10,9 @@ trick to cut strings short; forms already refuse it in posted fields.
 raised by a view that says the database is out of reach for now (a lost connection, a
 server shutting down or restarting, too many connections, a deadlock, SQLite's lock
 timeout; see ``motcua.lib.db.is_transient``) into a 503 with ``Retry-After`` and a short
-Vietnamese page, or the API's JSON error under ``/api/``, instead of a stack trace or a
-bare 500.
+Vietnamese page, or the API's JSON error ``service_unavailable`` under ``/api/`` (the
+answer ``api/errors.py`` gives too: ``motcua.lib.db``), instead of a stack trace or a
+bare 500. The exception is logged once, with its stack trace and the request id.
 Nothing half-done is left behind: every service runs in one transaction, which the
 database rolled back when the connection died. Broken connections are closed so the
 next request of this thread opens a fresh one. An outage met in another middleware
@@ -29,27 +30,23 @@ from __future__ import annotations
 import logging
 import sys
 
-from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.core.signals import got_request_exception
-from django.db import connections
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from motcua.lib.db import is_transient
+from motcua.lib.db import (
+    OUTAGE_CODE,
+    close_broken_connections,
+    is_transient,
+    log_outage,
+    outage_message,
+    retry_after,
+)
 
 logger = logging.getLogger(__name__)
-
-
-def _close_broken_connections() -> None:
-    for connection in connections.all(initialized_only=True):
-        try:
-            if connection.connection is not None and not connection.is_usable():
-                connection.close()
-        except Exception:
-            logger.debug("closing a broken connection failed", exc_info=True)
 
 
 class NulCharactersMiddleware:
@@ -111,7 +108,8 @@ class DatabaseUnavailableMiddleware:
             request, "motcua_database_unavailable", False
         ):
             # 500: raised in another middleware; 400: the session could not be saved.
-            return self._unavailable(request, f"after the view ({response.status_code})")
+            # Django logged the exception's stack trace with its 500.
+            return self._unavailable(request, None)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -121,27 +119,32 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not is_transient(exception):
             return None
-        return self._unavailable(request, type(exception).__name__)
+        return self._unavailable(request, exception)
 
-    def _unavailable(self, request, cause: str):
-        logger.warning("database unavailable (%s) on %s %s", cause, request.method, request.path)
-        _close_broken_connections()
-        retry_after = str(int(getattr(settings, "MOTCUA_RETRY_AFTER_S", 30)))
-        message = _(
-            "Hệ thống đang tạm thời gián đoạn nên chưa hoàn tất được yêu cầu của bạn. Vui lòng "
-            "thử lại sau ít phút."
-        )
+    def _unavailable(self, request, exception: BaseException | None):
+        if exception is not None:
+            log_outage(logger, request, exception)
+        else:
+            logger.warning(
+                "database unavailable after the view on %s %s (request %s)",
+                request.method,
+                request.path,
+                getattr(request, "request_id", "") or "-",
+            )
+        close_broken_connections()
+        message, seconds = outage_message(), retry_after()
         if request.path.startswith("/api/"):
+            # The API's error format and code (api/errors.py answers the same).
             response = JsonResponse(
-                {"error": {"code": "service_unavailable", "message": message}},
+                {"error": {"code": OUTAGE_CODE, "message": message}},
                 status=503,
                 json_dumps_params={"ensure_ascii": False},
             )
         else:
             response = HttpResponse(
-                render_to_string("503.html", {"message": message, "retry_after": retry_after}),
+                render_to_string("503.html", {"message": message, "retry_after": seconds}),
                 status=503,
             )
-        response["Retry-After"] = retry_after
+        response["Retry-After"] = seconds
         response["Cache-Control"] = "no-store"
         return response

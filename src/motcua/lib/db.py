@@ -1,8 +1,13 @@
-"""Telling a database outage (try again later) from a wrong query (a bug)."""
+"""Telling a database outage (try again later) from a wrong query (a bug), and the one
+answer to an outage (503, ``service_unavailable``) that the pages and the API share."""
 
 from __future__ import annotations
 
-from django.db import InterfaceError, OperationalError
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
+from django.utils.translation import gettext as _
 
 # SQLSTATE classes of errors that pass: connection exception, insufficient resources
 # (too many connections, disk full), operator intervention (shutdown, restart) and
@@ -27,3 +32,46 @@ def is_transient(exception: BaseException | None) -> bool:
         return any(words in str(cause).lower() for words in TRANSIENT_SQLITE)
     # No SQLSTATE from a server driver: the connection itself failed or was cut.
     return True
+
+
+# --- The one answer to an outage, in the pages and in the API ------------------------------
+
+# The API's error code of a database outage (503), whoever answers it: the API's own
+# error handler or ``DatabaseUnavailableMiddleware``.
+OUTAGE_CODE = "service_unavailable"
+
+
+def outage_message() -> str:
+    """The Vietnamese "try again in a few minutes" of a database outage."""
+    return _(
+        "Hệ thống đang tạm thời gián đoạn nên chưa hoàn tất được yêu cầu của bạn. Vui lòng "
+        "thử lại sau ít phút."
+    )
+
+
+def retry_after() -> str:
+    """The ``Retry-After`` of the outage answer, in seconds (``MOTCUA_RETRY_AFTER_S``)."""
+    return str(int(getattr(settings, "MOTCUA_RETRY_AFTER_S", 30)))
+
+
+def log_outage(logger: logging.Logger, request, exception: BaseException | None) -> None:
+    """Log the outage met by ``request`` once, with the request id and, given the
+    ``exception``, its stack trace (where the cut struck)."""
+    logger.error(
+        "database unavailable on %s %s (request %s): %s",
+        request.method,
+        request.path,
+        getattr(request, "request_id", "") or "-",
+        type(exception).__name__ if exception is not None else "after the view",
+        exc_info=exception,
+    )
+
+
+def close_broken_connections() -> None:
+    """Close the connections the outage broke, so the next request opens fresh ones."""
+    for connection in connections.all(initialized_only=True):
+        try:
+            if connection.connection is not None and not connection.is_usable():
+                connection.close()
+        except Exception:
+            logging.getLogger(__name__).debug("closing a broken connection failed", exc_info=True)

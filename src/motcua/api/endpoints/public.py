@@ -23,7 +23,7 @@ router = Router(tags=["Tra cứu công khai"], auth=None, throttle=[PublicThrott
 
 @router.post(
     "/public/lookup",
-    response={200: LookupOut, **errors(400, 404, 422, 429)},
+    response={200: LookupOut, **errors(400, 404, 422, 429, 503)},
     summary="Status of a dossier by its code and look-up code",
 )
 def lookup(request, payload: LookupIn):
@@ -57,7 +57,7 @@ def lookup(request, payload: LookupIn):
 
 @router.post(
     "/public/results/verify",
-    response={200: VerdictOut, **errors(400, 413, 422, 429)},
+    response={200: VerdictOut, **errors(400, 413, 422, 429, 503)},
     summary="Is this PDF a result the platform issued, unchanged?",
 )
 def verify_result(request, file: Annotated[UploadedFile, File(..., description="the result PDF")]):

@@ -5,13 +5,14 @@ import json
 import threading
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import RequestFactory
 from django.utils import timezone
 
 from motcua.api import idempotency
 from motcua.api.models import IdempotencyRecord
-from motcua.dossiers.models import Attachment, Dossier
+from motcua.dossiers.models import Attachment, Dossier, Status
+from motcua.payments.models import Payment
 
 from .conftest import FORM, as_bearer, error_code, pdf
 
@@ -127,7 +128,8 @@ def test_expired_keys_are_pruned_and_may_be_reused(citizen, version):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicates_make_one_dossier(on_postgres, citizen, version):
-    """Two requests with the same key at once: one runs, the other waits its answer."""
+    """Two requests with the same key at once: one runs, the others wait for its
+    answer (the unique key of the claim, held until its transaction ends)."""
     results = []
     barrier = threading.Barrier(4)
 
@@ -148,3 +150,88 @@ def test_concurrent_duplicates_make_one_dossier(on_postgres, citizen, version):
     assert Dossier.objects.count() == 1
     assert sorted(results)[0] == (201, "")
     assert all(status == 201 or code == "in_progress" for status, code in results)
+
+
+class CutBeforeTheAnswer:
+    """Cut the connection once, when the answer to the call is about to be stored: the
+    call's work has run, its answer is not yet written (what a database restart between
+    the two does)."""
+
+    def __init__(self):
+        self.cuts = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.cuts and sql.lstrip().upper().startswith('UPDATE "API_IDEMPOTENCYRECORD"'):
+            self.cuts += 1
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+
+@pytest.mark.django_db(transaction=True)  # committed as in production
+def test_an_upload_cut_before_its_answer_is_retried_into_one_attachment(settings, citizen, version):
+    # The retry comes after the key's lock time, when an unfinished claim is taken over.
+    settings.MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS = 0
+    api = as_bearer(citizen)
+    dossier_id = api.post("/dossiers", BODY).json()["id"]
+    component = version.components.first()
+
+    def upload():
+        return api.upload(
+            f"/dossiers/{dossier_id}/attachments",
+            {"component": component.pk, "file": pdf()},
+            key="upload-cut",
+        )
+
+    cut = CutBeforeTheAnswer()
+    with connection.execute_wrapper(cut):
+        first = upload()
+    assert cut.cuts == 1
+    assert first.status_code == 503 and error_code(first) == "service_unavailable"
+    assert not Attachment.objects.exists()  # the work went with the answer
+
+    retried = upload()
+    assert retried.status_code == 201
+    again = upload()
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == retried.json()
+    assert Attachment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # committed as in production
+def test_a_payment_start_cut_before_its_answer_is_retried_into_one_payment(
+    settings, citizen, make_dossier
+):
+    settings.MOTCUA_API_IDEMPOTENCY_LOCK_SECONDS = 0
+    dossier = make_dossier(citizen, Status.RECEIVED, fee_vnd=5000)
+    api = as_bearer(citizen)
+    start = f"/dossiers/{dossier.public_id}/payments"
+
+    cut = CutBeforeTheAnswer()
+    with connection.execute_wrapper(cut):
+        first = api.post(start, key="pay-cut")
+    assert cut.cuts == 1
+    assert first.status_code == 503 and error_code(first) == "service_unavailable"
+    assert not Payment.objects.filter(dossier=dossier).exists()
+
+    retried = api.post(start, key="pay-cut")
+    again = api.post(start, key="pay-cut")
+    assert retried.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json()["redirect_url"] == retried.json()["redirect_url"]
+    assert Payment.objects.filter(dossier=dossier).count() == 1
+
+
+def test_a_server_error_undoes_the_work_so_the_retry_does_it_once(citizen, version, monkeypatch):
+    api = as_bearer(citizen)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug after the draft was made")
+
+    # The draft is made, then saving its form fails: nothing of the call may stay.
+    monkeypatch.setattr("motcua.portal.services.save_form", broken)
+    failed = api.post("/dossiers", BODY, key="k-half")
+    assert failed.status_code == 500
+    assert not Dossier.objects.exists()
+    monkeypatch.undo()
+    assert api.post("/dossiers", BODY, key="k-half").status_code == 201
+    assert Dossier.objects.count() == 1
