@@ -12,7 +12,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "motcua"
 
 ALLOWED = {
     "audit": set(),
-    "workdays": set(),
+    "workdays": {"audit"},
     "accounts": {"audit"},
     "agencies": {"accounts", "audit"},
     "catalog": {"agencies", "workdays", "audit"},

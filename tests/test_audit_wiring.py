@@ -48,17 +48,28 @@ def test_counter_intake_is_audited():
 @pytest.mark.django_db
 def test_publishing_a_catalogue_version_is_audited():
     version = procedure_version("AUD.01")
-    admin = UserFactory()
+    agency = AgencyFactory()
+    version.agencies.add(agency)
+    admin = UserFactory(is_superuser=True)
     draft = catalog_services.new_draft_version(version.procedure, by=admin)
     catalog_services.publish_version(draft, by=admin)
     record = AuditRecord.objects.filter(action="catalog.publish").order_by("-id").first()
     assert record.actor == admin
-    assert record.data == {"procedure": "AUD.01", "number": 2, "superseded_id": version.pk}
+    assert record.agency_id == agency.pk
+    assert record.data == {
+        "procedure": "AUD.01",
+        "number": 2,
+        "superseded_id": version.pk,
+        "agencies": [agency.code],
+        "removed_agencies": [],
+        "changed": [],
+        "changes": {},
+    }
 
 
 @pytest.mark.django_db
 def test_granting_and_revoking_a_role_is_audited():
-    admin, officer, agency = UserFactory(), UserFactory(), AgencyFactory()
+    admin, officer, agency = UserFactory(is_superuser=True), UserFactory(), AgencyFactory()
     membership = agency_services.grant_membership(
         user=officer, agency=agency, role=Role.LEADER, by=admin
     )

@@ -469,6 +469,7 @@ MOTCUA_SHARED_DATA_DIR = env_path(
 )
 
 # --- Settings owned by single apps (each file reads its own environment) -----
+from motcua.conf.agencies import *  # noqa: E402,F403
 from motcua.conf.api import *  # noqa: E402,F403
 from motcua.conf.audit import *  # noqa: E402,F403
 from motcua.conf.events import *  # noqa: E402,F403

@@ -25,9 +25,9 @@ from .routes import AB, Entry
 # the catalogue, the calendar's yearly changes, officers' roles; the audit log read-only).
 AGENCY_ADMIN_GRANTS = {
     "catalog_sector": "view add change delete",
-    "catalog_procedure": "view add change delete",
+    "catalog_procedure": "view change delete",  # new procedures: the national catalogue
     "catalog_procedureversion": "view add change delete",
-    "workdays_calendaroverride": "view add change delete",
+    "workdays_calendaroverride": "view",  # changed by national calendar managers only
     "agencies_agency": "view add change delete",
     "agencies_membership": "view add change delete",
     "audit_auditrecord": "view",
@@ -35,6 +35,8 @@ AGENCY_ADMIN_GRANTS = {
 # Models whose objects belong to an agency: an agency administrator of X manages X's,
 # not another agency's (requested with side a → X's object, b → Y's).
 AGENCY_SCOPED = {"agencies_agency", "agencies_membership", "audit_auditrecord"}
+# Hole 1: a procedure is an agency's when only that agency (or units below it) handles it.
+AGENCY_SCOPED |= {"catalog_procedure", "catalog_procedureversion"}
 # Records only services write (legal events, money, signatures, logs): nobody adds
 # them in the admin, not even the superuser.
 NO_ADD = {
@@ -76,6 +78,10 @@ ADMIN_OBJECTS = {
     "audit_auditrecord": lambda w, s: w.audit_record_of[s.dossier.agency_id],
     "agencies_agency": lambda w, s: s.dossier.agency_id,
     "agencies_membership": lambda w, s: w.desk_membership[s.dossier.agency_id],
+    # Holes 1 and 7: the catalogue and the calendar.
+    "catalog_procedure": lambda w, s: w.procedure_of[s.dossier.agency_id],
+    "catalog_procedureversion": lambda w, s: w.version_of[s.dossier.agency_id],
+    "workdays_calendaroverride": lambda w, s: w.calendar_override,
 }
 STAFF_PRINCIPALS = ("agency_admin_x", "superuser")
 SAMPLED = ("anonymous", "citizen_a", "desk_x", *STAFF_PRINCIPALS)

@@ -229,3 +229,56 @@ def test_docs_show_the_current_matrix():
         "docs/AUTHZ.md is out of date: DJANGO_SETTINGS_MODULE=motcua.settings "
         "PYTHONPATH=src:. .venv/bin/python -m tests.authz.docs"
     )
+
+
+# --- Holes 1 and 7: the catalogue, the calendar and role grants ------------------------
+
+
+def _post_action(world, model: str, action: str, pk: int):
+    return _admin_client(world).post(
+        f"/quan-tri/catalog/{model}/", {"action": action, "_selected_action": [pk]}
+    )
+
+
+def test_an_agency_admin_cannot_make_a_version_of_another_agencys_procedure(world):
+    from motcua.catalog.models import ProcedureVersion
+
+    y = world.agencies["y"]
+    _post_action(world, "procedureversion", "new_draft", world.version_of[y.pk])
+    assert not ProcedureVersion.objects.filter(
+        procedure_id=world.procedure_of[y.pk], number=2
+    ).exists()
+
+
+def test_an_agency_admin_cannot_make_a_version_of_a_procedure_shared_with_another(world):
+    _post_action(world, "procedureversion", "new_draft", world.version.pk)
+    assert world.version.procedure.versions.count() == 1
+
+
+def test_an_agency_admin_cannot_grant_themselves_a_role_in_their_own_agency(world):
+    me, x = world.users["agency_admin_x"], world.agencies["x"]
+    _admin_client(world).post(
+        "/quan-tri/agencies/membership/add/",
+        {"user": me.pk, "agency": x.pk, "role": "leader", "_save": "1"},
+    )
+    assert not Membership.objects.filter(user=me, role="leader").exists()
+
+
+@pytest.mark.parametrize("grantee", ["citizen_a", "desk_y"])
+def test_an_agency_admin_grants_roles_only_to_their_agencys_officers(world, grantee):
+    user, x = world.users[grantee], world.agencies["x"]
+    _admin_client(world).post(
+        "/quan-tri/agencies/membership/add/",
+        {"user": user.pk, "agency": x.pk, "role": "specialist", "_save": "1"},
+    )
+    assert not Membership.objects.filter(user=user, agency=x).exists()
+
+
+def test_an_agency_admin_cannot_add_a_day_off_to_the_national_calendar(world):
+    from motcua.workdays.models import CalendarOverride
+
+    _admin_client(world).post(
+        "/quan-tri/workdays/calendaroverride/add/",
+        {"date": "2099-12-30", "kind": "day_off", "reason": "Nghỉ", "_save": "1"},
+    )
+    assert not CalendarOverride.objects.filter(date="2099-12-30").exists()

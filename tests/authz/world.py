@@ -44,6 +44,7 @@ from motcua.payments import services as payments
 from motcua.payments.models import Payment, Refund
 from motcua.portal import services as portal
 from motcua.results import services as results
+from motcua.workdays.models import CalendarOverride
 from tests.factories import (
     AgencyFactory,
     ApplicantFactory,
@@ -88,6 +89,10 @@ class World:
     desk_membership: dict[int, int] = field(default_factory=dict)  # agency pk → its pk
     cookies: dict[str, dict[str, str]] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    # Holes 1 and 7: a procedure handled by one agency only, and a calendar override.
+    procedure_of: dict[int, int] = field(default_factory=dict)  # agency pk → procedure pk
+    version_of: dict[int, int] = field(default_factory=dict)  # agency pk → its version pk
+    calendar_override: int = 0
 
 
 def bearer_token(user=None, *, application=None) -> str:
@@ -306,6 +311,7 @@ def build() -> World:
             m.agency_id: m.pk for m in Membership.objects.filter(role=Role.DESK_OFFICER)
         },
     )
+    _own_procedures(world)
     credentials = create_api_client(
         name="Hệ thống một cửa Phú An", agency_codes=["AZP.STP"], scopes=ALL_SCOPES.split()
     )
@@ -326,3 +332,17 @@ def sign_in(world: World) -> None:
         world.cookies[name] = {key: morsel.value for key, morsel in client.cookies.items()}
         world.tokens[name] = bearer_token(user)
     world.tokens["system_x"] = world.system_token
+
+
+def _own_procedures(world: World) -> None:
+    """Holes 1 and 7: a procedure only X handles and one only Y does (their agency
+    administrators' to edit), and a day off in the national calendar far in the future."""
+    for key in ("x", "y"):
+        agency = world.agencies[key]
+        version = procedure_version(f"AUTHZ.{key.upper()}", processing_days=10)
+        version.agencies.add(agency)
+        world.procedure_of[agency.pk] = version.procedure_id
+        world.version_of[agency.pk] = version.pk
+    world.calendar_override = CalendarOverride.objects.create(
+        date=dt.date(2099, 12, 31), kind=CalendarOverride.Kind.DAY_OFF, reason="QĐ thử nghiệm"
+    ).pk

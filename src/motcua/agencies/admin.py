@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from motcua.audit.admin import AuditRecordAdmin
 from motcua.audit.models import AuditRecord
@@ -79,6 +81,22 @@ class MembershipAdmin(AgencyScopedAdmin):
             field.choices = [c for c in field.choices if c[0] != Role.SUPERVISOR]
         return field
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class GrantForm(form):
+            def clean(self):
+                data = super().clean()
+                user, agency, role = data.get("user"), data.get("agency"), data.get("role")
+                if user and agency and role:
+                    try:
+                        services.check_grant(user=user, agency=agency, role=role, by=request.user)
+                    except ValidationError as error:
+                        raise forms.ValidationError(error.messages) from error
+                return data
+
+        return GrantForm
+
     def save_model(self, request, obj, form, change) -> None:
         membership = services.grant_membership(
             user=obj.user, agency=obj.agency, role=obj.role, by=request.user
@@ -86,11 +104,17 @@ class MembershipAdmin(AgencyScopedAdmin):
         obj.pk = membership.pk
 
     def delete_model(self, request, obj) -> None:
-        services.revoke_membership(obj, by=request.user)
+        try:
+            services.revoke_membership(obj, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
 
     def delete_queryset(self, request, queryset) -> None:
         for membership in queryset.select_related("agency"):
-            services.revoke_membership(membership, by=request.user)
+            try:
+                services.revoke_membership(membership, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
 
 
 class AgencyScopedAuditRecordAdmin(AuditRecordAdmin):

@@ -124,3 +124,31 @@ def administered_agency_ids(user) -> set[int]:
     ):
         result |= descendant_ids(membership.agency)
     return result
+
+
+def is_superuser(user) -> bool:
+    return bool(user is not None and getattr(user, "is_superuser", False))
+
+
+def home_agency_id(agency: Agency) -> int:
+    """The agency a unit (phòng, bộ phận) belongs to: units fold into their parent."""
+    current, seen = agency, {agency.pk}
+    while current.kind == Agency.Kind.UNIT and current.parent_id and current.parent_id not in seen:
+        seen.add(current.parent_id)
+        current = current.parent
+    return current.pk
+
+
+def nearest_common_agency_id(agency_ids) -> int | None:
+    """The lowest agency that every agency of ``agency_ids`` lies within (itself included).
+
+    None when there is no agency or when they share no ancestor (e.g. two provinces).
+    """
+    agencies = list(Agency.objects.filter(pk__in=set(agency_ids)))
+    if not agencies:
+        return None
+    common: list[int] | None = None
+    for agency in agencies:
+        chain = [agency.pk, *(a.pk for a in ancestors(agency))]  # nearest first
+        common = chain if common is None else [pk for pk in common if pk in set(chain)]
+    return common[0] if common else None

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from motcua.agencies.models import Agency
+from motcua.agencies.selectors import administered_agency_ids, is_superuser
+
 from .models import Procedure, ProcedureVersion, Sector
 
 
@@ -31,3 +34,35 @@ def sectors_with_counts() -> QuerySet[Sector]:
         .filter(procedure_count__gt=0)
         .order_by("name")
     )
+
+
+def receiving_agency_ids(version: ProcedureVersion | None) -> set[int]:
+    """The agencies that receive dossiers under ``version`` (none for None)."""
+    if version is None or version.pk is None:
+        return set()
+    return set(version.agencies.values_list("pk", flat=True))
+
+
+def editable_procedures(user) -> QuerySet[Procedure]:
+    """The procedures ``user`` may change in the admin: all for a superuser; for an agency
+    administrator, those whose current version is handled only by agencies they administer
+    (their agency and the units below it): the procedures their agency owns or is
+    assigned. A procedure shared with an agency outside their reach, or with no receiving
+    agency, is the national administrators' (superusers')."""
+    if is_superuser(user):
+        return Procedure.objects.all()
+    reach = administered_agency_ids(user)
+    if not reach:
+        return Procedure.objects.none()
+    outside = Agency.objects.exclude(pk__in=reach)
+    return (
+        Procedure.objects.filter(current_version__agencies__in=reach)
+        .exclude(current_version__agencies__in=outside)
+        .distinct()
+    )
+
+
+def may_edit_procedure(user, procedure: Procedure) -> bool:
+    """Whether ``user`` may make, edit and publish versions of ``procedure``
+    (see ``editable_procedures``)."""
+    return editable_procedures(user).filter(pk=procedure.pk).exists()

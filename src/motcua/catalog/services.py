@@ -6,10 +6,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from motcua.agencies.models import Role
+from motcua.agencies.models import Agency, Role
+from motcua.agencies.selectors import (
+    administered_agency_ids,
+    is_superuser,
+    nearest_common_agency_id,
+)
 from motcua.audit.services import record
 
 from .formschema import default_schema, validate_schema
@@ -20,6 +27,7 @@ from .models import (
     ProcessStep,
     Sector,
 )
+from .selectors import may_edit_procedure, receiving_agency_ids
 
 VERSION_FIELDS = (
     "name",
@@ -149,11 +157,71 @@ def save_procedure(
     return version, True
 
 
+def check_may_edit(by, procedure: Procedure) -> None:
+    """Refuse ``by`` (an agency administrator) a procedure that is not theirs to edit.
+
+    The system (``by=None``: imports, the demo seed) and superusers may edit any.
+    Raises PermissionDenied (see ``selectors.editable_procedures``).
+    """
+    if by is None or is_superuser(by):
+        return
+    if not may_edit_procedure(by, procedure):
+        raise PermissionDenied(
+            _(
+                "Bạn chỉ được sửa thủ tục {code} nếu cơ quan mình quản trị là cơ quan quản lý "
+                "hoặc được giao thực hiện thủ tục này (và không có cơ quan nào khác)."
+            ).format(code=procedure.code)
+        )
+
+
+# Version fields whose old and new values a publication's audit record carries.
+AUDITED_CHANGES = tuple(f for f in VERSION_FIELDS if f not in ("description", "form_schema"))
+
+
+def _changes(previous: ProcedureVersion | None, version: ProcedureVersion) -> dict[str, Any]:
+    if previous is None or previous.pk == version.pk:
+        return {}
+    old, new = version_signature(previous), version_signature(version)
+    changed = sorted(name for name in new if old.get(name) != new[name])
+    short = {name: [old[name], new[name]] for name in changed if name in AUDITED_CHANGES}
+    return {"changed": changed, "changes": short}
+
+
+def _codes(agency_ids: set[int]) -> list[str]:
+    return sorted(Agency.objects.filter(pk__in=agency_ids).values_list("code", flat=True))
+
+
 @transaction.atomic
 def publish_version(version: ProcedureVersion, *, by=None) -> ProcedureVersion:
-    """Make ``version`` the one new dossiers are filed under; the previous one is superseded."""
+    """Make ``version`` the one new dossiers are filed under; the previous one is superseded.
+
+    Raises PermissionDenied when ``by`` may not edit the procedure or chose a receiving
+    agency outside their agencies, ValidationError when the version would leave a
+    procedure that had receiving agencies without any (online filing would stop) or its
+    e-form is invalid. The audit record names the agency that owns the procedure: the
+    nearest agency above every receiving agency, before and after.
+    """
     procedure = Procedure.objects.select_for_update().get(pk=version.procedure_id)
+    check_may_edit(by, procedure)
     validate_schema(version.form_schema)
+    previous = (
+        ProcedureVersion.objects.filter(pk=procedure.current_version_id).first()
+        if procedure.current_version_id
+        else None
+    )
+    before, after = receiving_agency_ids(previous), receiving_agency_ids(version)
+    if by is not None and not is_superuser(by) and not after <= administered_agency_ids(by):
+        raise PermissionDenied(
+            _("Chỉ được giao thủ tục cho cơ quan mình quản trị và các đơn vị trực thuộc.")
+        )
+    if before and not after:
+        raise ValidationError(
+            _(
+                "Không thể công bố phiên bản {number} của thủ tục {code}: phiên bản không có "
+                "cơ quan tiếp nhận hồ sơ nào nên người dân sẽ không nộp được hồ sơ. Hãy chọn ít "
+                "nhất một “cơ quan thực hiện cụ thể” rồi công bố lại."
+            ).format(number=version.number, code=procedure.code)
+        )
     previous_id = procedure.current_version_id
     if procedure.current_version_id and procedure.current_version_id != version.pk:
         ProcedureVersion.objects.filter(pk=procedure.current_version_id).update(
@@ -164,19 +232,33 @@ def publish_version(version: ProcedureVersion, *, by=None) -> ProcedureVersion:
     version.save(update_fields=["status", "published_at"])
     procedure.current_version = version
     procedure.save(update_fields=["current_version"])
+    data = {
+        "procedure": procedure.code,
+        "number": version.number,
+        "superseded_id": previous_id,
+        "agencies": _codes(after),
+        "removed_agencies": _codes(before - after),
+        **_changes(previous, version),
+    }
     record(
         "catalog.publish",
         actor=by,
         obj=version,
-        data={"procedure": procedure.code, "number": version.number, "superseded_id": previous_id},
+        agency_id=nearest_common_agency_id(before | after),
+        data=data,
     )
     return version
 
 
 @transaction.atomic
 def new_draft_version(procedure: Procedure, *, by=None) -> ProcedureVersion:
-    """Copy the current version into a new draft that an administrator can edit."""
+    """Copy the current version into a new draft that an administrator can edit.
+
+    Raises PermissionDenied when ``by`` may not edit the procedure (``check_may_edit``).
+    The audit record names the agency that owns the procedure (see ``publish_version``).
+    """
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    check_may_edit(by, procedure)
     source = procedure.current_version or procedure.versions.order_by("-number").first()
     last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
     draft = ProcedureVersion.objects.create(
@@ -207,5 +289,13 @@ def new_draft_version(procedure: Procedure, *, by=None) -> ProcedureVersion:
             days=s.days,
         )
         for s in source.steps.all()
+    )
+    agencies = receiving_agency_ids(source)
+    record(
+        "catalog.new_draft",
+        actor=by,
+        obj=draft,
+        agency_id=nearest_common_agency_id(agencies),
+        data={"procedure": procedure.code, "number": draft.number, "from_id": source.pk},
     )
     return draft

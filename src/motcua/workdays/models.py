@@ -24,6 +24,9 @@ class CalendarOverride(models.Model):
         verbose_name = _("ngày nghỉ/làm bù theo quyết định")
         verbose_name_plural = _("ngày nghỉ/làm bù theo quyết định")
         ordering = ["date"]
+        # The calendar is nationwide: every deadline moves with it. Only the national
+        # calendar managers (workdays.services.calendar_manager_group) hold this.
+        permissions = [("manage_calendar", _("Quản lý lịch ngày làm việc toàn quốc"))]
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} – {self.get_kind_display()}"

@@ -264,7 +264,10 @@ def test_agency_administrators_can_edit_the_catalogue_in_the_admin(seeded):
     user = User.objects.get(username="quantri.stp")
     assert user.is_staff
     assert user.has_perm("catalog.change_procedureversion")
-    assert user.has_perm("workdays.add_calendaroverride")
+    # The nationwide calendar is the national calendar managers' (hole 7): view only.
+    assert user.has_perm("workdays.view_calendaroverride")
+    assert not user.has_perm("workdays.manage_calendar")
+    assert not user.has_perm("workdays.add_calendaroverride")
     assert user.has_perm("audit.view_auditrecord")
     assert not user.has_perm("audit.change_auditrecord")
 

@@ -1,0 +1,70 @@
+"""Who may change the nationwide calendar, and that every change is audited (hole 7)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from motcua.agencies.models import Role
+from motcua.agencies.services import agency_admin_group
+from motcua.audit.models import AuditRecord
+from motcua.workdays import calendar, services
+from motcua.workdays.models import CalendarOverride
+from tests.factories import AgencyFactory, UserFactory, officer_user
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2030, 3, 12)  # a Tuesday
+FORM = {"date": "2030-03-12", "kind": "day_off", "reason": "Nghỉ đột xuất", "_save": "1"}
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_an_agency_admin_cannot_add_a_nationwide_day_off():
+    admin = officer_user(AgencyFactory(), Role.AGENCY_ADMIN, is_staff=True)
+    admin.groups.add(agency_admin_group())
+    response = _client(admin).post("/quan-tri/workdays/calendaroverride/add/", FORM)
+    assert response.status_code == 403
+    assert not CalendarOverride.objects.exists()
+    assert calendar.is_working_day(DAY)
+
+
+def test_a_calendar_manager_adds_a_day_off_and_it_is_audited():
+    manager = UserFactory(username="lich.quocgia", is_staff=True)
+    manager.groups.add(services.calendar_manager_group())
+    response = _client(manager).post("/quan-tri/workdays/calendaroverride/add/", FORM)
+    assert response.status_code == 302
+    assert CalendarOverride.objects.get().date == DAY
+    assert not calendar.is_working_day(DAY)
+    record = AuditRecord.objects.get(action="calendar.override.add")
+    assert record.actor == manager
+    assert record.data == {"date": "2030-03-12", "kind": "day_off", "reason": "Nghỉ đột xuất"}
+
+
+def test_changing_and_removing_an_override_are_audited():
+    manager = UserFactory(is_superuser=True)
+    override = services.save_override(
+        CalendarOverride(date=DAY, kind="day_off", reason="QĐ 1"), by=manager
+    )
+    override.kind = CalendarOverride.Kind.WORKING_DAY
+    services.save_override(override, by=manager)
+    services.remove_override(override, by=manager)
+    actions = list(
+        AuditRecord.objects.filter(action__startswith="calendar.").values_list("action", flat=True)
+    )
+    assert actions == [
+        "calendar.override.add",
+        "calendar.override.change",
+        "calendar.override.remove",
+    ]
+
+
+def test_the_service_refuses_an_officer_without_the_calendar_role():
+    with pytest.raises(PermissionDenied):
+        services.save_override(
+            CalendarOverride(date=DAY, kind="day_off", reason="QĐ"), by=UserFactory()
+        )
