@@ -173,11 +173,11 @@ class Sampler:
         self.latest: tracemalloc.Snapshot | None = None
 
     def sample(self, actions: int) -> None:
+        self.latest = None  # measured without it: from the baseline on, one snapshot is held
         gc.collect()
         traced = tracemalloc.get_traced_memory()[0] / 1024 / 1024 if self.trace else 0.0
         self.rows.append((actions, rss_mb(), traced))
         if self.trace and actions >= self.baseline_at:
-            self.latest = None  # before taking the next one
             snapshot = tracemalloc.take_snapshot().filter_traces(
                 [tracemalloc.Filter(False, tracemalloc.__file__)]
             )
@@ -257,7 +257,8 @@ def run(args: argparse.Namespace) -> int:
 
 def report(args, sampler: Sampler, actions: int, dossiers: int, failures: int, seconds) -> int:
     rows = sampler.rows
-    first = rows[min(args.warmup, len(rows) - 1)]
+    # The first sample after warm-up that already holds the baseline snapshot.
+    first = rows[min(args.warmup + (1 if sampler.trace else 0), len(rows) - 1)]
     last = rows[-1]
     span = max(last[0] - first[0], 1) / 1000
     rss_growth = (last[1] - first[1]) / span
