@@ -62,7 +62,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actions", type=int, default=3000, help="officer actions in all")
     parser.add_argument("--window", type=int, default=300, help="actions between samples")
-    parser.add_argument("--warmup", type=int, default=1, help="windows left out as warm-up")
+    parser.add_argument("--warmup", type=int, default=2, help="windows left out as warm-up")
     parser.add_argument("--top", type=int, default=12, help="growing allocation sites shown")
     parser.add_argument("--threshold", type=float, default=2.0, help="MB per 1000 actions")
     parser.add_argument("--traceback", action="store_true", help="group by traceback")
