@@ -81,12 +81,14 @@ def plan(full: bool, postgres: bool) -> list[tuple[str, list[str], dict]]:
         steps.append(
             ("bench_seed.py", ["1000000"], {"DATABASE_URL": recreate("motcua_bench_seed")})
         )
-        steps.append(("bench_memory.py", ["--actions", "3000", "--window", "300"], {}))
+        steps.append(
+            ("bench_memory.py", ["--actions", "3000", "--window", "300", "--no-tracemalloc"], {})
+        )
     else:
         steps.append(("bench_kpi.py", [], {}))
         steps.append(("bench_search.py", ["--size", "6000", "--passes", "3"], {}))
         steps.append(("bench_seed.py", ["20000", "--sample", "5000"], {}))
-        steps.append(("bench_memory.py", ["--quick"], {}))
+        steps.append(("bench_memory.py", ["--quick", "--no-tracemalloc"], {}))
     return steps
 
 
