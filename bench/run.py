@@ -10,7 +10,8 @@ holds the figures plus the machine (cores, memory), the commit and the sizes use
 
 Quick: HTTP submission and look-up for 15 s each (PostgreSQL when it answers at
 ``MOTCUA_BENCH_PG``, else SQLite), the ranking over 50,000 dossiers (SQLite), search over
-6,000 procedures, seeding 20,000 dossiers (projected to a million).
+6,000 procedures, seeding 20,000 dossiers (projected to a million), the memory of one
+process over 600 officer actions (SQLite; 3,000 with --full).
 
 Full (needs PostgreSQL at ``MOTCUA_BENCH_PG``, default postgres://postgres@127.0.0.1:5432):
 HTTP for 60 s each; the ranking over 10,000,000 dossiers in the database
@@ -80,10 +81,14 @@ def plan(full: bool, postgres: bool) -> list[tuple[str, list[str], dict]]:
         steps.append(
             ("bench_seed.py", ["1000000"], {"DATABASE_URL": recreate("motcua_bench_seed")})
         )
+        steps.append(
+            ("bench_memory.py", ["--actions", "3000", "--window", "300", "--no-tracemalloc"], {})
+        )
     else:
         steps.append(("bench_kpi.py", [], {}))
         steps.append(("bench_search.py", ["--size", "6000", "--passes", "3"], {}))
         steps.append(("bench_seed.py", ["20000", "--sample", "5000"], {}))
+        steps.append(("bench_memory.py", ["--quick", "--no-tracemalloc"], {}))
     return steps
 
 

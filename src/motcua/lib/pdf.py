@@ -5,10 +5,20 @@ the server fetch a URL (server-side request forgery) or read a file outside the 
 it is allowed (``file:///etc/passwd``). Every PDF goes through ``local_only_fetcher``.
 WeasyPrint is slow to import: it is imported when a document is made, not when Django
 starts.
+
+Each thread keeps one WeasyPrint ``FontConfiguration`` per allowed folder and lays every
+document out with it. WeasyPrint makes a new one per document when none is given — a
+Fontconfig configuration and a Pango font map that are never given back to the system
+in full, about 0.2 MB per document: a web worker issuing results grew without a plateau
+(``bench/bench_memory.py``). One per folder: a font that a document of one folder
+loaded with ``@font-face`` is never served to a document of another folder without its
+fetcher's check; one per thread: Pango's font maps are not made to be shared between
+threads (gunicorn's gthread workers).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -43,6 +53,20 @@ def local_only_fetcher(allowed_dirs: Iterable[Path], *, allow_data: bool = False
     return LocalFilesOnly(allowed_protocols=protocols, timeout=2)
 
 
+_fonts = threading.local()
+
+
+def font_configuration(folder: Path):
+    """This thread's WeasyPrint ``FontConfiguration`` for documents of ``folder``."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    configurations = _fonts.__dict__.setdefault("by_folder", {})
+    key = str(Path(folder).resolve())
+    if key not in configurations:
+        configurations[key] = FontConfiguration()
+    return configurations[key]
+
+
 def render_document(
     html: str,
     *,
@@ -58,9 +82,14 @@ def render_document(
     from weasyprint import CSS, HTML
 
     fetcher = local_only_fetcher([folder], allow_data=allow_data, strict=strict)
-    stylesheets = [CSS(filename=str(stylesheet), url_fetcher=fetcher)] if stylesheet else []
+    fonts = font_configuration(folder)
+    stylesheets = (
+        [CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts)]
+        if stylesheet
+        else []
+    )
     return HTML(string=html, base_url=str(folder), url_fetcher=fetcher).render(
-        stylesheets=stylesheets
+        stylesheets=stylesheets, font_config=fonts
     )
 
 

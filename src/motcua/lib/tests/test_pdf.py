@@ -84,3 +84,43 @@ def test_a_remote_image_stops_the_document(folder):
 def test_a_lenient_document_leaves_a_refused_image_out(folder):
     pdf = render_pdf('<img src="http://127.0.0.1:9/x.png">', folder=folder, strict=False)
     assert pdf.startswith(b"%PDF")
+
+
+@pytest.fixture
+def font_configurations_made(monkeypatch):
+    """Counts the WeasyPrint FontConfigurations made (by us or by WeasyPrint itself)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    made = []
+    original = FontConfiguration.__init__
+
+    def counting_init(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FontConfiguration, "__init__", counting_init)
+    return made
+
+
+def test_documents_of_a_folder_share_one_font_configuration(folder, font_configurations_made):
+    # A FontConfiguration per document is memory the process never gets back (a Pango
+    # font map and a Fontconfig configuration): a worker issuing results grew forever.
+    for number in range(5):
+        render_pdf(f"<p>Kết quả số {number}</p>", folder=folder, stylesheet=folder / "style.css")
+    assert len(font_configurations_made) <= 1
+
+
+def test_each_folder_and_each_thread_has_its_own_font_configuration(folder, tmp_path):
+    import threading
+
+    from motcua.lib.pdf import font_configuration
+
+    other = tmp_path / "other"
+    other.mkdir()
+    assert font_configuration(folder) is font_configuration(folder)
+    assert font_configuration(folder) is not font_configuration(other)
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(font_configuration(folder)))
+    thread.start()
+    thread.join()
+    assert seen[0] is not font_configuration(folder)

@@ -73,3 +73,30 @@ def test_when_the_transition_fails_the_signed_file_is_removed(
     assert approved.status == Status.APPROVED and not approved.attachments.exists()
     assert not ResultDocument.objects.exists()
     assert not stored_files(settings)
+
+
+def test_issuing_results_builds_the_fonts_once(approved, officer, agency, version, monkeypatch):
+    # A new WeasyPrint FontConfiguration per result was memory a web worker never got
+    # back (about 0.2 MB a result, no plateau): the documents share one per thread.
+    from weasyprint.text.fonts import FontConfiguration
+
+    from tests.factories import dossier_in_status
+
+    made = []
+    original = FontConfiguration.__init__
+
+    def counting_init(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FontConfiguration, "__init__", counting_init)
+    others = [
+        dossier_in_status(
+            Status.APPROVED, applicant=approved.applicant, procedure_version=version, agency=agency
+        )
+        for _ in range(2)
+    ]
+    for dossier in [approved, *others]:
+        assert services.issue_result(dossier, by=officer).status == Status.RESULT_ISSUED
+    assert ResultDocument.objects.count() == 3
+    assert len(made) <= 1
