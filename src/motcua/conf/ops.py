@@ -158,6 +158,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ops.cleanup_orphan_files",
         "schedule": _crontab(hour=_deadlines[0], minute=(_deadlines[1] + 45) % 60),
     },
+    "rejected-payment-notices": {
+        "task": "ops.prune_rejected_notices",
+        "schedule": _crontab(hour=_deadlines[0], minute=(_deadlines[1] + 50) % 60),
+    },
     "monthly-reports": {
         "task": "ops.send_monthly_reports",
         "schedule": _crontab(hour=_reports[0], minute=_reports[1], day_of_month=1),
