@@ -54,6 +54,7 @@ NO_ADD = {
     "notifications_notification",
     "payments_payment",
     "payments_paymentnotice",
+    "payments_rejectednotice",
     "payments_refund",
     "results_certificateauthority",
     "results_agencycertificate",

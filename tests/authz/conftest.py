@@ -81,6 +81,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 MOTCUA_PORTAL_PUBLIC_URL="",
                 MOTCUA_API_RATE_AUTHENTICATED="1000000/m",
                 MOTCUA_API_RATE_PUBLIC="1000000/m",
+                MOTCUA_LOOKUP_RATE="",
+                MOTCUA_LOOKUP_CODE_RATE="",
                 MOTCUA_NOTIFICATIONS_INLINE=False,
                 MOTCUA_OIDC_DISCOVERY_URL=f"{provider.issuer}/.well-known/openid-configuration",
                 MOTCUA_OIDC_CLIENT_ID="motcua-portal",

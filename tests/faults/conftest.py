@@ -38,6 +38,7 @@ def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MOTCUA_REGISTRY_DEFAULT_CONNECTOR = "disabled"
     settings.MOTCUA_LOOKUP_RATE = ""
+    settings.MOTCUA_LOOKUP_CODE_RATE = ""
     cache.clear()
     yield
     cache.clear()

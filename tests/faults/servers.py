@@ -75,6 +75,7 @@ class WebServer:
             "MOTCUA_NOTIFICATIONS_INLINE": "0",
             "MOTCUA_REGISTRY_DEFAULT_CONNECTOR": "disabled",
             "MOTCUA_LOOKUP_RATE": "",
+            "MOTCUA_LOOKUP_CODE_RATE": "",
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "GUNICORN_WORKERS": "1",
             "GUNICORN_THREADS": "4",

@@ -21,6 +21,7 @@ def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / MEDIA
     settings.MOTCUA_REGISTRY_DEFAULT_CONNECTOR = "disabled"
     settings.MOTCUA_LOOKUP_RATE = ""
+    settings.MOTCUA_LOOKUP_CODE_RATE = ""
     settings.MOTCUA_API_RATE_AUTHENTICATED = "100000/m"
     settings.MOTCUA_API_RATE_PUBLIC = "100000/m"
     cache.clear()

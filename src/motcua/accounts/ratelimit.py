@@ -1,13 +1,17 @@
-"""A per-address request limit for public pages, counted in Django's cache.
+"""Request limits for public pages and calls, counted in Django's cache.
 
 django-ratelimit refuses the per-process memory cache of the zero-setup mode, so this
-is a fixed-window counter on ``cache.add`` + ``cache.incr`` (atomic in Redis and in the
-memory cache): with ``REDIS_URL`` every process shares the count, without it each
-process counts its own. When the cache cannot be reached the request goes through
-(the look-up must not fail because Redis is down) and a warning is logged.
+is a fixed-window counter on ``cache.add`` + ``cache.incr``: each request is one atomic
+increment (in Redis and in the memory cache), so a concurrent burst cannot slip past
+the limit as a read-then-write count would. With ``REDIS_URL`` every process shares
+the count (production must use it: without it each process counts its own). When the
+cache cannot be reached the request goes through (the look-up must not fail because
+Redis is down) and a warning is logged.
 
 Public API: :func:`client_ip` (also django-axes' ``AXES_CLIENT_IP_CALLABLE``),
-:func:`rate_limited` (a view decorator) and :func:`hit`.
+:func:`rate_limited` (a view decorator), :func:`hit`, :func:`lookup_wait` (the one
+limit of the dossier look-up, shared by the portal and the API) and
+:func:`too_many_requests`.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from motcua.lib.net import client_ip
+
 log = logging.getLogger(__name__)
 
 RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
@@ -36,24 +42,6 @@ def parse_rate(rate: str) -> tuple[int, int]:
         raise ValueError(f"not a rate: {rate!r} (expected <n>/<s|m|h|d>)")
     count, multiple, unit = match.groups()
     return int(count), int(multiple or 1) * PERIODS[unit]
-
-
-def client_ip(request) -> str:
-    """The client's address: ``REMOTE_ADDR``, or with ``MOTCUA_TRUSTED_PROXY_COUNT`` = n
-    proxies in front, the n-th address from the right of ``X-Forwarded-For`` (the one
-    the outermost trusted proxy saw; what a client writes there itself is further left)."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = settings.MOTCUA_TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [
-        address.strip()
-        for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if address.strip()
-    ]
-    if not forwarded:
-        return remote
-    return forwarded[-min(proxies, len(forwarded))]
 
 
 def hit(scope: str, ident: str, rate: str) -> int | None:
@@ -76,6 +64,31 @@ def hit(scope: str, ident: str, rate: str) -> int | None:
         return None
     if count > limit:
         return max(1, int((window + 1) * period - now) + 1)
+    return None
+
+
+def lookup_wait(request, code: str) -> int | None:
+    """Count one attempt at the public dossier look-up; the seconds to wait, or None.
+
+    The same counters serve the portal's ``/tra-cuu/`` and the API's
+    ``/public/lookup``: ``MOTCUA_LOOKUP_RATE`` per client address and
+    ``MOTCUA_LOOKUP_CODE_RATE`` per dossier code (whatever the address, so many
+    addresses together cannot try more secrets of one dossier). A refused address
+    does not use up the code's count. Empty rates turn the limits off.
+    """
+    rate = settings.MOTCUA_LOOKUP_RATE
+    if rate:
+        wait = hit("lookup", client_ip(request), rate)
+        if wait is not None:
+            log.warning("rate limit reached: lookup per address")
+            return wait
+    code_rate = settings.MOTCUA_LOOKUP_CODE_RATE
+    code = (code or "").strip().upper()
+    if code_rate and code:
+        wait = hit("lookup-code", code, code_rate)
+        if wait is not None:
+            log.warning("rate limit reached: lookup per dossier code")
+            return wait
     return None
 
 

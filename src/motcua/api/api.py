@@ -4,6 +4,7 @@ documentation at /api/docs); the endpoints live in ``endpoints/``, under /api/v1
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from . import errors
@@ -36,6 +37,34 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def _refuse_unstorable_text(value) -> None:
+    """Raise ValueError when ``value`` holds text that is not valid Unicode scalar values
+    (a lone surrogate such as "\\ud800", legal in JSON but not in UTF-8) or a NUL
+    (refused by PostgreSQL): stored or answered back, it would fail as a 500."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise ValueError("NUL character in a JSON string")
+            item.encode("utf-8")  # UnicodeEncodeError (a ValueError) on a lone surrogate
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+class StrictJsonParser(Parser):
+    """JSON bodies, refusing text no database or answer can hold. ninja turns the
+    ValueError into a 400, which ``errors`` words as ``bad_request``."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        _refuse_unstorable_text(data)
+        return data
+
+
 class MotcuaApi(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         # "citizen_create_dossier": stable names for generated clients.
@@ -51,6 +80,7 @@ api = MotcuaApi(
     docs_url="/docs",
     openapi_url="/openapi.json",
     renderer=Utf8JSONRenderer(),
+    parser=StrictJsonParser(),
 )
 errors.install(api)
 

@@ -9,6 +9,7 @@ submission).
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -148,13 +149,16 @@ def install(api) -> None:
 
     @handle(Throttled)
     def throttled(request, exc):
-        return error_response(
+        response = error_response(
             api,
             request,
             429,
             "throttled",
             _("Bạn gửi quá nhiều yêu cầu; vui lòng chờ một lát rồi thử lại."),
         )
+        if exc.wait:
+            response["Retry-After"] = str(math.ceil(exc.wait))
+        return response
 
     @handle(HttpError)
     def http_error(request, exc: HttpError):

@@ -35,8 +35,10 @@ Probes and request ids (``/healthz``, ``/readyz``, ``X-Request-ID``):
 
 Prometheus (``/metrics``; ``MOTCUA_METRICS`` and ``MOTCUA_METRICS_DB`` are in settings.py):
 
-- ``MOTCUA_METRICS_ALLOWED_IPS`` ("127.0.0.1,::1"): client addresses (REMOTE_ADDR, or
-  networks such as 10.0.0.0/8) that may read the metrics without a token.
+- ``MOTCUA_METRICS_ALLOWED_IPS`` (none): client addresses (or networks such as
+  10.0.0.0/8) that may read the metrics without a token; the client's address as
+  ``MOTCUA_TRUSTED_PROXY_COUNT`` reads it. With neither this nor the token set,
+  ``/metrics`` answers 403 to everyone.
 - ``MOTCUA_METRICS_TOKEN``: a secret; ``Authorization: Bearer <token>`` reads the
   metrics from anywhere.
 - ``PROMETHEUS_MULTIPROC_DIR`` (set by ``deploy/run_stack.py``): the folder where
@@ -169,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ops.cleanup_orphan_files",
         "schedule": _crontab(hour=_deadlines[0], minute=(_deadlines[1] + 45) % 60),
     },
+    "rejected-payment-notices": {
+        "task": "ops.prune_rejected_notices",
+        "schedule": _crontab(hour=_deadlines[0], minute=(_deadlines[1] + 50) % 60),
+    },
     "monthly-reports": {
         "task": "ops.send_monthly_reports",
         "schedule": _crontab(hour=_reports[0], minute=_reports[1], day_of_month=1),
@@ -199,8 +205,8 @@ MOTCUA_REQUEST_ID_TRUST = _env_bool(
 # --- Metrics -----------------------------------------------------------------------------
 MOTCUA_METRICS_ALLOWED_IPS = _env_list(
     "MOTCUA_METRICS_ALLOWED_IPS",
-    "127.0.0.1,::1",
-    "Client addresses or networks that may read /metrics without a token.",
+    "",
+    "Client addresses or networks that may read /metrics without a token (none: token only).",
 )
 MOTCUA_METRICS_TOKEN = _env_str(
     "MOTCUA_METRICS_TOKEN", "", "A secret: Authorization: Bearer <token> reads /metrics."

@@ -22,6 +22,12 @@ simulator (``motcua.paygate``), read from the environment.
 - ``MOTCUA_PAYMENT_REFUND_MAX_ATTEMPTS``: gateway refunds tried this often before they are
   marked failed (an officer then follows up).
 - ``MOTCUA_PAYMENT_RECEIPT_PREFIX``: the prefix of receipt numbers (``BL`` → ``BL2026-000123``).
+- ``MOTCUA_PAYMENT_NOTICE_RATE`` ("120/m", ``<n>/<s|m|h|d>``): notices per source address
+  the IPN URL takes; beyond it 429 (the gateway retries, ``reconcile_payments`` asks it
+  anyway). Empty turns the limit off.
+- ``MOTCUA_PAYMENT_REJECTED_KEEP_DAYS`` (90): how long the daily counts of notices with
+  a wrong signature (per source address) are kept; ``prune_rejected_notices`` deletes
+  older ones.
 
 ``paygate`` (the simulator served at ``/mo-phong/thanh-toan/``):
 
@@ -141,4 +147,16 @@ MOTCUA_PAYGATE_LATE_DELAY_S = _env_float(
 )
 MOTCUA_PAYGATE_IPN_TIMEOUT_S = _env_float(
     "MOTCUA_PAYGATE_IPN_TIMEOUT_S", "5", "Timeout of each simulator IPN call."
+)
+
+# --- Platform side: notices anyone can send (motcua.payments) --------------------------
+MOTCUA_PAYMENT_NOTICE_RATE = _env_str(
+    "MOTCUA_PAYMENT_NOTICE_RATE",
+    "120/m",
+    "Notices per source address the IPN URL takes (<n>/<s|m|h|d>); empty: no limit.",
+).strip()
+MOTCUA_PAYMENT_REJECTED_KEEP_DAYS = _env_int(
+    "MOTCUA_PAYMENT_REJECTED_KEEP_DAYS",
+    "90",
+    "Days the daily counts of payment notices with a wrong signature are kept.",
 )

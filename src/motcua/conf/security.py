@@ -22,7 +22,10 @@ lockout, look-up rate limits and the production secrets check (from the environm
 - ``MOTCUA_LOOKUP_RATE`` ("20/m", ``<n>/<s|m|h|d>``): posts per client address to the public
   look-up (``/tra-cuu/``) and the result verification pages (``/ket-qua/xac-minh/…``);
   beyond it a "thử lại sau" page with status 429. Empty turns the limit off. It counts in
-  the default cache: give several processes a shared one (``REDIS_URL``).
+  the default cache: give several processes a shared one (``REDIS_URL``). The API's
+  ``/public/lookup`` counts in the same per-address counter as ``/tra-cuu/``.
+- ``MOTCUA_LOOKUP_CODE_RATE`` ("30/h"): look-up attempts per dossier code, from any
+  address and either channel (portal or API); beyond it 429 for that code. Empty: off.
 - ``MOTCUA_TRUSTED_PROXY_COUNT`` (0): reverse proxies in front of the application that
   append the client's address to ``X-Forwarded-For``. 0 uses the connection's address
   (``REMOTE_ADDR``) and ignores the header, which a client can forge. Used by the
@@ -172,6 +175,11 @@ MOTCUA_LOOKUP_RATE = _env_str(
     "MOTCUA_LOOKUP_RATE",
     "20/m",
     "Posts per client address to the public look-up and verification pages; empty: no limit.",
+).strip()
+MOTCUA_LOOKUP_CODE_RATE = _env_str(
+    "MOTCUA_LOOKUP_CODE_RATE",
+    "30/h",
+    "Look-up attempts per dossier code from any address (portal and API); empty: no limit.",
 ).strip()
 
 # The bundled identity provider in production (refresh-token reuse protection, https

@@ -42,6 +42,10 @@ Orphan files (``motcua cleanup_orphan_files``, ``motcua/dossiers/cleanup.py``):
 - ``MOTCUA_ORPHAN_FILES_DIRS`` (unset: the top folders of every model FileField's
   ``upload_to``, i.e. ``dossiers`` and ``datastore``): the folders of the storage the
   job looks into, comma-separated. Nothing outside them is ever deleted.
+- ``MOTCUA_UPLOAD_TEMP_GRACE_S`` (21600 = six hours): the same job deletes the temporary
+  files of streamed uploads (``FILE_UPLOAD_TEMP_DIR``, by default the system's temporary
+  folder; only Django's ``tmp…….upload…`` names) older than this, left by a process
+  killed during an upload.
 
 Database outages (``motcua.dossiers.middleware.DatabaseUnavailableMiddleware``):
 
@@ -137,4 +141,9 @@ MOTCUA_FAULT_DELAY_AFTER_FILE_S = _env_float(
     "MOTCUA_FAULT_DELAY_AFTER_FILE_S",
     "0",
     "Fault tests only: seconds an upload waits between writing its file and its row.",
+)
+MOTCUA_UPLOAD_TEMP_GRACE_S = _env_int(
+    "MOTCUA_UPLOAD_TEMP_GRACE_S",
+    "21600",
+    "Seconds after which a leftover upload temporary file is deleted by cleanup_orphan_files.",
 )

@@ -32,7 +32,7 @@ from motcua.demo.province import (
     demo_province,
     resolve_agency,
 )
-from motcua.dossiers.models import CodeCounter, Dossier, Rating, StatusChange
+from motcua.dossiers.models import CodeCounter, Dossier, Rating, StatusChange, new_lookup_secret
 
 # The most used procedures first; the rest follow in a seeded random order.
 POPULAR = [
@@ -257,12 +257,11 @@ class DossierGenerator(DossierTimelines):
     ) -> None:
         # Random identifiers, like the model defaults: never derived from the seed.
         uuids = os.urandom(16 * len(dossiers))
-        secrets_ = os.urandom(4 * len(dossiers)).hex().upper()
         rows = []
         for i, row in enumerate(dossiers):
             n = int.from_bytes(uuids[16 * i : 16 * i + 16], "big")
             n = (n & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48)
-            rows.append((row[0], f"{n:032x}", row[2], secrets_[8 * i : 8 * i + 8], *row[4:]))
+            rows.append((row[0], f"{n:032x}", row[2], new_lookup_secret(), *row[4:]))
         counters = [
             (agency_id, day, self.counters[(agency_id, day)]) for agency_id, day in sorted(touched)
         ]

@@ -10,13 +10,23 @@ importing theirs — and deletes the files that no row names and that are older 
 grace period (``MOTCUA_ORPHAN_FILES_GRACE_S``), so an upload still in its transaction
 is never touched. It also counts the opposite: rows whose file is missing (after a
 restore from backup, say).
+
+Large uploads are streamed to temporary files (Django's ``TemporaryUploadedFile``, in
+``FILE_UPLOAD_TEMP_DIR`` or the system's temporary folder) that are deleted when the
+request ends; a process killed meanwhile leaves them behind. The same job deletes
+those older than ``MOTCUA_UPLOAD_TEMP_GRACE_S``, recognised by Django's name for them
+(``tmp`` + 8 characters + ``.upload`` + the file's extension); nothing else there is
+touched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import posixpath
+import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -41,6 +51,9 @@ class CleanupReport:
     too_young: list[str] = field(default_factory=list)  # orphans within the grace period
     missing: list[str] = field(default_factory=list)  # rows whose file is not there
     errors: list[str] = field(default_factory=list)
+    temp_folder: str = ""
+    temp_uploads: list[str] = field(default_factory=list)  # stale upload temp files deleted
+    temp_upload_bytes: int = 0
 
 
 def file_fields() -> list[tuple[type[models.Model], models.FileField]]:
@@ -108,6 +121,43 @@ def _referenced(fields) -> set[str]:
     return names
 
 
+# NamedTemporaryFile(prefix="tmp", suffix=".upload" + extension), as Django names them.
+TEMP_UPLOAD_NAME = re.compile(r"tmp[a-z0-9_]{8}\.upload(\.[^/\\]{0,64})?")
+
+
+def temp_upload_folder() -> str:
+    return str(getattr(settings, "FILE_UPLOAD_TEMP_DIR", None) or tempfile.gettempdir())
+
+
+def cleanup_temp_uploads(report: CleanupReport, now: dt.datetime) -> None:
+    """Delete the upload temporary files older than ``MOTCUA_UPLOAD_TEMP_GRACE_S``
+    (left by a process killed during an upload); only files with Django's name for
+    them, never a link or a folder."""
+    grace = int(getattr(settings, "MOTCUA_UPLOAD_TEMP_GRACE_S", 21600))
+    report.temp_folder = folder = temp_upload_folder()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        report.errors.append(f"{folder}: {exc}")
+        return
+    for entry in entries:
+        try:
+            if not TEMP_UPLOAD_NAME.fullmatch(entry.name) or not entry.is_file(
+                follow_symlinks=False
+            ):
+                continue
+            stat = entry.stat(follow_symlinks=False)
+            if now.timestamp() - stat.st_mtime < grace:
+                continue
+            if not report.dry_run:
+                os.unlink(entry.path)
+        except OSError as exc:
+            report.errors.append(f"{entry.path}: {exc}")
+            continue
+        report.temp_uploads.append(entry.path)
+        report.temp_upload_bytes += stat.st_size
+
+
 def grace_seconds() -> int:
     return int(getattr(settings, "MOTCUA_ORPHAN_FILES_GRACE_S", 86400))
 
@@ -158,6 +208,9 @@ def cleanup_orphan_files(
                 continue
             report.orphans.append(name)
             report.orphan_bytes += size
+    cleanup_temp_uploads(report, now)
+    if report.temp_uploads and not dry_run:
+        logger.info("stale upload temporary files deleted: %d", len(report.temp_uploads))
     if report.orphans and not dry_run:
         logger.info("orphan files deleted: %d (%d bytes)", len(report.orphans), report.orphan_bytes)
     return report

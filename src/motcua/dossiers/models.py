@@ -35,9 +35,17 @@ class Channel(models.TextChoices):
     POSTAL = "postal", _("Bưu chính")
 
 
+# Crockford's base 32: digits and capitals without I, L, O, U (no 1/I/L or 0/O mix-ups).
+LOOKUP_SECRET_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+LOOKUP_SECRET_LENGTH = 12
+
+
 def new_lookup_secret() -> str:
-    # Printed on the receipt; with the code it opens the public look-up.
-    return secrets.token_hex(4).upper()
+    # Printed on the receipt; with the code it opens the public look-up. 12 characters
+    # of base 32 are 60 random bits: guessing stays hopeless from any number of
+    # addresses. Dossiers made before keep their 8 hexadecimal characters (a subset of
+    # the same alphabet), which remain valid.
+    return "".join(secrets.choice(LOOKUP_SECRET_ALPHABET) for _ in range(LOOKUP_SECRET_LENGTH))
 
 
 class Dossier(models.Model):

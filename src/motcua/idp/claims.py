@@ -83,3 +83,11 @@ class CitizenClaimsValidator(OAuth2Validator):
 
     def get_discovery_claims(self, request):
         return ["sub", "name", *CUSTOM_CLAIM_SCOPES]
+
+    def validate_user(self, username, password, client, request, *args, **kwargs):
+        # No resource-owner password grant (RFC 9700 §2.4): people sign in on the
+        # provider's page, behind its lockout. oauthlib checks the password before it
+        # asks whether the client may use this grant, so DOT's own refusal (after the
+        # check) told a right password from a wrong one; refusing here, without looking
+        # at the password, gives every attempt the same answer.
+        return False

@@ -72,6 +72,11 @@ def cleanup_orphan_files() -> str:
     return run_job("cleanup_orphan_files", lock_seconds=3600)
 
 
+@shared_task(name="ops.prune_rejected_notices")
+def prune_rejected_notices() -> str:
+    return run_job("prune_rejected_notices")
+
+
 @shared_task(name="ops.rebuild_rollups")
 def rebuild_rollups() -> str:
     """Recompute the monitoring figures of yesterday's month (the nightly repair)."""

@@ -10,6 +10,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django_prometheus.exports import ExportToDjangoView
 
+from motcua.lib.net import client_ip
+
 from .probes import readiness
 
 
@@ -55,7 +57,10 @@ def _token_allowed(request) -> bool:
 
 @never_cache
 def metrics(request):
-    """The Prometheus exposition, for allowed addresses or the bearer token only."""
-    if not (_token_allowed(request) or _address_allowed(request.META.get("REMOTE_ADDR", ""))):
+    """The Prometheus exposition, for the bearer token or the allowed addresses only;
+    with neither configured, for nobody. The address is the client's (behind trusted
+    proxies, the one they forwarded), so a proxy on the same machine does not make
+    every visitor look local."""
+    if not (_token_allowed(request) or _address_allowed(client_ip(request))):
         return HttpResponse(status=403)
     return ExportToDjangoView(request)

@@ -8,7 +8,7 @@ from motcua.lib.admin import ReadOnlyAdminMixin, ReadOnlyModelAdmin
 
 from . import services
 from .exceptions import PaymentError
-from .models import Payment, PaymentNotice, Refund
+from .models import Payment, PaymentNotice, Refund, RejectedNotice
 
 
 class NoticeInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -44,6 +44,14 @@ class PaymentNoticeAdmin(ReadOnlyModelAdmin):
     list_filter = ("channel", "verdict", "gateway")
     search_fields = ("txn_ref",)
     date_hierarchy = "received_at"
+
+
+@admin.register(RejectedNotice)
+class RejectedNoticeAdmin(ReadOnlyModelAdmin):
+    list_display = ("day", "source", "channel", "verdict", "count", "first_seen", "last_seen")
+    list_filter = ("channel", "verdict", "gateway")
+    search_fields = ("source", "last_txn_ref")
+    date_hierarchy = "day"
 
 
 @admin.register(Refund)

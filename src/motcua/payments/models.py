@@ -223,3 +223,39 @@ class ReceiptCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.value}"
+
+
+class RejectedNotice(models.Model):
+    """Notices nobody could vouch for (a wrong signature on the IPN or return URL),
+    counted per source address, day, channel and verdict.
+
+    Anyone can send them, so they are not legal events: one row a day per source keeps
+    a flood from growing the database or the append-only audit trail, and rows older
+    than ``MOTCUA_PAYMENT_REJECTED_KEEP_DAYS`` are deleted by ``prune_rejected_notices``.
+    """
+
+    day = models.DateField(_("ngày"))
+    source = models.CharField(_("địa chỉ gửi"), max_length=45, blank=True)
+    gateway = models.CharField(_("kênh thanh toán"), max_length=20)
+    channel = models.CharField(
+        _("loại trao đổi"), max_length=10, choices=PaymentNotice.Channel.choices
+    )
+    verdict = models.CharField(_("kết luận"), max_length=15, choices=PaymentNotice.Verdict.choices)
+    count = models.PositiveIntegerField(_("số lần"), default=0)
+    first_seen = models.DateTimeField(_("lần đầu"))
+    last_seen = models.DateTimeField(_("lần cuối"))
+    last_txn_ref = models.CharField(_("mã giao dịch gần nhất"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo thanh toán bị từ chối")
+        verbose_name_plural = _("thông báo thanh toán bị từ chối")
+        ordering = ["-day", "-last_seen"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "source", "gateway", "channel", "verdict"],
+                name="rejected_notice_one_row_a_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.source or '?'} {self.get_verdict_display()}: {self.count}"

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from motcua.audit.services import record
 
-from .models import Payment, PaymentNotice, ReceiptCounter
+from .models import Payment, PaymentNotice, ReceiptCounter, RejectedNotice
 
 Verdict = PaymentNotice.Verdict
+log = logging.getLogger(__name__)
 
 
 def _safe_params(params: Mapping[str, Any] | None) -> dict[str, str]:
@@ -82,6 +84,45 @@ def reject_notice(
             data={"channel": channel, "verdict": verdict, "txn_ref": notice.txn_ref},
         )
     return notice
+
+
+def note_rejected(
+    channel: str, verdict: str, *, gateway: str, source: str, txn_ref: str = ""
+) -> None:
+    """Count a notice nobody vouches for (a wrong signature) in the day's row of its
+    source, channel and verdict: no notice row, no audit record, so a flood of forged
+    notices costs one row a day per source (``RejectedNotice``, pruned after
+    ``MOTCUA_PAYMENT_REJECTED_KEEP_DAYS``). The increment is one UPDATE, so concurrent
+    notices are all counted."""
+    now = timezone.now()
+    key = {
+        "day": timezone.localdate(now),
+        "source": (source or "")[:45],
+        "gateway": gateway[:20],
+        "channel": channel,
+        "verdict": verdict,
+    }
+    bump = {"count": F("count") + 1, "last_seen": now, "last_txn_ref": (txn_ref or "")[:100]}
+    if RejectedNotice.objects.filter(**key).update(**bump):
+        return
+    try:
+        with transaction.atomic():
+            RejectedNotice.objects.create(
+                **key, count=1, first_seen=now, last_seen=now, last_txn_ref=bump["last_txn_ref"]
+            )
+    except IntegrityError:  # another notice of the same source created the row first
+        RejectedNotice.objects.filter(**key).update(**bump)
+        return
+    log.warning("payment notice rejected (%s, %s) from %s", channel, verdict, key["source"])
+
+
+def prune_rejected(now: dt.datetime | None = None) -> int:
+    """Delete the rejected-notice counts older than ``MOTCUA_PAYMENT_REJECTED_KEEP_DAYS``;
+    returns how many rows went."""
+    keep = settings.MOTCUA_PAYMENT_REJECTED_KEEP_DAYS
+    cutoff = timezone.localdate(now or timezone.now()) - dt.timedelta(days=keep)
+    deleted, _ = RejectedNotice.objects.filter(day__lt=cutoff).delete()
+    return deleted
 
 
 def next_receipt_number(moment: dt.datetime) -> str:

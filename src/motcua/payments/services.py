@@ -33,7 +33,14 @@ from motcua.dossiers.services import record_fee_payment
 from .exceptions import NothingDue, PaymentError
 from .gateways import GatewayError, GatewayResult, InvalidSignature, Outcome, get_gateway
 from .models import COUNTER, Payment, PaymentNotice, Refund
-from .notices import audit_paid, log_notice, next_receipt_number, reject_notice
+from .notices import (
+    audit_paid,
+    log_notice,
+    next_receipt_number,
+    note_rejected,
+    prune_rejected,
+    reject_notice,
+)
 from .refunds import (  # noqa: F401  (part of this module's public API)
     complete_counter_refund,
     open_refund,
@@ -246,24 +253,20 @@ def _settle(payment: Payment, result: GatewayResult, channel: str) -> str:
     return Verdict.PENDING
 
 
-def _verified(channel: str, params: Mapping[str, Any], gateway_name: str | None):
-    """(gateway, result, payment) of a return/IPN message, or the verdict that rejected it."""
+def _verified(channel: str, params: Mapping[str, Any], gateway_name: str | None, source: str):
+    """(gateway, result, payment) of a return/IPN message, or the verdict that rejected it.
+
+    A wrong signature is only counted (``note_rejected``, per source and day): anyone
+    can send one, so it is neither a notice of the payment nor an audited event.
+    """
     gateway = get_gateway(gateway_name)
     txn_ref = gateway.txn_ref_of(params)
-    known = Payment.objects.filter(txn_ref=txn_ref, gateway=gateway.name).first()
     try:
         result = gateway.parse_notice(params)
-    except InvalidSignature as forged:
-        reject_notice(
-            channel,
-            Verdict.FORGED,
-            gateway=gateway.name,
-            payment=known,
-            txn_ref=txn_ref,
-            params=params,
-            reason=forged.message,
-        )
+    except InvalidSignature:
+        note_rejected(channel, Verdict.FORGED, gateway=gateway.name, source=source, txn_ref=txn_ref)
         return gateway, None, Verdict.FORGED
+    known = Payment.objects.filter(txn_ref=txn_ref, gateway=gateway.name).first()
     if known is None:
         reject_notice(
             channel,
@@ -278,15 +281,18 @@ def _verified(channel: str, params: Mapping[str, Any], gateway_name: str | None)
     return gateway, result, known
 
 
-def handle_ipn(params: Mapping[str, Any], gateway_name: str | None = None) -> tuple[str, str]:
-    """Act on the gateway's server-to-server notice; returns (code, message) to answer with.
+def handle_ipn(
+    params: Mapping[str, Any], gateway_name: str | None = None, *, source: str = ""
+) -> tuple[str, str]:
+    """Act on the gateway's server-to-server notice from address ``source``; returns
+    (code, message) to answer with.
 
     With VNPay: 00 confirmed, 02 already confirmed, 01 order not found, 04 invalid
     amount, 97 invalid signature, 99 unknown error. Never raises.
     """
     gateway = get_gateway(gateway_name)
     try:
-        gateway, result, found = _verified(Channel.IPN, params, gateway_name)
+        gateway, result, found = _verified(Channel.IPN, params, gateway_name, source)
         if result is None:
             return gateway.ipn_reply(found)
         return gateway.ipn_reply(_settle(found, result, Channel.IPN))
@@ -330,14 +336,16 @@ def query_and_settle(payment: Payment) -> tuple[str, str]:
     return _settle(payment, result, Channel.QUERY), result.outcome
 
 
-def handle_return(params: Mapping[str, Any], gateway_name: str | None = None) -> Payment | None:
+def handle_return(
+    params: Mapping[str, Any], gateway_name: str | None = None, *, source: str = ""
+) -> Payment | None:
     """Read the result the browser brings back; returns the payment, or None when invalid.
 
     A success is applied only once the gateway confirms it to a server-to-server query
     (done here once when the payment is not yet paid); failures and cancellations,
     being signed, end a pending payment.
     """
-    gateway, result, found = _verified(Channel.RETURN, params, gateway_name)
+    gateway, result, found = _verified(Channel.RETURN, params, gateway_name, source)
     if result is None:
         return None
     payment = found
@@ -475,3 +483,9 @@ def reconcile(now: dt.datetime | None = None, *, limit: int = 500) -> ReconcileR
         else:
             report.refunds_pending += 1
     return report
+
+
+def prune_rejected_notices(now: dt.datetime | None = None) -> int:
+    """Delete the daily counts of notices with a wrong signature older than
+    ``MOTCUA_PAYMENT_REJECTED_KEEP_DAYS``; returns how many rows went."""
+    return prune_rejected(now)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.accounts.citizen import citizen_required, current_applicant
+from motcua.accounts.ratelimit import client_ip, hit
 from motcua.dossiers.models import Dossier
 
 from . import selectors, services
@@ -52,7 +54,7 @@ def start(request, public_id):
 @never_cache
 @require_GET
 def payment_return(request):
-    payment = services.handle_return(request.GET.dict())
+    payment = services.handle_return(request.GET.dict(), source=client_ip(request))
     context = {"payment": payment, "state": payment.status if payment else "invalid"}
     if payment is not None:
         context["dossier_url"] = _dossier_url(payment.dossier)
@@ -64,10 +66,19 @@ def payment_return(request):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def ipn(request):
+    # Anyone can call this URL: at most MOTCUA_PAYMENT_NOTICE_RATE notices per source
+    # address (the real gateway retries a refused notice; reconciliation asks it anyway).
+    source = client_ip(request)
+    rate = settings.MOTCUA_PAYMENT_NOTICE_RATE
+    wait = hit("payment-notice", source, rate) if rate else None
+    if wait is not None:
+        response = JsonResponse({"RspCode": "99", "Message": "Too many requests"}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     params = request.GET.dict()
     if request.method == "POST":
         params.update(request.POST.dict())
-    code, message = services.handle_ipn(params)
+    code, message = services.handle_ipn(params, source=source)
     return JsonResponse({"RspCode": code, "Message": message})
 
 

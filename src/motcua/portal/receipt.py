@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from motcua.accounts.models import mask_identifier
-from motcua.accounts.ratelimit import rate_limited
+from motcua.accounts.ratelimit import lookup_wait, too_many_requests
 from motcua.dossiers.models import Status
 
 from . import selectors
@@ -66,14 +66,18 @@ def receipt_pdf(request, applicant, public_id):
 
 
 @never_cache
-@rate_limited("portal-lookup")
 def lookup(request):
     """Public look-up: the dossier code and the secret printed on the receipt, both needed.
 
     A wrong code and a wrong secret give the same answer; the page shows no more than
-    the receipt (the applicant's identity number masked) and no notes. Each client
-    address may try ``MOTCUA_LOOKUP_RATE`` times (the secret is short): beyond it, 429.
+    the receipt (the applicant's identity number masked) and no notes. Each post counts
+    against the look-up limits shared with the API (per client address and per dossier
+    code, :func:`motcua.accounts.ratelimit.lookup_wait`): beyond them, 429.
     """
+    if request.method == "POST":
+        wait = lookup_wait(request, request.POST.get("code", ""))
+        if wait is not None:
+            return too_many_requests(request, wait)
     form = LookupForm(request.POST or None)
     dossier = None
     if request.method == "POST" and form.is_valid():
@@ -83,7 +87,7 @@ def lookup(request):
                 None,
                 _(
                     "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này. Hãy kiểm tra lại "
-                    "hai mã in trên biên nhận (mã tra cứu gồm 8 ký tự chữ và số)."
+                    "hai mã in trên biên nhận (mã tra cứu gồm 8 hoặc 12 ký tự chữ và số)."
                 ),
             )
     context = {"form": form, "dossier": dossier}

@@ -15,7 +15,7 @@ from motcua.agencies.models import Agency
 from motcua.agencies.selectors import active_agencies
 from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
 from motcua.catalog.models import Sector as Sector
-from motcua.dossiers.models import Attachment, Dossier, Status, StatusChange
+from motcua.dossiers.models import LOOKUP_SECRET_LENGTH, Attachment, Dossier, Status, StatusChange
 from motcua.dossiers.services import compute_due_date
 from motcua.dossiers.workflow import TRANSITIONS
 
@@ -205,13 +205,23 @@ def expected_result_date(dossier: Dossier) -> tuple[dt.date | None, bool]:
     return None, False
 
 
+_SECRET_TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None})
+
+
+def normalize_lookup_secret(secret: str | None) -> str:
+    """A look-up secret as stored: capitals, no spaces or dashes, O → 0, I and L → 1."""
+    return (secret or "").strip().upper().translate(_SECRET_TYPOS)
+
+
 def find_for_lookup(code: str, secret: str) -> Dossier | None:
     """The submitted dossier with ``code`` whose look-up secret is ``secret``, or None.
 
     Both must match; the caller cannot tell a wrong code from a wrong secret, and
-    the secret is compared in constant time.
+    the secret is compared in constant time. The secret is read as people type it:
+    any case, spaces and dashes ignored, O read as 0 and I or L as 1 (letters the
+    secrets never contain).
     """
-    code, secret = (code or "").strip(), (secret or "").strip().upper()
+    code, secret = (code or "").strip(), normalize_lookup_secret(secret)
     dossier = (
         # Exact matches use the unique index; codes are printed in capitals.
         Dossier.objects.filter(code__in={code, code.upper()})
@@ -221,6 +231,6 @@ def find_for_lookup(code: str, secret: str) -> Dossier | None:
         if code
         else None
     )
-    expected = dossier.lookup_secret if dossier is not None else "-" * 8
+    expected = dossier.lookup_secret if dossier is not None else "-" * LOOKUP_SECRET_LENGTH
     matches = secrets.compare_digest(expected.encode(), secret.encode())
     return dossier if dossier is not None and secret and matches else None

@@ -7,8 +7,10 @@ from typing import Annotated
 from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import File, Router
+from ninja.errors import Throttled
 from ninja.files import UploadedFile
 
+from motcua.accounts.ratelimit import lookup_wait
 from motcua.portal import selectors as portal
 from motcua.results import selectors as result_selectors
 from motcua.results.verify import verify_pdf
@@ -30,6 +32,10 @@ def lookup(request, payload: LookupIn):
     """The same rule as the portal's `/tra-cuu/`: the dossier code and the look-up code
     printed on the receipt, both needed; a wrong code and a wrong look-up code give the
     same 404. Shows no more than the receipt (identity number masked, no notes)."""
+    # The portal's limits, same counters: per client address and per dossier code.
+    wait = lookup_wait(request, payload.code)
+    if wait is not None:
+        raise Throttled(wait=wait)
     dossier = portal.find_for_lookup(payload.code, payload.secret)
     if dossier is None:
         raise ApiError(

@@ -42,6 +42,8 @@ def _isolated(settings, tmp_path):
     settings.MOTCUA_REGISTRY_DEFAULT_CONNECTOR = "disabled"
     settings.MOTCUA_API_RATE_AUTHENTICATED = "100000/m"
     settings.MOTCUA_API_RATE_PUBLIC = "100000/m"
+    settings.MOTCUA_LOOKUP_RATE = "100000/m"
+    settings.MOTCUA_LOOKUP_CODE_RATE = "100000/m"
     cache.clear()
     yield
     cache.clear()

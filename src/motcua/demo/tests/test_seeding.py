@@ -153,7 +153,7 @@ def test_dossiers(seeded):
             agency=d.agency.code, date=local_date(d.submitted_at), seq=0
         )[:-4]
         assert d.code.startswith(expected_code), (d.code, expected_code)
-        assert re.fullmatch(r"[0-9A-F]{8}", d.lookup_secret)
+        assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{12}", d.lookup_secret)
         assert d.form_data == {}
         assert two_years_ago <= d.submitted_at <= timezone.now()
         version = d.procedure_version

@@ -196,3 +196,23 @@ def test_a_code_cannot_be_exchanged_without_the_pkce_verifier(client, portal_cli
     )
     assert response.status_code == 400
     assert "id_token" not in response.json()
+
+
+def password_grant(client, username: str, password: str):
+    response = client.post(
+        "/idp/token/",
+        {"grant_type": "password", "username": username, "password": password},
+        HTTP_AUTHORIZATION=basic(CLIENT_ID, SECRET),
+    )
+    return response.status_code, response.json()
+
+
+def test_the_password_grant_cannot_tell_a_right_password_from_a_wrong_one(
+    client, portal_client, citizen
+):
+    # Hole 14: no resource-owner password grant; every attempt gets the same answer.
+    right = password_grant(client, citizen.username, "matkhau-demo-123")
+    wrong = password_grant(client, citizen.username, "sai-mat-khau")
+    unknown = password_grant(client, "079099999999", "matkhau-demo-123")
+    assert right == wrong == unknown
+    assert right[0] == 400 and "access_token" not in right[1]

@@ -26,6 +26,23 @@ def test_metrics_are_refused_to_other_addresses(client):
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
 
 
+def test_metrics_are_refused_to_everyone_unless_configured(client, settings):
+    # Hole 14: the defaults allow nobody, not even this machine (a reverse proxy on it
+    # would make every visitor look local).
+    settings.MOTCUA_METRICS_TOKEN = ""
+    assert settings.MOTCUA_METRICS_ALLOWED_IPS == []
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 403
+    assert client.get("/metrics", REMOTE_ADDR="::1").status_code == 403
+
+
+def test_behind_a_proxy_the_forwarded_client_is_checked(client, settings):
+    settings.MOTCUA_METRICS_ALLOWED_IPS = ["127.0.0.1"]
+    settings.MOTCUA_TRUSTED_PROXY_COUNT = 1
+    proxied = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert proxied.status_code == 403
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
+
+
 def test_metrics_for_an_allowed_network(client, settings):
     settings.MOTCUA_METRICS_ALLOWED_IPS = ["10.0.0.0/8"]
     client.get("/khong-co-trang-nay/")  # a 404 is counted like any page
@@ -47,7 +64,8 @@ def test_metrics_with_the_bearer_token_from_anywhere(client, settings):
 
 
 @pytest.mark.django_db
-def test_committed_dossier_events_are_counted(client, django_capture_on_commit_callbacks):
+def test_committed_dossier_events_are_counted(client, settings, django_capture_on_commit_callbacks):
+    settings.MOTCUA_METRICS_ALLOWED_IPS = ["127.0.0.1"]
     agency = AgencyFactory(code="STP")
     dossier = dossier_in_status(
         Status.SUBMITTED,

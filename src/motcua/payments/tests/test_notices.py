@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from motcua.audit.models import AuditRecord
-from motcua.payments.models import Payment, PaymentNotice
+from motcua.payments.models import Payment, PaymentNotice, RejectedNotice
 
 from .conftest import fee_paid_events, pay_at_gateway, start_payment, success_notice, verdicts
 
@@ -40,10 +40,12 @@ def test_ipn_with_a_forged_signature_is_refused(gateway, dossier):
     assert payment.status == Payment.Status.PENDING
     dossier.refresh_from_db()
     assert dossier.fee_paid_at is None
-    assert verdicts(payment) == [("ipn", "forged")]
-    assert rejected_audits() == [
-        {"channel": "ipn", "verdict": "forged", "txn_ref": payment.txn_ref}
-    ]
+    # Anyone can send one: counted per source and day, neither a notice nor an audit record.
+    assert verdicts(payment) == []
+    assert rejected_audits() == []
+    counted = RejectedNotice.objects.get()
+    assert (counted.channel, counted.verdict, counted.count) == ("ipn", "forged", 1)
+    assert counted.last_txn_ref == payment.txn_ref
 
 
 def test_ipn_altered_after_signing_is_refused(gateway, dossier):
@@ -119,7 +121,8 @@ def test_forged_return_shows_an_invalid_result_and_applies_nothing(gateway, doss
     assert "Kết quả thanh toán không hợp lệ" in page.text
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PENDING
-    assert verdicts(payment) == [("return", "forged")]
+    assert verdicts(payment) == []
+    assert RejectedNotice.objects.get().channel == "return"
 
 
 def test_a_signed_success_on_the_return_url_alone_does_not_apply(gateway, dossier):

@@ -31,6 +31,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{verb}: {name}")
             for name in report.missing:
                 self.stdout.write(f"Thiếu tệp (có bản ghi, không có tệp): {name}")
+            for name in report.temp_uploads:
+                self.stdout.write(f"{verb} (tệp tạm của lượt tải lên bị gián đoạn): {name}")
             for problem in report.errors:
                 self.stderr.write(f"Lỗi: {problem}")
         self.stdout.write(
@@ -38,5 +40,6 @@ class Command(BaseCommand):
             f"được tham chiếu: {report.referenced}; tệp mồ côi {verb.lower()}: "
             f"{len(report.orphans)} ({filesizeformat(report.orphan_bytes)}); "
             f"chưa đủ thời gian chờ: {len(report.too_young)}; "
-            f"bản ghi thiếu tệp: {len(report.missing)}; lỗi: {len(report.errors)}."
+            f"bản ghi thiếu tệp: {len(report.missing)}; tệp tạm tải lên cũ "
+            f"{verb.lower()}: {len(report.temp_uploads)}; lỗi: {len(report.errors)}."
         )
