@@ -11,6 +11,7 @@ import zlib
 import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from pikepdf import Array, Dictionary, Name, String
 
 from motcua.dossiers import services as dossier_services
@@ -202,3 +203,45 @@ def test_the_stored_attachment_is_the_rebuilt_file_with_its_own_size_and_hash(dr
     assert attachment.size == len(stored)
     assert attachment.sha256 == hashlib.sha256(stored).hexdigest()
     assert len(pikepdf.open(io.BytesIO(stored)).pages) == 2
+
+
+def test_uploaded_files_are_served_as_downloads_and_a_signed_result_inline(
+    client, citizen, draft, desk, dossier
+):
+    uploaded = add_attachment(
+        draft, SimpleUploadedFile("a.pdf", corpus.saved(corpus.document())), kind="component"
+    )
+    result = add_attachment(
+        draft,
+        SimpleUploadedFile("kq.pdf", corpus.saved(corpus.document())),
+        kind="result",
+        signed_by_us=True,
+    )
+    client.force_login(citizen)
+
+    def disposition(attachment):
+        url = reverse("portal:attachment", args=[draft.public_id, attachment.public_id])
+        response = client.get(url)
+        assert response["X-Content-Type-Options"] == "nosniff"
+        return response["Content-Disposition"]
+
+    assert disposition(uploaded).startswith("attachment;")
+    assert disposition(result).startswith("inline;")
+    received = add_attachment(
+        dossier, SimpleUploadedFile("a.pdf", corpus.saved(corpus.document())), kind="component"
+    )
+    client.force_login(desk)
+    officer = client.get(reverse("backoffice:attachment", args=[received.public_id]))
+    assert officer.status_code == 200
+    assert officer["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_rebuilt_pdf_passes_the_check_again_unchanged_in_pages():
+    """A stored file is checked again when it is copied (data store → dossier)."""
+    once = safe_content(
+        SimpleUploadedFile(
+            "a.pdf", samples.pdf(b"<</Type/Catalog/Pages 2 0 R>>", samples.PAGE_TREE)
+        )
+    ).read()
+    twice = safe_content(SimpleUploadedFile("a.pdf", once)).read()
+    assert len(pikepdf.open(io.BytesIO(twice)).pages) == 1

@@ -79,8 +79,8 @@ def disarmed(data: bytes) -> bytes:
             pdf.save(
                 out,
                 compress_streams=True,
+                deterministic_id=True,
                 stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                object_stream_mode=pikepdf.ObjectStreamMode.generate,
                 preserve_pdfa=False,
             )
         except (pikepdf.PdfError, pikepdf.DataDecodingError, RecursionError) as exc:
