@@ -50,9 +50,16 @@ def jpeg_declaring(width: int, height: int) -> bytes:
     return b"\xff\xd8" + b"\xff\xc0" + struct.pack(">H", len(frame) + 2) + frame + b"\xff\xd9"
 
 
+PAGE_TREE = b"<</Type/Pages/Kids[9 0 R]/Count 1>>"
+
+
 def pdf(*objects: bytes, trailer: bytes = b"<</Root 1 0 R>>") -> bytes:
-    """A PDF whose catalog is object 1 (give it first) followed by ``objects``."""
-    body = b"".join(b"%d 0 obj\n%s\nendobj\n" % (n, o) for n, o in enumerate(objects, start=1))
+    """A PDF whose catalog is object 1 (give it first) followed by ``objects``, and one
+    blank page, object 9 (give ``PAGE_TREE`` as object 2: qpdf reads no file without
+    a page)."""
+    page = b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>"
+    numbered = [*enumerate(objects, start=1), (9, page)]
+    body = b"".join(b"%d 0 obj\n%s\nendobj\n" % (n, o) for n, o in numbered)
     return b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + body + b"trailer\n" + trailer + b"\n%%EOF\n"
 
 

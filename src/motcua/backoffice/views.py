@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from motcua.dossiers.workflow import (
     TRANSITIONS,
     allowed_actions,
 )
+from motcua.lib.downloads import file_response
 from motcua.results import services as result_services
 
 from . import scope, selectors
@@ -212,9 +213,9 @@ def attachment(request, public_id):
     except Attachment.DoesNotExist:
         raise Http404 from None
     scope.get_dossier_for(request.user, item.dossier.public_id)  # 404 outside the scope
-    return FileResponse(
+    return file_response(
         item.file.open("rb"),
-        as_attachment=False,
+        inline=item.opens_inline,
         filename=item.original_name,
         content_type=item.content_type,
     )

@@ -75,15 +75,11 @@ def export_procedures(path: str | Path) -> int:
 
 
 def _write_xlsx(path: Path, rows: list[dict[str, str | int]]) -> None:
-    import openpyxl
+    from motcua.lib import xlsx
 
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Thủ tục"
-    sheet.append(EXPORT_COLUMNS)
-    for number, row in enumerate(rows, start=2):
-        for column, name in enumerate(EXPORT_COLUMNS, start=1):
-            cell = sheet.cell(row=number, column=column, value=row[name])
-            if isinstance(row[name], str):
-                cell.data_type = "s"  # never a formula, even when the text starts with "="
-    workbook.save(path)
+    workbook = xlsx.new_workbook()
+    sheet = workbook.create_sheet("Thủ tục")
+    xlsx.append_row(sheet, EXPORT_COLUMNS)
+    for row in rows:
+        xlsx.append_row(sheet, [row[name] for name in EXPORT_COLUMNS])  # text stays text
+    xlsx.save(workbook, path)

@@ -96,5 +96,10 @@ class Document(models.Model):
         return f"{get_valid_filename(self.name) or 'tep'}{self.extension}"
 
     @property
+    def opens_inline(self) -> bool:
+        """A PDF result was signed by the agency's platform: the browser may show it."""
+        return self.kind == self.Kind.RESULT and self.content_type == "application/pdf"
+
+    @property
     def deletable(self) -> bool:
         return self.kind == self.Kind.UPLOAD

@@ -11,7 +11,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from motcua.audit.services import record
-from motcua.dossiers.files import add_attachment, check_upload, clean_name, sha256_of, store_file
+from motcua.dossiers.files import (
+    add_attachment,
+    check_upload,
+    clean_name,
+    safe_content,
+    sha256_of,
+    store_file,
+)
 from motcua.dossiers.models import Attachment, Dossier, Status
 
 from . import conf, selectors
@@ -46,6 +53,8 @@ def save_upload(user, upload, *, name: str = "") -> Document:
     """
     _require_person(user)
     file_type = check_upload(upload)
+    name = name.strip() or _default_name(upload)
+    upload = safe_content(upload)  # a PDF rebuilt without active content
     # Lock the owner's row so two uploads at once cannot both slip under the quota.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     used, quota = selectors.used_bytes(user), conf.quota_bytes()
@@ -64,7 +73,7 @@ def save_upload(user, upload, *, name: str = "") -> Document:
         )
     document = Document(
         owner=user,
-        name=(name.strip() or _default_name(upload) or _("Giấy tờ"))[:255],
+        name=(name or _("Giấy tờ"))[:255],
         kind=Document.Kind.UPLOAD,
         content_type=file_type.content_type,
         size=upload.size,
@@ -163,6 +172,8 @@ def copy_to_dossier(
             component=component,
             source=Attachment.Source.DATASTORE,
             name=document.download_name,
+            # A result the platform signed is copied as is; a person's upload is rebuilt.
+            signed_by_us=document.kind == Document.Kind.RESULT,
         )
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from motcua.accounts.citizen import citizen_required
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import max_upload_bytes
+from motcua.lib.downloads import file_response
 
 from . import conf, selectors, services
 from .forms import UploadForm
@@ -71,11 +72,12 @@ def upload(request):
 @citizen_required
 @never_cache
 def download(request, public_id):
-    """The file, to the owner only (anyone else gets 404); ``?xem=1`` opens it in the browser."""
+    """The file, to the owner only (anyone else gets 404); ``?xem=1`` opens a signed
+    result in the browser, anything else is always a download."""
     document = _own_document(request, public_id)
-    return FileResponse(
+    return file_response(
         document.file.open("rb"),
-        as_attachment=not request.GET.get("xem"),
+        inline=bool(request.GET.get("xem")) and document.opens_inline,
         filename=document.download_name,
         content_type=document.content_type,
     )

@@ -2,9 +2,11 @@
 
 The type is decided by the file's first bytes (magic numbers), never by its name or
 the browser's claim, so a renamed program is refused wherever it is uploaded. Then
-``inspection`` looks inside (scripts in PDFs, polyglots, compression and pixel bombs)
-and the optional virus scanner (``virusscan``, ``MOTCUA_VIRUS_SCANNER``) has its say.
-Every refusal is a DossierError whose message tells the person what to do.
+``inspection`` looks inside (polyglots, compression and pixel bombs), ``pdfs`` reads a
+PDF with qpdf, refuses code and rebuilds it without active content, and the optional
+virus scanner (``virusscan``, ``MOTCUA_VIRUS_SCANNER``) has its say. Every refusal is a
+DossierError whose message tells the person what to do. What is stored is
+``safe_content(upload)``: the rebuilt PDF, or the image as it came.
 
 Stored names never come from the person: the display name is cleaned (no folders, no
 control or direction characters, the extension of the real type) and the storage
@@ -25,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -34,7 +36,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Applicant
 from motcua.audit.services import record
 
-from . import inspection, virusscan
+from . import inspection, pdfs, virusscan
 from .exceptions import DossierError
 from .models import Attachment, Dossier
 from .workflow import TERMINAL
@@ -169,14 +171,18 @@ def _refusal(reason: str, name: str, kind: FileType) -> DossierError:
             "Tệp “%(name)s” có tệp nén ẩn bên trong tệp %(type)s nên không được nhận. Hãy "
             "quét hoặc xuất lại giấy tờ thành tệp mới rồi tải lên."
         ),
-        inspection.PDF_ACTIVE_CONTENT: _(
+        pdfs.ACTIVE: _(
             "Tệp PDF “%(name)s” chứa mã lệnh (JavaScript), lệnh tự chạy hoặc tệp ẩn bên "
             "trong nên không được nhận. Hãy in tệp ra PDF mới (chọn “In ra PDF”) hoặc quét "
             "lại giấy tờ rồi tải lên."
         ),
-        inspection.PDF_ENCRYPTED: _(
+        pdfs.ENCRYPTED: _(
             "Tệp PDF “%(name)s” được đặt mật khẩu hoặc mã hóa nên không kiểm tra được. Hãy "
             "gỡ mật khẩu (hoặc in ra PDF mới) rồi tải lên."
+        ),
+        pdfs.UNREADABLE: _(
+            "Tệp PDF “%(name)s” bị hỏng nên không đọc được. Hãy in tệp ra PDF mới (chọn “In "
+            "ra PDF”) hoặc quét lại giấy tờ rồi tải lên."
         ),
         inspection.COMPRESSION_BOMB: _(
             "Tệp “%(name)s” chứa dữ liệu nén bất thường (quá lớn khi giải nén) nên không "
@@ -198,14 +204,29 @@ def check_upload(upload) -> FileType:
     """The file's type; raises DossierError with a Vietnamese message saying what is wrong.
 
     Refused: empty or too large files, anything but PDF/JPG/PNG by content, PDFs with
-    scripts, actions or hidden files, encrypted PDFs, compression and pixel bombs,
-    files that are also web pages or archives, what the virus scanner flags, and,
-    unless ``MOTCUA_VIRUS_SCANNER_FAIL_OPEN``, any file while the scanner is down.
-    The verdict is remembered on ``upload`` (a form and then a service may both ask).
+    scripts, self-running actions or hidden files, encrypted or unreadable PDFs,
+    compression and pixel bombs, images that are also web pages, files hiding archives,
+    what the virus scanner flags, and, unless ``MOTCUA_VIRUS_SCANNER_FAIL_OPEN``, any
+    file while the scanner is down. The verdict (and a PDF's rebuilt bytes) is
+    remembered on ``upload`` (a form and then a service may both ask).
     """
+    return _checked(upload)[0]
+
+
+def safe_content(upload) -> File:
+    """What to store of ``upload`` once checked: a PDF rebuilt without active content
+    (``pdfs``), an image as it came. Raises DossierError as ``check_upload`` does."""
+    kind, rebuilt = _checked(upload)
+    if rebuilt is None:
+        upload.seek(0)
+        return upload
+    return ContentFile(rebuilt, name=getattr(upload, "name", "") or f"tep{kind.extension}")
+
+
+def _checked(upload) -> tuple[FileType, bytes | None]:
     remembered = getattr(upload, "_motcua_checked", None)
     if remembered is not None and remembered[0] == upload.size:
-        return remembered[1]
+        return remembered[1:]
     name = clean_name(getattr(upload, "name", "") or "")
     limit = max_upload_bytes()
     if not upload.size:
@@ -233,15 +254,22 @@ def check_upload(upload) -> FileType:
     if len(data) > limit:
         raise too_large
     reason = inspection.inspect(data, kind.extension)
+    if reason is None:
+        _scan_for_malware(upload, name)  # what came in, before qpdf reads it
+    rebuilt = None
+    if reason is None and kind.extension == ".pdf":
+        try:
+            rebuilt = pdfs.disarmed(data)
+        except pdfs.Refused as refused:
+            reason = refused.reason
     if reason is not None:
         logger.warning("upload refused: %s (%s, %d bytes)", reason, kind.extension, len(data))
         raise _refusal(reason, name, kind)
-    _scan_for_malware(upload, name)
     try:
-        upload._motcua_checked = (upload.size, kind)
+        upload._motcua_checked = (upload.size, kind, rebuilt)
     except AttributeError:
         pass  # a read-only file object: it is simply checked again next time
-    return kind
+    return kind, rebuilt
 
 
 def _scan_for_malware(upload, name: str) -> None:
@@ -322,9 +350,13 @@ def add_attachment(
     component=None,
     source: str = Attachment.Source.UPLOAD,
     name: str = "",
+    signed_by_us: bool = False,
 ) -> Attachment:
-    """Check ``upload`` by content, store it and attach it to ``dossier`` (audited).
+    """Check ``upload`` by content, store it (a PDF rebuilt without active content) and
+    attach it to ``dossier`` (audited).
 
+    ``signed_by_us``: a result the platform made and signed (``results``), stored byte
+    for byte since rebuilding it would break the signature; never a person's upload.
     Call inside the transaction that makes the change the file belongs to. Raises
     DossierError when the file is refused by ``check_upload``, would pass a storage
     quota (``check_quota``) or cannot be stored.
@@ -333,6 +365,8 @@ def add_attachment(
     check_quota(dossier, upload.size, kind)
     file_type = check_upload(upload)
     display = clean_name(name or getattr(upload, "name", "") or "", file_type.extension)
+    if not signed_by_us:
+        upload = safe_content(upload)
     attachment = Attachment(
         dossier=dossier,
         component=component,

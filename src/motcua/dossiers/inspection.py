@@ -1,37 +1,36 @@
 """What is inside an uploaded PDF, JPG or PNG: the checks beyond its first bytes.
 
 ``files.check_upload`` decides the type by the magic number; this module then looks
-for what makes an accepted type dangerous:
+for what makes an accepted type dangerous before anything parses it:
 
-- **active content in a PDF**: JavaScript (``/JS``, ``/JavaScript``), programs it
-  would start (``/Launch``), files hidden inside (``/EmbeddedFile``), Flash or video
-  (``/RichMedia``) and an ``/OpenAction`` that runs an action when the file opens.
-  Names are read after decoding ``#xx`` escapes (``/J#61vaScript``) and inside the
-  compressed streams too (object streams hide dictionaries there);
-- **encrypted PDFs**, whose objects cannot be inspected;
-- **compression bombs**: a PDF whose non-image streams inflate beyond
-  ``MOTCUA_UPLOAD_INFLATE_LIMIT_BYTES``; a JPG/PNG whose header declares more than
-  ``MOTCUA_UPLOAD_MAX_PIXELS`` pixels;
-- **polyglots**: HTML or script markup anywhere in the raw bytes (a valid image or PDF
-  that a browser would also run as a web page), or a ZIP archive appended to or
-  hidden in the file (a JAR/ZIP polyglot).
+- **compression bombs**: a PDF whose non-image streams decode beyond
+  ``MOTCUA_UPLOAD_INFLATE_LIMIT_BYTES`` through their filter chains (Flate, ASCIIHex,
+  ASCII85, RunLength, LZW, in any order), so that qpdf never inflates a bomb; a JPG/PNG
+  whose header declares more than ``MOTCUA_UPLOAD_MAX_PIXELS`` pixels;
+- **polyglots**: in an image, HTML or script markup anywhere in the raw bytes (a valid
+  image a browser would also run as a web page); in any file, a ZIP archive appended
+  to or hidden in it (a JAR/ZIP polyglot).
 
-The structure of the file is not validated otherwise: a truncated scan is the
-officer's problem to see, not a risk to the platform. ``inspect`` returns the reason
-code of the first problem found, or None.
+What a PDF *does* (scripts, actions, embedded files, XFA) is not looked for in its
+bytes: ``pdfs`` reads it with qpdf, refuses code and rebuilds it without active
+content. PDFs are not searched for markup: the stored file is that rebuilt one (no
+comments, no trailing bytes, streams recompressed) and every stored file is served as
+an attachment, never as a page. ``inspect`` returns the reason code of the first
+problem found, or None.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import struct
 import zlib
 
+import pikepdf
 from django.conf import settings
 
 # Reason codes (files.py words them for the citizen).
-PDF_ACTIVE_CONTENT = "pdf_active_content"
-PDF_ENCRYPTED = "pdf_encrypted"
 COMPRESSION_BOMB = "compression_bomb"
 PIXEL_BOMB = "pixel_bomb"
 MARKUP = "markup"
@@ -40,13 +39,23 @@ HIDDEN_ARCHIVE = "hidden_archive"
 _DELIMITER = rb"(?=[\s/<>\[\]()%{}]|$)"
 _NAME_WITH_ESCAPE = re.compile(rb"/[^\s/<>\[\]()%{}]*#[0-9A-Fa-f]{2}[^\s/<>\[\]()%{}]*")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia)" + _DELIMITER)
-_OPEN_ACTION = re.compile(rb"/OpenAction\s*(<<|\[|(\d+)\s+(\d+)\s+R)")
-# An action dictionary that only goes to a page of the document (harmless).
-_GOTO = re.compile(rb"<<(?:(?!>>).)*?/S\s*/GoTo(?=[\s/<>\[\]()%{}])", re.DOTALL)
-_ENCRYPT = re.compile(rb"/Encrypt" + _DELIMITER)
-_STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
-_FLATE = re.compile(rb"/(?:FlateDecode|Fl)" + _DELIMITER)
+# Every "stream" keyword that starts a stream body (qpdf accepts comments before it).
+_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/<>\[\]()%{}]+|\d+\s+\d+\s+R)")
+_FILTER_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+_FLATE = {b"FlateDecode", b"Fl"}
+# The most a filter that is not Flate can expand its input (RunLength: 1 byte → 128;
+# LZW: a 9-bit code → at most 4096 bytes; ASCII85: "z" → 4 bytes).
+_MAX_RATIO = {
+    b"ASCIIHexDecode": 1,
+    b"AHx": 1,
+    b"ASCII85Decode": 4,
+    b"A85": 4,
+    b"RunLengthDecode": 128,
+    b"RL": 128,
+    b"LZWDecode": 3641,
+    b"LZW": 3641,
+}
 _IMAGE = re.compile(rb"/Subtype\s*/Image" + _DELIMITER)
 # Markup a browser would run, looked for in the lowercased bytes. Each marker is long
 # enough (5+ bytes) that compressed image data practically never contains it.
@@ -84,12 +93,12 @@ def max_pixels() -> int:
 
 def inspect(data: bytes, extension: str) -> str | None:
     """The reason ``data`` (a whole file of type ``extension``) is refused, or None."""
-    if _has_markup(data.lower()):
-        return MARKUP
     if _hides_archive(data):
         return HIDDEN_ARCHIVE
     if extension == ".pdf":
-        return _inspect_pdf(data)
+        return _pdf_bomb(data)
+    if _has_markup(data.lower()):
+        return MARKUP
     pixels = _png_pixels(data) if extension == ".png" else _jpeg_pixels(data)
     if pixels is not None and pixels > max_pixels():
         return PIXEL_BOMB
@@ -124,53 +133,58 @@ def _decode_names(data: bytes) -> bytes:
     )
 
 
-def _inspect_pdf(data: bytes) -> str | None:
-    # Stream bodies are binary (images, fonts): a name looked for in them would match by
-    # chance. Names are looked for in the PDF's syntax outside them, and in the object
-    # streams (which hold dictionaries) once inflated.
-    syntax, position, budget = [], 0, inflate_limit()
+def _pdf_bomb(data: bytes) -> str | None:
+    """COMPRESSION_BOMB when the file's non-image streams decode beyond the limit."""
+    position, budget = 0, inflate_limit()
     for match in _STREAM.finditer(data):
         if match.start() < position:
             continue  # inside the previous stream's body
-        head = data[max(position, match.start() - _OBJ_LOOKBACK) : match.start() + 2]
+        head = data[max(position, match.start() - _OBJ_LOOKBACK) : match.start()]
         start_of_dict = head.rfind(b"obj")
         dictionary = _decode_names(head[start_of_dict if start_of_dict >= 0 else 0 :])
         end = data.find(b"endstream", match.end())
         end = end if end >= 0 else len(data)
-        syntax.append(data[position : match.end()])
         position = end
-        if not _FLATE.search(dictionary) or _IMAGE.search(dictionary):
-            continue  # images are never rendered here: their pixels are not our concern
-        inflated, budget = _inflate(data[match.end() : end], budget)
-        if inflated is None:
-            return COMPRESSION_BOMB
-        if _OBJECT_STREAM.search(dictionary) and _is_active(_decode_names(inflated)):
-            return PDF_ACTIVE_CONTENT
-    syntax.append(data[position:])
-    decoded = _decode_names(b"".join(syntax))
-    if _ENCRYPT.search(decoded):
-        return PDF_ENCRYPTED
-    if _is_active(decoded):
-        return PDF_ACTIVE_CONTENT
+        if _IMAGE.search(dictionary) and not _OBJECT_STREAM.search(dictionary):
+            continue  # images are never decoded here: their pixels are not our concern
+        found = _FILTER.search(dictionary)
+        if found is None:
+            continue
+        if found[1].endswith(b"R"):
+            return COMPRESSION_BOMB  # filters behind a reference: no real file does that
+        body = data[match.end() : end]
+        for name in _FILTER_NAME.findall(found[1]):
+            body, budget = _decode(name, body, budget)
+            if body is None:
+                return COMPRESSION_BOMB
     return None
 
 
-def _is_active(text: bytes) -> bool:
-    if _ACTIVE.search(text):
-        return True
-    for match in _OPEN_ACTION.finditer(text):
-        if match[1] == b"<<":
-            action = text[match.start(1) : match.start(1) + 512]
-        elif match[2] is not None:
-            target = re.search(rb"(?<!\d)%s\s+%s\s+obj\s*(<<|\[)" % (match[2], match[3]), text)
-            if target is None or target[1] != b"<<":
-                continue  # a destination (an array), or nothing found
-            action = text[target.start(1) : target.start(1) + 512]
-        else:
-            continue  # a destination array: where the file opens, not an action
-        if not _GOTO.match(action):
-            return True
-    return False
+def _decode(name: bytes, body: bytes, budget: int) -> tuple[bytes | None, int]:
+    """``body`` through the filter ``name`` within ``budget`` (None: over budget); a
+    filter not for generic data (images, encryption) ends the chain with b""."""
+    if name in _FLATE:
+        return _inflate(body, budget)
+    ratio = _MAX_RATIO.get(name)
+    if ratio is None:
+        return b"", budget  # DCT, JPX, CCITT, JBIG2, Crypt: never decoded by qpdf here
+    if len(body) * ratio > budget:
+        return None, 0
+    try:
+        if name in (b"ASCIIHexDecode", b"AHx"):
+            hex_digits = re.sub(rb"[^0-9A-Fa-f]", b"", body.split(b">", 1)[0])
+            decoded = binascii.unhexlify(hex_digits + b"0" * (len(hex_digits) % 2))
+        elif name in (b"ASCII85Decode", b"A85"):
+            text = body.split(b"~>", 1)[0].removeprefix(b"<~")
+            decoded = base64.a85decode(text, adobe=False, ignorechars=b" \t\n\r\x0c\x00")
+        else:  # RunLength, LZW: qpdf's own decoder, on one stage, bounded by the ratio
+            scratch = pikepdf.new()
+            decoded = pikepdf.Stream(
+                scratch, body, Filter=pikepdf.Name("/" + name.decode())
+            ).read_bytes()
+    except (ValueError, binascii.Error, pikepdf.PdfError, pikepdf.DataDecodingError):
+        decoded = b""  # damaged: qpdf will refuse or ignore it too
+    return decoded, budget - len(decoded)
 
 
 def _inflate(body: bytes, budget: int) -> tuple[bytes | None, int]:

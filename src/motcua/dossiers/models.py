@@ -245,6 +245,12 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def opens_inline(self) -> bool:
+        """A PDF result is made or signed by the platform (``results``), so the browser
+        may show it; every other file is served as a download."""
+        return self.kind == self.Kind.RESULT and self.content_type == "application/pdf"
+
 
 class StepRecord(models.Model):
     """One pass of a dossier through one step of the internal process, with its timing."""

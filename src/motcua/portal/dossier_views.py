@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import max_upload_bytes
 from motcua.dossiers.models import Rating, Status
 from motcua.dossiers.workflow import OPEN_BEFORE_DECISION, RATEABLE
+from motcua.lib.downloads import file_response
 
 from . import selectors, services
 from .access import citizen_view
@@ -74,11 +75,12 @@ def attachment_file(request, applicant, public_id, attachment_id):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle, content_type=attachment.content_type, filename=attachment.original_name
+    return file_response(
+        handle,
+        inline=attachment.opens_inline,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @citizen_view

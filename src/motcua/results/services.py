@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.files import add_attachment, check_upload, removed_on_failure
+from motcua.dossiers.files import add_attachment, check_upload, removed_on_failure, safe_content
 from motcua.dossiers.models import Attachment, Dossier, Status
 
 from . import pki, rendering, signing
@@ -102,8 +102,14 @@ def _store(
     by,
     name: str,
 ) -> ResultDocument:
+    # Made and signed here: stored byte for byte (rebuilding would break the signature).
     attachment = add_attachment(
-        dossier, ContentFile(signed, name=name), kind=Attachment.Kind.RESULT, by=by, name=name
+        dossier,
+        ContentFile(signed, name=name),
+        kind=Attachment.Kind.RESULT,
+        by=by,
+        name=name,
+        signed_by_us=True,
     )
     try:
         document = ResultDocument.objects.create(
@@ -190,7 +196,8 @@ def issue_electronic_result(dossier: Dossier, by, base_url: str | None = None) -
 @transaction.atomic
 def sign_uploaded_pdf(dossier: Dossier, upload, *, by, base_url: str | None = None):
     """Sign the officer's PDF result (a visible stamp with the verification QR code on its
-    last page) and attach it to the dossier.
+    last page) and attach it to the dossier. What is signed is the file rebuilt without
+    active content (``files.safe_content``), never the bytes as uploaded.
 
     Call inside the transaction of the ``issue_result`` transition, before it. Raises
     DossierError when the file is empty, too large or not PDF, and ResultError when it
@@ -201,8 +208,7 @@ def sign_uploaded_pdf(dossier: Dossier, upload, *, by, base_url: str | None = No
         raise ResultError(_("Chỉ ký số được tệp PDF."), code="not_pdf")
     locked = _lock_approved(dossier)
     certificate = pki.ensure_certificate(locked.agency)
-    upload.seek(0)
-    data = upload.read()
+    data = safe_content(upload).read()  # disarmed first, then signed
     upload.seek(0)
     token = new_token()
     number = next_number(locked.agency, timezone.localdate())

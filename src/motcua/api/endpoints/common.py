@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Header
 
 from motcua.dossiers.models import Attachment
+from motcua.lib.downloads import file_response
 from motcua.portal.selectors import DossierForm
 
 from ..errors import ApiError, not_found
@@ -48,11 +49,12 @@ def file_answer(attachment: Attachment | None) -> FileResponse:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise not_found() from None
-    response = FileResponse(
-        handle, content_type=attachment.content_type, filename=attachment.original_name
+    return file_response(
+        handle,
+        inline=attachment.opens_inline,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def posted(values: dict) -> dict[str, str]:

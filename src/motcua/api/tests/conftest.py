@@ -23,7 +23,13 @@ from tests.fixtures import OTHER_PID, PID
 # ``commune``, ``other_commune``, ``citizen``, ``other_citizen`` and ``officer_of`` come
 # from tests/fixtures.py.
 __all__ = ["OTHER_PID", "PID"]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A real (one blank page) PDF: uploads are read by qpdf and rebuilt.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 FORM = {
     "full_name": "Nguyễn Văn An",
     "personal_id": PID,

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from motcua.agencies.models import Agency, Role
 from motcua.backoffice.intake_forms import intake_agencies
+from motcua.backoffice.tests.test_roles_and_steps import PDF
 from motcua.dossiers.models import Channel, Dossier, Status
 from tests.factories import AgencyFactory
 
@@ -85,7 +86,7 @@ def test_renamed_executable_is_refused_and_nothing_is_stored(
 
 def test_valid_pdf_scan_is_stored_and_listed(client, agency, officer_of, version, media):
     client.force_login(officer_of(agency))
-    pdf = _upload("scan.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
+    pdf = _upload("scan.pdf", PDF, "application/pdf")
     response = client.post(URL, {**post_data(agency, version), "scan": pdf}, follow=True)
     dossier = Dossier.objects.get()
     [scan] = dossier.attachments.all()

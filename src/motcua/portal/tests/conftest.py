@@ -26,7 +26,13 @@ REGISTRY_VALUES = {
     "permanent_address": "Số 5 phố Hàng Bông, phường Kinh Bắc",
 }
 DOWN = "Không kết nối được CSDL quốc gia về dân cư; bạn có thể tự nhập các trường này."
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A real (one blank page) PDF: uploads are read by qpdf and rebuilt.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 _codes = itertools.count(1)
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.datastore import services as datastore_services
 from motcua.dossiers.models import Attachment, Dossier
 
-from .conftest import PNG, pdf_file, public_id_in, start
+from .conftest import PDF, PNG, pdf_file, public_id_in, start
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_another_persons_data_store_document_cannot_be_attached(
     citizen_client, other_citizen, draft
 ):
     theirs = datastore_services.save_upload(
-        other_citizen, SimpleUploadedFile("so-do.pdf", b"%PDF-1.4 x", "application/pdf")
+        other_citizen, SimpleUploadedFile("so-do.pdf", PDF, "application/pdf")
     )
     response = citizen_client.post(
         f"/ho-so/{draft.public_id}/giay-to/tu-kho/",

@@ -7,6 +7,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from motcua.audit.models import AuditRecord
+from motcua.dossiers.exceptions import DossierError
 from motcua.results import pki, services
 from motcua.results.exceptions import ResultError
 from motcua.results.models import AgencyCertificate, CertificateAuthority, ResultDocument
@@ -147,7 +148,7 @@ def test_a_pdf_signed_before_is_signed_again_and_verifies(approved, officer):
 
 
 def test_a_malformed_pdf_is_refused_with_a_clear_message(approved, officer):
-    with pytest.raises(ResultError, match="Không đọc được tệp PDF"):
+    with pytest.raises(DossierError, match="bị hỏng nên không đọc được"):
         services.sign_uploaded_pdf(approved, _upload(b"%PDF-1.4\n%%EOF\n"), by=officer)
     assert not approved.attachments.exists()
 
