@@ -1,12 +1,16 @@
 """Storage quotas: the bytes of one dossier, of one applicant's unfinished dossiers, and
 the number of drafts one applicant may keep (hole 9: 225 MB went into one draft)."""
 
+import io
+import random
+
+import pikepdf
 import pytest
 
 from motcua.dossiers.files import add_attachment
 from motcua.dossiers.models import Attachment, Dossier, Status
 
-from .conftest import PDF, applicant_of, pdf_file, public_id_in, start
+from .conftest import applicant_of, pdf_file, public_id_in, start
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +19,15 @@ KB = 1024
 
 
 def big_pdf(name: str, size: int):
-    """A PDF of exactly ``size`` bytes (a comment pads it)."""
-    padding = size - len(PDF) - 2
-    return pdf_file(name, PDF + b"%" + b"0" * padding + b"\n")
+    """A one-page PDF of about ``size`` bytes that keeps its size when the upload check
+    rebuilds it: the page's content stream holds incompressible bytes."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    noise = random.Random(size).randbytes(size)
+    pdf.pages[0].Contents = pdf.make_stream(b"q\n" + noise + b"\nQ\n")
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    return pdf_file(name, out.getvalue())
 
 
 def new_draft(client, version, commune) -> Dossier:
