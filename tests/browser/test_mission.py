@@ -47,7 +47,13 @@ PROCEDURE = "MC.TP.01"  # Cấp Phiếu lý lịch tư pháp: Sở Tư pháp, fu
 DESK, SPECIALIST, LEADER = "motcua.stp", "chuyenvien.stp", "lanhdao.stp"
 SUPERVISOR = "giamsat"
 PHRASE = "xin giấy không tiền án"
-SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A one-page PDF: the upload check reads PDFs with qpdf and refuses one without a page.
+SCAN = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 @pytest.fixture
