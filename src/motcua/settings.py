@@ -448,6 +448,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # django-axes narrates every sign-in at INFO; failures and lockouts are WARNING.
         "axes": {"level": "WARNING"},
+        # pikepdf announces its logger bridge at INFO in every process.
+        "pikepdf": {"level": "WARNING"},
     },
 }
 

@@ -13,6 +13,7 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 
 from motcua.dossiers import services as dossier_services
@@ -87,9 +88,15 @@ def make_draft(citizen, version, commune):
         )
         if with_files:
             for component in version.components.all():
-                add_attachment(
-                    draft, pdf(), kind=Attachment.Kind.COMPONENT, component=component, by=citizen
-                )
+                # add_attachment runs in its caller's transaction (the quota's row lock).
+                with transaction.atomic():
+                    add_attachment(
+                        draft,
+                        pdf(),
+                        kind=Attachment.Kind.COMPONENT,
+                        component=component,
+                        by=citizen,
+                    )
         return draft
 
     return make

@@ -238,17 +238,21 @@ def secrets_not_from_environment(environ) -> list[str]:
     return problems
 
 
+# The settings that hold a secret with a demo value published in this repository.
+SECRET_SETTINGS = (
+    "SECRET_KEY",
+    "MOTCUA_PKI_PASSPHRASE",
+    "MOTCUA_VNPAY_HASH_SECRET",
+    "MOTCUA_REGISTRY_API_KEY",
+    "MOTCUA_OIDC_CLIENT_SECRET",
+    "MOTCUA_AUDIT_KEY",
+)
+
+
 def published_demo_secrets(values: dict[str, str]) -> list[str]:
     """The settings in ``values`` that hold a value published in this repository (motcua.E002)."""
     problems = []
-    for setting in (
-        "SECRET_KEY",
-        "MOTCUA_PKI_PASSPHRASE",
-        "MOTCUA_VNPAY_HASH_SECRET",
-        "MOTCUA_REGISTRY_API_KEY",
-        "MOTCUA_OIDC_CLIENT_SECRET",
-        "MOTCUA_AUDIT_KEY",
-    ):
+    for setting in SECRET_SETTINGS:
         value = values.get(setting) or ""
         if value in DEMO_SECRET_VALUES or "change-me" in value:
             problems.append(f"{setting} still has the demo value published in the repository.")

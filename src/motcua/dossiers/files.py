@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.db import transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -342,7 +341,6 @@ def store_file(field_file, filename: str, content, *, display_name: str = "") ->
     setattr(field_file.instance, field.attname, stored)
 
 
-@transaction.atomic(savepoint=False)  # the quota lock needs a transaction; no savepoint
 def add_attachment(
     dossier: Dossier,
     upload,

@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from motcua.lib.xlsx import XLSX_TYPE
 from motcua.monitoring.public import (
-    XLSX_TYPE,
     PeriodError,
     last_month,
     parse,

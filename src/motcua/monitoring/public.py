@@ -7,8 +7,6 @@ ranking, and the ranking table with its Excel export. Nothing else of monitoring
 imported by another app (``tests/test_architecture.py``).
 """
 
-from .dashboards import ranking_table
-from .exports import XLSX_TYPE, workbook
 from .facts import (
     RESULT_STATUSES,
     SETTLED_STATUSES,
@@ -29,7 +27,6 @@ __all__ = [
     "COUNTERS",
     "RESULT_STATUSES",
     "SETTLED_STATUSES",
-    "XLSX_TYPE",
     "AgencyRow",
     "Fact",
     "Figures",
@@ -48,3 +45,19 @@ __all__ = [
     "ranking_table",
     "workbook",
 ]
+
+
+# The ranking table and its Excel export load the dashboards and openpyxl (~0.2 s):
+# imported when first used, not by every process that loads federation's models.
+def ranking_table(*args, **kwargs):
+    """``monitoring.dashboards.ranking_table``."""
+    from .dashboards import ranking_table as build
+
+    return build(*args, **kwargs)
+
+
+def workbook(*args, **kwargs) -> bytes:
+    """``monitoring.exports.workbook``: the tables as an Excel file (text stays text)."""
+    from .exports import workbook as build
+
+    return build(*args, **kwargs)

@@ -69,14 +69,14 @@ def test_counter_intake_creates_the_applicant_records_the_dossier_and_its_scan(
         version=version,
         agency=agency,
         by=officer,
-        component_ids=[component.pk] if component else [],
+        component_ids=[component.pk],
         token="t-1",
         scan=scan,
     )
     assert dossier.status == Status.RECEIVED and dossier.channel == Channel.COUNTER
     assert dossier.applicant.personal_id == PID and dossier.applicant.phone == "0912345678"
     assert dossier.form_data["intake_token"] == "t-1"
-    assert dossier.form_data["components_received"] == ([component.name] if component else [])
+    assert dossier.form_data["components_received"] == [component.name]
     assert dossier.attachments.get().kind == Attachment.Kind.COUNTER_SCAN
     assert AuditRecord.objects.filter(action="applicant.created").count() == 1
 
