@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run run-prod test lint bench seed clean
+.PHONY: system-packages install run run-prod test lint bench seed clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and python3.11-venv"; exit 1; }
@@ -13,7 +13,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# System packages (Chromium for the browser tests, Pango for PDFs, poppler for pdftotext,
+# PostgreSQL for the second CI run) from .ci/apt-packages, when missing and run as root.
+system-packages:
+	@missing=$$(for p in $$(cat .ci/apt-packages); do dpkg -s "$$p" >/dev/null 2>&1 || echo "$$p"; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "Missing system packages (install them as root): $$missing"; fi; \
+	fi
+
+install: $(STAMP) system-packages
 
 run: install
 	$(BIN)/motcua migrate --noinput
