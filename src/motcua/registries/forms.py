@@ -1,0 +1,112 @@
+"""What a form definition asks of the registries, for legacy lists and v2 definitions.
+
+A legacy form is a flat list of fields; a v2 definition (``docs/EFORMS.md``) has
+``sections`` whose fields are top-level data (paths do not include the section).
+Only top-level fields are prefilled: scalar fields with a ``source``, and person
+blocks with a ``prefill`` relation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+V2_FORMAT = "motcua-eform/2"
+PERSON_PARTS = (
+    "full_name",
+    "birth_date",
+    "sex",
+    "personal_id",
+    "ethnicity",
+    "nationality",
+    "residence",
+)
+RELATIONS = ("self", "spouse", "father", "mother", "child")
+EID_ATTRIBUTES = ("phone", "email")
+
+
+def part_label(part: str) -> str:
+    return {
+        "full_name": _("Họ, chữ đệm và tên"),
+        "birth_date": _("Ngày, tháng, năm sinh"),
+        "sex": _("Giới tính"),
+        "personal_id": _("Số định danh cá nhân"),
+        "ethnicity": _("Dân tộc"),
+        "nationality": _("Quốc tịch"),
+        "residence": _("Nơi cư trú"),
+    }[part]
+
+
+def relation_label(relation: str) -> str:
+    return {
+        "self": _("người yêu cầu"),
+        "spouse": _("vợ/chồng"),
+        "father": _("cha"),
+        "mother": _("mẹ"),
+        "child": _("con"),
+    }[relation]
+
+
+def is_v2(definition: Any) -> bool:
+    return isinstance(definition, dict) and definition.get("format") == V2_FORMAT
+
+
+def top_fields(definition: Any) -> list[dict[str, Any]]:
+    """The top-level fields of a legacy list or of every section of a v2 definition."""
+    if is_v2(definition):
+        fields = []
+        for section in definition.get("sections") or []:
+            if isinstance(section, dict):
+                fields += [f for f in section.get("fields") or [] if isinstance(f, dict)]
+        return fields
+    if isinstance(definition, list):
+        return [f for f in definition if isinstance(f, dict)]
+    return []
+
+
+def person_blocks(definition: Any) -> list[tuple[dict[str, Any], str, list[str]]]:
+    """``[(field, relation, parts)]`` for each top-level person block with ``prefill``."""
+    blocks = []
+    for field in top_fields(definition):
+        relation = field.get("prefill")
+        if field.get("type") == "person" and relation in RELATIONS and field.get("name"):
+            parts = [p for p in field.get("parts") or PERSON_PARTS if p in PERSON_PARTS]
+            blocks.append((field, relation, parts))
+    return blocks
+
+
+def eid_fields(definition: Any) -> list[tuple[dict[str, Any], str]]:
+    """``[(field, "phone"|"email")]`` for top-level fields sourced from the e-ID claims."""
+    found = []
+    for field in top_fields(definition):
+        source = field.get("source")
+        if isinstance(source, str) and source.startswith("eid.") and field.get("name"):
+            attribute = source.split(".", 1)[1]
+            if attribute in EID_ATTRIBUTES:
+                found.append((field, attribute))
+    return found
+
+
+def get_path(data: Any, path: str) -> Any:
+    """The value at a dotted path (``mother.full_name``, ``members.0.name``) or None."""
+    value = data
+    for key in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(key)
+        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        else:
+            return None
+    return value
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set the value at a dotted path of objects, creating the objects on the way."""
+    *parents, last = path.split(".")
+    for key in parents:
+        child = data.get(key)
+        if not isinstance(child, dict):
+            child = data[key] = {}
+        data = child
+    data[last] = value
