@@ -12,7 +12,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-V2_FORMAT = "motcua-eform/2"
+from motcua.catalog import eform
+from motcua.catalog.eform import get_path, set_path  # noqa: F401 (used as forms.get_path)
+
 PERSON_PARTS = (
     "full_name",
     "birth_date",
@@ -48,20 +50,10 @@ def relation_label(relation: str) -> str:
     }[relation]
 
 
-def is_v2(definition: Any) -> bool:
-    return isinstance(definition, dict) and definition.get("format") == V2_FORMAT
-
-
 def top_fields(definition: Any) -> list[dict[str, Any]]:
     """The top-level fields of a legacy list or of every section of a v2 definition."""
-    if is_v2(definition):
-        fields = []
-        for section in definition.get("sections") or []:
-            if isinstance(section, dict):
-                fields += [f for f in section.get("fields") or [] if isinstance(f, dict)]
-        return fields
-    if isinstance(definition, list):
-        return [f for f in definition if isinstance(f, dict)]
+    if isinstance(definition, list) or eform.is_v2(definition):
+        return eform.top_fields(eform.upgrade(definition))
     return []
 
 
@@ -86,27 +78,3 @@ def eid_fields(definition: Any) -> list[tuple[dict[str, Any], str]]:
             if attribute in EID_ATTRIBUTES:
                 found.append((field, attribute))
     return found
-
-
-def get_path(data: Any, path: str) -> Any:
-    """The value at a dotted path (``mother.full_name``, ``members.0.name``) or None."""
-    value = data
-    for key in path.split("."):
-        if isinstance(value, dict):
-            value = value.get(key)
-        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
-            value = value[int(key)]
-        else:
-            return None
-    return value
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set the value at a dotted path of objects, creating the objects on the way."""
-    *parents, last = path.split(".")
-    for key in parents:
-        child = data.get(key)
-        if not isinstance(child, dict):
-            child = data[key] = {}
-        data = child
-    data[last] = value

@@ -70,7 +70,6 @@ class Relation(models.TextChoices):
     FATHER = "cha", _("Cha")
     MOTHER = "me", _("Mẹ")
     GRANDCHILD = "chau", _("Cháu")
-    SIBLING = "anh_chi_em", _("Anh, chị, em")
     OTHER = "khac", _("Khác")
 
 

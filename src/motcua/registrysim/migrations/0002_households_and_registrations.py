@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='person',
             name='relation_to_head',
-            field=models.CharField(blank=True, choices=[('chu_ho', 'Chủ hộ'), ('vo', 'Vợ'), ('chong', 'Chồng'), ('con', 'Con'), ('cha', 'Cha'), ('me', 'Mẹ'), ('chau', 'Cháu'), ('anh_chi_em', 'Anh, chị, em'), ('khac', 'Khác')], max_length=12, verbose_name='quan hệ với chủ hộ'),
+            field=models.CharField(blank=True, choices=[('chu_ho', 'Chủ hộ'), ('vo', 'Vợ'), ('chong', 'Chồng'), ('con', 'Con'), ('cha', 'Cha'), ('me', 'Mẹ'), ('chau', 'Cháu'), ('khac', 'Khác')], max_length=12, verbose_name='quan hệ với chủ hộ'),
         ),
         migrations.AddField(
             model_name='person',
