@@ -23,7 +23,7 @@ from motcua.dossiers.models import Attachment, Status
 
 from . import selectors, services
 from .access import citizen_view
-from . import eforms
+from . import eform_pages, eforms
 from .eforms import registry_label
 from .forms import PickForm, StartForm, UploadForm
 
@@ -105,48 +105,6 @@ def _retry_registries(dossier) -> list[str]:
     return sorted(registry_label(code) for code in codes)
 
 
-def eform_context(defn, data, *, errors=None, raw=None, sources=None, stored=None) -> dict:
-    """What ``portal/_eform.html`` renders: sections of nodes and the error summary."""
-    errors = dict(errors or {})
-    renderer = eforms.Renderer(
-        defn,
-        data,
-        errors=errors,
-        raw=raw,
-        sources=sources,
-        stored=stored,
-        communes=selectors.communes_by_province(_provinces_in(data)),
-    )
-    sections = renderer.sections()
-    general = errors.pop("", [])
-    return {
-        "sections": sections,
-        "summary": eforms.summary(sections, errors),
-        "general_errors": general,
-        "legal_form": defn.get("legal_form") or "",
-        "title": defn.get("title") or "",
-    }
-
-
-def _provinces_in(data) -> list[str]:
-    """Province names chosen anywhere in ``data`` (to load their communes)."""
-    found = []
-
-    def walk(value):
-        if isinstance(value, dict):
-            province = value.get("province")
-            if isinstance(province, str) and province:
-                found.append(province)
-            for child in value.values():
-                walk(child)
-        elif isinstance(value, list):
-            for child in value:
-                walk(child)
-
-    walk(data or {})
-    return found
-
-
 @citizen_view
 def apply_form(request, applicant, public_id):
     """Step 1: the e-form. "Lưu nháp" keeps an incomplete form; "Lưu và tiếp tục" needs
@@ -157,7 +115,7 @@ def apply_form(request, applicant, public_id):
     defn = eforms.definition(dossier.procedure_version.form_schema)
     stored, sources = dossier.form_data or {}, dossier.prefill_sources or {}
     if request.method != "POST":
-        context = eform_context(defn, stored, sources=sources, stored=stored)
+        context = eform_pages.eform_context(defn, stored, sources=sources, stored=stored)
         return _form_page(request, dossier, context)
     action = request.POST.get("action", "save")
     strict = action == "next"
@@ -170,12 +128,12 @@ def apply_form(request, applicant, public_id):
         # is kept on it, and saved when it is valid.
         if not errors:
             _save(request, dossier, data)
-        context = eform_context(
+        context = eform_pages.eform_context(
             defn, parsed.data, errors=errors, raw=parsed.raw, sources=sources, stored=stored
         )
         return _form_page(request, dossier, context)
     if errors:
-        context = eform_context(
+        context = eform_pages.eform_context(
             defn, parsed.data, errors=errors, raw=parsed.raw, sources=sources, stored=stored
         )
         return _form_page(request, dossier, context, status=400)
@@ -344,24 +302,6 @@ def apply_remove(request, applicant, public_id, attachment_id):
     return redirect("portal:apply_files", dossier.public_id)
 
 
-def display_sections(defn, data, sources) -> list[dict]:
-    """``eform.display`` with the sources named for a reader."""
-
-    def named(rows):
-        for row in rows:
-            if row.get("source"):
-                row["source"] = registry_label(row["source"])
-            named(row.get("rows") or [])
-            for item in row.get("items") or []:
-                named(item)
-        return rows
-
-    sections = eform.display(defn, data or {}, sources=sources or {})
-    for section in sections:
-        named(section.get("rows") or [])
-    return sections
-
-
 def _review_page(request, dossier, *, problems, status=200):
     defn = eforms.definition(dossier.procedure_version.form_schema)
     return render(
@@ -372,7 +312,7 @@ def _review_page(request, dossier, *, problems, status=200):
             "version": dossier.procedure_version,
             "fee": quote(dossier.procedure_version, dossier.agency),
             "step": 3,
-            "display": display_sections(defn, dossier.form_data, dossier.prefill_sources),
+            "display": eform_pages.display_sections(defn, dossier.form_data, dossier.prefill_sources),
             "components": selectors.components_with_files(dossier),
             "problems": problems,
         },

@@ -729,3 +729,40 @@ def problems(defn: dict, data: dict, errors: dict[str, list[str]]) -> list[str]:
 
 def deep_copy(data: dict) -> dict:
     return copy.deepcopy(data or {})
+
+
+def unknown_names(defn: dict, values: dict) -> list[str]:
+    """Top-level names in ``values`` that the form does not have."""
+    known = {
+        spec.get("name")
+        for section in defn.get("sections") or []
+        for spec in section.get("fields") or []
+    }
+    return sorted(k for k in values if k not in known)
+
+
+def apply_values(
+    defn: dict, values: dict, *, stored=None, sources=None, ignore_locked: bool = False
+) -> Parsed:
+    """JSON data sent by an API client, with the locked values put back.
+
+    A locked value sent with another value is refused as tampering, unless
+    ``ignore_locked`` (a new draft: values sent for fields the registries fill are
+    dropped). Unknown top-level names are errors.
+    """
+    stored = stored or {}
+    parsed = Parsed(data=deep_copy(values))
+    for name in unknown_names(defn, values)[:20]:
+        parsed.errors[name] = [_("Tờ khai của thủ tục không có trường này.")]
+        parsed.data.pop(name, None)
+    leaves = _leaves(defn)
+    for path, registry in locked_fields(defn, stored, sources or {}).items():
+        kept = eform.get_path(stored, path)
+        sent = eform.get_path(values, path)
+        if not ignore_locked and sent is not None and _comparable(sent) != _comparable(kept):
+            spec = leaves.get(_pattern(path)) or {}
+            parsed.errors.setdefault(path, []).append(
+                tamper_message(spec.get("label") or path, registry)
+            )
+        eform.set_path(parsed.data, path, kept)
+    return parsed

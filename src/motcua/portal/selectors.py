@@ -21,6 +21,7 @@ from motcua.dossiers.services import compute_due_date
 from motcua.dossiers.workflow import TRANSITIONS
 
 # The e-form and its locked (prefilled) fields are public: the API files through them.
+from . import eforms  # noqa: F401
 from .eforms import definition, locked_fields  # noqa: F401
 
 
