@@ -172,7 +172,7 @@ def _form_page(request, dossier, context, *, status=200):
 def communes(request):
     """The communes loaded under a province (JSON, for the address block's script)."""
     province = request.GET.get("tinh", "")[:120]
-    names = selectors.communes_by_province([province]).get(province, []) if province else []
+    names = eform.communes(province) if province else []
     return JsonResponse({"province": province, "communes": names})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from motcua.catalog import eform
 
-from . import eforms, selectors
+from . import eforms
 from .eforms import registry_label
 
 
@@ -18,7 +18,6 @@ def eform_context(defn, data, *, errors=None, raw=None, sources=None, stored=Non
         raw=raw,
         sources=sources,
         stored=stored,
-        communes=selectors.communes_by_province(_provinces_in(data)),
     )
     sections = renderer.sections()
     general = errors.pop("", [])
@@ -29,25 +28,6 @@ def eform_context(defn, data, *, errors=None, raw=None, sources=None, stored=Non
         "legal_form": defn.get("legal_form") or "",
         "title": defn.get("title") or "",
     }
-
-
-def _provinces_in(data) -> list[str]:
-    """Province names chosen anywhere in ``data`` (to load their communes)."""
-    found = []
-
-    def walk(value):
-        if isinstance(value, dict):
-            province = value.get("province")
-            if isinstance(province, str) and province:
-                found.append(province)
-            for child in value.values():
-                walk(child)
-        elif isinstance(value, list):
-            for child in value:
-                walk(child)
-
-    walk(data or {})
-    return found
 
 
 def display_sections(defn, data, sources) -> list[dict]:

@@ -28,6 +28,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from motcua.catalog import eform
+from motcua.catalog.eform.definition import block_parts
 from motcua.catalog.models import Registry
 
 PHONE_RE = re.compile(r"^(?:\+84|0)\d{9,10}$")
@@ -47,18 +48,6 @@ SCALAR_TYPES = {
     "yesno",
     "checkbox",
 }
-# The parts of an address block (docs/EFORMS.md): their labels in the portal.
-ADDRESS_PARTS = ("province", "commune", "detail")
-
-
-def address_labels() -> dict[str, str]:
-    return {
-        "province": _("Tỉnh, thành phố"),
-        "commune": _("Xã, phường, đặc khu"),
-        "detail": _("Số nhà, đường, thôn, tổ dân phố"),
-    }
-
-
 def normalize_phone(value: str) -> str:
     return re.sub(r"[\s.\-()]", "", value or "")
 
@@ -217,36 +206,15 @@ def _pattern(path: str) -> str:
 
 
 def _children(leaves: dict[str, dict], pattern: str, spec: dict) -> list[tuple[str, dict]]:
-    """(name, spec) of the parts of a block or the fields of a group item."""
-    kind = spec.get("type")
-    if kind == "group":
+    """(name, spec) of the parts of a block (as the engine defines them) or the fields
+    of a group item."""
+    if spec.get("type") == "group":
         return [(f["name"], f) for f in spec.get("fields") or []]
-    if kind == "address":
-        labels = address_labels()
-        required = bool(spec.get("required"))
-        return [
-            (
-                part,
-                {
-                    "name": part,
-                    "type": "_" + part,
-                    "label": labels[part],
-                    "required": required and part in ("province", "detail"),
-                },
-            )
-            for part in ADDRESS_PARTS
-        ]
-    # A person block: its parts as the engine describes them, in their order.
-    prefix = pattern + "."
     parts = []
-    for path, part in leaves.items():
-        if path.startswith(prefix):
-            rest = path[len(prefix) :]
-            if "." not in rest and "[]" not in rest:
-                parts.append((rest, part))
-    if not parts:
-        names = spec.get("parts") or []
-        parts = [(n, {"name": n, "type": "text", "label": n}) for n in names]
+    for part in block_parts(spec):
+        if spec.get("type") == "address":
+            part = {**part, "address_part": part["name"]}
+        parts.append((part["name"], part))
     return parts
 
 
@@ -436,28 +404,20 @@ def merge_errors(*dicts: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def condition_holds(when: dict | None, root: dict, scope: dict | None = None) -> bool:
-    """Whether a field with the condition ``when`` is shown for the current answers."""
+    """Whether a field with the condition ``when`` is shown for the current answers
+    (the engine's rule: a group item's sibling first, else the top level)."""
     if not when:
         return True
     name = when.get("field", "")
-    value = None
     if scope is not None and name.split(".")[0] in scope:
         value = eform.get_path(scope, name)
     else:
         value = eform.get_path(root, name)
     if "equals" in when:
-        expected = when["equals"]
-        if isinstance(value, list):
-            return expected in value
-        return value == expected
+        return value == when["equals"]
     if "in" in when:
-        options = when.get("in") or []
-        if isinstance(value, list):
-            return any(v in options for v in value)
-        return value in options
-    if when.get("filled"):
-        return not _empty(value)
-    return True
+        return value in (when.get("in") or [])
+    return not _empty(value)
 
 
 # --- Nodes for the templates -------------------------------------------------------------
@@ -481,16 +441,22 @@ class Renderer:
         raw: dict | None = None,
         sources: dict | None = None,
         stored: dict | None = None,
-        communes: dict[str, list[str]] | None = None,
     ):
         self.defn = defn
         self.data = data or {}
         self.errors = errors or {}
         self.raw = raw or {}
         self.locked = locked_fields(defn, stored if stored is not None else self.data, sources)
-        self.communes = communes or {}
+        self._commune_cache: dict[str, list[str]] = {}
         self.leaves = _leaves(defn)
-        self.provinces = [(str(v), str(lbl)) for v, lbl in eform.codelist("provinces")]
+
+    def _communes(self, province: Any) -> list[str]:
+        """The communes loaded under ``province`` (the address block's commune list)."""
+        if not isinstance(province, str) or not province:
+            return []
+        if province not in self._commune_cache:
+            self._commune_cache[province] = list(eform.communes(province))
+        return self._commune_cache[province]
 
     def sections(self) -> list[dict]:
         sections = []
@@ -642,7 +608,23 @@ class Renderer:
             base.update({"input_type": "email", "autocomplete": "email"})
         elif kind == "phone":
             base.update({"input_type": "tel", "inputmode": "tel", "autocomplete": "tel"})
-        elif kind in ("select", "radio", "checkboxes"):
+        if spec.get("address_part") == "commune":
+            block = path.rsplit(".", 1)[0]
+            base["commune_of"] = html_name(block)
+            base["autocomplete"] = "address-level2"
+            names = self._communes(eform.get_path(self.data, block + ".province"))
+            if names:
+                base["kind"] = "select"
+                base["choices"] = [{"value": c, "label": c, "selected": c == text} for c in names]
+                if text and text not in names:
+                    base["choices"].insert(0, {"value": text, "label": text, "selected": True})
+            return base
+        if spec.get("address_part") == "province":
+            base["province_of"] = html_name(path.rsplit(".", 1)[0])
+            base["autocomplete"] = "address-level1"
+        elif spec.get("address_part") == "detail":
+            base["autocomplete"] = "street-address"
+        if kind in ("select", "radio", "checkboxes"):
             choices = codelist_choices(spec)
             selected = set(value or []) if kind == "checkboxes" else {text}
             base["choices"] = [
@@ -662,29 +644,6 @@ class Renderer:
         elif kind == "checkbox":
             base["kind"] = "checkbox"
             base["checked"] = bool(value)
-        elif kind == "_province":
-            base["kind"] = "select"
-            base["autocomplete"] = "address-level1"
-            base["choices"] = [
-                {"value": v, "label": lbl, "selected": v == text, "id": ""}
-                for v, lbl in self.provinces
-            ]
-            base["province_of"] = html_name(path.rsplit(".", 1)[0])
-        elif kind == "_commune":
-            province = eform.get_path(self.data, path.rsplit(".", 1)[0] + ".province")
-            communes = self.communes.get(province or "", [])
-            base["commune_of"] = html_name(path.rsplit(".", 1)[0])
-            if communes:
-                base["kind"] = "select"
-                base["choices"] = [
-                    {"value": c, "label": c, "selected": c == text, "id": ""} for c in communes
-                ]
-                if text and text not in communes:
-                    base["choices"].insert(
-                        0, {"value": text, "label": text, "selected": True, "id": ""}
-                    )
-        elif kind == "_detail":
-            base["autocomplete"] = "street-address"
         return base
 
 

@@ -151,21 +151,6 @@ def missing_components(dossier: Dossier) -> list[ProcedureComponent]:
     ]
 
 
-def communes_by_province(provinces: list[str] | None = None) -> dict[str, list[str]]:
-    """Province name → names of the communes loaded under it (today's agencies)."""
-    qs = active_agencies(timezone.localdate()).filter(
-        kind=Agency.Kind.COMMUNE, parent__kind__in=(Agency.Kind.PROVINCE, Agency.Kind.CITY)
-    )
-    if provinces is not None:
-        qs = qs.filter(parent__name__in=provinces)
-    result: dict[str, list[str]] = {}
-    for name, province in qs.order_by("name").values_list("name", "parent__name"):
-        bucket = result.setdefault(province, [])
-        if name not in bucket:
-            bucket.append(name)
-    return result
-
-
 @dataclass(frozen=True)
 class TimelineEntry:
     status_label: str
