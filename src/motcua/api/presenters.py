@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Attachment, Dossier, Rating, Status
 from motcua.dossiers.workflow import OPEN_BEFORE_DECISION, RATEABLE, TRANSITIONS
 from motcua.portal import selectors as portal
-from motcua.catalog import eform
 from motcua.portal.selectors import eforms, locked_fields
 from motcua.results.models import ResultDocument
 
@@ -160,7 +160,7 @@ def citizen_detail(d: Dossier) -> dict:
     expected, estimated = portal.expected_result_date(d)
     rating = _rating(d)
     request = portal.supplement_request(d) if d.status == Status.WAITING_SUPPLEMENT else None
-    schema = d.procedure_version.form_schema
+    schema = eform.legacy_fields(d.procedure_version.form_schema)
     return {
         **dossier_summary(d),
         "lookup_secret": d.lookup_secret if d.status != Status.DRAFT else None,

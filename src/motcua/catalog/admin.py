@@ -81,7 +81,7 @@ class ProcedureVersionForm(forms.ModelForm):
 
     class Meta:
         model = ProcedureVersion
-        fields = "__all__"
+        fields = ("form_schema",)  # the admin adds the others
 
     def clean_form_schema(self):
         value = self.cleaned_data.get("form_schema")

@@ -21,9 +21,8 @@ from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import max_upload_bytes
 from motcua.dossiers.models import Attachment, Status
 
-from . import selectors, services
+from . import eform_pages, eforms, selectors, services
 from .access import citizen_view
-from . import eform_pages, eforms
 from .eforms import registry_label
 from .forms import PickForm, StartForm, UploadForm
 
@@ -312,7 +311,9 @@ def _review_page(request, dossier, *, problems, status=200):
             "version": dossier.procedure_version,
             "fee": quote(dossier.procedure_version, dossier.agency),
             "step": 3,
-            "display": eform_pages.display_sections(defn, dossier.form_data, dossier.prefill_sources),
+            "display": eform_pages.display_sections(
+                defn, dossier.form_data, dossier.prefill_sources
+            ),
             "components": selectors.components_with_files(dossier),
             "problems": problems,
         },

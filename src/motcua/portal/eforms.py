@@ -48,6 +48,8 @@ SCALAR_TYPES = {
     "yesno",
     "checkbox",
 }
+
+
 def normalize_phone(value: str) -> str:
     return re.sub(r"[\s.\-()]", "", value or "")
 
@@ -301,9 +303,11 @@ def parse_post(defn: dict, post, *, stored=None, sources=None) -> Parsed:
         raw = values if kind == "checkboxes" else (values[-1] if values else None)
         if path in locked:
             value = eform.get_path(stored, path)
-            if values and (kind != "checkbox") and _comparable(
-                _parse_scalar(spec, raw)[0]
-            ) != _comparable(value):
+            if (
+                values
+                and (kind != "checkbox")
+                and _comparable(_parse_scalar(spec, raw)[0]) != _comparable(value)
+            ):
                 parsed.errors.setdefault(path, []).append(
                     tamper_message(spec.get("label") or path, locked[path])
                 )

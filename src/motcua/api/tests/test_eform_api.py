@@ -6,7 +6,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from motcua.portal.tests.test_eform_v2 import COMPLETE, DEFINITION, _errors_of, draft, v2_version
+from motcua.portal.tests.test_eform_v2 import COMPLETE, _errors_of, draft, v2_version
 
 from .conftest import as_bearer
 

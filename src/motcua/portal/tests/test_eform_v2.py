@@ -56,7 +56,12 @@ DEFINITION = {
                     "required": True,
                     "when": {"field": "purpose", "equals": "other"},
                 },
-                {"name": "ethnicity", "label": "Dân tộc", "type": "select", "codelist": "ethnicities"},
+                {
+                    "name": "ethnicity",
+                    "label": "Dân tộc",
+                    "type": "select",
+                    "codelist": "ethnicities",
+                },
                 {
                     "name": "languages",
                     "label": "Ngôn ngữ sử dụng",
@@ -72,12 +77,21 @@ DEFINITION = {
                     "item_label": "Thành viên",
                     "min_items": 1,
                     "fields": [
-                        {"name": "full_name", "label": "Họ và tên", "type": "text", "required": True},
+                        {
+                            "name": "full_name",
+                            "label": "Họ và tên",
+                            "type": "text",
+                            "required": True,
+                        },
                         {"name": "birth_date", "label": "Ngày sinh", "type": "date"},
                     ],
                 },
-                {"name": "consent", "label": "Tôi cam đoan khai đúng sự thật", "type": "checkbox",
-                 "required": True},
+                {
+                    "name": "consent",
+                    "label": "Tôi cam đoan khai đúng sự thật",
+                    "type": "checkbox",
+                    "required": True,
+                },
             ],
         },
     ],
@@ -238,7 +252,9 @@ def test_adding_and_removing_group_items_without_javascript_keeps_the_answers(
     response = citizen_client.post(url(dossier), post)
     body = response.content.decode()
     assert 'name="members__count" value="1"' in body
-    assert 'name="members__0__full_name" id="id_members__0__full_name" value="Nguyễn Thị Cúc"' in body
+    assert (
+        'name="members__0__full_name" id="id_members__0__full_name" value="Nguyễn Thị Cúc"' in body
+    )
     assert "Nguyễn Văn An" not in body
     dossier.refresh_from_db()
     assert dossier.form_data["members"] == [
@@ -261,7 +277,10 @@ def test_a_hidden_conditional_field_is_dropped_and_not_required(citizen_client, 
     assert "id_purpose_other" in {e["anchor"] for e in response.context["eform"]["summary"]}
     body = response.content.decode()
     assert 'id="id_purpose_other_field" data-when-name="purpose"' in body
-    assert 'id="id_purpose_other_field" data-when-name="purpose" data-when-equals="&quot;other&quot;">' in body
+    assert (
+        'id="id_purpose_other_field" data-when-name="purpose" data-when-equals="&quot;other&quot;">'
+        in body
+    )
 
 
 def test_a_locked_part_of_a_person_block_is_refused_when_tampered(citizen_client, draft):
