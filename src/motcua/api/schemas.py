@@ -84,8 +84,9 @@ class ProcedureFormOut(Schema):
     definition: dict[str, Any] = Field(
         ..., description="the e-form definition (format motcua-eform/2, docs/EFORMS.md)"
     )
-    json_schema: dict[str, Any] = Field(
+    json_schema_: dict[str, Any] = Field(
         ...,
+        alias="json_schema",
         description="JSON Schema (draft 2020-12) of the form data, with the cross-field "
         "rules in `x-motcua-rules`",
     )

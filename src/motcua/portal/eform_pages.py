@@ -35,6 +35,9 @@ def display_sections(defn, data, sources) -> list[dict]:
 
     def named(rows):
         for row in rows:
+            # The templates read ``kind`` (``row.items`` would be the dict's method).
+            row["kind"] = "group" if "items" in row else "block" if "rows" in row else "value"
+            row["group_items"] = row.get("items") or []
             if row.get("source"):
                 row["source"] = registry_label(row["source"])
             named(row.get("rows") or [])

@@ -622,7 +622,7 @@ class Renderer:
                 base["choices"] = [{"value": c, "label": c, "selected": c == text} for c in names]
                 if text and text not in names:
                     base["choices"].insert(0, {"value": text, "label": text, "selected": True})
-            return base
+            return _described(base)
         if spec.get("address_part") == "province":
             base["province_of"] = html_name(path.rsplit(".", 1)[0])
             base["autocomplete"] = "address-level1"
@@ -648,7 +648,20 @@ class Renderer:
         elif kind == "checkbox":
             base["kind"] = "checkbox"
             base["checked"] = bool(value)
-        return base
+        return _described(base)
+
+
+def _described(node: dict) -> dict:
+    """The ids that describe an input: its hint, its registry badge, its errors."""
+    ids = []
+    if node.get("help"):
+        ids.append(node["id"] + "_help")
+    if node.get("locked"):
+        ids.append(node["id"] + "_source")
+    if node.get("errors"):
+        ids.append(node["id"] + "_error")
+    node["describedby"] = " ".join(ids)
+    return node
 
 
 def summary(nodes_sections: list[dict], errors: dict[str, list[str]]) -> list[dict]:

@@ -61,6 +61,7 @@ def get_procedure(request, code: Annotated[str, Path(..., max_length=40)]):
     response={200: ProcedureFormOut, **errors(404, 422)},
     summary="The e-form of a procedure: definition and JSON Schema",
     auth=None,
+    by_alias=True,
 )
 def get_procedure_form(request, code: Annotated[str, Path(..., max_length=40)]):
     """The e-form of the version in force (format `motcua-eform/2`, docs/EFORMS.md) and
