@@ -135,7 +135,7 @@ def apply_form(request, applicant, public_id):
         context = eform_pages.eform_context(
             defn, parsed.data, errors=errors, raw=parsed.raw, sources=sources, stored=stored
         )
-        return _form_page(request, dossier, context, status=400)
+        return _form_page(request, dossier, context)
     answer = _save(request, dossier, data)
     if answer is not None:
         return answer
