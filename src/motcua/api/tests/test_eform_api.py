@@ -13,6 +13,7 @@ from .conftest import as_bearer
 pytestmark = pytest.mark.django_db
 __all__ = ["draft", "v2_version"]  # fixtures of the portal's e-form tests
 
+
 @pytest.fixture
 def citizen_client(client, citizen):
     client.force_login(citizen)

@@ -15,7 +15,7 @@ from django.test import Client
 from motcua.catalog import services
 from motcua.catalog.admin import ProcedureVersionForm
 from motcua.catalog.models import ProcedureVersion
-from motcua.portal.tests.test_eform_v2 import DEFINITION, draft, v2_version, url
+from motcua.portal.tests.test_eform_v2 import DEFINITION, draft, url, v2_version
 from tests.factories import procedure_version
 
 pytestmark = pytest.mark.django_db
