@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from motcua.portal.preview import form_preview
+
 urlpatterns = [
+    # The e-form editor's live preview (portal renderer), before the admin's own URLs.
+    path("quan-tri/catalog/procedureversion/form-preview/", form_preview, name="eform_preview"),
     path("quan-tri/", admin.site.urls),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

@@ -8,7 +8,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Attachment, Dossier, Rating, Status
 from motcua.dossiers.workflow import OPEN_BEFORE_DECISION, RATEABLE, TRANSITIONS
 from motcua.portal import selectors as portal
-from motcua.portal.selectors import locked_fields
+from motcua.portal.selectors import eforms, locked_fields
 from motcua.results.models import ResultDocument
 
 
@@ -30,10 +30,10 @@ def procedure_summary(version: ProcedureVersion) -> dict:
     }
 
 
-def _form_field(spec: dict) -> dict:
+def _form_field(path: str, spec: dict) -> dict:
     choices = spec.get("choices")
     return {
-        "name": str(spec.get("name")),
+        "name": path,
         "label": str(spec.get("label") or spec.get("name")),
         "type": str(spec.get("type", "text")),
         "required": bool(spec.get("required")),
@@ -68,9 +68,8 @@ def procedure_detail(version: ProcedureVersion) -> dict:
             for c in version.components.all()
         ],
         "form": [
-            _form_field(spec)
-            for spec in eform.legacy_fields(version.form_schema)
-            if isinstance(spec, dict) and spec.get("name")
+            _form_field(path, spec)
+            for path, spec in eform.leaf_fields(eforms.definition(version.form_schema))
         ],
         "agencies": [agency(a) for a in portal.receiving_agencies(version)]
         if version.is_offered_online
@@ -223,4 +222,15 @@ def officer_detail(d: Dossier, actions: list[str]) -> dict:
             for h in history
         ],
         "actions": actions,
+    }
+
+
+def procedure_form(version: ProcedureVersion) -> dict:
+    """The version's e-form for a third-party client: the definition and its JSON Schema."""
+    defn = eforms.definition(version.form_schema)
+    return {
+        "procedure": version.procedure.code,
+        "version": version.number,
+        "definition": defn,
+        "json_schema": eform.json_schema(defn),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -15,7 +15,9 @@ from motcua.dossiers.workflow import OFFICER_ACTIONS
 StatusCode = Literal[tuple(value for value in Status.values if value != Status.DRAFT)]  # type: ignore[valid-type]
 LevelCode = Literal[tuple(AuthorityLevel.values)]  # type: ignore[valid-type]
 ActionCode = Literal[tuple(OFFICER_ACTIONS)]  # type: ignore[valid-type]
-FormValue = str | int | float | bool | None
+# An e-form value: a scalar, an object (a person or address block) or an array (a
+# repeatable group, checkboxes); docs/EFORMS.md.
+FormValue = Any
 
 
 # --- Catalogue -------------------------------------------------------------------------
@@ -74,6 +76,20 @@ class FormFieldOut(Schema):
     required: bool
     choices: list[list[str]] | None = None
     source: str | None = None
+
+
+class ProcedureFormOut(Schema):
+    procedure: str = Field(..., description="procedure code")
+    version: int
+    definition: dict[str, Any] = Field(
+        ..., description="the e-form definition (format motcua-eform/2, docs/EFORMS.md)"
+    )
+    json_schema_: dict[str, Any] = Field(
+        ...,
+        alias="json_schema",
+        description="JSON Schema (draft 2020-12) of the form data, with the cross-field "
+        "rules in `x-motcua-rules`",
+    )
 
 
 class StepOut(Schema):

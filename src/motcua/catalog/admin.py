@@ -1,6 +1,14 @@
+import json
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import administered_agency_ids
@@ -46,9 +54,84 @@ class CatalogScopedAdmin(admin.ModelAdmin):
         return queryset.filter(**{f"{self.procedure_field}__in": editable})
 
 
+MAX_FORM_FILE_BYTES = 1024 * 1024
+
+
+class PrettyJSONField(forms.JSONField):
+    """A JSON field shown pretty-printed (two-space indent, Vietnamese kept as is)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+class ProcedureVersionForm(forms.ModelForm):
+    form_schema = PrettyJSONField(
+        label=_("Biểu mẫu điện tử (JSON, định dạng motcua-eform/2)"),
+        required=False,
+        error_messages={"invalid": _("Nội dung không phải JSON hợp lệ.")},
+        widget=forms.Textarea(
+            attrs={"class": "eform-json", "rows": 30, "cols": 90, "spellcheck": "false"}
+        ),
+        help_text=_(
+            "Xem docs/EFORMS.md. Bản xem trước bên cạnh cập nhật khi bạn gõ (khổ điện thoại)."
+        ),
+    )
+
+    class Meta:
+        model = ProcedureVersion
+        fields = ("form_schema",)  # the admin adds the others
+
+    def clean_form_schema(self):
+        value = self.cleaned_data.get("form_schema")
+        if value in (None, "", []):
+            value = []
+        return services.checked_definition(value)
+
+
+def form_filename(version: ProcedureVersion) -> str:
+    return f"{version.procedure.code}-v{version.number}.form.json"
+
+
+def form_file(version: ProcedureVersion) -> HttpResponse:
+    """The version's e-form as a downloadable ``<code>-v<N>.form.json``."""
+    body = json.dumps(
+        services.checked_definition(version.form_schema), ensure_ascii=False, indent=2
+    )
+    response = HttpResponse(body + "\n", content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{form_filename(version)}"'
+    return response
+
+
+def read_form_file(upload) -> object:
+    """The JSON of an uploaded ``.form.json``; ValidationError (Vietnamese) otherwise."""
+    if upload is None:
+        raise ValidationError(gettext("Hãy chọn một tệp biểu mẫu (.json)."))
+    if upload.size > MAX_FORM_FILE_BYTES:
+        raise ValidationError(gettext("Tệp biểu mẫu quá lớn (tối đa 1 MB)."))
+    try:
+        return json.loads(upload.read().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ValidationError(gettext("Tệp biểu mẫu phải là văn bản UTF-8.")) from None
+    except ValueError as error:
+        raise ValidationError(
+            gettext("Tệp không phải JSON hợp lệ (dòng %(line)d, cột %(col)d).")
+            % {"line": getattr(error, "lineno", 0), "col": getattr(error, "colno", 0)}
+        ) from None
+
+
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(CatalogScopedAdmin):
-    """Published versions are read-only; edits go into a new draft version."""
+    """Published versions are read-only; edits go into a new draft version.
+
+    The e-form is edited as JSON with a live preview at phone width (the portal's own
+    renderer, ``portal.preview``), exported as ``<code>-v<N>.form.json`` and imported
+    from such a file into a draft.
+    """
+
+    form = ProcedureVersionForm
+    change_form_template = "admin/catalog/procedureversion/change_form.html"
 
     list_display = ("procedure", "number", "name", "status", "service_level", "processing_days")
     list_filter = ("status", "service_level", "level", "sector")
@@ -56,7 +139,73 @@ class ProcedureVersionAdmin(CatalogScopedAdmin):
     inlines = [ComponentInline, StepInline]
     filter_horizontal = ("agencies",)
     readonly_fields = ("procedure", "number", "status", "published_at", "created_by")
-    actions = ["publish", "new_draft"]
+    actions = ["publish", "new_draft", "export_form"]
+
+    class Media:
+        css = {"all": ["catalog/eform_admin.css"]}
+        js = ["portal/eform.js", "catalog/eform_admin.js"]
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/form.json",
+                self.admin_site.admin_view(self.export_view),
+                name="catalog_procedureversion_form_export",
+            ),
+            path(
+                "<int:pk>/form-import/",
+                self.admin_site.admin_view(require_POST(self.import_view)),
+                name="catalog_procedureversion_form_import",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def export_view(self, request, pk):
+        version = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_or_change_permission(request, version):
+            raise PermissionDenied
+        return form_file(version)
+
+    def import_view(self, request, pk):
+        version = get_object_or_404(self.get_queryset(request), pk=pk)
+        back = HttpResponseRedirect(
+            reverse("admin:catalog_procedureversion_change", args=[version.pk])
+        )
+        if not self.has_change_permission(request, version):
+            self.message_user(
+                request,
+                gettext(
+                    "Phiên bản này đã công bố nên biểu mẫu không sửa được; hãy tạo phiên bản "
+                    "mới để chỉnh sửa."
+                ),
+                messages.ERROR,
+            )
+            return back
+        try:
+            definition = read_form_file(request.FILES.get("form_file"))
+            services.replace_form(version, definition, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            problems = getattr(error, "messages", None) or [str(error)]
+            for problem in problems:
+                self.message_user(request, problem, messages.ERROR)
+            self.message_user(
+                request, gettext("Chưa nhập biểu mẫu: tệp không hợp lệ."), messages.ERROR
+            )
+            return back
+        self.message_user(request, gettext("Đã nhập biểu mẫu từ tệp."), messages.SUCCESS)
+        return back
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["form_export_url"] = reverse(
+                "admin:catalog_procedureversion_form_export", args=[obj.pk]
+            )
+            context["form_import_url"] = reverse(
+                "admin:catalog_procedureversion_form_import", args=[obj.pk]
+            )
+            context["form_preview_url"] = reverse("eform_preview")
+            context["form_editable"] = self.has_change_permission(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.status != ProcedureVersion.Status.DRAFT:
@@ -97,6 +246,16 @@ class ProcedureVersionAdmin(CatalogScopedAdmin):
             lambda version: services.publish_version(version, by=request.user),
             _("Đã công bố."),
         )
+
+    @admin.action(description=_("Tải biểu mẫu (.json)"))
+    def export_form(self, request, queryset):
+        versions = list(queryset[:2])
+        if len(versions) != 1:
+            self.message_user(
+                request, gettext("Hãy chọn đúng một phiên bản để tải biểu mẫu."), messages.ERROR
+            )
+            return None
+        return form_file(versions[0])
 
     @admin.action(description=_("Tạo phiên bản mới để chỉnh sửa"))
     def new_draft(self, request, queryset):

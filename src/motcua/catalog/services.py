@@ -19,6 +19,7 @@ from motcua.agencies.selectors import (
 )
 from motcua.audit.services import record
 
+from . import eform
 from .eform import upgrade, validate_definition
 from .formschema import default_schema
 from .models import (
@@ -300,3 +301,46 @@ def new_draft_version(procedure: Procedure, *, by=None) -> ProcedureVersion:
         data={"procedure": procedure.code, "number": draft.number, "from_id": source.pk},
     )
     return draft
+
+
+def checked_definition(value: Any) -> dict[str, Any]:
+    """The v2 e-form definition of ``value`` (a legacy list is upgraded).
+
+    Raises ValidationError (Vietnamese, one message per problem) when it is not valid.
+    """
+    try:
+        definition = eform.upgrade(value)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        raise ValidationError(_("Biểu mẫu không đúng cấu trúc “motcua-eform/2”.")) from None
+    eform.validate_definition(definition)
+    return definition
+
+
+@transaction.atomic
+def replace_form(version: ProcedureVersion, definition: Any, *, by=None) -> ProcedureVersion:
+    """Replace the e-form of a draft version (an import or the admin's editor).
+
+    Raises PermissionDenied when ``by`` may not edit the procedure, ValidationError when
+    the version is no longer a draft (a published form never changes: make a new
+    version) or the definition is invalid.
+    """
+    locked = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    check_may_edit(by, locked.procedure)
+    if locked.status != ProcedureVersion.Status.DRAFT:
+        raise ValidationError(
+            _(
+                "Phiên bản {number} đã công bố nên biểu mẫu không sửa được; hãy tạo phiên bản "
+                "mới để chỉnh sửa."
+            ).format(number=locked.number)
+        )
+    locked.form_schema = checked_definition(definition)
+    locked.save(update_fields=["form_schema"])
+    version.form_schema = locked.form_schema
+    record(
+        "catalog.form",
+        actor=by,
+        obj=locked,
+        agency_id=nearest_common_agency_id(receiving_agency_ids(locked)),
+        data={"procedure": locked.procedure.code, "number": locked.number},
+    )
+    return locked

@@ -7,9 +7,8 @@ reached only through ``selectors.dossier_for`` (the citizen's own).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,9 +21,9 @@ from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import max_upload_bytes
 from motcua.dossiers.models import Attachment, Status
 
-from . import selectors, services
+from . import eform_pages, eforms, selectors, services
 from .access import citizen_view
-from .eforms import DossierForm, registry_label
+from .eforms import registry_label
 from .forms import PickForm, StartForm, UploadForm
 
 
@@ -87,54 +86,93 @@ def apply_start(request, applicant, code: str):
 
 def _retry_registries(dossier) -> list[str]:
     """Labels of the databases that could fill fields still not filled from them."""
-    schema = eform.legacy_fields(dossier.procedure_version.form_schema)
+    defn = eforms.definition(dossier.procedure_version.form_schema)
+    filled = set(dossier.prefill_sources or {})
     codes = set()
-    for spec in schema:
-        source = spec.get("source") if isinstance(spec, dict) else None
-        if not isinstance(source, str) or "." not in source:
-            continue
-        registry = source.split(".", 1)[0]
-        if registry in Registry.values and spec.get("name") not in dossier.prefill_sources:
-            codes.add(registry)
+    for path, spec in eform.leaf_fields(defn):
+        source = spec.get("source")
+        if isinstance(source, str) and "." in source and "[]" not in path:
+            registry = source.split(".", 1)[0]
+            if registry in Registry.values and path not in filled:
+                codes.add(registry)
+    for section in defn.get("sections") or []:
+        for spec in section.get("fields") or []:
+            if spec.get("type") == "person" and spec.get("prefill"):
+                prefix = spec["name"] + "."
+                if not any(p.startswith(prefix) for p in filled):
+                    codes.add(Registry.POPULATION)
     return sorted(registry_label(code) for code in codes)
 
 
 @citizen_view
 def apply_form(request, applicant, public_id):
-    """Step 1: the e-form. "Lưu nháp" keeps an incomplete form; "Tiếp tục" needs it whole."""
+    """Step 1: the e-form. "Lưu nháp" keeps an incomplete form; "Lưu và tiếp tục" needs
+    it whole; "Thêm …" / "Xóa" change a repeatable group (the draft is saved too)."""
     dossier, done = _draft_or_redirect(applicant, public_id)
     if done:
         return done
-    strict = request.POST.get("action") == "next"
-    form = DossierForm(
-        request.POST or None,
-        schema=eform.legacy_fields(dossier.procedure_version.form_schema),
-        stored=dossier.form_data,
-        sources=dossier.prefill_sources,
-        strict=strict,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_form(dossier, form_data=form.cleaned_form_data(), by=request.user)
-        except DossierError as exc:
-            messages.error(request, exc.message)
-            return redirect("portal:dossier", dossier.public_id)
-        if strict:
-            return redirect("portal:apply_files", dossier.public_id)
-        messages.success(
-            request, _("Đã lưu bản nháp. Bạn có thể quay lại khai tiếp bất cứ lúc nào.")
+    defn = eforms.definition(dossier.procedure_version.form_schema)
+    stored, sources = dossier.form_data or {}, dossier.prefill_sources or {}
+    if request.method != "POST":
+        context = eform_pages.eform_context(defn, stored, sources=sources, stored=stored)
+        return _form_page(request, dossier, context)
+    action = request.POST.get("action", "save")
+    strict = action == "next"
+    parsed = eforms.parse_post(defn, request.POST, stored=stored, sources=sources)
+    group_change = eforms.apply_group_action(defn, parsed, action)
+    data, errors = eforms.check(defn, parsed.data, strict=strict)
+    errors = eforms.merge_errors(parsed.errors, errors)
+    if group_change is not None:
+        # The page is shown again with the item added or removed; what the citizen typed
+        # is kept on it, and saved when it is valid.
+        if not errors:
+            _save(request, dossier, data)
+        context = eform_pages.eform_context(
+            defn, parsed.data, errors=errors, raw=parsed.raw, sources=sources, stored=stored
         )
-        return redirect("portal:apply_form", dossier.public_id)
+        return _form_page(request, dossier, context)
+    if errors:
+        context = eform_pages.eform_context(
+            defn, parsed.data, errors=errors, raw=parsed.raw, sources=sources, stored=stored
+        )
+        return _form_page(request, dossier, context)
+    answer = _save(request, dossier, data)
+    if answer is not None:
+        return answer
+    if strict:
+        return redirect("portal:apply_files", dossier.public_id)
+    messages.success(request, _("Đã lưu bản nháp. Bạn có thể quay lại khai tiếp bất cứ lúc nào."))
+    return redirect("portal:apply_form", dossier.public_id)
+
+
+def _save(request, dossier, data):
+    try:
+        services.save_form(dossier, form_data=data, by=request.user)
+    except DossierError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:dossier", dossier.public_id)
+    return None
+
+
+def _form_page(request, dossier, context, *, status=200):
     return render(
         request,
         "portal/apply_form.html",
         {
             "dossier": dossier,
-            "form": form,
+            "eform": context,
             "step": 1,
             "retry_registries": _retry_registries(dossier),
         },
+        status=status,
     )
+
+
+def communes(request):
+    """The communes loaded under a province (JSON, for the address block's script)."""
+    province = request.GET.get("tinh", "")[:120]
+    names = eform.communes(province) if province else []
+    return JsonResponse({"province": province, "communes": names})
 
 
 @require_POST
@@ -263,30 +301,8 @@ def apply_remove(request, applicant, public_id, attachment_id):
     return redirect("portal:apply_files", dossier.public_id)
 
 
-def _as_date(value):
-    try:
-        return parse_date(str(value or ""))
-    except ValueError:
-        return None
-
-
 def _review_page(request, dossier, *, problems, status=200):
-    schema = eform.legacy_fields(dossier.procedure_version.form_schema)
-    rows = [
-        {
-            "label": spec.get("label") or spec.get("name"),
-            "value": dossier.form_data.get(spec.get("name"), ""),
-            "type": spec.get("type"),
-            "date": _as_date(dossier.form_data.get(spec.get("name")))
-            if spec.get("type") == "date"
-            else None,
-            "source": registry_label(dossier.prefill_sources[spec["name"]])
-            if spec.get("name") in dossier.prefill_sources
-            else "",
-        }
-        for spec in schema
-        if spec.get("name")
-    ]
+    defn = eforms.definition(dossier.procedure_version.form_schema)
     return render(
         request,
         "portal/apply_review.html",
@@ -295,7 +311,9 @@ def _review_page(request, dossier, *, problems, status=200):
             "version": dossier.procedure_version,
             "fee": quote(dossier.procedure_version, dossier.agency),
             "step": 3,
-            "rows": rows,
+            "display": eform_pages.display_sections(
+                defn, dossier.form_data, dossier.prefill_sources
+            ),
             "components": selectors.components_with_files(dossier),
             "problems": problems,
         },

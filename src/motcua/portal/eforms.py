@@ -1,32 +1,52 @@
-"""The e-form of a procedure as a Django form, built from the version's schema.
+"""The e-form of a procedure (docs/EFORMS.md, ``motcua-eform/2``) in the citizen portal.
 
-Fields a national database filled (``Dossier.prefill_sources``) are *locked*: shown
-read-only and marked "Dữ liệu từ CSDL quốc gia"; their stored value is kept whatever
-the browser sends, and a posted value that differs is refused as tampering.
-A draft may be saved incomplete (``strict=False``); submitting needs every required
-field (``strict=True``).
+The definition (``eform.upgrade(version.form_schema)``: legacy flat forms too) is
+turned into *nodes* that the templates render (``portal/_eform_node.html``): sections
+as fieldsets, person and address blocks as fieldsets of their parts, repeatable groups
+with "Thêm …" / "Xóa" buttons that post the form (they work without JavaScript).
+
+HTML input names are data paths with ``__`` for the dots (``child__full_name``,
+``members__0__full_name``). ``parse_post`` reads them back into nested JSON data:
+dates typed dd/mm/yyyy become ``YYYY-MM-DD``, money typed ``1.500.000`` an integer.
+Values a national database filled (``Dossier.prefill_sources``, keyed by path) are
+*locked*: shown read-only with "Dữ liệu từ CSDL quốc gia – nguồn: …"; the stored value
+is kept whatever the browser sends, and a posted value that differs is refused as
+tampering. Everything else is checked by the engine (``eform.validate_data``), the same
+check the API makes.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 import re
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from motcua.catalog import eform
+from motcua.catalog.eform.definition import block_parts
 from motcua.catalog.models import Registry
 
 PHONE_RE = re.compile(r"^(?:\+84|0)\d{9,10}$")
-AUTOCOMPLETE = {
-    "full_name": "name",
-    "birth_date": "bday",
-    "phone": "tel",
-    "email": "email",
+SEP = "__"
+AUTOCOMPLETE = {"full_name": "name", "birth_date": "bday", "phone": "tel", "email": "email"}
+SCALAR_TYPES = {
+    "text",
+    "textarea",
+    "number",
+    "money",
+    "date",
+    "email",
+    "phone",
+    "select",
+    "radio",
+    "checkboxes",
+    "yesno",
+    "checkbox",
 }
 
 
@@ -34,195 +54,691 @@ def normalize_phone(value: str) -> str:
     return re.sub(r"[\s.\-()]", "", value or "")
 
 
-def validate_phone(value: str) -> None:
-    if value and not PHONE_RE.match(normalize_phone(value)):
-        raise ValidationError(
-            _("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678) hoặc +84."),
-            code="phone",
-        )
-
-
 def registry_label(code: str) -> str:
     return str(Registry(code).label) if code in Registry.values else code
 
 
-def locked_fields(schema: list[dict], stored: dict[str, Any], sources: dict[str, str]) -> dict:
-    """Field name → registry code, for the fields a national database filled."""
-    names = {f.get("name") for f in schema if isinstance(f, dict)}
+def definition(schema: Any) -> dict:
+    """The v2 definition of a version's ``form_schema`` (a legacy list is upgraded)."""
+    return eform.upgrade(schema if schema is not None else [])
+
+
+def html_name(path: str) -> str:
+    return path.replace(".", SEP)
+
+
+def field_id(path: str) -> str:
+    return "id_" + html_name(path)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def locked_fields(schema: Any, stored: dict[str, Any], sources: dict[str, str]) -> dict[str, str]:
+    """Data path → registry code, for the values a national database filled."""
+    stored = stored or {}
     return {
-        name: source
-        for name, source in (sources or {}).items()
-        if name in names and source in Registry.values and stored.get(name) not in (None, "")
+        path: source
+        for path, source in (sources or {}).items()
+        if source in Registry.values and not _empty(eform.get_path(stored, path))
     }
 
 
-def to_json(value: Any) -> Any:
-    """A cleaned form value as stored in ``Dossier.form_data`` (dates as YYYY-MM-DD)."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, str):
-        return value.strip()
-    return value
+# --- Typed values ------------------------------------------------------------------------
+
+DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
-def comparable(value: Any) -> str:
-    return " ".join(str(to_json(value) if value is not None else "").split())
+def parse_date_text(text: str) -> str | None:
+    """``17/05/1990`` (or ``1990-05-17``) → ``"1990-05-17"``; None when not a date."""
+    text = text.strip()
+    match = DATE_RE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        match = ISO_RE.match(text)
+        if not match:
+            return None
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
-def _messages(kind: str, label: str) -> dict:
-    """Vietnamese messages naming the field (whatever language the browser asks for)."""
-    messages = {"required": _("Vui lòng nhập “%(field)s”.") % {"field": label}}
-    if kind == "date":
-        messages["invalid"] = _("“%(field)s” phải là một ngày hợp lệ, ví dụ 17/05/1990.") % {
-            "field": label
-        }
-    elif kind == "number":
-        messages["invalid"] = _("“%(field)s” phải là một số.") % {"field": label}
-    elif kind == "email":
-        messages["invalid"] = _(
-            "“%(field)s” phải là địa chỉ thư điện tử hợp lệ, ví dụ ten@example.vn."
-        ) % {"field": label}
-    elif kind == "select":
-        messages["required"] = _("Vui lòng chọn “%(field)s”.") % {"field": label}
-        messages["invalid_choice"] = _("Vui lòng chọn “%(field)s” trong danh sách.") % {
-            "field": label
-        }
-    elif kind == "checkbox":
-        messages["required"] = _("Vui lòng đánh dấu “%(field)s”.") % {"field": label}
-    return messages
+def dmy(value: Any) -> str:
+    """An ISO date as typed in the form (dd/mm/yyyy); other values unchanged."""
+    if isinstance(value, str) and ISO_RE.match(value):
+        year, month, day = value.split("-")
+        return f"{day}/{month}/{year}"
+    return "" if value is None else str(value)
 
 
-def _field_for(spec: dict, *, required: bool) -> forms.Field:
+def parse_money(text: str) -> int | None:
+    cleaned = re.sub(r"(?i)\s|đồng|đ|vnd", "", text)
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+", cleaned):
+        return int(cleaned.replace(".", ""))
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", cleaned):
+        return int(cleaned.replace(",", ""))
+    return None
+
+
+def money_text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    return f"{int(value):,}".replace(",", ".")
+
+
+def parse_number(text: str) -> int | float | None:
+    cleaned = text.replace(" ", "").replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def number_text(value: Any) -> str:
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    return "" if value is None else str(value)
+
+
+def _parse_scalar(spec: dict, raw: Any) -> tuple[Any, str | None]:
+    """(value, error) of what the browser posted for a scalar field."""
     kind = spec.get("type", "text")
     label = spec.get("label") or spec.get("name")
-    common = {"label": label, "required": required, "error_messages": _messages(kind, label)}
-    if kind == "textarea":
-        return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
-    if kind == "date":
-        return forms.DateField(
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-            **common,
-        )
-    if kind == "number":
-        return forms.DecimalField(max_digits=18, decimal_places=4, **common)
-    if kind == "email":
-        return forms.EmailField(max_length=254, **common)
-    if kind == "phone":
-        return forms.CharField(
-            max_length=20,
-            validators=[validate_phone],
-            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
-            **common,
-        )
-    if kind == "select":
-        choices = [(str(v), str(lbl)) for v, lbl in spec.get("choices") or []]
-        return forms.ChoiceField(choices=[("", _("— Chọn —")), *choices], **common)
+    if kind == "checkboxes":
+        values = [str(v) for v in raw or [] if str(v)]
+        return (values or None), None
     if kind == "checkbox":
-        return forms.BooleanField(**common)
-    return forms.CharField(max_length=500, **common)
+        return (True if raw in ("on", "true", "1") else None), None
+    text = (raw or "").strip() if isinstance(raw, str) else ""
+    if not text:
+        return None, None
+    if kind == "yesno":
+        return {"true": True, "false": False}.get(text), None
+    if kind == "date":
+        value = parse_date_text(text)
+        if value is None:
+            return None, _(
+                "“%(field)s” phải là một ngày hợp lệ theo dạng ngày/tháng/năm, ví dụ 17/05/1990."
+            ) % {"field": label}
+        return value, None
+    if kind == "money":
+        value = parse_money(text)
+        if value is None:
+            return None, _(
+                "“%(field)s” phải là số tiền bằng đồng, chỉ gồm chữ số, ví dụ 1.500.000."
+            ) % {"field": label}
+        return value, None
+    if kind == "number":
+        value = parse_number(text)
+        if value is None:
+            return None, _("“%(field)s” phải là một số.") % {"field": label}
+        return value, None
+    if kind == "phone":
+        return normalize_phone(text), None
+    return text, None
 
 
-class DossierForm(forms.Form):
-    """The procedure's e-form; ``cleaned_form_data()`` gives what to store."""
+def _comparable(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return " ".join(str(value).split())
 
-    required_css_class = "required"
-    tamper_message = gettext_lazy(
-        "“%(field)s” được lấy từ %(registry)s và không sửa được. Nếu thông tin chưa đúng, "
-        "hãy đề nghị cơ quan quản lý %(registry)s cập nhật."
-    )
+
+# --- The structure of a definition -------------------------------------------------------
+
+
+def _leaves(defn: dict) -> dict[str, dict]:
+    """Pattern path (groups as ``g[]``) → field spec, for every field and block part."""
+    return {path: spec for path, spec in eform.leaf_fields(defn)}
+
+
+def _pattern(path: str) -> str:
+    """``members.0.full_name`` → ``members[].full_name``."""
+    return re.sub(r"\.\d+(?=\.|$)", "[]", path)
+
+
+def _children(leaves: dict[str, dict], pattern: str, spec: dict) -> list[tuple[str, dict]]:
+    """(name, spec) of the parts of a block (as the engine defines them) or the fields
+    of a group item."""
+    if spec.get("type") == "group":
+        return [(f["name"], f) for f in spec.get("fields") or []]
+    parts = []
+    for part in block_parts(spec):
+        if spec.get("type") == "address":
+            part = {**part, "address_part": part["name"]}
+        parts.append((part["name"], part))
+    return parts
+
+
+def _is_block(spec: dict) -> bool:
+    return spec.get("type") in ("person", "address", "group")
+
+
+# --- Reading a posted form ---------------------------------------------------------------
+
+
+@dataclass
+class Parsed:
+    """What ``parse_post`` read: data to store, errors by path, texts that did not parse."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+
+
+TAMPER_MESSAGE = (
+    "“%(field)s” được lấy từ %(registry)s và không sửa được. Nếu thông tin chưa đúng, "
+    "hãy đề nghị cơ quan quản lý %(registry)s cập nhật."
+)
+
+
+def tamper_message(label: str, registry: str) -> str:
+    return _(TAMPER_MESSAGE) % {"field": label, "registry": registry_label(registry)}
+
+
+def group_count(post, path: str) -> int:
+    """How many items of the group at ``path`` the posted form holds."""
+    try:
+        count = int(post.get(html_name(path) + SEP + "count", ""))
+    except (TypeError, ValueError):
+        prefix = html_name(path) + SEP
+        indexes = {
+            int(m.group(1))
+            for key in post
+            if (m := re.match(re.escape(prefix) + r"(\d+)" + SEP, key))
+        }
+        count = max(indexes) + 1 if indexes else 0
+    return max(0, min(count, 200))
+
+
+def parse_post(defn: dict, post, *, stored=None, sources=None) -> Parsed:
+    """Nested data from a posted e-form (``post``: a QueryDict or a dict of lists/strings).
+
+    Locked values are taken from ``stored``; one posted with another value is an error.
+    """
+    stored = stored or {}
+    locked = locked_fields(defn, stored, sources or {})
+    leaves = _leaves(defn)
+    parsed = Parsed()
+
+    def getlist(name: str) -> list[str]:
+        if hasattr(post, "getlist"):
+            return post.getlist(name)
+        value = post.get(name)
+        if value is None:
+            return []
+        return value if isinstance(value, list) else [value]
+
+    def read(spec: dict, path: str, pattern: str, target: dict, key: str) -> None:
+        kind = spec.get("type")
+        if kind == "group":
+            items = []
+            for index in range(group_count(post, path)):
+                item: dict[str, Any] = {}
+                for name, child in _children(leaves, pattern + "[]", spec):
+                    read(child, f"{path}.{index}.{name}", f"{pattern}[].{name}", item, name)
+                items.append(item)
+            if items:
+                target[key] = items
+            return
+        if _is_block(spec):
+            block: dict[str, Any] = {}
+            for name, child in _children(leaves, pattern, spec):
+                read(child, f"{path}.{name}", f"{pattern}.{name}", block, name)
+            if block:
+                target[key] = block
+            return
+        name = html_name(path)
+        values = getlist(name)
+        raw = values if kind == "checkboxes" else (values[-1] if values else None)
+        if path in locked:
+            value = eform.get_path(stored, path)
+            if (
+                values
+                and (kind != "checkbox")
+                and _comparable(_parse_scalar(spec, raw)[0]) != _comparable(value)
+            ):
+                parsed.errors.setdefault(path, []).append(
+                    tamper_message(spec.get("label") or path, locked[path])
+                )
+            target[key] = value
+            return
+        value, error = _parse_scalar(spec, raw)
+        if error:
+            parsed.errors.setdefault(path, []).append(error)
+            parsed.raw[path] = raw
+        elif value is not None:
+            target[key] = value
+
+    for section in defn.get("sections") or []:
+        for spec in section.get("fields") or []:
+            read(spec, spec["name"], spec["name"], parsed.data, spec["name"])
+    return parsed
+
+
+def _group_spec(defn: dict, path: str) -> dict | None:
+    for section in defn.get("sections") or []:
+        for spec in section.get("fields") or []:
+            if spec.get("name") == path and spec.get("type") == "group":
+                return spec
+    return None
+
+
+def apply_group_action(defn: dict, parsed: Parsed, action: str) -> str | None:
+    """Apply "add:<group>" / "remove:<group>.<index>" to the parsed data.
+
+    Returns the path to focus (the new or the next item), or None when ``action`` is
+    not a group action.
+    """
+    verb, _sep, target = (action or "").partition(":")
+    if verb == "add":
+        spec = _group_spec(defn, target)
+        if spec is None:
+            return None
+        items = list(parsed.data.get(target) or [])
+        limit = int(spec.get("max_items") or 20)
+        shown = max(len(items), _min_items(spec))
+        while len(items) < shown:
+            items.append({})
+        if len(items) < limit:
+            items.append({})
+        parsed.data[target] = items
+        return f"{target}.{len(items) - 1}"
+    if verb == "remove":
+        group, _dot, index_text = target.rpartition(".")
+        spec = _group_spec(defn, group)
+        if spec is None or not index_text.isdigit():
+            return None
+        index = int(index_text)
+        items = list(parsed.data.get(group) or [])
+        if index < len(items):
+            del items[index]
+        parsed.data[group] = items
+        # Texts that did not parse and errors move with their items.
+        for store in (parsed.raw, parsed.errors):
+            moved = {}
+            for key, value in store.items():
+                match = re.match(re.escape(group) + r"\.(\d+)(\..*)?$", key)
+                if not match:
+                    moved[key] = value
+                    continue
+                i = int(match.group(1))
+                if i == index:
+                    continue
+                rest = match.group(2) or ""
+                moved[f"{group}.{i - 1 if i > index else i}{rest}"] = value
+            store.clear()
+            store.update(moved)
+        return group
+    return None
+
+
+def _min_items(spec: dict) -> int:
+    if spec.get("min_items") is not None:
+        return int(spec["min_items"])
+    return 1 if spec.get("required") else 0
+
+
+def check(defn: dict, data: dict, *, strict: bool, today=None) -> tuple[dict, dict]:
+    """(cleaned data, errors by path) as the engine sees ``data``."""
+    cleaned = eform.clean_data(defn, data)
+    return cleaned, eform.validate_data(defn, cleaned, strict=strict, today=today)
+
+
+def merge_errors(*dicts: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for errors in dicts:
+        for path, messages in (errors or {}).items():
+            bucket = merged.setdefault(path, [])
+            bucket += [str(m) for m in messages if str(m) not in bucket]
+    return merged
+
+
+# --- Conditions --------------------------------------------------------------------------
+
+
+def condition_holds(when: dict | None, root: dict, scope: dict | None = None) -> bool:
+    """Whether a field with the condition ``when`` is shown for the current answers
+    (the engine's rule: a group item's sibling first, else the top level)."""
+    if not when:
+        return True
+    name = when.get("field", "")
+    if scope is not None and name.split(".")[0] in scope:
+        value = eform.get_path(scope, name)
+    else:
+        value = eform.get_path(root, name)
+    if "equals" in when:
+        return value == when["equals"]
+    if "in" in when:
+        return value in (when.get("in") or [])
+    return not _empty(value)
+
+
+# --- Nodes for the templates -------------------------------------------------------------
+
+
+def codelist_choices(spec: dict) -> list[tuple[str, str]]:
+    if spec.get("codelist"):
+        return [(str(v), str(lbl)) for v, lbl in eform.codelist(spec["codelist"])]
+    return [(str(v), str(lbl)) for v, lbl in spec.get("choices") or []]
+
+
+class Renderer:
+    """Builds the nodes of a definition for the given data, errors and locked values."""
 
     def __init__(
         self,
-        *args,
-        schema: list[dict],
-        stored: dict[str, Any] | None = None,
-        sources: dict[str, str] | None = None,
-        strict: bool = False,
-        **kwargs,
+        defn: dict,
+        data: dict | None = None,
+        *,
+        errors: dict | None = None,
+        raw: dict | None = None,
+        sources: dict | None = None,
+        stored: dict | None = None,
     ):
-        self.schema = [f for f in schema if isinstance(f, dict) and f.get("name")]
-        self.stored = dict(stored or {})
-        self.locked = locked_fields(self.schema, self.stored, sources or {})
-        kwargs.setdefault("initial", {})
-        for spec in self.schema:
-            name = spec["name"]
-            if name in self.stored:
-                kwargs["initial"].setdefault(name, self.stored[name])
-        super().__init__(*args, **kwargs)
-        for spec in self.schema:
-            name = spec["name"]
-            required = bool(spec.get("required")) and strict and name not in self.locked
-            field = _field_for(spec, required=required)
-            # Shown as required ("*") even on a draft, which may be saved incomplete.
-            field.schema_required = bool(spec.get("required")) and name not in self.locked
-            if field.schema_required:
-                field.widget.attrs["aria-required"] = "true"
-            # The browser may leave a locked field out (a disabled select): keep the value.
-            if name in self.locked:
-                field.required = False
-                field.widget.attrs["readonly"] = True
-                field.widget.attrs["aria-describedby"] = f"id_{name}_source"
-                if isinstance(field.widget, forms.Select | forms.CheckboxInput):
-                    field.widget.attrs["disabled"] = True
-                field.registry = self.locked[name]
-                field.registry_label = registry_label(self.locked[name])
-            if name in AUTOCOMPLETE:
-                field.widget.attrs.setdefault("autocomplete", AUTOCOMPLETE[name])
-            self.fields[name] = field
+        self.defn = defn
+        self.data = data or {}
+        self.errors = errors or {}
+        self.raw = raw or {}
+        self.locked = locked_fields(defn, stored if stored is not None else self.data, sources)
+        self._commune_cache: dict[str, list[str]] = {}
+        self.leaves = _leaves(defn)
 
-    def clean(self):
-        cleaned = super().clean()
-        for name, registry in self.locked.items():
-            posted = name in self.data
-            if (
-                posted
-                and name in cleaned
-                and comparable(cleaned[name]) != comparable(self.stored.get(name))
-            ):
-                self.add_error(
-                    name,
-                    self.tamper_message
-                    % {"field": self.fields[name].label, "registry": registry_label(registry)},
-                )
-            cleaned[name] = self.stored.get(name)
-        return cleaned
+    def _communes(self, province: Any) -> list[str]:
+        """The communes loaded under ``province`` (the address block's commune list)."""
+        if not isinstance(province, str) or not province:
+            return []
+        if province not in self._commune_cache:
+            self._commune_cache[province] = list(eform.communes(province))
+        return self._commune_cache[province]
 
-    def cleaned_form_data(self) -> dict[str, Any]:
-        """The values to store: every schema field, locked ones as the registry gave them."""
-        data = {}
-        for spec in self.schema:
-            name = spec["name"]
-            if name in self.locked:
-                data[name] = self.stored.get(name)
-            else:
-                value = self.cleaned_data.get(name)
-                if spec.get("type") == "phone" and value:
-                    value = normalize_phone(value)
-                data[name] = to_json(value) if value is not None else ""
-        return data
+    def sections(self) -> list[dict]:
+        sections = []
+        for index, section in enumerate(self.defn.get("sections") or [], start=1):
+            sections.append(
+                {
+                    "key": section.get("key") or f"s{index}",
+                    "title": section.get("title") or "",
+                    "help": section.get("help") or "",
+                    "nodes": [
+                        self.node(spec, spec["name"], spec["name"], None)
+                        for spec in section.get("fields") or []
+                    ],
+                }
+            )
+        return sections
+
+    def _when(self, spec: dict, path: str, item_prefix: str | None, scope: dict | None) -> dict:
+        when = spec.get("when")
+        if not when:
+            return {}
+        name = when.get("field", "")
+        in_item = item_prefix is not None and scope is not None and self._is_sibling(spec, name)
+        controller = f"{item_prefix}.{name}" if in_item else name
+        attrs = {"name": html_name(controller)}
+        if "equals" in when:
+            attrs["equals"] = json.dumps(when["equals"], ensure_ascii=False)
+        elif "in" in when:
+            attrs["in"] = json.dumps(when.get("in") or [], ensure_ascii=False)
+        elif when.get("filled"):
+            attrs["filled"] = "1"
+        return attrs
+
+    def _is_sibling(self, spec: dict, name: str) -> bool:
+        head = name.split(".")[0]
+        for group in self.defn.get("sections") or []:
+            for top in group.get("fields") or []:
+                if top.get("type") == "group" and spec in (top.get("fields") or []):
+                    return any(f.get("name") == head for f in top["fields"])
+        return False
+
+    def node(self, spec: dict, path: str, pattern: str, item_prefix: str | None, scope=None):
+        kind = spec.get("type", "text")
+        label = spec.get("label") or spec.get("name")
+        base = {
+            "path": path,
+            "name": html_name(path),
+            "id": field_id(path),
+            "label": label,
+            "help": spec.get("help") or "",
+            "required": bool(spec.get("required")),
+            "errors": self.errors.get(path, []),
+            "type": kind,
+            "width": spec.get("width") or "",
+        }
+        when = self._when(spec, path, item_prefix, scope)
+        if when:
+            base["when"] = when
+            base["hidden"] = not condition_holds(spec.get("when"), self.data, scope)
+        if kind == "group":
+            return self._group(spec, base, path, pattern)
+        if kind in ("person", "address"):
+            base["kind"] = kind
+            base["children"] = [
+                self.node(child, f"{path}.{name}", f"{pattern}.{name}", item_prefix, scope)
+                for name, child in _children(self.leaves, pattern, spec)
+            ]
+            base["locked_all"] = all(c.get("locked") for c in base["children"])
+            return base
+        return self._scalar(spec, base, path)
+
+    def _group(self, spec: dict, base: dict, path: str, pattern: str) -> dict:
+        items_data = list(eform.get_path(self.data, path) or [])
+        shown = max(len(items_data), _min_items(spec))
+        item_label = spec.get("item_label") or _("Mục")
+        limit = int(spec.get("max_items") or 20)
+        items = []
+        for index in range(shown):
+            scope = items_data[index] if index < len(items_data) else {}
+            prefix = f"{path}.{index}"
+            items.append(
+                {
+                    "index": index,
+                    "number": index + 1,
+                    "id": field_id(prefix),
+                    "legend": f"{item_label} {index + 1}",
+                    "remove": f"remove:{prefix}",
+                    "removable": shown > _min_items(spec),
+                    "children": [
+                        self.node(
+                            child,
+                            f"{prefix}.{name}",
+                            f"{pattern}[].{name}",
+                            prefix,
+                            scope if isinstance(scope, dict) else {},
+                        )
+                        for name, child in _children(self.leaves, pattern, spec)
+                    ],
+                }
+            )
+        base.update(
+            {
+                "kind": "group",
+                "items": items,
+                "count": shown,
+                "count_name": html_name(path) + SEP + "count",
+                "add": f"add:{path}",
+                "add_label": _("Thêm %(item)s") % {"item": item_label.lower()},
+                "can_add": shown < limit,
+                "item_label": item_label,
+            }
+        )
+        return base
+
+    def _scalar(self, spec: dict, base: dict, path: str) -> dict:
+        kind = spec.get("type", "text")
+        value = eform.get_path(self.data, path)
+        if path in self.raw:
+            text = self.raw[path]
+        elif kind == "date":
+            text = dmy(value)
+        elif kind == "money":
+            text = money_text(value)
+        elif kind == "number":
+            text = number_text(value)
+        elif kind == "yesno":
+            text = "" if value is None else ("true" if value else "false")
+        elif kind in ("checkboxes", "checkbox"):
+            text = ""
+        else:
+            text = "" if value is None else str(value)
+        base.update({"value": text, "kind": "input", "input_type": "text"})
+        name = spec.get("name") or ""
+        if name in AUTOCOMPLETE:
+            base["autocomplete"] = AUTOCOMPLETE[name]
+        if path in self.locked:
+            base["locked"] = True
+            base["source_label"] = registry_label(self.locked[path])
+        if kind == "textarea":
+            base["kind"] = "textarea"
+        elif kind == "date":
+            base.update({"inputmode": "numeric", "placeholder": "dd/mm/yyyy"})
+            base["autocomplete"] = base.get("autocomplete") or "off"
+        elif kind == "money":
+            base.update({"inputmode": "numeric", "suffix": _("đồng")})
+        elif kind == "number":
+            base.update({"inputmode": "decimal"})
+        elif kind == "email":
+            base.update({"input_type": "email", "autocomplete": "email"})
+        elif kind == "phone":
+            base.update({"input_type": "tel", "inputmode": "tel", "autocomplete": "tel"})
+        if spec.get("address_part") == "commune":
+            block = path.rsplit(".", 1)[0]
+            base["commune_of"] = html_name(block)
+            base["autocomplete"] = "address-level2"
+            names = self._communes(eform.get_path(self.data, block + ".province"))
+            if names:
+                base["kind"] = "select"
+                base["choices"] = [{"value": c, "label": c, "selected": c == text} for c in names]
+                if text and text not in names:
+                    base["choices"].insert(0, {"value": text, "label": text, "selected": True})
+            return _described(base)
+        if spec.get("address_part") == "province":
+            base["province_of"] = html_name(path.rsplit(".", 1)[0])
+            base["autocomplete"] = "address-level1"
+        elif spec.get("address_part") == "detail":
+            base["autocomplete"] = "street-address"
+        if kind in ("select", "radio", "checkboxes"):
+            choices = codelist_choices(spec)
+            selected = set(value or []) if kind == "checkboxes" else {text}
+            base["choices"] = [
+                {"value": v, "label": lbl, "selected": v in selected, "id": f"{base['id']}_{i}"}
+                for i, (v, lbl) in enumerate(choices)
+            ]
+            base["kind"] = "select" if kind == "select" else "choices"
+            base["multiple"] = kind == "checkboxes"
+        elif kind == "yesno":
+            base["kind"] = "choices"
+            base["choices"] = [
+                {"value": "true", "label": _("Có"), "selected": text == "true"},
+                {"value": "false", "label": _("Không"), "selected": text == "false"},
+            ]
+            for i, choice in enumerate(base["choices"]):
+                choice["id"] = f"{base['id']}_{i}"
+        elif kind == "checkbox":
+            base["kind"] = "checkbox"
+            base["checked"] = bool(value)
+        return _described(base)
 
 
-def form_errors(
-    schema: list[dict], data: dict[str, Any], sources: dict[str, str]
-) -> dict[str, list[str]]:
-    """Field label → messages, for stored ``data`` checked as on submission (strict)."""
-    posted = {}
-    for spec in schema:
-        if not isinstance(spec, dict) or not spec.get("name"):
-            continue
-        value = data.get(spec["name"])
-        if spec.get("type") == "checkbox":
-            if value:
-                posted[spec["name"]] = "on"
-        elif value not in (None, ""):
-            posted[spec["name"]] = str(value)
-    form = DossierForm(posted, schema=schema, stored=data, sources=sources, strict=True)
-    if form.is_valid():
-        return {}
-    return {
-        (form.fields[name].label if name in form.fields else name): [str(m) for m in messages]
-        for name, messages in form.errors.items()
+def _described(node: dict) -> dict:
+    """The ids that describe an input: its hint, its registry badge, its errors."""
+    ids = []
+    if node.get("help"):
+        ids.append(node["id"] + "_help")
+    if node.get("locked"):
+        ids.append(node["id"] + "_source")
+    if node.get("errors"):
+        ids.append(node["id"] + "_error")
+    node["describedby"] = " ".join(ids)
+    return node
+
+
+def summary(nodes_sections: list[dict], errors: dict[str, list[str]]) -> list[dict]:
+    """The error summary at the top: one link per field in error, in the form's order."""
+    labels = {}
+
+    def walk(node, prefix_label=""):
+        label = f"{prefix_label} – {node['label']}" if prefix_label else node["label"]
+        labels[node["path"]] = (label, node["id"])
+        for child in node.get("children") or []:
+            walk(child, label)
+        for item in node.get("items") or []:
+            labels[f"{node['path']}.{item['index']}"] = (
+                f"{label} – {item['legend']}",
+                item["id"],
+            )
+            for child in item["children"]:
+                walk(child, f"{label} – {item['legend']}")
+
+    for section in nodes_sections:
+        for node in section["nodes"]:
+            walk(node)
+    entries = []
+    order = list(labels)
+    for path in sorted(errors, key=lambda p: order.index(p) if p in order else len(order)):
+        label, anchor = labels.get(path, ("", ""))
+        for message in errors[path]:
+            entries.append({"label": label, "anchor": anchor, "message": message})
+    return entries
+
+
+def problems(defn: dict, data: dict, errors: dict[str, list[str]]) -> list[str]:
+    """Errors by path as sentences (label: message) for the submission check."""
+    entries = summary(Renderer(defn, data).sections(), errors)
+    out = []
+    for entry in entries:
+        label, message = entry["label"], entry["message"]
+        out.append(message if not label or label in message else f"{label}: {message}")
+    return out
+
+
+def deep_copy(data: dict) -> dict:
+    return copy.deepcopy(data or {})
+
+
+def unknown_names(defn: dict, values: dict) -> list[str]:
+    """Top-level names in ``values`` that the form does not have."""
+    known = {
+        spec.get("name")
+        for section in defn.get("sections") or []
+        for spec in section.get("fields") or []
     }
+    return sorted(k for k in values if k not in known)
+
+
+def apply_values(
+    defn: dict, values: dict, *, stored=None, sources=None, ignore_locked: bool = False
+) -> Parsed:
+    """JSON data sent by an API client, with the locked values put back.
+
+    A locked value sent with another value is refused as tampering, unless
+    ``ignore_locked`` (a new draft: values sent for fields the registries fill are
+    dropped). Unknown top-level names are errors.
+    """
+    stored = stored or {}
+    parsed = Parsed(data=deep_copy(values))
+    for name in unknown_names(defn, values)[:20]:
+        parsed.errors[name] = [_("Tờ khai của thủ tục không có trường này.")]
+        parsed.data.pop(name, None)
+    leaves = _leaves(defn)
+    for path, registry in locked_fields(defn, stored, sources or {}).items():
+        kept = eform.get_path(stored, path)
+        sent = eform.get_path(values, path)
+        if not ignore_locked and sent is not None and _comparable(sent) != _comparable(kept):
+            spec = leaves.get(_pattern(path)) or {}
+            parsed.errors.setdefault(path, []).append(
+                tamper_message(spec.get("label") or path, registry)
+            )
+        eform.set_path(parsed.data, path, kept)
+    return parsed

@@ -13,6 +13,7 @@ from django.utils import timezone
 from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import active_agencies
+from motcua.catalog import eform
 from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
 from motcua.catalog.models import Sector as Sector
 from motcua.dossiers.models import LOOKUP_SECRET_LENGTH, Attachment, Dossier, Status, StatusChange
@@ -20,7 +21,8 @@ from motcua.dossiers.services import compute_due_date
 from motcua.dossiers.workflow import TRANSITIONS
 
 # The e-form and its locked (prefilled) fields are public: the API files through them.
-from .eforms import DossierForm, locked_fields  # noqa: F401
+from . import eforms  # noqa: F401
+from .eforms import definition, locked_fields  # noqa: F401
 
 
 def public_versions(
@@ -118,23 +120,34 @@ def my_dossiers(applicant: Applicant) -> QuerySet[Dossier]:
     return dossiers_of(applicant).order_by("-created_at", "-pk")
 
 
+def replaced_components(version: ProcedureVersion) -> set[str]:
+    """Names of the components the version's e-form replaces (no scan is asked for)."""
+    return set(eform.replaced_components(definition(version.form_schema)))
+
+
 def components_with_files(dossier: Dossier) -> list[tuple[ProcedureComponent, list[Attachment]]]:
-    """The version's components, each with the files attached to it (in upload order)."""
+    """The version's components, each with the files attached to it (in upload order).
+
+    A component the e-form replaces is marked ``replaced`` (no scan is asked for).
+    """
     attachments = list(
         dossier.attachments.filter(kind=Attachment.Kind.COMPONENT).order_by("uploaded_at", "pk")
     )
+    replaced = replaced_components(dossier.procedure_version)
     result = []
     for component in dossier.procedure_version.components.all():
+        component.replaced = component.name in replaced
         result.append((component, [a for a in attachments if a.component_id == component.pk]))
     return result
 
 
 def missing_components(dossier: Dossier) -> list[ProcedureComponent]:
-    """Required components with no file, except those a national database supplies."""
+    """Required components with no file, except those a national database supplies and
+    those the e-form replaces."""
     return [
         component
         for component, files in components_with_files(dossier)
-        if component.required and not component.registry and not files
+        if component.required and not component.registry and not component.replaced and not files
     ]
 
 

@@ -26,8 +26,7 @@ from motcua.dossiers.files import add_attachment, discard_file
 from motcua.dossiers.models import Attachment, Dossier, Rating, Status
 from motcua.registries import services as registries
 
-from . import selectors
-from .eforms import form_errors
+from . import eforms, selectors
 
 
 class SubmissionRefused(DossierError):
@@ -158,7 +157,7 @@ def refresh_prefill(dossier: Dossier, *, by=None) -> registries.Prefill:
 
 @transaction.atomic
 def save_form(dossier: Dossier, *, form_data: dict[str, Any], by=None) -> Dossier:
-    """Store the e-form values of a draft (the caller validated them with DossierForm).
+    """Store the e-form values of a draft (the caller checked them with ``eforms``).
 
     Raises DossierError unless the dossier is a draft.
     """
@@ -239,11 +238,9 @@ def submission_problems(dossier: Dossier, *, by=None, check_registries: bool = T
                 "Vui lòng tạo hồ sơ mới từ trang thủ tục."
             )
         ]
-    problems = []
-    for label, messages in form_errors(
-        eform.legacy_fields(version.form_schema), dossier.form_data, dossier.prefill_sources
-    ).items():
-        problems += [m if label in m else f"{label}: {m}" for m in messages]
+    defn = eforms.definition(version.form_schema)
+    _cleaned, errors = eforms.check(defn, dossier.form_data or {}, strict=True)
+    problems = eforms.problems(defn, dossier.form_data or {}, errors)
     for component in selectors.missing_components(dossier):
         problems.append(_("Chưa có tệp cho thành phần “%(name)s”.") % {"name": component.name})
     if problems or not check_registries:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tro-ly/", views.assistant_page, name="assistant"),
     path("tro-ly/api", views.assistant_api, name="assistant_api"),
     path("tra-cuu/", receipt.lookup, name="lookup"),
+    path("bieu-mau/xa-phuong/", apply_views.communes, name="communes"),
     # The citizen's dossiers (each view is limited to the citizen's own).
     path("ho-so/", dossier_views.my_dossiers, name="my_dossiers"),
     path("ho-so/<uuid:public_id>/", dossier_views.dossier_detail, name="dossier"),

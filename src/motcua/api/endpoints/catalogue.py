@@ -9,7 +9,7 @@ from ninja import Path, Query, Router
 from .. import presenters, selectors
 from ..errors import errors, not_found
 from ..pagination import DEFAULT_LIMIT, MAX_LIMIT
-from ..schemas import LevelCode, ProcedureDetail, ProcedureList, SectorOut
+from ..schemas import LevelCode, ProcedureDetail, ProcedureFormOut, ProcedureList, SectorOut
 
 router = Router(tags=["Thủ tục hành chính"])
 
@@ -54,6 +54,24 @@ def get_procedure(request, code: Annotated[str, Path(..., max_length=40)]):
     if version is None:
         raise not_found()
     return presenters.procedure_detail(version)
+
+
+@router.get(
+    "/procedures/{code}/form",
+    response={200: ProcedureFormOut, **errors(404, 422)},
+    summary="The e-form of a procedure: definition and JSON Schema",
+    auth=None,
+    by_alias=True,
+)
+def get_procedure_form(request, code: Annotated[str, Path(..., max_length=40)]):
+    """The e-form of the version in force (format `motcua-eform/2`, docs/EFORMS.md) and
+    the JSON Schema (draft 2020-12) of its data. Validate data with any JSON Schema
+    library; the cross-field rules are listed in `x-motcua-rules`. The citizen endpoints
+    check dossier data with the same rules and the same messages as the portal."""
+    version = selectors.procedure(code)
+    if version is None:
+        raise not_found()
+    return presenters.procedure_form(version)
 
 
 @router.get("/sectors", response={200: list[SectorOut]}, summary="Sectors (lĩnh vực)", auth=None)

@@ -15,12 +15,10 @@ from ninja import File, Form, Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
-from motcua.catalog import eform
 from motcua.dossiers.models import Attachment
 from motcua.dossiers.workflow import RATEABLE
 from motcua.portal import selectors as portal
 from motcua.portal import services as portal_services
-from motcua.portal.selectors import locked_fields
 
 from .. import presenters, selectors
 from ..auth import AUTH, acting_applicant
@@ -39,7 +37,7 @@ from ..schemas import (
 )
 from ..scopes import READ, WRITE
 from ..throttles import CallerThrottle
-from .common import KEY_OPTIONAL, KEY_REQUIRED, binary, checked_form, file_answer
+from .common import KEY_OPTIONAL, KEY_REQUIRED, binary, checked_data, file_answer
 
 router = Router(tags=["Hồ sơ của công dân"], auth=AUTH, throttle=[CallerThrottle()])
 
@@ -90,7 +88,9 @@ def list_dossiers(
 def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRED):
     """Create a draft for the procedure at the agency (required when several agencies
     receive it), with the e-form values given. Fields a national database fills are
-    taken from it and locked (`locked_fields`); values sent for them are ignored."""
+    taken from it and locked (`locked_fields`); values sent for them are ignored.
+    Values are nested JSON as described by `GET /procedures/{code}/form` (blocks are
+    objects, groups arrays, dates `YYYY-MM-DD`, money an integer of đồng)."""
     who, applicant = acting_applicant(request, WRITE)
     version = selectors.procedure(payload.procedure)
     if version is None:
@@ -116,15 +116,19 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
             _("Hãy chọn một cơ quan tiếp nhận hồ sơ của thủ tục này (trường “agency”)."),
             {"agencies": codes},
         )
-    schema = eform.legacy_fields(version.form_schema)
-    checked_form(schema, payload.form)  # refuse a malformed form before creating anything
+    schema = version.form_schema
+    checked_data(schema, payload.form)  # refuse a malformed form before creating anything
     dossier, _prefill = portal_services.start_application(
         applicant=applicant, version=version, agency=agency, key=str(uuid.uuid4()), by=who.user
     )
-    locked = locked_fields(schema, dossier.form_data, dossier.prefill_sources)
-    values = {k: v for k, v in payload.form.items() if k not in locked}
-    form = checked_form(schema, values, stored=dossier.form_data, sources=dossier.prefill_sources)
-    portal_services.save_form(dossier, form_data=form.cleaned_form_data(), by=who.user)
+    data = checked_data(
+        schema,
+        {**dossier.form_data, **payload.form},
+        stored=dossier.form_data,
+        sources=dossier.prefill_sources,
+        ignore_locked=True,
+    )
+    portal_services.save_form(dossier, form_data=data, by=who.user)
     return Status(201, presenters.citizen_detail(dossier))
 
 
@@ -147,13 +151,13 @@ def update_form(request, public_id: uuid.UUID, payload: FormIn):
     """Send every value (what is left out becomes empty); locked fields may be left out
     but not changed."""
     who, dossier = own_dossier(request, public_id, WRITE)
-    form = checked_form(
-        eform.legacy_fields(dossier.procedure_version.form_schema),
+    data = checked_data(
+        dossier.procedure_version.form_schema,
         payload.form,
         stored=dossier.form_data,
         sources=dossier.prefill_sources,
     )
-    portal_services.save_form(dossier, form_data=form.cleaned_form_data(), by=who.user)
+    portal_services.save_form(dossier, form_data=data, by=who.user)
     return presenters.citizen_detail(dossier)
 
 

@@ -8,7 +8,7 @@ from ninja import Header
 
 from motcua.dossiers.models import Attachment
 from motcua.lib.downloads import file_response
-from motcua.portal.selectors import DossierForm
+from motcua.portal.selectors import eforms
 
 from ..errors import ApiError, not_found
 from ..idempotency import HEADER
@@ -57,27 +57,16 @@ def file_answer(attachment: Attachment | None) -> FileResponse:
     )
 
 
-def posted(values: dict) -> dict[str, str]:
-    """JSON e-form values as the e-form reads posted data (a true checkbox is "on")."""
-    data = {}
-    for name, value in values.items():
-        if value is None or value is False:
-            continue
-        data[name] = "on" if value is True else str(value)
-    return data
-
-
-def checked_form(schema, values: dict, *, stored=None, sources=None) -> DossierForm:
-    """The e-form bound to ``values``; ApiError 422 ``invalid_form`` with every problem."""
-    known = {f.get("name") for f in schema if isinstance(f, dict)}
-    unknown = sorted(set(values) - known)
-    form = DossierForm(posted(values), schema=schema, stored=stored, sources=sources)
-    problems: dict[str, list[str]] = {
-        name: [_("Tờ khai của thủ tục không có trường này.")] for name in unknown[:20]
-    }
-    if not form.is_valid():
-        for name, messages in form.errors.items():
-            problems[name] = [str(m) for m in messages]
+def checked_data(schema, values: dict, *, stored=None, sources=None, ignore_locked=False) -> dict:
+    """The e-form data to store for ``values`` (nested JSON, docs/EFORMS.md), checked by
+    the engine as the portal checks a draft; ApiError 422 ``invalid_form`` with every
+    problem keyed by its data path."""
+    defn = eforms.definition(schema)
+    parsed = eforms.apply_values(
+        defn, values or {}, stored=stored, sources=sources, ignore_locked=ignore_locked
+    )
+    data, problems = eforms.check(defn, parsed.data, strict=False)
+    problems = eforms.merge_errors(parsed.errors, problems)
     if problems:
         raise ApiError(
             422,
@@ -85,4 +74,4 @@ def checked_form(schema, values: dict, *, stored=None, sources=None) -> DossierF
             _("Tờ khai chưa hợp lệ; xem lỗi của từng trường."),
             problems,
         )
-    return form
+    return data

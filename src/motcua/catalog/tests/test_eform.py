@@ -948,3 +948,30 @@ def test_template_filters():
     assert eform_tags.label("chu_ho", "relationships") == "Chủ hộ"
     assert eform_tags.label("nam", "child.sex") == "Nam"
     assert eform_tags.label(True, "yesno") == "Có"
+
+
+def test_a_group_field_shown_by_a_top_level_field_keeps_item_indexes():
+    defn = {
+        "format": "motcua-eform/2",
+        "sections": [
+            {
+                "key": "a",
+                "title": "A",
+                "fields": [
+                    {"name": "kind", "label": "Loại", "type": "radio",
+                     "choices": [["a", "A"], ["b", "B"]]},
+                    {"name": "items", "label": "Mục", "type": "group", "item_label": "Mục",
+                     "fields": [{"name": "x", "label": "X", "type": "text", "required": True,
+                                 "when": {"field": "kind", "equals": "b"}}]},
+                ],
+            }
+        ],
+    }  # fmt: skip
+    eform.validate_definition(defn)
+    schema = eform.json_schema(defn)
+    data = {"kind": "b", "items": [{}, {"x": "1"}]}
+    assert eform.validate_data(defn, data) == {"items.0.x": ["Vui lòng nhập “X” của Mục thứ 1."]}
+    assert [list(e.absolute_path) for e in Draft202012Validator(schema).iter_errors(data)] == [
+        ["items", 0]
+    ]
+    assert eform.validate_data(defn, {"kind": "a", "items": [{}]}) == {}
