@@ -11,6 +11,7 @@ import uuid
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from motcua.catalog import eform
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.registries import services as registries
 from motcua.registries.services import Prefill
@@ -57,7 +58,7 @@ class FakeRegistry:
     def _sourced(self, schema):
         return {
             f["name"]: f["source"].split(".", 1)[0]
-            for f in schema
+            for f in eform.legacy_fields(schema)
             if isinstance(f.get("source"), str) and f["source"].startswith("dan_cu.")
         }
 
