@@ -355,7 +355,7 @@ def _ho_kinh_doanh(applicant, rng, on):
 
     owner = _self(applicant)
     known = {value for value, _label in eform.codelist("vsic")}
-    codes = [c for c in VSIC_PREFERRED if c in known] or sorted(known)[:8]
+    codes = [c for c in VSIC_PREFERRED if c in known] or sorted(c for c in known if len(c) == 4)[:8]
     picked = rng.sample(codes, k=min(len(codes), rng.randint(1, 2)))
     lines = [{"vsic": code, "main": index == 0} for index, code in enumerate(picked)]
     brand = rng.choice(["Minh Anh", "Hương Quê", "Phúc Lộc", "Kinh Bắc", "An Khang", "Thành Đạt"])
