@@ -17,7 +17,9 @@ that imports back with no change.
 
 What the file does not describe (the e-form, the internal process, the
 supplement period, the registry of a component, the agencies) is kept from the
-current version when a row creates a new version of an existing procedure.
+current version when a row creates a new version of an existing procedure. The
+e-form of a procedure modelled in ``forms_library`` (the real tờ khai) replaces
+the generic default form; a form an administrator customised is kept.
 
 The work is shared out: ``import_file`` reads the file into rows, ``import_checks``
 checks them, this module writes them, and ``exporting`` writes the catalogue out.
@@ -32,7 +34,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import services
+from . import forms_library, services
 from .eform import upgrade
 from .exporting import export_procedures
 from .formschema import default_schema
@@ -97,6 +99,9 @@ def import_procedures(path: str | Path, by=None) -> ImportReport:
         for data in procedures:
             procedure = existing.get(data.code)
             current = procedure.current_version if procedure else None
+            library_form = forms_library.definition_for(data.code)
+            if library_form is not None:
+                data.form_schema = library_form
             if current is not None:
                 _keep_what_the_file_does_not_describe(data, current)
             version, created = services.save_procedure(data, by=by)

@@ -141,6 +141,11 @@ class DossierGenerator(DossierTimelines):
         versions = current_versions()
         if not versions:
             raise RuntimeError("The catalogue is empty: import procedures.csv first.")
+        code_of = dict(
+            Procedure.objects.filter(current_version__isnull=False).values_list(
+                "current_version_id", "code"
+            )
+        )
         infos = []
         for version in versions:
             sources = version.data_sources or []
@@ -157,6 +162,7 @@ class DossierGenerator(DossierTimelines):
                 business=business,
                 supplement_days=version.supplement_days,
                 agency=None,
+                code=code_of[version.pk],
             )
             if version.level == AuthorityLevel.COMMUNE:
                 info.by_commune = {
@@ -167,11 +173,6 @@ class DossierGenerator(DossierTimelines):
                 info.agency = resolve_agency(version, province).pk
             infos.append(info)
         # Zipf-like popularity: the popular codes first, the others in a seeded order.
-        code_of = dict(
-            Procedure.objects.filter(current_version__isnull=False).values_list(
-                "current_version_id", "code"
-            )
-        )
         popular = {code: rank for rank, code in enumerate(POPULAR)}
         order = sorted(
             infos,
@@ -207,11 +208,20 @@ class DossierGenerator(DossierTimelines):
             self.officers[unit_parent] = (desk, spec, lead)
 
         persons, firms = [], []
-        for pk, kind, user_id, address in Applicant.objects.order_by("pk").values_list(
-            "pk", "kind", "user_id", "address"
-        ):
+        self.applicant_data = {}
+        for pk, kind, user_id, address, name, pid, birth, phone in Applicant.objects.order_by(
+            "pk"
+        ).values_list("pk", "kind", "user_id", "address", "name", "personal_id", "birth_date", "phone"):
             home = next((i for i, n in enumerate(names) if n in address), pk % len(names))
             (persons if kind == Applicant.Kind.PERSON else firms).append((pk, user_id, home))
+            if kind == Applicant.Kind.PERSON and pid and birth:
+                self.applicant_data[pk] = {
+                    "name": name,
+                    "personal_id": pid,
+                    "birth_date": birth,
+                    "address": address,
+                    "phone": phone,
+                }
         if not persons:
             raise RuntimeError("No applicants: create the demo citizens first.")
         self.persons, self.firms = persons, firms or persons

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+import json
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from motcua.demo.form_data import sample_form_data
 from motcua.dossiers.models import Status
 from motcua.workdays.calendar import add_working_days, working_days_of_year
 
@@ -35,6 +37,7 @@ class VersionInfo:
     supplement_days: int
     agency: int | None  # receiving agency (None: depends on the applicant's commune)
     by_commune: dict[int, int] = field(default_factory=dict)  # commune index -> agency id
+    code: str = ""  # the procedure's code (its modelled e-form fills the form data)
 
 
 @dataclass
@@ -84,6 +87,7 @@ class DossierTimelines:
     agency_code: dict[int, str]
     counters: dict[tuple[int, dt.date], int]
     next_id: int
+    applicant_data: dict[int, dict]  # person applicants for demo.form_data, by id
 
     def __init__(self, *, seed: int, now: dt.datetime | None, postgres: bool):
         self.rng = random.Random(seed)
@@ -100,6 +104,17 @@ class DossierTimelines:
         self._date_text: dict[dt.date, str] = {}
         self._due: dict[tuple[int, int], int] = {}
         self.ratings: list[tuple] = []
+        # Form data draws from its own generator: the timelines stay those of the seed.
+        self.form_rng = random.Random(seed + 1)
+        self.applicant_data = {}
+
+    def form_json(self, code: str, applicant_id: int, day: dt.date) -> str:
+        """The dossier's form data as JSON: a filled real tờ khai when ``code`` has one."""
+        applicant = self.applicant_data.get(applicant_id)
+        if not code or applicant is None:
+            return "{}"
+        data = sample_form_data(code, applicant, self.form_rng, on=day)
+        return "{}" if data is None else json.dumps(data, ensure_ascii=False)
 
     # calendar -------------------------------------------------------------------
     def _load_calendar(self) -> None:
@@ -346,7 +361,7 @@ class DossierTimelines:
                 agency_id,
                 channel,
                 status,
-                "{}",
+                self.form_json(v.code, applicant_id, local_day),
                 v.online_fee if online else v.fee,
                 fmt(created),
                 fmt(submitted),

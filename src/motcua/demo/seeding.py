@@ -144,6 +144,7 @@ def seed_demo(
 def create_walkthrough_dossiers(per_agency: int, log: Log) -> int:
     """Online dossiers submitted just now at the showcase agencies (Sở Tư pháp, the demo
     commune), through the real services, so a desk officer has something to receive."""
+    from motcua.demo.signed_results import demo_form_data
     from motcua.dossiers import services as dossier_services
 
     created = 0
@@ -163,9 +164,13 @@ def create_walkthrough_dossiers(per_agency: int, log: Log) -> int:
         ]
         for n in range(per_agency if versions else 0):
             applicant = citizens[(index * per_agency + n) % len(citizens)]
+            version = versions[n % len(versions)]
             with transaction.atomic():
                 draft = dossier_services.create_draft(
-                    applicant=applicant, version=versions[n % len(versions)], agency=agency
+                    applicant=applicant,
+                    version=version,
+                    agency=agency,
+                    form_data=demo_form_data(version.procedure.code, applicant),
                 )
                 dossier_services.transition(draft, "submit", by=applicant.user)
             created += 1

@@ -22,6 +22,25 @@ from motcua.dossiers.models import Dossier
 
 Log = Callable[[str], None]
 
+
+def demo_form_data(code: str, applicant: Applicant) -> dict | None:
+    """``demo.form_data.sample_form_data`` for a stored applicant (seeded by its id)."""
+    import random
+
+    from motcua.demo.form_data import sample_form_data
+
+    if applicant.kind != Applicant.Kind.PERSON or not applicant.birth_date:
+        return None
+    person = {
+        "name": applicant.name,
+        "personal_id": applicant.personal_id,
+        "birth_date": applicant.birth_date,
+        "address": applicant.address,
+        "phone": applicant.phone,
+        "email": applicant.email,
+    }
+    return sample_form_data(code, person, random.Random(applicant.pk))
+
 AGENCY_CODE = "BN.STP"
 OFFICERS = {"desk": "motcua.stp", "specialist": "chuyenvien.stp", "leader": "lanhdao.stp"}
 
@@ -38,8 +57,13 @@ def _versions(agency: Agency) -> list[ProcedureVersion]:
     return sorted(versions, key=lambda v: v.fee_vnd == 0)
 
 
-def _form_data(applicant: Applicant) -> dict:
-    """The e-form's person fields (as the registries would prefill them) and a request."""
+def _form_data(applicant: Applicant, version: ProcedureVersion | None = None) -> dict:
+    """A filled real tờ khai when the procedure has one (``demo.form_data``); otherwise the
+    generic e-form's person fields (as the registries would prefill them) and a request."""
+    if version is not None:
+        data = demo_form_data(version.procedure.code, applicant)
+        if data is not None:
+            return data
     return {
         "full_name": applicant.name,
         "personal_id": applicant.personal_id or "",
@@ -100,7 +124,7 @@ def create_signed_results(count: int, log: Log) -> list[Dossier]:
                     applicant=applicant,
                     version=versions[n % len(versions)],
                     agency=agency,
-                    form_data=_form_data(applicant),
+                    form_data=_form_data(applicant, versions[n % len(versions)]),
                 )
                 dossier_services.transition(draft, "submit", by=applicant.user)
             done.append(walk_one(draft, officers, base_url))
