@@ -247,9 +247,14 @@ class DecisionForm(forms.Form):
                         "help": spec.get("help", ""),
                         "required": bool(spec.get("required")),
                         "item_label": spec.get("item_label") or _("Dòng"),
-                        "headers": [_label(sub) for sub in subs],
                         "rows": [
-                            [self[self.key(name, index, sub["name"])] for sub in subs]
+                            [
+                                {
+                                    "field": self[self.key(name, index, sub["name"])],
+                                    "required": bool(sub.get("required")),
+                                }
+                                for sub in subs
+                            ]
                             for index in range(self.rows[name])
                         ],
                         "count": self.rows[name],
