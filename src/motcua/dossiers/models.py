@@ -116,7 +116,10 @@ class Dossier(models.Model):
     # e-form field name -> where its value came from (a registry code, "datastore").
     prefill_sources = models.JSONField(_("nguồn dữ liệu đã dùng"), default=dict, blank=True)
     # The specialist's assessment, shaped by the version's e-form ``decision`` fields.
-    decision_data = models.JSONField(_("kết quả thẩm định"), default=dict, blank=True)
+    # (The database default too: the demo's bulk loader writes rows without it.)
+    decision_data = models.JSONField(
+        _("kết quả thẩm định"), default=dict, db_default={}, blank=True
+    )
     reused_data = models.BooleanField(_("có tái sử dụng dữ liệu"), default=False)
     fee_paid_at = models.DateTimeField(_("ngày nộp phí"), null=True, blank=True)
     fee_paid_online = models.BooleanField(_("nộp phí trực tuyến"), default=False)
