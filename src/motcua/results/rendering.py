@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
+from motcua.catalog import eform
 from motcua.lib.pdf import render_pdf
 
 from .exceptions import ResultError
@@ -67,7 +68,7 @@ def header_lines(agency: Agency) -> tuple[str, str]:
 def form_rows(version, form_data: dict) -> list[tuple[str, str]]:
     """(label, value) of the e-form data worth printing on the result."""
     rows = []
-    for spec in version.form_schema or []:
+    for spec in eform.legacy_fields(version.form_schema):
         if not isinstance(spec, dict) or spec.get("type") not in SHOWN_FIELD_TYPES:
             continue
         if spec.get("name") in SKIPPED_FIELDS:
