@@ -18,7 +18,12 @@ FORM = {
             "key": "child",
             "title": "Người được khai sinh",
             "fields": [
-                {"name": "child_name", "label": "Họ, chữ đệm, tên", "type": "text", "required": True},
+                {
+                    "name": "child_name",
+                    "label": "Họ, chữ đệm, tên",
+                    "type": "text",
+                    "required": True,
+                },
                 {
                     "name": "child_birth_date",
                     "label": "Ngày, tháng, năm sinh",

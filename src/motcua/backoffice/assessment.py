@@ -53,7 +53,7 @@ def record_decision(request, public_id):
     except DossierError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Đã lưu kết quả thẩm định của hồ sơ %(code)s.") % {
-            "code": dossier.code
-        })
+        messages.success(
+            request, _("Đã lưu kết quả thẩm định của hồ sơ %(code)s.") % {"code": dossier.code}
+        )
     return redirect("backoffice:dossier", public_id=dossier.public_id)

@@ -34,7 +34,9 @@ class InvalidData(DossierError):
     """Data refused by the e-form's rules; ``problems`` maps each data path to its
     Vietnamese messages (``""``: the whole form)."""
 
-    def __init__(self, problems: dict[str, list[str]], message: str = "", code: str = "invalid_data"):
+    def __init__(
+        self, problems: dict[str, list[str]], message: str = "", code: str = "invalid_data"
+    ):
         super().__init__(
             message or _("Dữ liệu chưa hợp lệ; vui lòng sửa các mục được đánh dấu."), code=code
         )

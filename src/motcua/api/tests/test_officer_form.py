@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 def filed(citizen, make_dossier, version):
     use_form(version)
     return make_dossier(
-        citizen, Status.IN_PROCESS, form_data=data(), prefill_sources=SOURCES, procedure_version=version
+        citizen,
+        Status.IN_PROCESS,
+        form_data=data(),
+        prefill_sources=SOURCES,
+        procedure_version=version,
     )
 
 
@@ -46,8 +50,12 @@ def test_the_form_comes_with_its_reading_and_sources(filed, desk):
     assert body["sources"] == SOURCES
     child, mother = body["display"]
     assert child["title"] == "Người được khai sinh"
-    assert {"path": "child_birth_date", "label": "Ngày, tháng, năm sinh", "text": "15/01/2026",
-            "source": ""} in child["rows"]
+    assert {
+        "path": "child_birth_date",
+        "label": "Ngày, tháng, năm sinh",
+        "text": "15/01/2026",
+        "source": "",
+    } in child["rows"]
     (block,) = mother["rows"]
     name = next(row for row in block["rows"] if row["path"] == "mother.full_name")
     assert name["source"] == "CSDL quốc gia về dân cư"
@@ -76,8 +84,12 @@ def test_the_specialist_records_the_decision(filed, specialist):
     body = response.json()
     assert body["decision"] == DECISION
     rows = body["decision_display"][0]["rows"]
-    assert {"path": "fee_collected", "label": "Lệ phí đã thu", "text": "8.000 đồng",
-            "source": ""} in rows
+    assert {
+        "path": "fee_collected",
+        "label": "Lệ phí đã thu",
+        "text": "8.000 đồng",
+        "source": "",
+    } in rows
     filed.refresh_from_db()
     assert filed.decision_data == DECISION
     assert AuditRecord.objects.filter(action="dossier.decision_recorded").count() == 1
@@ -85,8 +97,9 @@ def test_the_specialist_records_the_decision(filed, specialist):
 
 def test_an_invalid_decision_answers_422_with_messages_by_path(filed, specialist):
     response = put_decision(
-        as_bearer(specialist), filed, {"register_date": "20/01/2026", "has_notes": True,
-                                       "notes": [{"noted_on": "2026-01-20"}]}
+        as_bearer(specialist),
+        filed,
+        {"register_date": "20/01/2026", "has_notes": True, "notes": [{"noted_on": "2026-01-20"}]},
     )
     assert response.status_code == 422
     assert error_code(response) == "invalid_decision"

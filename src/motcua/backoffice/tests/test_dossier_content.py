@@ -137,9 +137,7 @@ def test_errors_are_shown_at_their_field_in_vietnamese(client, agency, officer_o
 
 def test_a_missing_required_value_is_named_at_its_field(client, agency, officer_of, filed):
     client.force_login(officer_of(agency, Role.SPECIALIST))
-    response = decide(
-        client, filed, **{**VALID_POST, "register_number": "", "notes-0-content": ""}
-    )
+    response = decide(client, filed, **{**VALID_POST, "register_number": "", "notes-0-content": ""})
     assert response.status_code == 400
     page = html.unescape(response.content.decode())
     number_errors = page.split('data-field="register_number"', 1)[1].split("</ul>", 1)[0]
@@ -181,9 +179,7 @@ def test_the_assessment_is_closed_once_approved(
     assert dossier.decision_data == {}
 
 
-def test_another_agencys_officer_sees_and_records_nothing(
-    client, other_agency, officer_of, filed
-):
+def test_another_agencys_officer_sees_and_records_nothing(client, other_agency, officer_of, filed):
     client.force_login(officer_of(other_agency, Role.SPECIALIST))
     assert client.get(reverse("backoffice:dossier", args=[filed.public_id])).status_code == 404
     assert decide(client, filed, **VALID_POST).status_code == 404

@@ -3,12 +3,12 @@ and the specialist's assessment is recorded as the procedure's decision data."""
 
 import pytest
 
+from motcua.agencies.models import Role
 from motcua.audit.models import AuditRecord
 from motcua.catalog import eform
 from motcua.dossiers import services
 from motcua.dossiers.exceptions import IllegalTransition, InvalidData
 from motcua.dossiers.models import FormRevision, Status
-from motcua.agencies.models import Role
 from tests.assessment_forms import DECISION, FORM, SOURCES, data, use_form
 from tests.factories import officer_user
 
@@ -29,9 +29,7 @@ def test_the_sample_definition_is_valid():
     assert eform.validate_definition(FORM) is None
 
 
-def test_submission_keeps_the_answers_as_the_first_revision(
-    make_dossier, form_version, applicant
-):
+def test_submission_keeps_the_answers_as_the_first_revision(make_dossier, form_version, applicant):
     dossier = make_dossier(Status.DRAFT, procedure_version=form_version, form_data=data())
     services.transition(dossier, "submit")
     (revision,) = FormRevision.objects.filter(dossier=dossier)
@@ -51,9 +49,7 @@ def _waiting(make_dossier, form_version, officer):
 
 def test_a_supplement_that_changes_answers_is_a_new_revision(make_dossier, form_version, officer):
     dossier = _waiting(make_dossier, form_version, officer)
-    services.update_form_on_supplement(
-        dossier, by=None, data=data(child_birth_date="2026-01-14")
-    )
+    services.update_form_on_supplement(dossier, by=None, data=data(child_birth_date="2026-01-14"))
     services.transition(dossier, "provide_supplement", note="Đã sửa ngày sinh")
     first, second = FormRevision.objects.filter(dossier=dossier).order_by("created_at", "pk")
     assert second.reason == FormRevision.Reason.SUPPLEMENT
@@ -100,9 +96,7 @@ def test_a_value_verified_by_a_registry_cannot_be_changed_on_supplement(
     ]
 
 
-def test_answers_are_corrected_only_while_a_supplement_is_awaited(
-    make_dossier, form_version
-):
+def test_answers_are_corrected_only_while_a_supplement_is_awaited(make_dossier, form_version):
     dossier = make_dossier(Status.IN_PROCESS, procedure_version=form_version, form_data=data())
     with pytest.raises(IllegalTransition):
         services.update_form_on_supplement(dossier, by=None, data=data(child_name="Khác"))
@@ -131,7 +125,11 @@ def test_invalid_decision_data_is_refused_with_messages_by_path(
         services.record_decision(
             dossier,
             by=specialist,
-            data={"register_date": "2026-01-20", "has_notes": True, "notes": [{"noted_on": "2026-01-20"}]},
+            data={
+                "register_date": "2026-01-20",
+                "has_notes": True,
+                "notes": [{"noted_on": "2026-01-20"}],
+            },
         )
     problems = refused.value.problems
     assert problems["register_number"] == ["Vui lòng nhập “Số đăng ký”."]
@@ -165,9 +163,7 @@ def test_recording_the_decision_is_audited_without_its_values(
     assert "125/2026" not in str(audit.data) and "Cha chưa nhận con" not in str(audit.data)
 
 
-def test_a_procedure_without_decision_fields_takes_no_decision(
-    make_dossier, version, specialist
-):
+def test_a_procedure_without_decision_fields_takes_no_decision(make_dossier, version, specialist):
     dossier = make_dossier(Status.IN_PROCESS, procedure_version=version)
     with pytest.raises(services.DossierError) as refused:
         services.record_decision(dossier, by=specialist, data={"x": "1"})
