@@ -189,7 +189,9 @@ class OfficerDossier(DossierSummary):
     appointment_date: dt.date | None
     finished_at: dt.datetime | None
     returned_at: dt.datetime | None
-    form_data: dict[str, FormValue]
+    form_data: dict[str, Any] = Field(
+        ..., description="the form data (motcua-eform/2: blocks are objects, groups arrays)"
+    )
     attachments: list[AttachmentOut]
     history: list[HistoryOut]
     actions: list[str] = Field(..., description="workflow actions the caller may do now")

@@ -145,3 +145,9 @@ def test_a_retried_decision_with_its_key_is_recorded_once(filed, specialist):
     assert first.status_code == again.status_code == 200
     assert again["Idempotent-Replayed"] == "true"
     assert AuditRecord.objects.filter(action="dossier.decision_recorded").count() == 1
+
+
+def test_the_dossier_detail_carries_nested_form_data(filed, desk):
+    response = as_bearer(desk).get(f"/officer/dossiers/{filed.public_id}")
+    assert response.status_code == 200, response.content
+    assert response.json()["form_data"]["mother"]["full_name"] == "Trần Thị Bích"
