@@ -147,6 +147,15 @@ WEB: list[Entry] = [
         sides=ALL,
         kwargs=lambda w, s: {"public_id": s.attachment.public_id},
     ),
+    # The assessment's decision data: the specialist at the assessing step.
+    E(
+        "backoffice:record_decision",
+        acting(SPECIALIST, step_bound=True),
+        ("POST",),
+        AB,
+        dossier,
+        data=lambda w, s: {"register_number": "1"},
+    ),
     E("backoffice:collect_fee", acting(DESK), ("POST",), AB, dossier),
     E(
         "backoffice:refund_at_desk",
@@ -392,6 +401,14 @@ API: list[Entry] = [
         sides=ALL,
         kwargs=attachment,
     ),
+    E(f"GET {V1}/officer/dossiers/{{public_id}}/form", IN_REACH, sides=ALL, kwargs=dossier),
+    E(
+        f"PUT {V1}/officer/dossiers/{{public_id}}/decision",
+        acting(SPECIALIST, step_bound=True),
+        sides=AB,
+        kwargs=dossier,
+        data=lambda w, s: {"decision": {"register_number": "1"}},
+    ),
     *[
         E(
             f"POST {V1}/officer/dossiers/{{public_id}}/actions[{action}]",
@@ -428,7 +445,12 @@ for _entry in API:
 # endpoint about one dossier is also requested with their dossiers, so that a parent
 # agency acting on its child's dossier fails here.
 PARENT_CHILD = ("w", "wp")
-_ABOUT_ONE_DOSSIER = ("backoffice:", f"POST {V1}/officer/", f"GET {V1}/officer/dossiers/")
+_ABOUT_ONE_DOSSIER = (
+    "backoffice:",
+    f"POST {V1}/officer/",
+    f"PUT {V1}/officer/",
+    f"GET {V1}/officer/dossiers/",
+)
 for _entry in [*WEB, *API]:
     if _entry.sides and _entry.key.startswith(_ABOUT_ONE_DOSSIER):
         object.__setattr__(_entry, "sides", _entry.sides + PARENT_CHILD)

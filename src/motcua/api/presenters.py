@@ -6,6 +6,7 @@ from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Attachment, Dossier, Rating, Status
+from motcua.dossiers.services import DECISION_STATUSES, definition_of
 from motcua.dossiers.workflow import OPEN_BEFORE_DECISION, RATEABLE, TRANSITIONS
 from motcua.portal import selectors as portal
 from motcua.portal.selectors import eforms, locked_fields
@@ -233,4 +234,36 @@ def procedure_form(version: ProcedureVersion) -> dict:
         "version": version.number,
         "definition": defn,
         "json_schema": eform.json_schema(defn),
+    }
+
+
+def officer_form(d: Dossier) -> dict:
+    """The dossier's form for officers: definition, data, their reading, the sources,
+    the assessment and the revisions with what each changed."""
+    definition = definition_of(d)
+    revisions, before = [], None
+    for revision in d.form_revisions.select_related("created_by").order_by("created_at", "pk"):
+        changes = eform.diff(definition, before.data, revision.data) if before else []
+        revisions.append(
+            {
+                "reason": revision.reason,
+                "reason_label": str(revision.get_reason_display()),
+                "created_at": revision.created_at,
+                "created_by": _actor_name(revision.created_by),
+                "changes": changes,
+            }
+        )
+        before = revision
+    decision = d.decision_data or {}
+    return {
+        "definition": definition,
+        "data": d.form_data or {},
+        "sources": {str(k): str(v) for k, v in (d.prefill_sources or {}).items()},
+        "display": eform.display(definition, d.form_data or {}, d.prefill_sources or {}),
+        "decision": decision,
+        "decision_display": eform.display(definition, decision, None, decision=True)
+        if decision and definition.get("decision")
+        else [],
+        "decision_open": d.status in DECISION_STATUSES and bool(definition.get("decision")),
+        "revisions": revisions,
     }

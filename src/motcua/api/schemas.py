@@ -205,10 +205,54 @@ class OfficerDossier(DossierSummary):
     appointment_date: dt.date | None
     finished_at: dt.datetime | None
     returned_at: dt.datetime | None
-    form_data: dict[str, FormValue]
+    form_data: dict[str, Any] = Field(
+        ..., description="the form data (motcua-eform/2: blocks are objects, groups arrays)"
+    )
     attachments: list[AttachmentOut]
     history: list[HistoryOut]
     actions: list[str] = Field(..., description="workflow actions the caller may do now")
+
+
+class FormChangeOut(Schema):
+    path: str = Field(..., description="data path, e.g. child.full_name, members.0.full_name")
+    label: str
+    before: Any = Field(None, description="the value before, as a reader sees it")
+    after: Any = Field(None, description="the value after, as a reader sees it")
+
+
+class FormRevisionOut(Schema):
+    reason: Literal["submitted", "supplement", "counter"]
+    reason_label: str
+    created_at: dt.datetime
+    created_by: str
+    changes: list[FormChangeOut] = Field(
+        ..., description="what this revision changed from the one before (the first: [])"
+    )
+
+
+class OfficerFormOut(Schema):
+    definition: dict[str, Any] = Field(
+        ..., description="the e-form definition (motcua-eform/2, docs/EFORMS.md)"
+    )
+    data: dict[str, Any] = Field(..., description="the form data as the applicant gave it")
+    sources: dict[str, str] = Field(
+        ..., description="data path → where the value came from (a national database, …)"
+    )
+    display: list[dict[str, Any]] = Field(
+        ..., description="sections with their rows formatted for reading (eform.display)"
+    )
+    decision: dict[str, Any] = Field(
+        ..., description="the assessment recorded by the specialist (decision fields)"
+    )
+    decision_display: list[dict[str, Any]]
+    decision_open: bool = Field(..., description="whether the assessment may still be recorded")
+    revisions: list[FormRevisionOut]
+
+
+class DecisionIn(Schema):
+    decision: dict[str, Any] = Field(
+        ..., description="every decision value, by field name (replaces the recorded one)"
+    )
 
 
 class DraftIn(Schema):

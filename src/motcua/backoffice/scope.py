@@ -31,6 +31,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "assign": frozenset({Role.LEADER, Role.SPECIALIST, Role.DESK_OFFICER}),
     "forward": frozenset({Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER}),
     "give_opinion": frozenset({Role.SPECIALIST}),
+    # The assessment's structured data (kết quả thẩm định), at the specialist's step.
+    "record_decision": frozenset({Role.SPECIALIST}),
     "draft_apology": frozenset({Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER}),
     "decide_apology": frozenset({Role.LEADER}),
     # Cash at the desk: the fee paid at the counter and a refused dossier's refund.
@@ -39,7 +41,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 }
 # Actions that belong to the current step of the internal process: only an officer
 # holding that step's role may do them, and only its assignee once it is assigned.
-STEP_BOUND = {"forward", "give_opinion", "approve"}
+STEP_BOUND = {"forward", "give_opinion", "approve", "record_decision"}
 
 
 def is_officer(user) -> bool:

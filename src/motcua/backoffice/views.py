@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from motcua.accounts.models import mask_identifier
 from motcua.dossiers import services
 from motcua.dossiers.exceptions import DossierError
-from motcua.dossiers.models import Attachment
+from motcua.dossiers.models import Attachment, Status
 from motcua.dossiers.workflow import (
     NOTE_REQUIRED,
     OFFICER_ACTIONS,
@@ -26,11 +26,15 @@ from motcua.lib.downloads import file_response
 from motcua.results import services as result_services
 
 from . import scope, selectors
+from .decision_forms import DecisionForm
+from .dossier_form import decision_open, form_panel
 from .forms import ActionForm, ApologyDraftForm, SearchForm
 
 # Actions the back office offers as buttons (the officers' rows of the workflow table;
 # submit and withdraw belong to the citizen).
 UI_ACTIONS = OFFICER_ACTIONS
+# The result document can be previewed from the assessment until it is issued.
+PREVIEW_STATUSES = frozenset({Status.IN_PROCESS, Status.APPROVED})
 
 
 def forbidden(request, message: str):
@@ -115,7 +119,15 @@ def dossier_detail(request, public_id):
     return _render_detail(request, scope.get_dossier_for(request.user, public_id))
 
 
-def _render_detail(request, dossier, form=None, failed_action="", apology_form=None):
+def _render_detail(
+    request,
+    dossier,
+    form=None,
+    failed_action="",
+    apology_form=None,
+    decision_form=None,
+    status=None,
+):
     user = request.user
     letters = selectors.apologies(dossier)
     # The officer's roles are looked up once for every button of the page.
@@ -123,9 +135,25 @@ def _render_detail(request, dossier, form=None, failed_action="", apology_form=N
         scope.permitted_actions(
             user,
             dossier,
-            [*UI_ACTIONS, "draft_apology", "decide_apology", "collect_fee", "refund_at_desk"],
+            [
+                *UI_ACTIONS,
+                "draft_apology",
+                "decide_apology",
+                "collect_fee",
+                "refund_at_desk",
+                "record_decision",
+            ],
         )
     )
+    panel = form_panel(dossier)
+    can_record_decision = (
+        "record_decision" in permitted and bool(panel.decision_fields) and decision_open(dossier)
+    )
+    if can_record_decision and decision_form is None:
+        decision_form = DecisionForm(panel.decision_fields, stored=dossier.decision_data)
+    if status is None:
+        failed = form is not None or apology_form is not None or decision_form_failed(decision_form)
+        status = 400 if failed else 200
     return render(
         request,
         "backoffice/dossier.html",
@@ -148,9 +176,19 @@ def _render_detail(request, dossier, form=None, failed_action="", apology_form=N
             **selectors.fee_panel(dossier, permitted),
             "form": form,
             "failed_action": failed_action,
+            "panel": panel,
+            "can_record_decision": can_record_decision,
+            "decision_form": decision_form if can_record_decision else None,
+            # The leader (approving) and the desk (issuing) preview the result document.
+            "can_preview_result": bool(permitted & {"approve", "refuse", "issue_result"})
+            and dossier.status in PREVIEW_STATUSES,
         },
-        status=400 if form is not None or apology_form is not None else 200,
+        status=status,
     )
+
+
+def decision_form_failed(decision_form) -> bool:
+    return decision_form is not None and decision_form.is_bound and bool(decision_form.errors)
 
 
 @require_POST

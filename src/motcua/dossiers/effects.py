@@ -25,7 +25,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.workdays.calendar import add_working_days, working_days_between
 
 from .exceptions import DossierError
-from .models import Attachment, Channel, CodeCounter, Dossier
+from .models import Attachment, Channel, CodeCounter, Dossier, FormRevision
 
 
 def local_date(moment: dt.datetime) -> dt.date:
@@ -60,6 +60,8 @@ class Move:
     fields: set[str] = field(default_factory=set)
     # Working days the dossier waited for a supplement (moves the step deadlines too).
     paused_days: int = 0
+    # Who does the move (None: the system).
+    by: Any = None
 
 
 def submit(move: Move) -> None:
@@ -71,6 +73,7 @@ def submit(move: Move) -> None:
         online=dossier.channel == Channel.ONLINE
     )
     move.fields |= {"submitted_at", "code", "fee_vnd"}
+    keep_revision(dossier, dossier.form_data, FormRevision.Reason.SUBMITTED, move.by, now)
 
 
 def receive(move: Move) -> None:
@@ -102,6 +105,27 @@ def resume_clock(move: Move) -> None:
     dossier.paused_at = None
     dossier.supplement_overdue_at = None
     move.fields |= {"paused_at", "due_date", "supplement_overdue_at"}
+
+
+def provide_supplement(move: Move) -> None:
+    """The clock resumes; answers the supplement changed are kept as a new revision."""
+    resume_clock(move)
+    dossier = move.dossier
+    data = move.changes.get("form_data", dossier.form_data)
+    keep_revision(dossier, data, FormRevision.Reason.SUPPLEMENT, move.by, move.now)
+
+
+def keep_revision(
+    dossier: Dossier, data: dict, reason: str, by, at: dt.datetime
+) -> FormRevision | None:
+    """Store ``data`` as the dossier's latest form revision unless it is the same as the
+    last one (a supplement that only brought files). Call under the dossier's row lock."""
+    last = dossier.form_revisions.order_by("-created_at", "-pk").first()
+    if last is not None and last.data == (data or {}):
+        return None
+    return FormRevision.objects.create(
+        dossier=dossier, data=data or {}, reason=reason, created_at=at, created_by=by
+    )
 
 
 def finish(move: Move) -> None:

@@ -28,3 +28,16 @@ class ConcurrentChange(DossierError):
             _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại."),
             code="concurrent_change",
         )
+
+
+class InvalidData(DossierError):
+    """Data refused by the e-form's rules; ``problems`` maps each data path to its
+    Vietnamese messages (``""``: the whole form)."""
+
+    def __init__(
+        self, problems: dict[str, list[str]], message: str = "", code: str = "invalid_data"
+    ):
+        super().__init__(
+            message or _("Dữ liệu chưa hợp lệ; vui lòng sửa các mục được đánh dấu."), code=code
+        )
+        self.problems = problems

@@ -115,6 +115,11 @@ class Dossier(models.Model):
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     # e-form field name -> where its value came from (a registry code, "datastore").
     prefill_sources = models.JSONField(_("nguồn dữ liệu đã dùng"), default=dict, blank=True)
+    # The specialist's assessment, shaped by the version's e-form ``decision`` fields.
+    # (The database default too: the demo's bulk loader writes rows without it.)
+    decision_data = models.JSONField(
+        _("kết quả thẩm định"), default=dict, db_default={}, blank=True
+    )
     reused_data = models.BooleanField(_("có tái sử dụng dữ liệu"), default=False)
     fee_paid_at = models.DateTimeField(_("ngày nộp phí"), null=True, blank=True)
     fee_paid_online = models.BooleanField(_("nộp phí trực tuyến"), default=False)
@@ -186,6 +191,32 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class FormRevision(models.Model):
+    """The dossier's form data as submitted, and again after each supplement (or
+    counter entry) that changed the answers: what the officers compare. Append-only."""
+
+    class Reason(models.TextChoices):
+        SUBMITTED = "submitted", _("Nộp hồ sơ")
+        SUPPLEMENT = "supplement", _("Bổ sung hồ sơ")
+        COUNTER = "counter", _("Tiếp nhận tại quầy")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="form_revisions")
+    data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
+    reason = models.CharField(_("lý do"), max_length=16, choices=Reason.choices)
+    created_at = models.DateTimeField(_("thời điểm"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("phiên bản tờ khai")
+        verbose_name_plural = _("các phiên bản tờ khai")
+        ordering = ["dossier", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.get_reason_display()}"
 
 
 class CodeCounter(models.Model):

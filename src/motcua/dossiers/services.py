@@ -14,17 +14,25 @@ from motcua.accounts.models import Applicant
 from motcua.accounts.services import applicant_at_counter
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
+from motcua.catalog import eform
 from motcua.catalog.fees import quote
-from motcua.catalog.models import ProcedureComponent, ProcedureVersion
+from motcua.catalog.models import ProcedureComponent, ProcedureVersion, Registry
 
 from . import steps
-from .effects import Move, compute_due_date, local_date, next_code  # noqa: F401 (public)
-from .exceptions import ConcurrentChange, DossierError, IllegalTransition
+from .effects import (  # noqa: F401 (public)
+    Move,
+    compute_due_date,
+    keep_revision,
+    local_date,
+    next_code,
+)
+from .exceptions import ConcurrentChange, DossierError, IllegalTransition, InvalidData
 from .files import add_attachment, removed_on_failure
 from .models import (
     Attachment,
     Channel,
     Dossier,
+    FormRevision,
     Rating,
     Status,
     StatusChange,
@@ -139,7 +147,7 @@ def transition(
         )
     now = at or timezone.now()
     from_status = locked.status
-    move = Move(locked, action, now, dict(changes), {"status", "updated_at"})
+    move = Move(locked, action, now, dict(changes), {"status", "updated_at"}, by=by)
     locked.status = rule.target
     if rule.effect is not None:
         rule.effect(move)
@@ -245,6 +253,8 @@ def record_counter_dossier(
     dossier.save(
         update_fields=sorted(steps.apply(dossier, "receive", now, by=by, note="", changes={}))
     )
+    if dossier.form_data:
+        keep_revision(dossier, dossier.form_data, FormRevision.Reason.COUNTER, by, now)
     record(
         "dossier.receive",
         actor=by,
@@ -355,4 +365,105 @@ def record_fee_payment(
     )
     announce(locked, "fee_paid", locked.status, by, locked.fee_paid_at, {"online": online})
     dossier.fee_paid_at, dossier.fee_paid_online = locked.fee_paid_at, online
+    return locked
+
+
+# The specialist assesses a dossier while it is handled, never once it is decided.
+DECISION_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROCESS})
+
+
+def definition_of(dossier: Dossier) -> dict[str, Any]:
+    """The dossier's e-form definition in format v2 (a legacy flat form upgraded)."""
+    return eform.upgrade(dossier.procedure_version.form_schema or [])
+
+
+@transaction.atomic
+def record_decision(dossier: Dossier, *, by, data: dict[str, Any]) -> Dossier:
+    """Store the specialist's assessment (``decision_data``) shaped by the e-form's
+    ``decision`` fields, replacing the one recorded before.
+
+    Allowed while the dossier is received or in process (before the leader decides).
+    The caller has checked the officer's right (``backoffice.scope``). Raises
+    InvalidData with the messages by data path when the data do not validate,
+    DossierError ``no_decision_fields`` when the procedure defines no decision data,
+    IllegalTransition when the dossier is in another status.
+    """
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version")
+        .get(pk=dossier.pk)
+    )
+    if locked.status not in DECISION_STATUSES:
+        raise IllegalTransition(_("Ghi kết quả thẩm định"), locked.get_status_display())
+    definition = definition_of(locked)
+    if not definition.get("decision"):
+        raise DossierError(
+            _("Thủ tục này không có mẫu kết quả thẩm định."), code="no_decision_fields"
+        )
+    data = data if isinstance(data, dict) else {}
+    problems = eform.validate_decision(definition, data)
+    if problems:
+        raise InvalidData(problems, code="invalid_decision")
+    # The decision fields read as a one-section form: known values only, hidden dropped.
+    as_form = {
+        "format": definition.get("format"),
+        "sections": [{"key": "decision", "title": "", "fields": definition["decision"]}],
+        "rules": [],
+    }
+    cleaned = eform.clean_data(as_form, data)
+    now = timezone.now()
+    before = locked.decision_data or {}
+    locked.decision_data = cleaned
+    locked.save(update_fields=["decision_data", "updated_at"])
+    # Field names only: the values may be personal (convictions, register entries).
+    record(
+        "dossier.decision_recorded",
+        actor=by,
+        obj=locked,
+        data={"code": locked.code, "fields": sorted(cleaned), "replaced": bool(before)},
+    )
+    announce(locked, "decision_recorded", locked.status, by, now, {"fields": sorted(cleaned)})
+    dossier.decision_data = locked.decision_data
+    return locked
+
+
+@transaction.atomic
+def update_form_on_supplement(dossier: Dossier, *, by, data: dict[str, Any]) -> Dossier:
+    """The applicant corrects the form's answers while the agency waits for a supplement
+    (the change is kept as a revision when the supplement is provided).
+
+    The data are checked as on submission; a value verified from a national database
+    stays as it was. Raises IllegalTransition when the dossier is not waiting for a
+    supplement, InvalidData with the messages by data path otherwise.
+    """
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version")
+        .get(pk=dossier.pk)
+    )
+    if locked.status != Status.WAITING_SUPPLEMENT:
+        raise IllegalTransition(_("Sửa tờ khai khi bổ sung"), locked.get_status_display())
+    definition = definition_of(locked)
+    data = eform.clean_data(definition, data if isinstance(data, dict) else {})
+    problems = eform.validate_data(definition, data, strict=True)
+    for path, source in (locked.prefill_sources or {}).items():
+        if source not in Registry.values:
+            continue  # the e-ID's phone or e-mail, the data store: the applicant may edit
+        if eform.get_path(data, path) != eform.get_path(locked.form_data, path):
+            problems.setdefault(path, []).append(
+                _("Thông tin này đã được xác thực từ cơ sở dữ liệu quốc gia, không sửa được.")
+            )
+    if problems:
+        raise InvalidData(problems, code="invalid_form")
+    changed = [row["path"] for row in eform.diff(definition, locked.form_data, data)]
+    if changed:
+        locked.form_data = data
+        locked.save(update_fields=["form_data", "updated_at"])
+        record(
+            "dossier.form_updated",
+            actor=by,
+            obj=locked,
+            data={"code": locked.code, "paths": changed},
+        )
+    dossier.form_data = locked.form_data
     return locked

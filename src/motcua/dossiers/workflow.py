@@ -151,7 +151,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.IN_PROCESS,
             _("Bổ sung hồ sơ"),
             fields={"form_data"},
-            effect=effects.resume_clock,
+            effect=effects.provide_supplement,
         ),
         _t(
             "approve",

@@ -18,6 +18,7 @@ NO_FIGURES = frozenset(
         "forward",
         "apology_sent",
         "supplement_overdue",
+        "decision_recorded",
     }
 )
 

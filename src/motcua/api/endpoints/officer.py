@@ -36,7 +36,14 @@ from ..errors import READ_ERRORS, WRITE_ERRORS, ApiError
 from ..idempotency import idempotent
 from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
 from ..reach import Reach, officer_reach
-from ..schemas import ActionIn, DossierList, OfficerDossier, StatusCode
+from ..schemas import (
+    ActionIn,
+    DecisionIn,
+    DossierList,
+    OfficerDossier,
+    OfficerFormOut,
+    StatusCode,
+)
 from ..scopes import READ, WRITE
 from ..throttles import CallerThrottle
 from .common import KEY_OPTIONAL, binary, file_answer
@@ -113,6 +120,53 @@ def download_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID)
     reach = officer_reach(request, READ)
     dossier = reach.get(public_id)
     return file_answer(dossier.attachments.filter(public_id=attachment_id).first())
+
+
+@router.get(
+    "/officer/dossiers/{public_id}/form",
+    response={200: OfficerFormOut, **READ_ERRORS},
+    summary="The dossier's form: definition, data, its reading, revisions and assessment",
+    url_name="officer_get_form",
+)
+def get_form(request, public_id: uuid.UUID):
+    """`display` is what the back office shows: the sections with every value formatted
+    for a reader and, in `source`, the national database that verified it. Each revision
+    lists what it changed from the one before (a supplement that changed answers)."""
+    reach = officer_reach(request, READ)
+    return presenters.officer_form(reach.get(public_id))
+
+
+@router.put(
+    "/officer/dossiers/{public_id}/decision",
+    response={200: OfficerFormOut, **WRITE_ERRORS},
+    summary="Record the assessment (the procedure's decision data)",
+    url_name="officer_record_decision",
+)
+@decorate_view(idempotent(required=False))
+def record_decision(
+    request,
+    public_id: uuid.UUID,
+    payload: DecisionIn,
+    idempotency_key: str | None = KEY_OPTIONAL,
+):
+    """The specialist at the assessing step records the decision data defined by the
+    procedure's e-form (`definition.decision`); it replaces the one recorded before.
+    Refused with 403 `action_not_permitted` for another role or step, 409
+    `illegal_transition` once the dossier is decided, 422 `invalid_decision` with the
+    messages by data path in `details`."""
+    reach = officer_reach(request, WRITE)
+    dossier = reach.get(public_id)
+    if not reach.can("record_decision", dossier):
+        raise ApiError(
+            403,
+            "action_not_permitted",
+            _(
+                "Chỉ chuyên viên đang thẩm định hồ sơ này mới ghi được kết quả thẩm định "
+                "(vai trò chuyên viên, ở bước thẩm định của quy trình)."
+            ),
+        )
+    dossier = dossier_services.record_decision(dossier, by=reach.actor, data=payload.decision)
+    return presenters.officer_form(dossier)
 
 
 @router.post(
