@@ -211,7 +211,9 @@ class DossierGenerator(DossierTimelines):
         self.applicant_data = {}
         for pk, kind, user_id, address, name, pid, birth, phone in Applicant.objects.order_by(
             "pk"
-        ).values_list("pk", "kind", "user_id", "address", "name", "personal_id", "birth_date", "phone"):
+        ).values_list(
+            "pk", "kind", "user_id", "address", "name", "personal_id", "birth_date", "phone"
+        ):
             home = next((i for i, n in enumerate(names) if n in address), pk % len(names))
             (persons if kind == Applicant.Kind.PERSON else firms).append((pk, user_id, home))
             if kind == Applicant.Kind.PERSON and pid and birth:

@@ -242,7 +242,12 @@ def _tinh_trang_hon_nhan(applicant, rng, on):
         "marital_status": "chua_ket_hon",
         "purpose": "ket_hon",
         "partner": _person(
-            rng, on, 20, 35, not male, parts=["full_name", "birth_date", "personal_id", "nationality"]
+            rng,
+            on,
+            20,
+            35,
+            not male,
+            parts=["full_name", "birth_date", "personal_id", "nationality"],
         ),
         "marriage_place": f"UBND {subject['residence']['commune']}, {PROVINCE}",
         "copies": 1,
@@ -268,7 +273,9 @@ def _ly_lich_tu_phap(applicant, rng, on):
     for index, end in enumerate([*cuts, None]):
         place = random_address(rng) if end else requester["residence"]
         occupation, workplace = (
-            jobs[index] if index < len(jobs) and end else ("Nhân viên văn phòng", "Công ty TNHH Minh Phát")
+            jobs[index]
+            if index < len(jobs) and end
+            else ("Nhân viên văn phòng", "Công ty TNHH Minh Phát")
         )
         item = {
             "from_date": begin.isoformat(),
@@ -417,7 +424,9 @@ def _chung_thuc(applicant, rng, on):
 
 
 def _giay_phep_lai_xe(applicant, rng, on):
-    driver = _self(applicant, ["full_name", "birth_date", "sex", "personal_id", "nationality", "residence"])
+    driver = _self(
+        applicant, ["full_name", "birth_date", "sex", "personal_id", "nationality", "residence"]
+    )
     birth = _date(driver["birth_date"])
     if _age(birth, on) < 23:
         birth = _birth(rng, on, 25, 55)

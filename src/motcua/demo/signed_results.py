@@ -41,6 +41,7 @@ def demo_form_data(code: str, applicant: Applicant) -> dict | None:
     }
     return sample_form_data(code, person, random.Random(applicant.pk))
 
+
 AGENCY_CODE = "BN.STP"
 OFFICERS = {"desk": "motcua.stp", "specialist": "chuyenvien.stp", "leader": "lanhdao.stp"}
 

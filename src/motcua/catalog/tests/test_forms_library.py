@@ -265,7 +265,11 @@ def render_body(code: str, data: dict, decision: dict) -> str:
     context = {
         "data": data,
         "decision": decision,
-        "applicant": {"name": MOTHER["name"], "identifier": MOTHER["personal_id"], "kind": "person"},
+        "applicant": {
+            "name": MOTHER["name"],
+            "identifier": MOTHER["personal_id"],
+            "kind": "person",
+        },
         "dossier": {"code": "BN.KINHBAC-260105-0001"},
         "agency": {"name": "Ủy ban nhân dân phường Kinh Bắc"},
         "number": "12/2026",
@@ -338,3 +342,49 @@ def test_criminal_record_body_branches_on_the_card():
     html = render_body("MC.TP.01", data, decided)
     assert "45/2019/HS-ST" in html and "Trộm cắp tài sản" in html
     assert data["father"]["full_name"] in html
+
+
+# --- the catalogue import -----------------------------------------------------------
+
+
+def test_import_gives_new_versions_the_modelled_form():
+    from motcua.catalog.formschema import default_schema
+    from motcua.catalog.importing import import_procedures
+    from motcua.catalog.models import Procedure, ProcedureVersion
+
+    path = Path(settings.MOTCUA_SHARED_DATA_DIR) / "procedures.csv"
+    import_procedures(path)
+    birth = Procedure.objects.get(code="MC.HT.01").current_version
+    assert birth.form_schema == forms_library.definition_for("MC.HT.01")
+    other = Procedure.objects.get(code="MC.XD.01").current_version
+    assert other.form_schema == default_schema(other.data_sources)
+    # A catalogue published before the library: its generic version stays as it was,
+    # the next import publishes a new version with the real form.
+    ProcedureVersion.objects.filter(pk=birth.pk).update(
+        form_schema=default_schema(birth.data_sources)
+    )
+    report = import_procedures(path)
+    assert "MC.HT.01" in report.new_versions
+    birth.refresh_from_db()
+    assert birth.form_schema == default_schema(birth.data_sources)
+    assert birth.status == ProcedureVersion.Status.SUPERSEDED
+    current = Procedure.objects.get(code="MC.HT.01").current_version
+    assert current.number == birth.number + 1
+    assert current.form_schema == forms_library.definition_for("MC.HT.01")
+    assert "MC.HT.01" in import_procedures(path).unchanged
+
+
+def test_numbers_and_dates_in_words():
+    from motcua.catalog.templatetags.vn_words import date_words, number_words
+
+    assert number_words(2026) == "hai nghìn không trăm hai mươi sáu"
+    assert number_words(150_000_000) == "một trăm năm mươi triệu"
+    assert number_words(2_500_000_000) == "hai tỷ năm trăm triệu"
+    assert number_words(1_234_521) == "một triệu hai trăm ba mươi tư nghìn năm trăm hai mươi mốt"
+    assert number_words(105) == "một trăm linh năm"
+    assert number_words("abc") == ""
+    assert date_words("2026-03-05") == (
+        "ngày mồng năm tháng ba năm hai nghìn không trăm hai mươi sáu"
+    )
+    assert date_words("2024-04-15") == "ngày mười lăm tháng tư năm hai nghìn không trăm hai mươi tư"
+    assert date_words("") == ""

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from motcua.accounts.models import Applicant, User
 from motcua.agencies.models import Agency, Membership, Role
+from motcua.catalog import eform, forms_library
 from motcua.catalog.models import AuthorityLevel
 from motcua.demo import seeding
 from motcua.dossiers.models import CodeCounter, Dossier, Status, StatusChange
@@ -139,8 +140,12 @@ def test_citizens_and_businesses(seeded):
 
 
 def test_dossiers(seeded):
-    dossiers = list(Dossier.objects.select_related("procedure_version", "agency"))
+    dossiers = list(
+        Dossier.objects.select_related("procedure_version__procedure", "agency", "applicant")
+    )
     assert len(dossiers) == N
+    modelled = set(forms_library.codes())
+    filled = 0
     codes = [d.code for d in dossiers]
     assert len(set(codes)) == N
     assert len({d.public_id for d in dossiers}) == N
@@ -154,7 +159,13 @@ def test_dossiers(seeded):
         )[:-4]
         assert d.code.startswith(expected_code), (d.code, expected_code)
         assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{12}", d.lookup_secret)
-        assert d.form_data == {}
+        version = d.procedure_version
+        if version.procedure.code in modelled and d.applicant.kind == Applicant.Kind.PERSON:
+            # The real tờ khai, filled with data its own rules accept.
+            assert eform.validate_data(version.form_schema, d.form_data, strict=True) == {}
+            filled += 1
+        else:
+            assert d.form_data == {}
         assert two_years_ago <= d.submitted_at <= timezone.now()
         version = d.procedure_version
         assert d.fee_vnd == (version.online_fee_vnd if d.channel == "online" else version.fee_vnd)
@@ -180,6 +191,7 @@ def test_dossiers(seeded):
         if d.status in (Status.APPROVED, Status.RESULT_ISSUED, Status.REFUSED):
             assert d.finished_at
         assert (d.paused_at is not None) == (d.status == Status.WAITING_SUPPLEMENT)
+    assert filled > N // 4  # the popular procedures are the modelled ones
 
 
 def test_realistic_mix(seeded):
