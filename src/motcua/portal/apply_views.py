@@ -80,6 +80,7 @@ def apply_start(request, applicant, code: str):
             "agencies": agencies,
             "drafts": selectors.drafts_for(applicant, version),
             "components": version.components.all(),
+            "replaced": set(eform.replaced_components(eforms.definition(version.form_schema))),
         },
     )
 

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
+from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import AuthorityLevel, ProcedureVersion
 from motcua.search import assistant
@@ -67,6 +68,7 @@ def procedure_detail(request, code: str):
             "version": version,
             "fee": quote(version),
             "components": version.components.all(),
+            "replaced": set(eform.replaced_components(eform.upgrade(version.form_schema))),
             "steps": version.steps.all(),
         },
     )
