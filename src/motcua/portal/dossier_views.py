@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import mask_identifier
 from motcua.datastore import selectors as datastore_selectors
-from motcua.dossiers.exceptions import DossierError
+from motcua.dossiers.exceptions import DossierError, InvalidData
 from motcua.dossiers.files import max_upload_bytes
 from motcua.dossiers.models import Rating, Status
 from motcua.dossiers.workflow import OPEN_BEFORE_DECISION, RATEABLE
 from motcua.lib.downloads import file_response
 
-from . import selectors, services
+from . import eform_pages, eforms, selectors, services
 from .access import citizen_view
 from .forms import RatingForm, SupplementForm, WithdrawForm
 
@@ -83,46 +83,123 @@ def attachment_file(request, applicant, public_id, attachment_id):
     )
 
 
+# A hidden input of the supplement page: the post carries the e-form's answers (a
+# client that posts only files leaves them as they are).
+FORM_SHOWN = "eform_shown"
+
+
+def _has_fields(defn: dict) -> bool:
+    return any(section.get("fields") for section in defn.get("sections") or [])
+
+
 @citizen_view
 def supplement(request, applicant, public_id):
-    """Answer the agency's supplement request online; the legal clock resumes."""
+    """Answer the agency's supplement request online: files, and the e-form's answers
+    corrected where needed (values from a national database stay locked); the legal
+    clock resumes. "Thêm …" / "Xóa" of a repeatable group show the page again."""
     dossier = selectors.dossier_for(applicant, public_id)
     if dossier.status != Status.WAITING_SUPPLEMENT:
         messages.info(request, _("Hồ sơ này hiện không cần bổ sung."))
         return redirect("portal:dossier", dossier.public_id)
     documents = list(datastore_selectors.documents_of(request.user))
-    form = SupplementForm(request.POST or None, request.FILES or None, documents=documents)
-    if request.method == "POST" and form.is_valid():
+    defn = eforms.definition(dossier.procedure_version.form_schema)
+    with_form = _has_fields(defn)
+    stored, sources = dossier.form_data or {}, dossier.prefill_sources or {}
+    page = _SupplementPage(request, dossier, defn if with_form else None, stored, sources)
+    if request.method != "POST":
+        return page.render(SupplementForm(documents=documents, with_form=with_form))
+    answers, changed, eform_errors = None, False, {}
+    if with_form and request.POST.get(FORM_SHOWN):
+        parsed = eforms.parse_post(defn, request.POST, stored=stored, sources=sources)
+        page.parsed = parsed
+        if eforms.apply_group_action(defn, parsed, request.POST.get("action", "")) is not None:
+            # A row added or removed: the page again, with what was typed; nothing sent.
+            kept = SupplementForm(
+                initial={
+                    "note": request.POST.get("note", ""),
+                    "documents": request.POST.getlist("documents"),
+                },
+                documents=documents,
+                with_form=True,
+            )
+            return page.render(kept, errors=parsed.errors, files_dropped=bool(request.FILES))
+        answers, strict_errors = eforms.check(defn, parsed.data, strict=True)
+        changed = bool(services.supplement_changes(dossier, answers))
+        # Answers left as they were are not checked again (a rule may have changed
+        # since submission); a locked value sent changed is always refused.
+        eform_errors = eforms.merge_errors(parsed.errors, strict_errors if changed else {})
+    form = SupplementForm(
+        request.POST,
+        request.FILES,
+        documents=documents,
+        with_form=with_form,
+        answers_changed=changed,
+    )
+    if form.is_valid() and not eform_errors:
         try:
             services.answer_supplement(
                 dossier,
                 uploads=form.cleaned_data["files"],
                 documents=form.chosen_documents(),
                 note=form.cleaned_data["note"],
+                form_data=answers,
                 by=request.user,
             )
+        except InvalidData as exc:
+            eform_errors = eforms.merge_errors(exc.problems)
         except DossierError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
                 request,
                 _(
+                    "Đã gửi bổ sung hồ sơ. Cơ quan tiếp tục giải quyết hồ sơ; ngày hẹn trả "
+                    "kết quả được lùi thêm đúng số ngày làm việc hồ sơ phải chờ bổ sung."
+                )
+                if changed
+                else _(
                     "Đã gửi giấy tờ bổ sung. Cơ quan tiếp tục giải quyết hồ sơ; ngày hẹn trả "
                     "kết quả được lùi thêm đúng số ngày làm việc hồ sơ phải chờ bổ sung."
                 ),
             )
             return redirect("portal:dossier", dossier.public_id)
-    return render(
-        request,
-        "portal/supplement.html",
-        {
-            "dossier": dossier,
-            "form": form,
-            "request_change": selectors.supplement_request(dossier),
-            "limit_mb": max_upload_bytes() // (1024 * 1024),
-        },
-        status=400 if form.errors else 200,
-    )
+    return page.render(form, errors=eform_errors, files_dropped=bool(request.FILES), status=400)
+
+
+class _SupplementPage:
+    """The supplement page: the agency's request, the e-form, the files."""
+
+    def __init__(self, request, dossier, defn, stored, sources):
+        self.request, self.dossier, self.defn = request, dossier, defn
+        self.stored, self.sources = stored, sources
+        self.parsed = None
+
+    def render(self, form, *, errors=None, files_dropped=False, status=200):
+        context = None
+        if self.defn is not None:
+            parsed = self.parsed
+            context = eform_pages.eform_context(
+                self.defn,
+                parsed.data if parsed is not None else self.stored,
+                errors=errors,
+                raw=parsed.raw if parsed is not None else None,
+                sources=self.sources,
+                stored=self.stored,
+            )
+        return render(
+            self.request,
+            "portal/supplement.html",
+            {
+                "dossier": self.dossier,
+                "form": form,
+                "eform": context,
+                "form_shown_name": FORM_SHOWN,
+                "files_dropped": files_dropped,
+                "request_change": selectors.supplement_request(self.dossier),
+                "limit_mb": max_upload_bytes() // (1024 * 1024),
+            },
+            status=status,
+        )
 
 
 @citizen_view

@@ -119,8 +119,12 @@ class SupplementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, documents=(), **kwargs):
+    def __init__(self, *args, documents=(), with_form=False, answers_changed=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Corrected e-form answers (``with_form``: the page shows the e-form) are a
+        # supplement too: then no file is needed.
+        self.with_form = with_form
+        self.answers_changed = answers_changed
         self.documents = {str(d.public_id): d for d in documents}
         self.fields["documents"].choices = [(str(d.public_id), d.name) for d in documents]
         if not documents:
@@ -128,8 +132,20 @@ class SupplementForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not cleaned.get("files") and not cleaned.get("documents"):
-            raise ValidationError(_("Vui lòng chọn ít nhất một tệp để bổ sung."), code="no_file")
+        if (
+            not self.errors
+            and not self.answers_changed
+            and not cleaned.get("files")
+            and not cleaned.get("documents")
+        ):
+            if self.with_form:
+                message = _(
+                    "Vui lòng chọn ít nhất một tệp để bổ sung. Nếu chỉ cần sửa thông tin đã "
+                    "khai, hãy sửa trong phần “Thông tin tờ khai”."
+                )
+            else:
+                message = _("Vui lòng chọn ít nhất một tệp để bổ sung.")
+            raise ValidationError(message, code="no_file")
         return cleaned
 
     def chosen_documents(self) -> list:

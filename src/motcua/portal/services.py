@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
+from motcua.catalog import eform
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion
 from motcua.datastore import services as datastore_services
 from motcua.dossiers import services as dossier_services
@@ -277,31 +278,70 @@ def submit_application(dossier: Dossier, *, by=None) -> Dossier:
         raise
 
 
-def answer_supplement(
-    dossier: Dossier, *, uploads: list, documents: list = (), note: str = "", by=None
-) -> Dossier:
-    """Send the documents the agency asked for; the legal clock resumes.
+def supplement_changes(dossier: Dossier, form_data: dict | None) -> list[dict]:
+    """What the answers ``form_data`` change in the dossier's e-form (``eform.diff``
+    rows, hidden and unknown values left out on both sides); [] when None."""
+    if form_data is None:
+        return []
+    defn = eforms.definition(dossier.procedure_version.form_schema)
+    before = eform.clean_data(defn, dossier.form_data or {})
+    after = eform.clean_data(defn, form_data if isinstance(form_data, dict) else {})
+    return eform.diff(defn, before, after)
 
-    ``uploads`` are new files, ``documents`` copies from the person's data store. The
-    files and the move back to processing are one transaction. Raises DossierError
-    when no file is given, a file is refused, or the dossier is not waiting for a
-    supplement (IllegalTransition).
+
+def _supplement_note(count: int, corrected: bool) -> str:
+    if count and corrected:
+        return _("Công dân bổ sung %(n)d tệp và sửa thông tin tờ khai trực tuyến.") % {"n": count}
+    if corrected:
+        return _("Công dân sửa thông tin tờ khai trực tuyến.")
+    return _("Công dân bổ sung %(n)d tệp trực tuyến.") % {"n": count}
+
+
+def answer_supplement(
+    dossier: Dossier,
+    *,
+    uploads: list,
+    documents: list = (),
+    note: str = "",
+    form_data: dict | None = None,
+    by=None,
+) -> Dossier:
+    """Send the documents the agency asked for and/or corrected answers; the legal
+    clock resumes.
+
+    ``uploads`` are new files, ``documents`` copies from the person's data store,
+    ``form_data`` the e-form's answers as corrected by the applicant (every value, as
+    on the form page; None: unchanged). Changed answers are checked as on submission
+    (``dossiers.services.update_form_on_supplement``: values verified from a national
+    database cannot change) and kept as a revision by the ``provide_supplement`` move.
+    The files, the answers and the move back to processing are one transaction.
+    Raises DossierError when neither a file nor a changed answer is given or a file
+    is refused, InvalidData (messages by data path) when the answers are refused,
+    IllegalTransition when the dossier is not waiting for a supplement.
     """
     count = len(uploads) + len(documents)
-    if not count:
-        raise DossierError(_("Vui lòng chọn ít nhất một tệp để bổ sung."), code="no_file")
+    if not count and form_data is None:
+        raise _no_supplement(with_form=False)
     if dossier.status != Status.WAITING_SUPPLEMENT:
         raise DossierError(
             _("Hồ sơ không ở trạng thái chờ bổ sung. Vui lòng tải lại trang."),
             code="not_waiting",
         )
-    note = (note or "").strip()[:2000] or _("Công dân bổ sung %(n)d tệp trực tuyến.") % {"n": count}
     stored = []
     try:
         with transaction.atomic():
-            locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+            locked = (
+                Dossier.objects.select_for_update(of=("self",))
+                .select_related("procedure_version")
+                .get(pk=dossier.pk)
+            )
             if locked.status != Status.WAITING_SUPPLEMENT:
                 raise IllegalTransition(_("Bổ sung hồ sơ"), locked.get_status_display())
+            corrected = bool(supplement_changes(locked, form_data))
+            if not count and not corrected:
+                raise _no_supplement(with_form=True)
+            if corrected:
+                dossier_services.update_form_on_supplement(locked, by=by, data=form_data)
             for upload in uploads:
                 stored.append(
                     add_attachment(locked, upload, kind=Attachment.Kind.SUPPLEMENT, by=by)
@@ -312,12 +352,24 @@ def answer_supplement(
                         document, locked, by=by, kind=Attachment.Kind.SUPPLEMENT
                     )
                 )
+            note = (note or "").strip()[:2000] or _supplement_note(count, corrected)
             return dossier_services.transition(dossier, "provide_supplement", by=by, note=note)
     except BaseException:
         # The rows were rolled back (a later file refused, disk full): so go their files.
         for attachment in stored:
             discard_file(attachment.file)
         raise
+
+
+def _no_supplement(*, with_form: bool) -> DossierError:
+    if with_form:
+        message = _(
+            "Vui lòng chọn ít nhất một tệp để bổ sung. Nếu chỉ cần sửa thông tin đã "
+            "khai, hãy sửa trong phần “Thông tin tờ khai”."
+        )
+    else:
+        message = _("Vui lòng chọn ít nhất một tệp để bổ sung.")
+    return DossierError(message, code="no_file")
 
 
 def withdraw_dossier(dossier: Dossier, *, reason: str = "", by=None) -> Dossier:

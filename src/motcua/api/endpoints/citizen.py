@@ -37,7 +37,15 @@ from ..schemas import (
 )
 from ..scopes import READ, WRITE
 from ..throttles import CallerThrottle
-from .common import KEY_OPTIONAL, KEY_REQUIRED, binary, checked_data, file_answer
+from .common import (
+    KEY_OPTIONAL,
+    KEY_REQUIRED,
+    MAX_FORM_TEXT,
+    binary,
+    checked_data,
+    file_answer,
+    supplement_answers,
+)
 
 router = Router(tags=["Hồ sơ của công dân"], auth=AUTH, throttle=[CallerThrottle()])
 
@@ -221,21 +229,41 @@ def submit(request, public_id: uuid.UUID, idempotency_key: str | None = KEY_OPTI
 @router.post(
     "/dossiers/{public_id}/supplement",
     response={200: DossierDetail, **WRITE_ERRORS},
-    summary="Send the documents the agency asked for",
+    summary="Send the documents the agency asked for and/or corrected answers",
 )
 @decorate_view(idempotent(required=True))
 def supplement(
     request,
     public_id: uuid.UUID,
     files: Annotated[
-        list[UploadedFile], File(..., description="one or more PDF, JPG or PNG files")
-    ],
-    note: Annotated[str, Form("", max_length=2000)],
+        list[UploadedFile],
+        File(None, description="PDF, JPG or PNG files (none when only answers change)"),
+    ] = None,
+    note: Annotated[str, Form("", max_length=2000)] = "",
+    form: Annotated[
+        str,
+        Form(
+            "",
+            max_length=MAX_FORM_TEXT,
+            description=(
+                "optional: the e-form's answers corrected as the agency asked, a JSON "
+                "object in the shape of `form_data` (docs/EFORMS.md) with every value "
+                "(what is left out becomes empty; locked fields may be left out but not "
+                "changed). Checked as on submission: 422 `invalid_form` with the "
+                "problems by data path in `details`."
+            ),
+        ),
+    ] = "",
     idempotency_key: str = KEY_REQUIRED,
 ):
-    """Only while the dossier waits for a supplement; the legal clock resumes."""
+    """Only while the dossier waits for a supplement; the legal clock resumes. At least
+    one file, or answers that differ from the dossier's. Answers that changed are kept
+    as a revision the officers compare."""
     who, dossier = own_dossier(request, public_id, WRITE)
-    dossier = portal_services.answer_supplement(dossier, uploads=files, note=note, by=who.user)
+    answers = supplement_answers(dossier, form) if form.strip() else None
+    dossier = portal_services.answer_supplement(
+        dossier, uploads=files or [], note=note, form_data=answers, by=who.user
+    )
     return presenters.citizen_detail(dossier)
 
 

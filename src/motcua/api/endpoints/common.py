@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import Header
 
 from motcua.dossiers.models import Attachment
 from motcua.lib.downloads import file_response
+from motcua.portal import services as portal_services
 from motcua.portal.selectors import eforms
 
 from ..errors import ApiError, not_found
 from ..idempotency import HEADER
+
+# The longest e-form (as JSON text) a multipart call may carry.
+MAX_FORM_TEXT = 200_000
 
 KEY_REQUIRED = Header(
     ...,
@@ -68,10 +74,35 @@ def checked_data(schema, values: dict, *, stored=None, sources=None, ignore_lock
     data, problems = eforms.check(defn, parsed.data, strict=False)
     problems = eforms.merge_errors(parsed.errors, problems)
     if problems:
-        raise ApiError(
-            422,
-            "invalid_form",
-            _("Tờ khai chưa hợp lệ; xem lỗi của từng trường."),
-            problems,
-        )
+        raise _invalid_form(problems)
+    return data
+
+
+def _invalid_form(problems: dict) -> ApiError:
+    return ApiError(
+        422, "invalid_form", _("Tờ khai chưa hợp lệ; xem lỗi của từng trường."), problems
+    )
+
+
+def supplement_answers(dossier, text: str) -> dict:
+    """The corrected answers of a supplement (``text``: a JSON object, nested data as in
+    ``form_data``), checked as the portal's supplement page checks them: a locked value
+    sent changed and an unknown field are refused; answers that differ from the
+    dossier's must pass the submission check. ApiError 422 ``invalid_form`` with the
+    problems by data path."""
+    try:
+        values = json.loads(text)
+    except ValueError:
+        values = None
+    if not isinstance(values, dict):
+        raise _invalid_form({"": [_("“form” phải là một đối tượng JSON (dữ liệu tờ khai).")]})
+    defn = eforms.definition(dossier.procedure_version.form_schema)
+    parsed = eforms.apply_values(
+        defn, values, stored=dossier.form_data, sources=dossier.prefill_sources
+    )
+    data, problems = eforms.check(defn, parsed.data, strict=True)
+    changed = bool(portal_services.supplement_changes(dossier, data))
+    problems = eforms.merge_errors(parsed.errors, problems if changed else {})
+    if problems:
+        raise _invalid_form(problems)
     return data
