@@ -117,6 +117,7 @@ DOSSIER_FIELDS = [
     "fee_paid_at",
     "fee_paid_online",
     "result_electronic",
+    "decision_data",
 ]
 RATING_FIELDS = ["dossier", "score", "comment", "rated_at"]
 HISTORY_FIELDS = ["dossier", "action", "from_status", "to_status", "actor", "at", "note"]

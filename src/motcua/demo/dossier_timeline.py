@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from motcua.demo.form_data import sample_form_data
+from motcua.demo.form_data import sample_decision_data, sample_form_data
 from motcua.dossiers.models import Status
 from motcua.workdays.calendar import add_working_days, working_days_of_year
 
@@ -67,6 +67,7 @@ GROWTH = 0.5  # volume grows by half over the period
 WINDOW_DAYS = 730
 
 _EPOCH_ORD = dt.date(1970, 1, 1).toordinal()
+DECIDED = {Status.APPROVED, Status.RESULT_ISSUED, Status.RETURNED}
 
 
 class DossierTimelines:
@@ -114,6 +115,13 @@ class DossierTimelines:
         if not code or applicant is None:
             return "{}"
         data = sample_form_data(code, applicant, self.form_rng, on=day)
+        return "{}" if data is None else json.dumps(data, ensure_ascii=False)
+
+    def decision_json(self, code: str, form: str, status: str, day: dt.date) -> str:
+        """What the specialist recorded, for a dossier assessed and approved."""
+        if form == "{}" or status not in DECIDED:
+            return "{}"
+        data = sample_decision_data(code, json.loads(form), self.form_rng, on=day)
         return "{}" if data is None else json.dumps(data, ensure_ascii=False)
 
     # calendar -------------------------------------------------------------------
@@ -350,6 +358,7 @@ class DossierTimelines:
         code = settings.MOTCUA_DOSSIER_CODE_FORMAT.format(
             agency=self.agency_code[agency_id], date=local_day, seq=seq
         )
+        form = self.form_json(v.code, applicant_id, local_day)
         dossiers.append(
             (
                 dossier_id,
@@ -361,7 +370,7 @@ class DossierTimelines:
                 agency_id,
                 channel,
                 status,
-                self.form_json(v.code, applicant_id, local_day),
+                form,
                 v.online_fee if online else v.fee,
                 fmt(created),
                 fmt(submitted),
@@ -393,6 +402,7 @@ class DossierTimelines:
             fmt(fee_paid_at) if fee_paid_at is not None else None,
             paid_online,
             electronic,
+            self.decision_json(v.code, form, status, local_day),
         )
         dossiers[-1] = dossiers[-1] + row_tail
         stats.statuses[status] += 1

@@ -145,7 +145,7 @@ def test_dossiers(seeded):
     )
     assert len(dossiers) == N
     modelled = set(forms_library.codes())
-    filled = 0
+    filled = decided = 0
     codes = [d.code for d in dossiers]
     assert len(set(codes)) == N
     assert len({d.public_id for d in dossiers}) == N
@@ -164,8 +164,13 @@ def test_dossiers(seeded):
             # The real tờ khai, filled with data its own rules accept.
             assert eform.validate_data(version.form_schema, d.form_data, strict=True) == {}
             filled += 1
+            if d.status in (Status.APPROVED, Status.RESULT_ISSUED, Status.RETURNED):
+                # Assessed: the specialist's decision data, valid for the procedure.
+                assert d.decision_data
+                assert eform.validate_decision(version.form_schema, d.decision_data) == {}
+                decided += 1
         else:
-            assert d.form_data == {}
+            assert d.form_data == {} and d.decision_data == {}
         assert two_years_ago <= d.submitted_at <= timezone.now()
         version = d.procedure_version
         assert d.fee_vnd == (version.online_fee_vnd if d.channel == "online" else version.fee_vnd)
@@ -192,6 +197,7 @@ def test_dossiers(seeded):
             assert d.finished_at
         assert (d.paused_at is not None) == (d.status == Status.WAITING_SUPPLEMENT)
     assert filled > N // 4  # the popular procedures are the modelled ones
+    assert decided > 0
 
 
 def test_realistic_mix(seeded):
