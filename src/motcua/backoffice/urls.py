@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apologies, fees, intake, views
+from . import apologies, fees, intake, result_preview, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -13,6 +13,12 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/xin-loi/<int:pk>/duyet/", apologies.decide, name="apology_decide"),
     path(
         "ho-so/<uuid:public_id>/xin-loi/<int:pk>/in/", apologies.print_letter, name="apology_print"
+    ),
+    path("ho-so/<uuid:public_id>/xem-truoc-ket-qua/", result_preview.preview, name="result_preview"),
+    path(
+        "ho-so/<uuid:public_id>/xem-truoc-ket-qua/pdf/",
+        result_preview.preview_pdf,
+        name="result_preview_pdf",
     ),
     path("tep/<uuid:public_id>/", views.attachment, name="attachment"),
     path("ho-so/<uuid:public_id>/thu-phi/", fees.collect_fee, name="collect_fee"),
