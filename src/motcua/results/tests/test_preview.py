@@ -148,8 +148,9 @@ def test_the_admin_body_comes_before_the_file_body_before_the_default(
         "|default:'chưa ghi' }}.</p>",
         encoding="utf-8",
     )
+    original = settings.TEMPLATES
     settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}
+        {**original[0], "DIRS": [tmp_path / "templates", *original[0]["DIRS"]]}, *original[1:]
     ]
     from_file = pdf_text(bytes(services.preview_result(birth, by=leader).pdf))
     assert "Thân văn bản từ tệp cho Trần Minh Khôi, quyển chưa ghi." in from_file
@@ -162,7 +163,7 @@ def test_the_admin_body_comes_before_the_file_body_before_the_default(
     assert "Thân văn bản do quản trị soạn." in from_admin
     assert "Thân văn bản từ tệp" not in from_admin
 
-    (bodies / "HT.01.html").unlink()
+    settings.TEMPLATES = original  # no file body any more (the loaders start afresh)
     ResultTemplate.objects.all().delete()
     default = pdf_text(bytes(services.preview_result(birth, by=leader).pdf))
     assert "NỘI DUNG ĐỀ NGHỊ" in default
