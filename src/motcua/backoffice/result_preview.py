@@ -8,8 +8,6 @@ the result gets a 403 that says why.
 
 from __future__ import annotations
 
-from csp.constants import SELF
-from csp.decorators import csp_replace
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -86,8 +84,7 @@ def preview(request, public_id):
 
 @require_http_methods(["GET"])
 @officer_required
-@xframe_options_sameorigin
-@csp_replace({"frame-ancestors": [SELF]})
+@xframe_options_sameorigin  # shown in the preview page's frame (PDFs carry no CSP)
 def preview_pdf(request, public_id):
     """The draft PDF itself, shown in the preview page's frame (or downloaded)."""
     dossier, _permitted, refused = _dossier_for_preview(request, public_id)
