@@ -82,7 +82,7 @@ PUBLIC = {
     "accounts": {"models", "services", "citizen", "ratelimit"},
     "workdays": {"calendar"},
     "agencies": {"models", "selectors"},
-    "catalog": {"models", "selectors", "fees"},
+    "catalog": {"models", "selectors", "fees", "eform"},
     "dossiers": {
         "models",
         "services",

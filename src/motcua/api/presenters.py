@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Attachment, Dossier, Rating, Status
@@ -68,7 +69,7 @@ def procedure_detail(version: ProcedureVersion) -> dict:
         ],
         "form": [
             _form_field(spec)
-            for spec in version.form_schema
+            for spec in eform.legacy_fields(version.form_schema)
             if isinstance(spec, dict) and spec.get("name")
         ],
         "agencies": [agency(a) for a in portal.receiving_agencies(version)]
@@ -160,7 +161,7 @@ def citizen_detail(d: Dossier) -> dict:
     expected, estimated = portal.expected_result_date(d)
     rating = _rating(d)
     request = portal.supplement_request(d) if d.status == Status.WAITING_SUPPLEMENT else None
-    schema = d.procedure_version.form_schema
+    schema = eform.legacy_fields(d.procedure_version.form_schema)
     return {
         **dossier_summary(d),
         "lookup_secret": d.lookup_secret if d.status != Status.DRAFT else None,

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import services
+from .eform import upgrade
 from .exporting import export_procedures
 from .formschema import default_schema
 from .import_checks import parse_row, parse_rows
@@ -119,7 +120,7 @@ def _keep_what_the_file_does_not_describe(data: ProcedureData, current) -> None:
     if _same_lines(current.description, data.description):
         data.description = current.description  # XLSX turns CRLF (from a browser) into LF
     data.close_when_supplement_expires = current.close_when_supplement_expires
-    if current.form_schema != default_schema(current.data_sources):
+    if upgrade(current.form_schema) != default_schema(current.data_sources):
         data.form_schema = current.form_schema
     steps = [(s.name, s.role, Decimal(s.days)) for s in current.steps.order_by("position")]
     defaults = [(n, str(r), Decimal(d)) for n, r, d in default_steps(current.processing_days)]

@@ -7,6 +7,8 @@ version: it creates a new one, so dossiers keep the version they were filed unde
 
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -136,7 +138,12 @@ class ProcedureVersion(models.Model):
     close_when_supplement_expires = models.BooleanField(
         _("tự động kết thúc khi quá hạn bổ sung"), default=False
     )
-    form_schema = models.JSONField(_("biểu mẫu điện tử"), default=list, blank=True)
+    form_schema = models.JSONField(
+        _("biểu mẫu điện tử"),
+        default=dict,
+        blank=True,
+        help_text=_("Định nghĩa biểu mẫu điện tử (motcua-eform/2, xem docs/EFORMS.md)."),
+    )
     published_at = models.DateTimeField(_("ngày công bố"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -160,6 +167,34 @@ class ProcedureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number} – {self.name}"
+
+    def save(self, *args, **kwargs):
+        """A published (or superseded) version's e-form never changes: a new version does."""
+        stored = getattr(self, "_stored_form", None)
+        fields = kwargs.get("update_fields")
+        if (
+            stored is not None
+            and stored[0] != self.Status.DRAFT
+            and (fields is None or "form_schema" in fields)
+            and self.form_schema != stored[1]
+        ):
+            raise ValidationError(
+                _(
+                    "Biểu mẫu điện tử của phiên bản đã công bố không được sửa; "
+                    "hãy tạo phiên bản mới để chỉnh sửa."
+                )
+            )
+        super().save(*args, **kwargs)
+        if "form_schema" in self.__dict__ and "status" in self.__dict__:
+            self._stored_form = (self.status, copy.deepcopy(self.form_schema))
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        loaded = instance.__dict__
+        if "status" in loaded and "form_schema" in loaded:
+            instance._stored_form = (loaded["status"], copy.deepcopy(loaded["form_schema"]))
+        return instance
 
     @property
     def is_fully_online(self) -> bool:

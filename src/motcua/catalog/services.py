@@ -19,7 +19,8 @@ from motcua.agencies.selectors import (
 )
 from motcua.audit.services import record
 
-from .formschema import default_schema, validate_schema
+from .eform import upgrade, validate_definition
+from .formschema import default_schema
 from .models import (
     Procedure,
     ProcedureComponent,
@@ -68,14 +69,14 @@ class ProcedureData:
     data_sources: list[str] = field(default_factory=list)
     supplement_days: int = 30
     close_when_supplement_expires: bool = False
-    form_schema: list[dict[str, Any]] | None = None
+    form_schema: dict[str, Any] | list[dict[str, Any]] | None = None  # legacy lists upgraded
     components: list[tuple[str, str]] = field(default_factory=list)  # (name, registry)
     steps: list[tuple[str, str, Decimal]] | None = None  # (name, role, days)
 
-    def resolved_schema(self) -> list[dict[str, Any]]:
-        return (
-            self.form_schema if self.form_schema is not None else default_schema(self.data_sources)
-        )
+    def resolved_schema(self) -> dict[str, Any]:
+        if self.form_schema is None:
+            return default_schema(self.data_sources)
+        return upgrade(self.form_schema)
 
     def resolved_steps(self) -> list[tuple[str, str, Decimal]]:
         return self.steps if self.steps is not None else default_steps(self.processing_days)
@@ -126,7 +127,7 @@ def save_procedure(
     Returns ``(version, created)``; an identical import changes nothing.
     Raises ValidationError when the e-form schema is invalid.
     """
-    validate_schema(data.resolved_schema())
+    validate_definition(data.resolved_schema())
     procedure, _ = Procedure.objects.select_for_update().get_or_create(code=data.code)
     current = procedure.current_version
     if current is not None and version_signature(current) == data_signature(data):
@@ -203,7 +204,7 @@ def publish_version(version: ProcedureVersion, *, by=None) -> ProcedureVersion:
     """
     procedure = Procedure.objects.select_for_update().get(pk=version.procedure_id)
     check_may_edit(by, procedure)
-    validate_schema(version.form_schema)
+    validate_definition(version.form_schema)
     previous = (
         ProcedureVersion.objects.filter(pk=procedure.current_version_id).first()
         if procedure.current_version_id

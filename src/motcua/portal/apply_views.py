@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import Registry
 from motcua.datastore import selectors as datastore_selectors
@@ -86,7 +87,7 @@ def apply_start(request, applicant, code: str):
 
 def _retry_registries(dossier) -> list[str]:
     """Labels of the databases that could fill fields still not filled from them."""
-    schema = dossier.procedure_version.form_schema
+    schema = eform.legacy_fields(dossier.procedure_version.form_schema)
     codes = set()
     for spec in schema:
         source = spec.get("source") if isinstance(spec, dict) else None
@@ -107,7 +108,7 @@ def apply_form(request, applicant, public_id):
     strict = request.POST.get("action") == "next"
     form = DossierForm(
         request.POST or None,
-        schema=dossier.procedure_version.form_schema,
+        schema=eform.legacy_fields(dossier.procedure_version.form_schema),
         stored=dossier.form_data,
         sources=dossier.prefill_sources,
         strict=strict,
@@ -270,7 +271,7 @@ def _as_date(value):
 
 
 def _review_page(request, dossier, *, problems, status=200):
-    schema = [f for f in dossier.procedure_version.form_schema if isinstance(f, dict)]
+    schema = eform.legacy_fields(dossier.procedure_version.form_schema)
     rows = [
         {
             "label": spec.get("label") or spec.get("name"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
+from motcua.catalog import eform
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion
 from motcua.datastore import services as datastore_services
 from motcua.dossiers import services as dossier_services
@@ -103,7 +104,10 @@ def start_application(
         # Another request with the same key won the race: use its dossier.
         return _own(Dossier.objects.get(idempotency_key=key), applicant), None
     prefill = registries.prefill_form(
-        version.form_schema, applicant, actor=by, dossier_ref=str(draft.public_id)
+        eform.legacy_fields(version.form_schema),
+        applicant,
+        actor=by,
+        dossier_ref=str(draft.public_id),
     )
     _store_prefill(draft, prefill)
     return draft, prefill
@@ -142,7 +146,7 @@ def refresh_prefill(dossier: Dossier, *, by=None) -> registries.Prefill:
     if dossier.status != Status.DRAFT:
         raise _not_a_draft()
     prefill = registries.prefill_form(
-        dossier.procedure_version.form_schema,
+        eform.legacy_fields(dossier.procedure_version.form_schema),
         dossier.applicant,
         actor=by,
         dossier_ref=str(dossier.public_id),
@@ -237,7 +241,7 @@ def submission_problems(dossier: Dossier, *, by=None, check_registries: bool = T
         ]
     problems = []
     for label, messages in form_errors(
-        version.form_schema, dossier.form_data, dossier.prefill_sources
+        eform.legacy_fields(version.form_schema), dossier.form_data, dossier.prefill_sources
     ).items():
         problems += [m if label in m else f"{label}: {m}" for m in messages]
     for component in selectors.missing_components(dossier):
@@ -245,7 +249,7 @@ def submission_problems(dossier: Dossier, *, by=None, check_registries: bool = T
     if problems or not check_registries:
         return problems
     tampered = registries.verify_prefilled(
-        version.form_schema,
+        eform.legacy_fields(version.form_schema),
         dossier.applicant,
         dossier.form_data,
         dossier.prefill_sources,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from motcua.accounts.models import PERSONAL_ID_RE, TAX_CODE_RE, Applicant
+from motcua.catalog.eform import legacy_fields
 from motcua.catalog.models import Registry
 
 PERSON_REGISTRIES = {
@@ -50,7 +51,7 @@ def subject_for(registry: str, applicant: Applicant) -> str:
 def sourced_fields(schema: list[dict[str, Any]]) -> dict[str, list[tuple[dict[str, Any], str]]]:
     """Group the schema's fields that name a source: registry -> [(field, attribute)]."""
     groups: dict[str, list[tuple[dict[str, Any], str]]] = {}
-    for field in schema:
+    for field in legacy_fields(schema):
         source = field.get("source") if isinstance(field, dict) else None
         if not isinstance(source, str) or "." not in source or not field.get("name"):
             continue

@@ -81,12 +81,6 @@ def signer_title_lines(agency: Agency, title: str = "") -> list[str]:
     return [line.strip().upper() for line in text.splitlines() if line.strip()]
 
 
-def display_sections(version, form_data: dict, sources: dict | None = None) -> list[dict]:
-    """The e-form data as sections of rows for reading (``eform.display``)."""
-    definition = eform.upgrade(version.form_schema or [])
-    return eform.display(definition, form_data or {}, sources=sources or None)
-
-
 def check_template(body: str) -> None:
     """Raise ResultError (Vietnamese) when ``body`` is not a valid Django template."""
     try:

@@ -15,6 +15,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
+from motcua.catalog import eform
 from motcua.dossiers.models import Attachment
 from motcua.dossiers.workflow import RATEABLE
 from motcua.portal import selectors as portal
@@ -115,7 +116,7 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
             _("Hãy chọn một cơ quan tiếp nhận hồ sơ của thủ tục này (trường “agency”)."),
             {"agencies": codes},
         )
-    schema = version.form_schema
+    schema = eform.legacy_fields(version.form_schema)
     checked_form(schema, payload.form)  # refuse a malformed form before creating anything
     dossier, _prefill = portal_services.start_application(
         applicant=applicant, version=version, agency=agency, key=str(uuid.uuid4()), by=who.user
@@ -147,7 +148,7 @@ def update_form(request, public_id: uuid.UUID, payload: FormIn):
     but not changed."""
     who, dossier = own_dossier(request, public_id, WRITE)
     form = checked_form(
-        dossier.procedure_version.form_schema,
+        eform.legacy_fields(dossier.procedure_version.form_schema),
         payload.form,
         stored=dossier.form_data,
         sources=dossier.prefill_sources,

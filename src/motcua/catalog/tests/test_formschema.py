@@ -1,17 +1,18 @@
-"""The e-form schema: defaults from the data sources, and validation."""
+"""The generic e-form (a v2 definition from the data sources) and the definition checks."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from motcua.catalog.formschema import default_schema, validate_schema
+from motcua.catalog.eform import leaf_fields, validate_definition
+from motcua.catalog.formschema import default_schema
 
 
 def names(schema):
-    return [field["name"] for field in schema]
+    return [path for path, _field in leaf_fields(schema)]
 
 
 def test_default_schema_is_valid():
-    validate_schema(default_schema(["dan_cu", "dang_ky_kinh_doanh", "dat_dai"]))
+    validate_definition(default_schema(["dan_cu", "dang_ky_kinh_doanh", "dat_dai"]))
 
 
 def test_default_schema_includes_business_fields_when_the_business_registry_is_a_source():
@@ -35,7 +36,8 @@ def test_default_schema_ends_with_the_request_note():
 @pytest.mark.parametrize(
     ("schema", "message"),
     [
-        ({"name": "x"}, "danh sách"),
+        ({"name": "x"}, "format"),
+        ("x", "đối tượng JSON"),
         (["x"], "không hợp lệ"),
         ([{"name": "Họ tên", "label": "Họ tên", "type": "text"}], "chữ thường"),
         (
@@ -51,20 +53,20 @@ def test_default_schema_ends_with_the_request_note():
         ([{"name": "a", "label": "A", "type": "text", "source": "cong_an.x"}], "nguồn dữ liệu"),
     ],
 )
-def test_validate_schema_rejects_an_invalid_schema(schema, message):
+def test_validate_definition_rejects_an_invalid_schema(schema, message):
     with pytest.raises(ValidationError) as caught:
-        validate_schema(schema)
+        validate_definition(schema)
     assert any(message in text for text in caught.value.messages)
 
 
-def test_validate_schema_reports_every_problem():
+def test_validate_definition_reports_every_problem():
     with pytest.raises(ValidationError) as caught:
-        validate_schema([{"name": "A"}, {"name": "b", "label": "B", "type": "blob"}])
+        validate_definition([{"name": "A"}, {"name": "b", "label": "B", "type": "blob"}])
     assert len(caught.value.messages) == 4
 
 
-def test_validate_schema_accepts_a_select_with_choices():
-    validate_schema(
+def test_validate_definition_accepts_a_select_with_choices():
+    validate_definition(
         [
             {
                 "name": "gender",
@@ -74,3 +76,14 @@ def test_validate_schema_accepts_a_select_with_choices():
             }
         ]
     )
+
+
+def test_default_schema_is_a_v2_definition_in_the_legacy_sections():
+    schema = default_schema(["dan_cu", "dang_ky_kinh_doanh", "dat_dai"])
+    assert schema["format"] == "motcua-eform/2"
+    assert [s["title"] for s in schema["sections"]] == [
+        "Thông tin người nộp hồ sơ",
+        "Thông tin doanh nghiệp",
+        "Thông tin thửa đất",
+        "Nội dung đề nghị",
+    ]

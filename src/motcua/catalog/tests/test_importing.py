@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from motcua.catalog import services
+from motcua.catalog.eform import upgrade
 from motcua.catalog.importing import (
     COLUMNS,
     ImportErrors,
@@ -287,7 +288,7 @@ def test_a_new_version_keeps_a_customised_form_and_process(tmp_path):
     import_procedures(CATALOGUE)
     version = Procedure.objects.get(code="MC.HT.01").current_version
     draft = services.new_draft_version(version.procedure)
-    draft.form_schema = [{"name": "child_name", "label": "Họ tên trẻ", "type": "text"}]
+    draft.form_schema = upgrade([{"name": "child_name", "label": "Họ tên trẻ", "type": "text"}])
     draft.supplement_days = 10
     draft.save()
     draft.steps.filter(position=2).update(name="Thẩm định")

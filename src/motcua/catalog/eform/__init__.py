@@ -1,0 +1,49 @@
+"""The e-form engine: a form definition (``motcua-eform/2``, docs/EFORMS.md) compiled
+to JSON Schema 2020-12, data validation with Vietnamese messages, cross-field rules,
+display and differences."""
+
+from .codelists import codelist, communes, province_names
+from .compiler import decision_schema, json_schema
+from .definition import (
+    FIELD_TYPES,
+    FORMAT,
+    META_SCHEMA,
+    is_v2,
+    leaf_fields,
+    legacy_fields,
+    replaced_components,
+    top_fields,
+    upgrade,
+    validate_definition,
+)
+from .display import diff, display, format_address, format_date, format_value
+from .paths import get_path, set_path
+from .validation import clean_data, validate_data, validate_decision
+
+__all__ = [
+    "FIELD_TYPES",
+    "FORMAT",
+    "META_SCHEMA",
+    "clean_data",
+    "codelist",
+    "communes",
+    "decision_schema",
+    "diff",
+    "display",
+    "format_address",
+    "format_date",
+    "format_value",
+    "get_path",
+    "is_v2",
+    "json_schema",
+    "leaf_fields",
+    "legacy_fields",
+    "province_names",
+    "replaced_components",
+    "set_path",
+    "top_fields",
+    "upgrade",
+    "validate_data",
+    "validate_decision",
+    "validate_definition",
+]

@@ -1,0 +1,58 @@
+"""Reaching a value by its dotted path: ``mother.full_name``, ``members.0.full_name``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _key(segment: str) -> str | int:
+    return int(segment) if segment.isdigit() else segment
+
+
+def get_path(data: Any, path: str) -> Any:
+    """The value at ``path`` in ``data``, or None when any step is missing."""
+    node = data
+    if path == "":
+        return node
+    for segment in path.split("."):
+        key = _key(segment)
+        if isinstance(node, dict):
+            node = node.get(segment)
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            return None
+        if node is None:
+            return None
+    return node
+
+
+def set_path(data: dict, path: str, value: Any) -> dict:
+    """Set ``value`` at ``path`` in ``data`` (in place), creating the objects and list
+    items on the way. Returns ``data``."""
+    segments = path.split(".")
+    node: Any = data
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        following = None if last else _key(segments[index + 1])
+        empty = [] if isinstance(following, int) else {}
+        key = _key(segment)
+        if isinstance(node, list):
+            if not isinstance(key, int):
+                raise KeyError(path)
+            while len(node) <= key:
+                node.append({} if not last else None)
+            if last:
+                node[key] = value
+            else:
+                if not isinstance(node[key], dict | list):
+                    node[key] = empty
+                node = node[key]
+        else:
+            if last:
+                node[segment] = value
+            else:
+                if not isinstance(node.get(segment), dict | list):
+                    node[segment] = empty
+                node = node[segment]
+    return data
