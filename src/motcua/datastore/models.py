@@ -66,6 +66,9 @@ class Document(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Results only: the result as data ("only once"): {"procedure": code, "form": the
+    # dossier's form data, "decision": its decision data}, so later procedures reuse it.
+    data = models.JSONField(_("dữ liệu có cấu trúc"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("giấy tờ trong kho dữ liệu")

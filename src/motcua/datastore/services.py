@@ -177,14 +177,28 @@ def copy_to_dossier(
         )
 
 
-def save_result(user, attachment: Attachment) -> Document:
+def result_data(dossier: Dossier) -> dict:
+    """A result as structured data: the procedure's code, the form and the decision data."""
+    return {
+        "procedure": dossier.procedure_version.procedure.code,
+        "form": dossier.form_data or {},
+        "decision": getattr(dossier, "decision_data", {}) or {},
+    }
+
+
+def save_result(user, attachment: Attachment, *, data: dict | None = None) -> Document:
     """Keep a copy of a dossier's result file in ``user``'s data store; idempotent.
 
-    Called when a result is issued (see ``receivers``). Returns the existing copy when
-    the file is already there. Raises OSError when the result file cannot be read.
+    Called when a result is issued (see ``receivers``) with the result's structured
+    ``data`` (``result_data``). Returns the existing copy when the file is already
+    there (giving it ``data`` if it has none yet). Raises OSError when the result file
+    cannot be read.
     """
     existing = Document.objects.filter(owner=user, source_attachment=attachment).first()
     if existing is not None:
+        if data and not existing.data:
+            existing.data = data
+            existing.save(update_fields=["data"])
         return existing
     original = attachment.original_name
     document = Document(
@@ -196,6 +210,7 @@ def save_result(user, attachment: Attachment) -> Document:
         size=attachment.size,
         source_dossier_code=attachment.dossier.code or "",
         source_attachment=attachment,
+        data=data or {},
     )
     try:
         with transaction.atomic(), attachment.file.open("rb") as stored:
@@ -221,10 +236,11 @@ def save_results_of(dossier: Dossier) -> list[Document]:
     if owner is None:
         return []
     documents = []
+    data = result_data(dossier)
     for attachment in dossier.attachments.filter(kind=Attachment.Kind.RESULT):
         try:
             with transaction.atomic():
-                documents.append(save_result(owner, attachment))
+                documents.append(save_result(owner, attachment, data=data))
         except Exception:
             logger.exception(
                 "datastore: result attachment %s of dossier %s not copied",

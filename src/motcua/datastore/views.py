@@ -31,12 +31,18 @@ def home(request):
     kind = request.GET.get("loai", "")
     if kind not in Document.Kind.values:
         kind = ""
-    page = Paginator(selectors.documents_of(request.user, kind or None), conf.page_size())
+    documents = selectors.documents_of(request.user, kind or None).select_related(
+        "source_attachment__dossier__procedure_version"
+    )
+    page = Paginator(documents, conf.page_size()).get_page(request.GET.get("trang"))
+    page.object_list = list(page.object_list)
+    for document in page.object_list:
+        document.rows = selectors.data_rows(document)
     return render(
         request,
         "datastore/home.html",
         {
-            "page": page.get_page(request.GET.get("trang")),
+            "page": page,
             "kind": kind,
             "kinds": Document.Kind.choices,
             "used": selectors.used_bytes(request.user),

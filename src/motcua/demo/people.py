@@ -157,6 +157,10 @@ def create_applicants(citizens: int, businesses: int, people: People, log: Log) 
     while len(rows) < citizens:
         male = rng.random() < 0.5
         year = rng.randint(1950, 2007)
+        if not rows:
+            # The first citizen (the browser walk's) is a young married woman who
+            # registers the birth of her first child (see registry_data).
+            male, year = False, 1993 + year % 6
         pid = personal_id("027", male, year, rng.randrange(10**6))
         if pid in seen:
             continue

@@ -61,6 +61,17 @@ class Fetched:
     request_id: str = ""
 
 
+@dataclass(frozen=True)
+class Written:
+    """What a registry answered to a write: the identifiers it created."""
+
+    result: dict[str, Any]
+    created: bool = True
+    status: int | None = None
+    attempts: int = 1
+    request_id: str = ""
+
+
 class Connector(ABC):
     """Fetches records of one registry. One instance serves one lookup (thread-safe use)."""
 
@@ -75,6 +86,15 @@ class Connector(ABC):
 
         Raises SubjectNotFound, RegistryRejected or RegistryUnavailable.
         """
+
+    def register(self, action: str, reference: str, payload: dict[str, Any]) -> Written:
+        """Write a result (``register_birth``…) once per ``reference`` (the dossier code).
+
+        Registries must be idempotent by reference, so a retry never writes twice.
+        Raises RegistryRejected (bad data, wrong key) or RegistryUnavailable. A
+        connector that cannot write leaves this default: always unavailable.
+        """
+        raise RegistryUnavailable("writes not supported", attempts=0)
 
 
 class DisabledConnector(Connector):

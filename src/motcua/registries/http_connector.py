@@ -1,7 +1,10 @@
 """The HTTP connector: the bundled simulator or a national data-sharing platform.
 
 ``GET {MOTCUA_REGISTRY_BASE_URL}{registry}/{subject}/`` with the ``X-API-Key`` and
-``X-Request-ID`` headers. Each attempt is bounded by ``MOTCUA_REGISTRY_TIMEOUT_S``;
+``X-Request-ID`` headers; writes (results written back) are
+``POST {MOTCUA_REGISTRY_BASE_URL}{registry}/dang-ky/{action}/`` with a JSON body
+``{"reference", "payload"}``, retried like lookups because the registry is
+idempotent by reference. Each attempt is bounded by ``MOTCUA_REGISTRY_TIMEOUT_S``;
 timeouts, refused connections and 502/503/504 answers are retried
 ``MOTCUA_REGISTRY_RETRIES`` times with urllib3's exponential backoff
 (``MOTCUA_REGISTRY_BACKOFF_S``). The worst case is ``budget_seconds()``.
@@ -25,6 +28,7 @@ from .connectors import (
     RegistryRejected,
     RegistryUnavailable,
     SubjectNotFound,
+    Written,
 )
 
 RETRY_STATUSES = (502, 503, 504)
@@ -80,7 +84,12 @@ class HttpConnector(Connector):
     def url(self, subject: str) -> str:
         return urljoin(self.base_url, f"{quote(self.registry, safe='')}/{quote(subject, safe='')}/")
 
-    def _session(self) -> requests.Session:
+    def write_url(self, action: str) -> str:
+        return urljoin(
+            self.base_url, f"{quote(self.registry, safe='')}/dang-ky/{quote(action, safe='')}/"
+        )
+
+    def _session(self, methods=frozenset({"GET"})) -> requests.Session:
         retry = Retry(
             total=self.retries,
             connect=self.retries,
@@ -88,7 +97,7 @@ class HttpConnector(Connector):
             status=self.retries,
             other=0,
             redirect=0,
-            allowed_methods=frozenset({"GET"}),
+            allowed_methods=methods,
             status_forcelist=RETRY_STATUSES,
             backoff_factor=self.backoff,
             raise_on_status=False,
@@ -100,7 +109,8 @@ class HttpConnector(Connector):
         session.mount("https://", HTTPAdapter(max_retries=retry))
         return session
 
-    def fetch(self, subject: str) -> Fetched:
+    def _send(self, method: str, url: str, **kwargs) -> tuple[requests.Response, dict]:
+        """One request with retries; returns the response and its details for errors."""
         request_id = str(uuid.uuid4())
         headers = {
             "Accept": "application/json",
@@ -108,13 +118,15 @@ class HttpConnector(Connector):
             "X-Request-ID": request_id,
         }
         exhausted = {"attempts": self.retries + 1, "request_id": request_id}
-        with self._session() as session:
+        with self._session(frozenset({method})) as session:
             try:
-                response = session.get(
-                    self.url(subject),
+                response = session.request(
+                    method,
+                    url,
                     headers=headers,
                     timeout=Timeout(total=self.timeout),
                     allow_redirects=False,
+                    **kwargs,
                 )
             except requests.Timeout as exc:
                 raise RegistryUnavailable("timeout", **exhausted) from exc
@@ -125,7 +137,36 @@ class HttpConnector(Connector):
                 raise RegistryUnavailable(type(exc).__name__, **exhausted) from exc
         retries = getattr(response.raw, "retries", None)
         attempts = len(retries.history) + 1 if retries is not None else 1
-        details = {"status": response.status_code, "attempts": attempts, "request_id": request_id}
+        return response, {
+            "status": response.status_code,
+            "attempts": attempts,
+            "request_id": request_id,
+        }
+
+    def register(self, action: str, reference: str, payload: dict[str, Any]) -> Written:
+        response, details = self._send(
+            "POST", self.write_url(action), json={"reference": reference, "payload": payload}
+        )
+        is_json = response.headers.get("Content-Type", "").startswith("application/json")
+        if response.status_code in (400, 401, 403, 404) and is_json:
+            try:
+                detail = str(response.json().get("detail", ""))
+            except (ValueError, AttributeError):
+                detail = ""
+            raise RegistryRejected(detail or f"HTTP {response.status_code}", **details)
+        if response.status_code not in (200, 201):
+            raise RegistryUnavailable(f"HTTP {response.status_code}", **details)
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise RegistryUnavailable("invalid JSON", **details) from exc
+        if not isinstance(body, dict):
+            raise RegistryUnavailable("unexpected JSON", **details)
+        result = {k: v for k, v in body.items() if k not in ("registry", "action", "created")}
+        return Written(result, created=response.status_code == 201, **details)
+
+    def fetch(self, subject: str) -> Fetched:
+        response, details = self._send("GET", self.url(subject))
         is_json = response.headers.get("Content-Type", "").startswith("application/json")
         if response.status_code == 404 and is_json:
             raise SubjectNotFound("not found", **details)

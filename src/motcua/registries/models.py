@@ -1,4 +1,8 @@
-"""The lookup log: every registry lookup, who made it, whose data, for which dossier."""
+"""The lookup log: every registry lookup, who made it, whose data, for which dossier.
+
+Results written back to a registry (``register_result``) are logged here too, with
+the purpose ``register:<action>``.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ class LookupLog(models.Model):
         UNAVAILABLE = "unavailable", _("Không kết nối được")
         REJECTED = "rejected", _("Bị từ chối (khóa API, mã tra cứu)")
         CIRCUIT_OPEN = "circuit_open", _("Tạm ngắt kết nối (không gọi)")
+        WRITTEN = "written", _("Đã ghi kết quả")
 
     at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -3,11 +3,15 @@
 The portal uses three functions:
 
 - ``prefill_form(schema, applicant)`` fills the e-form fields whose ``source`` a
-  registry knows and says which registry each value came from; a registry that does
-  not answer yields a Vietnamese message instead, and the citizen types the fields.
+  registry knows (and the person blocks whose ``prefill`` names a relation) and says
+  which registry each value came from; a registry that does not answer yields a
+  Vietnamese message instead, and the citizen types the fields.
 - ``verify_prefilled(schema, applicant, submitted, sources)`` looks the values up
-  again on submit and names every registry-marked field whose value was changed.
+  again on submit and names every registry-marked value that was changed.
 - ``lookup(registry, subject)`` for a single lookup.
+
+The results app writes issued results back with ``register_result(action,
+reference, result_payload(action, form_data, decision_data))``.
 
 Each lookup goes: short cache (``MOTCUA_REGISTRY_CACHE_SECONDS``) → the registry's
 circuit breaker → its connector (HTTP with timeouts and retries), and writes one
@@ -37,6 +41,7 @@ from motcua.audit.masking import mask_personal_ids
 from motcua.audit.services import actor_label_for
 from motcua.catalog.models import Registry
 
+from . import forms
 from .breakers import breaker_for
 from .connectors import (
     RegistryError,
@@ -81,6 +86,7 @@ class Prefill:
     values: dict[str, Any]
     sources: dict[str, str]
     unavailable: dict[str, str]
+    missing: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -274,60 +280,164 @@ def lookup(
     return results[registry]
 
 
-def _lookups_for(schema, applicant, *, actor, dossier_ref, purpose, only=None):
-    groups = sourced_fields(schema)
-    if only is not None:
-        groups = {
-            registry: [(f, attr) for f, attr in fields if f["name"] in only]
-            for registry, fields in groups.items()
-        }
-        groups = {registry: fields for registry, fields in groups.items() if fields}
-    subjects = {registry: subject_for(registry, applicant) for registry in groups}
+def _lookups_for(
+    attributes: dict[str, list[str]], applicant, *, actor, dossier_ref, purpose
+) -> dict[str, LookupResult]:
+    """Look ``applicant`` up in each registry of ``attributes`` (registry -> attributes read)."""
+    subjects = {registry: subject_for(registry, applicant) for registry in attributes}
     subjects = {r: s for r, s in subjects.items() if s and is_valid_subject(r, s)}
-    results = _lookup_many(
+    return _lookup_many(
         subjects,
         actor=actor,
         applicant=applicant if applicant.pk else None,
         dossier_ref=dossier_ref,
         purpose=purpose,
-        attributes={r: sorted({attr for _f, attr in groups[r]}) for r in subjects},
+        attributes={r: sorted(set(attributes[r])) for r in subjects},
     )
-    return groups, results
 
 
 def _is_scalar(value: Any) -> bool:
     return isinstance(value, str | int | bool) and value != ""
 
 
-def prefill_form(
-    schema: list[dict], applicant: Applicant, *, actor=None, dossier_ref: str = ""
-) -> Prefill:
-    """Fill the schema's registry-sourced fields for ``applicant``; never raises for outages.
+def _usable(value: Any) -> bool:
+    """A value worth filling in: a non-empty scalar, or an address with something in it."""
+    if isinstance(value, dict):
+        return any(_is_scalar(v) for v in value.values())
+    return _is_scalar(value)
 
-    ``values`` maps field names to JSON values (dates ``YYYY-MM-DD``); ``sources`` the
-    filled fields to their registry code (the portal locks these); ``unavailable``
-    each registry that gave nothing (down, too slow, rejected, or no record) to a
-    Vietnamese message inviting the citizen to type those fields.
+
+def relative(attributes: dict[str, Any], relation: str) -> dict[str, Any] | None:
+    """The person ``relation`` names in a population record (``self``, ``spouse``,
+    ``father``, ``mother``, or ``child``: the youngest living child), or None."""
+    if relation == "self":
+        return attributes
+    relations = attributes.get("relations")
+    if not isinstance(relations, dict):
+        return None
+    if relation == "child":
+        children = [
+            c
+            for c in relations.get("children") or []
+            if isinstance(c, dict) and not c.get("deceased")
+        ]
+        return max(children, key=lambda c: c.get("birth_date") or "") if children else None
+    found = relations.get(relation)
+    return found if isinstance(found, dict) else None
+
+
+@dataclass(frozen=True)
+class _Lock:
+    """A value a registry fills (and locks): its data path, registry and how to read it."""
+
+    path: str
+    registry: str
+    label: str
+    attribute: str  # logged as read
+    relation: str = ""  # person blocks: the relation, and ``attribute`` is the part
+
+    def expected(self, attributes: dict[str, Any]) -> Any:
+        if not self.relation:
+            return attributes.get(self.attribute)
+        person = relative(attributes, self.relation)
+        return person.get(self.attribute) if person is not None else None
+
+
+def _locks(schema) -> list[_Lock]:
+    locks = []
+    for registry, fields in sourced_fields(schema).items():
+        for form_field, attribute in fields:
+            name = form_field["name"]
+            locks.append(_Lock(name, registry, form_field.get("label", name), attribute))
+    for form_field, relation, parts in forms.person_blocks(schema):
+        name = form_field["name"]
+        for part in parts:
+            label = f"{form_field.get('label', name)}: {forms.part_label(part)}"
+            locks.append(_Lock(f"{name}.{part}", Registry.POPULATION, label, part, relation))
+    return locks
+
+
+def _read(locks: list[_Lock]) -> dict[str, list[str]]:
+    read: dict[str, list[str]] = {}
+    for lock in locks:
+        what = f"relations.{lock.relation}.{lock.attribute}" if lock.relation else lock.attribute
+        if lock.relation == "self":
+            what = lock.attribute
+        read.setdefault(lock.registry, []).append(what)
+    return read
+
+
+def eid_contacts(applicant: Applicant) -> dict[str, str]:
+    """The phone and e-mail the national e-ID asserted for the applicant's account.
+
+    Sign-in copies the claims to the account (``User.phone``/``email``) and to the
+    person's own Applicant; a business answers with its representative's account.
     """
-    groups, results = _lookups_for(
-        schema, applicant, actor=actor, dossier_ref=dossier_ref, purpose="prefill"
+    user = applicant.user
+    own = applicant.kind == Applicant.Kind.PERSON
+    return {
+        "phone": (getattr(user, "phone", "") or "") or (applicant.phone if own else ""),
+        "email": (getattr(user, "email", "") or "") or (applicant.email if own else ""),
+    }
+
+
+def prefill_form(schema, applicant: Applicant, *, actor=None, dossier_ref: str = "") -> Prefill:
+    """Fill the form's registry-sourced values for ``applicant``; never raises for outages.
+
+    ``schema`` is a legacy field list or a v2 definition (``docs/EFORMS.md``): scalar
+    top-level fields with ``source`` ``"<registry>.<attribute>"``, person blocks with
+    ``prefill`` (``self``, ``spouse``, ``father``, ``mother``, ``child`` = the youngest
+    child, from the population record's relations) and ``eid.phone``/``eid.email``
+    fields (from the e-ID claims: filled but not locked).
+
+    ``values`` is data in the form's shape (a block is an object; dates
+    ``YYYY-MM-DD``); ``sources`` maps each filled registry value's path
+    (``full_name``, ``mother.full_name``) to its registry code (the portal locks
+    these); ``unavailable`` each registry that gave nothing (down, too slow, rejected,
+    or no record) to a Vietnamese message inviting the citizen to type those fields;
+    ``missing`` each person block whose relation the registry does not know.
+    """
+    locks = _locks(schema)
+    results = _lookups_for(
+        _read(locks), applicant, actor=actor, dossier_ref=dossier_ref, purpose="prefill"
     )
-    values, sources, unavailable = {}, {}, {}
-    for registry, result in results.items():
-        if not result.found:
-            unavailable[registry] = result.message
+    values: dict[str, Any] = {}
+    sources, unavailable = {}, {}
+    for lock in locks:
+        result = results.get(lock.registry)
+        if result is None:
             continue
-        for form_field, attribute in groups[registry]:
-            value = result.attributes.get(attribute)
-            if _is_scalar(value):
-                values[form_field["name"]] = value
-                sources[form_field["name"]] = registry
-    return Prefill(values=values, sources=sources, unavailable=unavailable)
+        if not result.found:
+            unavailable[lock.registry] = result.message
+            continue
+        value = lock.expected(result.attributes)
+        if _usable(value):
+            forms.set_path(values, lock.path, value)
+            sources[lock.path] = lock.registry
+    missing = {}
+    population = results.get(Registry.POPULATION)
+    for form_field, relation, _parts in forms.person_blocks(schema):
+        if population is not None and population.found:
+            if relative(population.attributes, relation) is None:
+                missing[form_field["name"]] = _(
+                    "CSDL quốc gia về dân cư không có thông tin %(relation)s của bạn; "
+                    "bạn hãy tự nhập phần “%(field)s”."
+                ) % {
+                    "relation": forms.relation_label(relation),
+                    "field": form_field.get("label", form_field["name"]),
+                }
+    contacts = eid_contacts(applicant)
+    for form_field, attribute in forms.eid_fields(schema):
+        if contacts.get(attribute) and form_field["name"] not in values:
+            values[form_field["name"]] = contacts[attribute]
+    return Prefill(values=values, sources=sources, unavailable=unavailable, missing=missing)
 
 
-def _comparable(value: Any) -> str:
+def _comparable(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, dict):
+        return tuple(_comparable(value.get(key)) for key in ("province", "commune", "detail"))
     if isinstance(value, datetime | date):
         value = value.isoformat()
     # Browsers may send decomposed Vietnamese letters; spacing is not tampering.
@@ -335,7 +445,7 @@ def _comparable(value: Any) -> str:
 
 
 def verify_prefilled(
-    schema: list[dict],
+    schema,
     applicant: Applicant,
     submitted: dict[str, Any],
     sources: dict[str, str],
@@ -343,39 +453,214 @@ def verify_prefilled(
     actor=None,
     dossier_ref: str = "",
 ) -> dict[str, str]:
-    """Look the registry values up again and return {field_name: Vietnamese error}
-    for every field marked as coming from a registry whose submitted value differs
-    (tampering). A registry that is down now: no error for it (the caller keeps the
-    earlier source marking). A marked field the registry no longer knows is an error
-    too (reloading the form unlocks it). Values cached since the prefill (at most
-    ``MOTCUA_REGISTRY_CACHE_SECONDS`` old) count as the registry's answer, which also
-    catches tampering while the registry is down. Never raises for outages.
+    """Look the registry values up again and return {path: Vietnamese error} for every
+    value marked as coming from a registry whose submitted value differs (tampering).
+
+    Paths are field names for scalar fields and ``block.part`` for person blocks
+    (``mother.full_name``). A registry that is down now: no error for it (the caller
+    keeps the earlier source marking). A marked value the registry no longer knows is
+    an error too (reloading the form unlocks it). Values cached since the prefill (at
+    most ``MOTCUA_REGISTRY_CACHE_SECONDS`` old) count as the registry's answer, which
+    also catches tampering while the registry is down. Never raises for outages.
     """
-    groups, results = _lookups_for(
-        schema,
-        applicant,
-        actor=actor,
-        dossier_ref=dossier_ref,
-        purpose="verify",
-        only=set(sources),
+    locks = [lock for lock in _locks(schema) if lock.path in sources]
+    results = _lookups_for(
+        _read(locks), applicant, actor=actor, dossier_ref=dossier_ref, purpose="verify"
     )
     errors = {}
-    for registry, fields in groups.items():
-        result = results.get(registry)
+    for lock in locks:
+        result = results.get(lock.registry)
         if result is not None and result.outcome in NO_ANSWER:
             continue
-        label = Registry(registry).label
-        for form_field, attribute in fields:
-            name = form_field["name"]
-            expected = result.attributes.get(attribute) if result is not None else None
-            if result is None or not result.found or not _is_scalar(expected):
-                errors[name] = _(
-                    "Không còn tìm thấy “%(field)s” trong %(registry)s để đối chiếu; "
-                    "hãy tải lại biểu mẫu và tự nhập trường này."
-                ) % {"field": form_field.get("label", name), "registry": label}
-            elif _comparable(submitted.get(name)) != _comparable(expected):
-                errors[name] = _(
-                    "“%(field)s” phải đúng như trong %(registry)s và không sửa được; "
-                    "hãy tải lại biểu mẫu để lấy lại giá trị."
-                ) % {"field": form_field.get("label", name), "registry": label}
+        label = Registry(lock.registry).label
+        expected = lock.expected(result.attributes) if result is not None else None
+        if result is None or not result.found or not _usable(expected):
+            errors[lock.path] = _(
+                "Không còn tìm thấy “%(field)s” trong %(registry)s để đối chiếu; "
+                "hãy tải lại biểu mẫu và tự nhập trường này."
+            ) % {"field": lock.label, "registry": label}
+        elif _comparable(forms.get_path(submitted, lock.path)) != _comparable(expected):
+            errors[lock.path] = _(
+                "“%(field)s” phải đúng như trong %(registry)s và không sửa được; "
+                "hãy tải lại biểu mẫu để lấy lại giá trị."
+            ) % {"field": lock.label, "registry": label}
     return errors
+
+
+# --- Results written back ("only once") ---------------------------------------------
+
+# The registry each write goes to.
+ACTION_REGISTRY = {
+    "register_birth": Registry.POPULATION,
+    "register_death": Registry.POPULATION,
+    "register_marriage": Registry.CIVIL_STATUS,
+    "register_household_business": Registry.BUSINESS,
+}
+# Payload keys naming the people a write concerns (their cached records are stale after it).
+_PERSON_KEYS = (
+    "mother_personal_id",
+    "father_personal_id",
+    "personal_id",
+    "husband_personal_id",
+    "wife_personal_id",
+    "owner_personal_id",
+)
+
+
+class RegistryWriteError(Exception):
+    """A result could not be written to its registry. ``message`` is Vietnamese, for the
+    officer; ``retryable`` is True when the registry did not answer (try again later)
+    and False when it refused the data."""
+
+    def __init__(self, message: str, *, registry: str, action: str, retryable: bool):
+        super().__init__(message)
+        self.message = message
+        self.registry = registry
+        self.action = action
+        self.retryable = retryable
+
+
+def register_result(
+    action: str,
+    reference: str,
+    payload: dict[str, Any],
+    *,
+    actor=None,
+    applicant: Applicant | None = None,
+) -> dict[str, Any]:
+    """Write an issued result to its registry and return the identifiers it created.
+
+    ``action`` is ``register_birth`` (→ ``{"personal_id", "household_id", ...}``),
+    ``register_death``, ``register_marriage`` or ``register_household_business``
+    (→ ``{"business_code", "tax_code", ...}``); ``reference`` the dossier code;
+    ``payload`` as ``result_payload`` builds it. Idempotent by ``reference``: calling
+    again (a retry, a second preview) returns the same identifiers and writes nothing.
+    Goes through the registry's circuit breaker and connector (HTTP POST with timeouts
+    and retries) and writes a ``LookupLog`` row (purpose ``register:<action>``).
+    Raises RegistryWriteError (Vietnamese message) when the registry does not answer
+    or refuses the data, InvalidLookup for an unknown action.
+    """
+    registry = ACTION_REGISTRY.get(action)
+    if registry is None:
+        raise InvalidLookup(_("Không có nghiệp vụ ghi dữ liệu “%(action)s”.") % {"action": action})
+    people = [str(payload.get(k)) for k in _PERSON_KEYS if payload.get(k)]
+    subject = people[0] if people else str(reference)
+    started = time.monotonic()
+    log = _Fetch(registry, subject, Outcome.UNAVAILABLE, connector=connector_name(registry))
+    error = None
+    try:
+        written = breaker_for(registry).call(
+            connector_for(registry).register, action, str(reference), payload
+        )
+    except pybreaker.CircuitBreakerError:
+        log.outcome, log.detail = Outcome.CIRCUIT_OPEN, "circuit open"
+        error = RegistryWriteError(
+            _("Không kết nối được %(registry)s để ghi kết quả; hãy thử lại sau ít phút.")
+            % {"registry": Registry(registry).label},
+            registry=registry,
+            action=action,
+            retryable=True,
+        )
+    except RegistryError as exc:
+        rejected = isinstance(exc, RegistryRejected)
+        log.outcome = Outcome.REJECTED if rejected else Outcome.UNAVAILABLE
+        log.attempts, log.status = exc.attempts, exc.status
+        log.request_id, log.detail = exc.request_id, mask_personal_ids(exc.reason)[:200]
+        if rejected:
+            message = _("%(registry)s không nhận kết quả: %(detail)s") % {
+                "registry": Registry(registry).label,
+                "detail": exc.reason,
+            }
+        else:
+            message = _(
+                "Không kết nối được %(registry)s để ghi kết quả; hãy thử lại sau ít phút."
+            ) % {"registry": Registry(registry).label}
+        error = RegistryWriteError(
+            message, registry=registry, action=action, retryable=not rejected
+        )
+    else:
+        log.outcome, log.attempts = Outcome.WRITTEN, written.attempts
+        log.status, log.request_id = written.status, written.request_id
+        log.detail = "created" if written.created else "already written"
+    log.duration_ms = int((time.monotonic() - started) * 1000)
+    _write_logs([log], actor, applicant, reference, f"register:{action}", {registry: [action]})
+    if error is not None:
+        raise error
+    # The people's records changed: the next prefill must not read them from the cache.
+    cache = caches[settings.MOTCUA_REGISTRY_CACHE_ALIAS]
+    for personal_id in people:
+        for stale in (Registry.POPULATION, Registry.CIVIL_STATUS):
+            try:
+                cache.delete(_cache_key(stale, personal_id))
+            except Exception as failure:
+                logger.warning("registry cache unavailable: %s", type(failure).__name__)
+    return written.result
+
+
+def _first(data: dict[str, Any], *paths: str) -> Any:
+    for path in paths:
+        value = forms.get_path(data, path)
+        if value not in (None, "", {}, []):
+            return value
+    return None
+
+
+def _person_payload(block: Any) -> dict[str, Any]:
+    if not isinstance(block, dict):
+        return {}
+    return {p: block[p] for p in forms.PERSON_PARTS if block.get(p) not in (None, "", {})}
+
+
+def result_payload(
+    action: str, form_data: dict[str, Any], decision_data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The payload ``register_result`` sends for a dossier's form and decision data.
+
+    The v2 forms name their blocks as ``docs/EFORMS.md`` ("Results become data")
+    says: ``child``/``mother``/``father`` for a birth, ``deceased`` and
+    ``death_date`` for a death, ``husband``/``wife`` for a marriage, ``business_name``,
+    ``owner`` (or ``requester``), ``business_address``, ``business_lines`` and
+    ``capital`` for a household business. The decision data may give
+    ``registered_on`` (the registration date), ``register_number``, ``book`` and
+    ``page``. Raises InvalidLookup for an unknown action.
+    """
+    form_data = form_data or {}
+    decision = decision_data or {}
+    common = {
+        key: decision[key]
+        for key in ("registered_on", "register_number", "book", "page", "authority")
+        if decision.get(key) not in (None, "")
+    }
+    if action == "register_birth":
+        return {
+            "child": _person_payload(form_data.get("child")),
+            "mother_personal_id": _first(form_data, "mother.personal_id") or "",
+            "father_personal_id": _first(form_data, "father.personal_id") or "",
+            **common,
+        }
+    if action == "register_death":
+        return {
+            "personal_id": _first(form_data, "deceased.personal_id") or "",
+            "date_of_death": _first(form_data, "death_date", "date_of_death", "deceased.death_date")
+            or "",
+            **common,
+        }
+    if action == "register_marriage":
+        return {
+            "husband_personal_id": _first(form_data, "husband.personal_id") or "",
+            "wife_personal_id": _first(form_data, "wife.personal_id") or "",
+            **common,
+        }
+    if action == "register_household_business":
+        capital = _first(form_data, "capital", "capital_vnd")
+        lines = _first(form_data, "business_lines")
+        return {
+            "name": _first(form_data, "business_name", "name") or "",
+            "owner_personal_id": _first(form_data, "owner.personal_id", "requester.personal_id")
+            or "",
+            "address": _first(form_data, "business_address", "address") or "",
+            "business_lines": lines if isinstance(lines, list) else ([lines] if lines else []),
+            "capital_vnd": capital if isinstance(capital, int) else None,
+            **common,
+        }
+    raise InvalidLookup(_("Không có nghiệp vụ ghi dữ liệu “%(action)s”.") % {"action": action})

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from motcua.accounts.models import PERSONAL_ID_RE, TAX_CODE_RE, Applicant
-from motcua.catalog.eform import legacy_fields
 from motcua.catalog.models import Registry
+
+from .forms import top_fields
 
 PERSON_REGISTRIES = {
     Registry.POPULATION,
@@ -48,11 +49,14 @@ def subject_for(registry: str, applicant: Applicant) -> str:
     return applicant.identifier
 
 
-def sourced_fields(schema: list[dict[str, Any]]) -> dict[str, list[tuple[dict[str, Any], str]]]:
-    """Group the schema's fields that name a source: registry -> [(field, attribute)]."""
+def sourced_fields(schema: Any) -> dict[str, list[tuple[dict[str, Any], str]]]:
+    """Group the form's scalar fields that name a registry source: registry -> [(field,
+    attribute)]. ``schema`` is a legacy field list or a v2 definition (its top-level
+    fields, every section); ``eid.*`` sources and person blocks are not registries'
+    fields (see ``forms.eid_fields`` and ``forms.person_blocks``)."""
     groups: dict[str, list[tuple[dict[str, Any], str]]] = {}
-    for field in legacy_fields(schema):
-        source = field.get("source") if isinstance(field, dict) else None
+    for field in top_fields(schema):
+        source = field.get("source")
         if not isinstance(source, str) or "." not in source or not field.get("name"):
             continue
         registry, attribute = source.split(".", 1)

@@ -60,8 +60,28 @@ class Gender(models.TextChoices):
     FEMALE = "nu", _("Nữ")
 
 
+class Relation(models.TextChoices):
+    """A household member's relation to the head of the household (quan hệ với chủ hộ)."""
+
+    HEAD = "chu_ho", _("Chủ hộ")
+    WIFE = "vo", _("Vợ")
+    HUSBAND = "chong", _("Chồng")
+    CHILD = "con", _("Con")
+    FATHER = "cha", _("Cha")
+    MOTHER = "me", _("Mẹ")
+    GRANDCHILD = "chau", _("Cháu")
+    OTHER = "khac", _("Khác")
+
+
 class Person(models.Model):
-    """A citizen as the population registry knows them."""
+    """A citizen as the population registry knows them.
+
+    Relations are personal IDs (``father_id``, ``mother_id``, ``spouse_id``), not
+    foreign keys: a relative may be unknown to this registry. People of one household
+    share ``household_id`` (the household's number) and each says its
+    ``relation_to_head``. ``residence_*`` is the structured place of permanent
+    residence (a post-2025 province name, e.g. "Tỉnh Bắc Ninh", and a commune name).
+    """
 
     personal_id = models.CharField(
         _("số định danh cá nhân"), max_length=12, unique=True, validators=[validate_personal_id]
@@ -75,6 +95,23 @@ class Person(models.Model):
     permanent_address = models.CharField(_("nơi thường trú"), max_length=300, blank=True)
     current_address = models.CharField(_("nơi ở hiện tại"), max_length=300, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    residence_province = models.CharField(
+        _("nơi thường trú: tỉnh/thành phố"), max_length=100, blank=True
+    )
+    residence_commune = models.CharField(_("nơi thường trú: xã/phường"), max_length=100, blank=True)
+    residence_detail = models.CharField(
+        _("nơi thường trú: số nhà, đường, thôn/xóm"), max_length=200, blank=True
+    )
+    father_id = models.CharField(
+        _("số định danh của cha"), max_length=12, blank=True, db_index=True
+    )
+    mother_id = models.CharField(_("số định danh của mẹ"), max_length=12, blank=True, db_index=True)
+    spouse_id = models.CharField(_("số định danh của vợ/chồng"), max_length=12, blank=True)
+    household_id = models.CharField(_("số hộ"), max_length=20, blank=True, db_index=True)
+    relation_to_head = models.CharField(
+        _("quan hệ với chủ hộ"), max_length=12, choices=Relation.choices, blank=True
+    )
+    deceased_on = models.DateField(_("ngày mất"), null=True, blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
@@ -219,6 +256,40 @@ class RegistryRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registry}:{self.subject}"
+
+
+class Registration(models.Model):
+    """One write request (a result written back), kept so a retry returns the same answer.
+
+    ``reference`` is the caller's reference (the dossier code): the same reference and
+    action always give the stored ``result``, never a second record.
+    """
+
+    class Action(models.TextChoices):
+        BIRTH = "register_birth", _("Đăng ký khai sinh")
+        DEATH = "register_death", _("Đăng ký khai tử")
+        MARRIAGE = "register_marriage", _("Đăng ký kết hôn")
+        HOUSEHOLD_BUSINESS = "register_household_business", _("Đăng ký hộ kinh doanh")
+
+    action = models.CharField(_("nghiệp vụ"), max_length=30, choices=Action.choices)
+    reference = models.CharField(_("mã tham chiếu (mã hồ sơ)"), max_length=64)
+    registry = models.CharField(_("cơ sở dữ liệu"), max_length=20, choices=Registry.choices)
+    payload = models.JSONField(_("dữ liệu gửi đến"), default=dict, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu ghi dữ liệu (mô phỏng)")
+        verbose_name_plural = _("yêu cầu ghi dữ liệu (mô phỏng)")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "reference"], name="registrysim_registration_unique_reference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.reference}"
 
 
 class RegistryMode(models.Model):

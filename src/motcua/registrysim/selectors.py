@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -17,6 +18,7 @@ from .models import (
     Registry,
     RegistryMode,
     RegistryRecord,
+    Relation,
 )
 
 # What identifies a subject in each registry: a person, a business, or either.
@@ -48,6 +50,72 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def residence_of(person: Person) -> dict[str, str]:
+    """The structured place of permanent residence: ``{"province", "commune", "detail"}``."""
+    return {
+        "province": person.residence_province,
+        "commune": person.residence_commune,
+        "detail": person.residence_detail,
+    }
+
+
+def person_summary(person: Person) -> dict[str, Any]:
+    """What the registry tells of a related person (the parts of an e-form person block)."""
+    return {
+        "personal_id": person.personal_id,
+        "full_name": person.full_name,
+        "birth_date": _iso(person.birth_date),
+        "sex": person.gender,
+        "ethnicity": person.ethnicity,
+        "nationality": person.nationality,
+        "residence": residence_of(person),
+        "deceased": person.deceased_on is not None,
+    }
+
+
+def _relations(person: Person) -> dict[str, Any]:
+    """Spouse, parents, children (oldest first) and household of ``person``."""
+    wanted = {person.spouse_id, person.father_id, person.mother_id} - {""}
+    by_id = {p.personal_id: p for p in Person.objects.filter(personal_id__in=wanted)}
+
+    def related(personal_id: str) -> dict[str, Any] | None:
+        found = by_id.get(personal_id) if personal_id else None
+        return person_summary(found) if found is not None else None
+
+    children = Person.objects.filter(
+        Q(mother_id=person.personal_id) | Q(father_id=person.personal_id)
+    ).order_by("birth_date", "personal_id")
+    household = None
+    if person.household_id:
+        members = list(
+            Person.objects.filter(household_id=person.household_id).order_by(
+                "birth_date", "personal_id"
+            )
+        )
+        head = next((m for m in members if m.relation_to_head == Relation.HEAD), None)
+        household = {
+            "id": person.household_id,
+            "head": person_summary(head) if head is not None else None,
+            "members": [
+                {
+                    **person_summary(member),
+                    "relation": member.relation_to_head,
+                    "relation_label": str(member.get_relation_to_head_display())
+                    if member.relation_to_head
+                    else "",
+                }
+                for member in members
+            ],
+        }
+    return {
+        "spouse": related(person.spouse_id),
+        "father": related(person.father_id),
+        "mother": related(person.mother_id),
+        "children": [person_summary(child) for child in children],
+        "household": household,
+    }
+
+
 def _person(subject: str) -> dict[str, Any] | None:
     person = Person.objects.filter(personal_id=subject).first()
     if person is None:
@@ -57,12 +125,19 @@ def _person(subject: str) -> dict[str, Any] | None:
         "full_name": person.full_name,
         "birth_date": _iso(person.birth_date),
         "gender": person.get_gender_display() if person.gender else "",
+        "sex": person.gender,
         "nationality": person.nationality,
         "ethnicity": person.ethnicity,
         "hometown": person.hometown,
         "permanent_address": person.permanent_address,
         "current_address": person.current_address,
+        "residence": residence_of(person),
         "phone": person.phone,
+        "household_id": person.household_id,
+        "relation_to_head": person.relation_to_head,
+        "deceased": person.deceased_on is not None,
+        "deceased_on": _iso(person.deceased_on),
+        "relations": _relations(person),
         "updated_at": _iso(person.updated_at),
     }
 
@@ -86,7 +161,8 @@ def _civil_status(subject: str) -> dict[str, Any] | None:
         "personal_id": person.personal_id,
         "full_name": person.full_name,
         "marital_status": _marital_status(events),
-        "deceased": any(e.kind == CivilStatusEvent.Kind.DEATH for e in events),
+        "deceased": person.deceased_on is not None
+        or any(e.kind == CivilStatusEvent.Kind.DEATH for e in events),
         "events": [
             {
                 "kind": event.kind,

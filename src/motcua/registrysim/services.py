@@ -61,27 +61,56 @@ def upsert_person(
     ethnicity: str = "Kinh",
     nationality: str = "Việt Nam",
     phone: str = "",
+    residence: dict[str, str] | None = None,
+    father_id: str | None = None,
+    mother_id: str | None = None,
+    spouse_id: str | None = None,
+    household_id: str | None = None,
+    relation_to_head: str | None = None,
 ) -> Person:
     """Create or update the population-registry record of ``personal_id``.
 
     ``gender`` is ``"nam"``, ``"nu"`` or empty; ``birth_date`` a date or ``YYYY-MM-DD``.
-    ``current_address`` defaults to the permanent address. Raises ValidationError.
+    ``current_address`` defaults to the permanent address. ``residence`` is the
+    structured permanent residence ``{"province", "commune", "detail"}``. The relation
+    arguments (personal IDs, household number, ``Relation`` code) are left as they are
+    when not given. Raises ValidationError.
     """
-    return _upsert(
-        Person,
-        {"personal_id": personal_id},
-        {
-            "full_name": full_name,
-            "birth_date": birth_date,
-            "gender": gender,
-            "permanent_address": permanent_address,
-            "current_address": current_address or permanent_address,
-            "hometown": hometown,
-            "ethnicity": ethnicity,
-            "nationality": nationality,
-            "phone": phone,
-        },
-    )
+    values: dict[str, Any] = {
+        "full_name": full_name,
+        "birth_date": birth_date,
+        "gender": gender,
+        "permanent_address": permanent_address,
+        "current_address": current_address or permanent_address,
+        "hometown": hometown,
+        "ethnicity": ethnicity,
+        "nationality": nationality,
+        "phone": phone,
+    }
+    if residence is not None:
+        values.update(residence_fields(residence))
+    optional = {
+        "father_id": father_id,
+        "mother_id": mother_id,
+        "spouse_id": spouse_id,
+        "household_id": household_id,
+        "relation_to_head": relation_to_head,
+    }
+    values.update({name: value for name, value in optional.items() if value is not None})
+    return _upsert(Person, {"personal_id": personal_id}, values)
+
+
+def residence_fields(residence: dict[str, Any]) -> dict[str, str]:
+    """The Person fields of a structured address ``{"province", "commune", "detail"}``."""
+    if not isinstance(residence, dict):
+        raise ValidationError(
+            _("Nơi cư trú phải gồm tỉnh/thành phố, xã/phường và địa chỉ chi tiết.")
+        )
+    return {
+        "residence_province": str(residence.get("province") or "")[:100],
+        "residence_commune": str(residence.get("commune") or "")[:100],
+        "residence_detail": str(residence.get("detail") or "")[:200],
+    }
 
 
 def add_civil_status_event(

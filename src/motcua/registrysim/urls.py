@@ -5,7 +5,10 @@ from . import views
 
 app_name = "registrysim"
 urlpatterns = (
-    [path("<slug:registry>/<str:subject>/", views.record, name="record")]
+    [
+        path("<slug:registry>/dang-ky/<slug:action>/", views.register, name="register"),
+        path("<slug:registry>/<str:subject>/", views.record, name="record"),
+    ]
     if settings.MOTCUA_REGISTRYSIM_ENABLED
     else []
 )

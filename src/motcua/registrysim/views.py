@@ -1,4 +1,6 @@
-"""The simulator's JSON API: ``GET /mo-phong/csdl/<registry>/<subject>/``.
+"""The simulator's JSON API: ``GET /mo-phong/csdl/<registry>/<subject>/`` and
+``POST /mo-phong/csdl/<registry>/dang-ky/<action>/`` (a JSON body with ``reference``
+and ``payload``: see ``registrations``).
 
 Clients authenticate with the ``X-API-Key`` header. Each registry behaves as its
 ``RegistryMode`` says: normal (configured latency with jitter), slow, down (503)
@@ -8,14 +10,17 @@ or flaky (an evenly spread share of 503s). Errors are JSON
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import registrations, selectors, services
 from .models import Registry
 
 # The few milliseconds of database work per request run one at a time: the test
@@ -30,7 +35,8 @@ def _error(status: int, code: str, detail: str) -> JsonResponse:
     )
 
 
-def _answer(request, registry: str, subject: str) -> tuple[JsonResponse, services.Behaviour]:
+def _refusal(request, registry: str) -> tuple[JsonResponse | None, services.Behaviour]:
+    """Count the request; the 503 or 401 answer when it is not served, else None."""
     behaviour = services.register_request(registry)
     if behaviour.fails:
         response = _error(
@@ -49,6 +55,13 @@ def _answer(request, registry: str, subject: str) -> tuple[JsonResponse, service
         )
         response["WWW-Authenticate"] = "ApiKey"
         return response, behaviour
+    return None, behaviour
+
+
+def _answer(request, registry: str, subject: str) -> tuple[JsonResponse, services.Behaviour]:
+    refused, behaviour = _refusal(request, registry)
+    if refused is not None:
+        return refused, behaviour
     if not selectors.is_valid_subject(registry, subject):
         return _error(
             400,
@@ -68,5 +81,42 @@ def record(request, registry: str, subject: str) -> JsonResponse:
         return _error(404, "unknown_registry", _("Không có CSDL “%s”.") % registry)
     with _db_lock:
         response, behaviour = _answer(request, registry, subject)
+    time.sleep(behaviour.delay_s)
+    return response
+
+
+def _write(request, registry: str, action: str) -> tuple[JsonResponse, services.Behaviour]:
+    refused, behaviour = _refusal(request, registry)
+    if refused is not None:
+        return refused, behaviour
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return _error(400, "invalid_json", _("Nội dung yêu cầu phải là JSON.")), behaviour
+    try:
+        result, created = registrations.register(
+            registry, action, body.get("reference", ""), body.get("payload", {})
+        )
+    except ValidationError as exc:
+        return _error(400, "invalid", " ".join(exc.messages)), behaviour
+    return JsonResponse(
+        {"registry": registry, "action": action, "created": created, **result},
+        status=201 if created else 200,
+        json_dumps_params={"ensure_ascii": False},
+    ), behaviour
+
+
+@csrf_exempt
+@require_POST
+def register(request, registry: str, action: str) -> JsonResponse:
+    """Write one result (idempotent by ``reference``); the delay follows the registry's mode."""
+    if registry not in Registry.values:
+        return _error(404, "unknown_registry", _("Không có CSDL “%s”.") % registry)
+    if action not in registrations.HANDLERS:
+        return _error(404, "unknown_action", _("Không có nghiệp vụ “%s”.") % action)
+    with _db_lock:
+        response, behaviour = _write(request, registry, action)
     time.sleep(behaviour.delay_s)
     return response

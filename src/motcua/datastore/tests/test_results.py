@@ -101,3 +101,57 @@ def test_an_applicant_without_an_account_gets_no_store_copy(make_dossier, office
     issue(dossier, officer)
     assert dossier.status == Status.RESULT_ISSUED
     assert not Document.objects.exists()
+
+
+def test_an_issued_result_is_also_kept_as_data_and_shown(citizen, make_dossier, officer, client):
+    dossier = make_dossier(Status.APPROVED)
+    version = dossier.procedure_version
+    version.form_schema = {
+        "format": "motcua-eform/2",
+        "title": "Tờ khai đăng ký khai sinh",
+        "sections": [
+            {
+                "key": "child",
+                "title": "Người được khai sinh",
+                "fields": [{"name": "child", "label": "Người được khai sinh", "type": "person"}],
+            }
+        ],
+        "decision": [{"name": "register_number", "label": "Số đăng ký", "type": "text"}],
+    }
+    version.save(update_fields=["form_schema"])
+    dossier.form_data = {
+        "child": {"full_name": "Trần Minh An", "birth_date": "2025-12-01", "sex": "nam"}
+    }
+    dossier.save(update_fields=["form_data"])
+    add_attachment(
+        dossier, SimpleUploadedFile("Giấy khai sinh.pdf", PDF), kind=Attachment.Kind.RESULT
+    )
+    # ``Dossier.decision_data`` comes with the back office's assessment; read if present.
+    dossier.decision_data = {"register_number": "15/2025"}
+
+    services.save_results_of(dossier)
+
+    document = selectors.documents_of(citizen).get()
+    assert document.data == {
+        "procedure": version.procedure.code,
+        "form": dossier.form_data,
+        "decision": {"register_number": "15/2025"},
+    }
+    client.force_login(citizen)
+    page = client.get("/kho-du-lieu/").content.decode()
+    assert "Dữ liệu của kết quả" in page
+    assert "Người được khai sinh – Họ, chữ đệm và tên" in page
+    assert "01/12/2025" in page and "Nam" in page and "15/2025" in page
+
+
+def test_issuing_a_result_keeps_the_form_data_with_it(citizen, make_dossier, officer):
+    dossier = make_dossier(Status.APPROVED)
+    dossier.form_data = {"full_name": "Trần Thị Bình", "purpose": "Đi học"}
+    dossier.save(update_fields=["form_data"])
+
+    issue(dossier, officer)
+
+    data = selectors.documents_of(citizen).get().data
+    assert data["procedure"] == dossier.procedure_version.procedure.code
+    assert data["form"] == {"full_name": "Trần Thị Bình", "purpose": "Đi học"}
+    assert data["decision"] == {}

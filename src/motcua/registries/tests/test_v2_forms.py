@@ -1,0 +1,267 @@
+"""Prefill and verification of v2 definitions, and results written back, over real HTTP."""
+
+import pytest
+
+from motcua.registries import services
+from motcua.registries.models import LookupLog
+from motcua.registries.subjects import sourced_fields
+from motcua.registrysim import services as sim
+from motcua.registrysim.models import Person, Registration
+from tests.factories import ApplicantFactory, UserFactory
+
+MOTHER, FATHER, GRANDMA = "027192001111", "027090002222", "027165003333"
+BAC_NINH = {"province": "Tỉnh Bắc Ninh", "commune": "Phường Kinh Bắc", "detail": "Số 5 Lý Bôn"}
+
+BIRTH_FORM = {
+    "format": "motcua-eform/2",
+    "title": "Tờ khai đăng ký khai sinh",
+    "sections": [
+        {
+            "key": "requester",
+            "title": "Người yêu cầu",
+            "fields": [
+                {
+                    "name": "requester_name",
+                    "label": "Họ và tên",
+                    "type": "text",
+                    "source": "dan_cu.full_name",
+                },
+                {"name": "phone", "label": "Số điện thoại", "type": "phone", "source": "eid.phone"},
+                {"name": "email", "label": "Thư điện tử", "type": "email", "source": "eid.email"},
+            ],
+        },
+        {
+            "key": "child",
+            "title": "Người được khai sinh",
+            "fields": [
+                {
+                    "name": "child",
+                    "label": "Trẻ",
+                    "type": "person",
+                    "parts": ["full_name", "birth_date", "sex"],
+                }
+            ],
+        },
+        {
+            "key": "parents",
+            "title": "Cha, mẹ",
+            "fields": [
+                {"name": "mother", "label": "Người mẹ", "type": "person", "prefill": "self"},
+                {
+                    "name": "father",
+                    "label": "Người cha",
+                    "type": "person",
+                    "prefill": "spouse",
+                    "parts": ["full_name", "birth_date", "personal_id", "residence"],
+                },
+                {
+                    "name": "grandmother",
+                    "label": "Bà ngoại",
+                    "type": "person",
+                    "prefill": "mother",
+                    "parts": ["full_name"],
+                },
+            ],
+        },
+    ],
+}
+INSURANCE_FORM = {
+    "format": "motcua-eform/2",
+    "title": "Tờ khai tham gia BHYT",
+    "sections": [
+        {
+            "key": "insured",
+            "title": "Người tham gia",
+            "fields": [
+                {
+                    "name": "insured",
+                    "label": "Người được cấp thẻ",
+                    "type": "person",
+                    "prefill": "child",
+                },
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def family(registry_server):
+    """A married woman (household head's wife) with her husband and her mother."""
+    common = {"household_id": "HK27-0001", "residence": BAC_NINH, "permanent_address": "Số 5"}
+    sim.upsert_person(
+        personal_id=GRANDMA, full_name="Lê Thị Mận", birth_date="1965-02-01", gender="nu"
+    )
+    sim.upsert_person(
+        personal_id=FATHER,
+        full_name="Trần Văn Nam",
+        birth_date="1990-03-04",
+        gender="nam",
+        spouse_id=MOTHER,
+        relation_to_head="chu_ho",
+        **common,
+    )
+    sim.upsert_person(
+        personal_id=MOTHER,
+        full_name="Nguyễn Thị Hoa",
+        birth_date="1992-05-17",
+        gender="nu",
+        spouse_id=FATHER,
+        mother_id=GRANDMA,
+        relation_to_head="vo",
+        **common,
+    )
+    user = UserFactory(personal_id=MOTHER, phone="0912345678", email="hoa@example.vn")
+    return ApplicantFactory(personal_id=MOTHER, user=user)
+
+
+def test_sourced_fields_reads_the_top_level_fields_of_every_section():
+    groups = sourced_fields(BIRTH_FORM)
+
+    assert [(f["name"], attr) for f, attr in groups["dan_cu"]] == [("requester_name", "full_name")]
+    assert set(groups) == {"dan_cu"}  # eid.* is not a registry
+
+
+def test_person_blocks_prefill_from_the_relations_and_eid_contacts_stay_unlocked(family):
+    prefill = services.prefill_form(BIRTH_FORM, family)
+
+    assert prefill.values["mother"] == {
+        "full_name": "Nguyễn Thị Hoa",
+        "birth_date": "1992-05-17",
+        "sex": "nu",
+        "personal_id": MOTHER,
+        "ethnicity": "Kinh",
+        "nationality": "Việt Nam",
+        "residence": BAC_NINH,
+    }
+    assert prefill.values["father"] == {
+        "full_name": "Trần Văn Nam",
+        "birth_date": "1990-03-04",
+        "personal_id": FATHER,
+        "residence": BAC_NINH,
+    }
+    assert prefill.values["grandmother"] == {"full_name": "Lê Thị Mận"}
+    assert "child" not in prefill.values  # no prefill asked
+    assert prefill.values["phone"] == "0912345678"
+    assert prefill.values["email"] == "hoa@example.vn"
+    assert prefill.sources["mother.full_name"] == "dan_cu"
+    assert prefill.sources["father.residence"] == "dan_cu"
+    assert prefill.sources["requester_name"] == "dan_cu"
+    assert "phone" not in prefill.sources and "email" not in prefill.sources
+    assert "father.sex" not in prefill.sources  # not one of the block's parts
+    # One lookup of the population registry serves every block.
+    log = LookupLog.objects.get()
+    assert "relations.spouse.full_name" in log.attributes
+
+
+def test_a_relation_the_registry_does_not_know_is_reported_and_left_empty(family):
+    prefill = services.prefill_form(INSURANCE_FORM, family)
+
+    assert prefill.values == {} and prefill.sources == {}
+    assert "con" in prefill.missing["insured"]
+
+
+def test_registry_down_leaves_blocks_for_the_citizen_but_eid_contacts_are_filled(family):
+    sim.set_mode("dan_cu", "down")
+
+    prefill = services.prefill_form(BIRTH_FORM, family)
+
+    assert prefill.sources == {}
+    assert prefill.values == {"phone": "0912345678", "email": "hoa@example.vn"}
+    assert "dan_cu" in prefill.unavailable
+
+
+def test_verify_names_a_changed_locked_part_of_a_person_block(family):
+    prefill = services.prefill_form(BIRTH_FORM, family)
+    submitted = {**prefill.values, "phone": "0987654321"}  # unlocked: may change
+    submitted["mother"] = {**prefill.values["mother"], "full_name": "Nguyễn  Thị Hoa"}
+    assert services.verify_prefilled(BIRTH_FORM, family, submitted, prefill.sources) == {}
+
+    submitted["father"] = {**prefill.values["father"], "birth_date": "1991-03-04"}
+    submitted["mother"] = {
+        **prefill.values["mother"],
+        "residence": {**BAC_NINH, "commune": "Xã Tiên Du"},
+    }
+    errors = services.verify_prefilled(BIRTH_FORM, family, submitted, prefill.sources)
+
+    assert set(errors) == {"father.birth_date", "mother.residence"}
+    assert "Người cha: Ngày, tháng, năm sinh" in errors["father.birth_date"]
+    assert "không sửa được" in errors["mother.residence"]
+
+
+def test_birth_written_back_makes_the_child_prefillable(family):
+    form_data = {
+        "child": {"full_name": "Trần Minh An", "birth_date": "2025-12-01", "sex": "nam"},
+        "mother": {"full_name": "Nguyễn Thị Hoa", "personal_id": MOTHER},
+        "father": {"full_name": "Trần Văn Nam", "personal_id": FATHER},
+    }
+    payload = services.result_payload(
+        "register_birth", form_data, {"register_number": "15", "registered_on": "2025-12-05"}
+    )
+    assert payload["child"] == form_data["child"]
+    assert (payload["mother_personal_id"], payload["father_personal_id"]) == (MOTHER, FATHER)
+    before = services.prefill_form(INSURANCE_FORM, family)  # caches the mother's record
+    assert before.values == {}
+
+    result = services.register_result("register_birth", "H27.1-251205-0001", payload)
+    again = services.register_result("register_birth", "H27.1-251205-0001", payload)
+
+    assert again == result
+    child = Person.objects.get(personal_id=result["personal_id"])
+    assert (child.mother_id, child.father_id, child.household_id) == (MOTHER, FATHER, "HK27-0001")
+    assert result["personal_id"].startswith("027225")
+    assert Registration.objects.count() == 1
+    logs = LookupLog.objects.filter(purpose="register:register_birth")
+    assert [log.outcome for log in logs] == ["written", "written"]
+    assert logs[0].dossier_ref == "H27.1-251205-0001"
+    prefill = services.prefill_form(INSURANCE_FORM, family)
+    assert prefill.values["insured"]["full_name"] == "Trần Minh An"
+    assert prefill.values["insured"]["personal_id"] == result["personal_id"]
+    assert prefill.values["insured"]["residence"] == BAC_NINH
+    assert prefill.sources["insured.personal_id"] == "dan_cu"
+
+
+def test_household_business_written_back_returns_its_code(family):
+    payload = services.result_payload(
+        "register_household_business",
+        {
+            "business_name": "Hộ kinh doanh Tạp hóa Hoa",
+            "owner": {"personal_id": MOTHER},
+            "business_address": BAC_NINH,
+            "capital": 80_000_000,
+        },
+        {},
+    )
+
+    result = services.register_result("register_household_business", "HKD-0001", payload)
+
+    assert len(result["business_code"]) == 10
+    assert sim.Business.objects.get(tax_code=result["business_code"]).charter_capital_vnd == (
+        80_000_000
+    )
+
+
+def test_a_registry_that_does_not_answer_gives_a_vietnamese_error(family):
+    sim.set_mode("dan_cu", "down")
+    payload = {"personal_id": GRANDMA, "date_of_death": "2025-10-01"}
+
+    with pytest.raises(services.RegistryWriteError) as caught:
+        services.register_result("register_death", "KT-0001", payload)
+
+    assert caught.value.retryable is True
+    assert caught.value.message.startswith("Không kết nối được CSDL quốc gia về dân cư")
+    assert Person.objects.get(personal_id=GRANDMA).deceased_on is None
+    assert LookupLog.objects.get().outcome == "unavailable"
+
+
+def test_refused_data_is_not_retried_and_says_why(family):
+    payload = {"personal_id": "027165009999", "date_of_death": "2025-10-01"}
+
+    with pytest.raises(services.RegistryWriteError) as caught:
+        services.register_result("register_death", "KT-0002", payload)
+
+    assert caught.value.retryable is False
+    assert "Không có người chết" in caught.value.message
+    log = LookupLog.objects.get()
+    assert (log.outcome, log.http_status) == ("rejected", 400)
+    assert "027165009999" not in log.detail  # masked
