@@ -48,6 +48,15 @@ RESULT_GENERATED, RESULT_UPLOAD, RESULT_PAPER = "generated", "upload", "paper"
 RESULT_MODES = (RESULT_GENERATED, RESULT_UPLOAD, RESULT_PAPER)
 # A result is previewed by the leader before approving, or after approval before issuing.
 PREVIEW_STATUSES = (Status.IN_PROCESS, Status.APPROVED)
+# The new identifiers a registry answers (its name → the decision data's field), which
+# the result's body prints as ``decision.<field>``.
+RESULT_IDENTIFIERS = {
+    "register_birth": {"personal_id": "child_personal_id", "household_id": "child_household_id"},
+    "register_household_business": {
+        "business_code": "business_code",
+        "tax_code": "business_tax_code",
+    },
+}
 
 
 def next_number(agency: Agency, day: dt.date) -> str:
@@ -243,32 +252,51 @@ def _lock_for_preview(dossier: Dossier) -> Dossier:
     return locked
 
 
-def _write_to_registry(dossier: Dossier, definition: dict) -> None:
-    """Write the result to the registry it belongs to (``result_data``) and keep what the
-    registry answers (the child's personal ID, the business code…) in the decision data,
-    so the document carries it. Idempotent by dossier code: a new preview never
-    duplicates the record. Raises ResultError when the registry does not answer."""
+def _write_to_registry(dossier: Dossier, definition: dict, by) -> None:
+    """Write the result to the registry it belongs to (``result_data``) and keep the new
+    identifiers the registry answers (the child's personal ID, the business code) in the
+    decision data, so the document carries them. Idempotent by dossier code: a new
+    preview never duplicates the record. Raises ResultError when the registry does not
+    answer or refuses the data."""
     action = (definition.get("result_data") or {}).get("action")
     if not action:
         return
     decision = decision_data(dossier)
-    payload = registry_services.result_payload(action, dossier.form_data or {}, decision)
     try:
+        payload = registry_services.result_payload(action, dossier.form_data or {}, decision)
         written = registry_services.register_result(
-            action, reference=dossier.code, payload=payload
+            action,
+            reference=dossier.code,
+            payload=payload,
+            actor=by,
+            applicant=dossier.applicant,
         )
-    except Exception as error:
-        logger.exception("registry write %s of dossier %s failed", action, dossier.pk)
+    except registry_services.RegistryWriteError as error:
+        logger.warning("registry write %s of dossier %s failed", action, dossier.pk)
         raise ResultError(
             _(
-                "Chưa ghi được kết quả vào cơ sở dữ liệu chuyên ngành (hệ thống không trả lời "
-                "hoặc từ chối), nên chưa tạo bản xem trước. Vui lòng thử lại sau ít phút; "
-                "nếu vẫn lỗi, hãy báo quản trị hệ thống."
-            ),
+                "Chưa ghi được kết quả vào cơ sở dữ liệu chuyên ngành nên chưa tạo bản xem "
+                "trước: %(reason)s"
+            )
+            % {"reason": error.message},
             code="registry_unavailable",
         ) from error
-    if written:
-        dossier.decision_data = {**decision, **written}
+    except registry_services.InvalidLookup as error:
+        raise ResultError(
+            _(
+                "Biểu mẫu của thủ tục ghi kết quả bằng nghiệp vụ “%(action)s” mà cơ sở dữ liệu "
+                "chuyên ngành không có. Vui lòng báo quản trị cơ quan sửa biểu mẫu."
+            )
+            % {"action": action},
+            code="registry_action",
+        ) from error
+    identifiers = {
+        key: written[answer]
+        for answer, key in RESULT_IDENTIFIERS.get(action, {}).items()
+        if written.get(answer) not in (None, "")
+    }
+    if identifiers and any(decision.get(k) != v for k, v in identifiers.items()):
+        dossier.decision_data = {**decision, **identifiers}
         dossier.save(update_fields=["decision_data"])
 
 
@@ -302,7 +330,7 @@ def preview_result(dossier: Dossier, *, by, base_url: str | None = None) -> Resu
     """
     locked = _lock_for_preview(dossier)
     version = locked.procedure_version
-    _write_to_registry(locked, eform.upgrade(version.form_schema or []))
+    _write_to_registry(locked, eform.upgrade(version.form_schema or []), by)
     certificate = pki.ensure_certificate(locked.agency)
     template = ResultTemplate.objects.filter(procedure_id=version.procedure_id).first()
     title = (template.title if template is not None else "") or version.result_name
