@@ -234,12 +234,8 @@ def _store(
     return document
 
 
-def _lock_for_preview(dossier: Dossier) -> Dossier:
-    locked = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("agency__parent", "applicant", "procedure_version__procedure")
-        .get(pk=dossier.pk)
-    )
+def _previewable(locked: Dossier) -> Dossier:
+    """``locked`` if its result may be previewed now; raises ResultError otherwise."""
     if locked.status not in PREVIEW_STATUSES:
         raise ResultError(
             _(
@@ -252,15 +248,17 @@ def _lock_for_preview(dossier: Dossier) -> Dossier:
     return locked
 
 
-def _write_to_registry(dossier: Dossier, definition: dict, by) -> None:
-    """Write the result to the registry it belongs to (``result_data``) and keep the new
-    identifiers the registry answers (the child's personal ID, the business code) in the
-    decision data, so the document carries them. Idempotent by dossier code: a new
-    preview never duplicates the record. Raises ResultError when the registry does not
-    answer or refuses the data."""
+def _write_to_registry(dossier: Dossier, definition: dict, by) -> dict:
+    """Write the result to the registry it belongs to (``result_data``) and return the new
+    identifiers it answers (the child's personal ID, the business code) as decision data
+    fields. Idempotent by dossier code: a new preview never duplicates the record.
+    Raises ResultError when the registry does not answer or refuses the data.
+
+    Called outside any transaction: a network call (with retries) must not hold the
+    dossier's lock."""
     action = (definition.get("result_data") or {}).get("action")
     if not action:
-        return
+        return {}
     decision = decision_data(dossier)
     try:
         payload = registry_services.result_payload(action, dossier.form_data or {}, decision)
@@ -290,14 +288,11 @@ def _write_to_registry(dossier: Dossier, definition: dict, by) -> None:
             % {"action": action},
             code="registry_action",
         ) from error
-    identifiers = {
+    return {
         key: written[answer]
         for answer, key in RESULT_IDENTIFIERS.get(action, {}).items()
         if written.get(answer) not in (None, "")
     }
-    if identifiers and any(decision.get(k) != v for k, v in identifiers.items()):
-        dossier.decision_data = {**decision, **identifiers}
-        dossier.save(update_fields=["decision_data"])
 
 
 def _render(context: dict, template: ResultTemplate | None, dossier: Dossier) -> bytes:
@@ -317,7 +312,6 @@ def _render(context: dict, template: ResultTemplate | None, dossier: Dossier) ->
         ) from error
 
 
-@transaction.atomic
 def preview_result(dossier: Dossier, *, by, base_url: str | None = None) -> ResultDraft:
     """Make the result document exactly as it will be signed and keep it as the dossier's
     draft (replacing an older one, whose number and verification token it reuses in
@@ -328,9 +322,26 @@ def preview_result(dossier: Dossier, *, by, base_url: str | None = None) -> Resu
     carries them. Raises ResultError (Vietnamese) when the dossier is not in process or
     approved, the registry does not answer, or the template cannot be rendered.
     """
-    locked = _lock_for_preview(dossier)
+    current = _previewable(
+        Dossier.objects.select_related("applicant", "procedure_version").get(pk=dossier.pk)
+    )
+    definition = eform.upgrade(current.procedure_version.form_schema or [])
+    identifiers = _write_to_registry(current, definition, by)
+    with transaction.atomic():
+        return _make_draft(dossier, identifiers, by=by, base_url=base_url)
+
+
+def _make_draft(dossier: Dossier, identifiers: dict, *, by, base_url) -> ResultDraft:
+    locked = _previewable(
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("agency__parent", "applicant", "procedure_version__procedure")
+        .get(pk=dossier.pk)
+    )
+    decision = decision_data(locked)
+    if any(decision.get(key) != value for key, value in identifiers.items()):
+        locked.decision_data = {**decision, **identifiers}
+        locked.save(update_fields=["decision_data"])
     version = locked.procedure_version
-    _write_to_registry(locked, eform.upgrade(version.form_schema or []), by)
     certificate = pki.ensure_certificate(locked.agency)
     template = ResultTemplate.objects.filter(procedure_id=version.procedure_id).first()
     title = (template.title if template is not None else "") or version.result_name
@@ -445,7 +456,6 @@ def sign_draft(dossier: Dossier, by) -> ResultDocument:
     return document
 
 
-@transaction.atomic
 def issue_electronic_result(dossier: Dossier, by, base_url: str | None = None) -> ResultDocument:
     """Make the result from the procedure's template (the current draft, or a new one)
     and sign it: for callers without a preview screen (the demo data). Raises
