@@ -32,11 +32,15 @@ def _dossier_for_preview(request, public_id):
     dossier = scope.get_dossier_for(request.user, public_id)
     permitted = set(scope.permitted_actions(request.user, dossier, PREVIEW_ACTIONS))
     if not permitted:
-        return None, permitted, forbidden(
-            request,
-            _(
-                "Chỉ lãnh đạo phê duyệt hoặc cán bộ ban hành kết quả của cơ quan giải quyết "
-                "mới xem trước được văn bản kết quả của hồ sơ này."
+        return (
+            None,
+            permitted,
+            forbidden(
+                request,
+                _(
+                    "Chỉ lãnh đạo phê duyệt hoặc cán bộ ban hành kết quả của cơ quan giải quyết "
+                    "mới xem trước được văn bản kết quả của hồ sơ này."
+                ),
             ),
         )
     return dossier, permitted, None
@@ -95,9 +99,7 @@ def preview_pdf(request, public_id):
         raise Http404(_("Hồ sơ chưa có bản xem trước kết quả."))
     response = HttpResponse(bytes(draft.pdf), content_type="application/pdf")
     disposition = "attachment" if request.GET.get("tai") == "1" else "inline"
-    response["Content-Disposition"] = (
-        f'{disposition}; filename="xem-truoc-{dossier.code}.pdf"'
-    )
+    response["Content-Disposition"] = f'{disposition}; filename="xem-truoc-{dossier.code}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

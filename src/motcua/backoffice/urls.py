@@ -14,7 +14,9 @@ urlpatterns = [
     path(
         "ho-so/<uuid:public_id>/xin-loi/<int:pk>/in/", apologies.print_letter, name="apology_print"
     ),
-    path("ho-so/<uuid:public_id>/xem-truoc-ket-qua/", result_preview.preview, name="result_preview"),
+    path(
+        "ho-so/<uuid:public_id>/xem-truoc-ket-qua/", result_preview.preview, name="result_preview"
+    ),
     path(
         "ho-so/<uuid:public_id>/xem-truoc-ket-qua/pdf/",
         result_preview.preview_pdf,

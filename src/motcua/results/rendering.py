@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.agencies.models import Agency
-from motcua.catalog import eform
 from motcua.lib.pdf import render_pdf
 
 from .exceptions import ResultError

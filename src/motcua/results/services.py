@@ -353,9 +353,7 @@ def _make_draft(dossier: Dossier, identifiers: dict, *, by, base_url) -> ResultD
         number, token = next_number(locked.agency, today), new_token()
     signer = signer_of(locked, by)
     context = {
-        **_context(
-            locked, certificate, number, token, base_url, signer=signer, template=template
-        ),
+        **_context(locked, certificate, number, token, base_url, signer=signer, template=template),
         "title": title,
     }
     pdf = _render(context, template, locked)
@@ -551,11 +549,12 @@ def issue_result(
     attach it and apply the ``issue_result`` transition, all or nothing.
 
     ``mode``: RESULT_GENERATED (the draft made by ``preview_result``, signed byte for
-    byte with the agency's certificate; refused without a current draft), RESULT_UPLOAD (``upload``; a PDF is signed with a QR stamp, a scan is
-    kept as is) or RESULT_PAPER (nothing attached; ``result_electronic`` stays false).
-    The caller has checked the officer's right to act. Raises ResultError for a bad
-    mode or file, a dossier that is not approved, a missing certificate or a template
-    that cannot be rendered; DossierError/IllegalTransition like ``transition``.
+    byte with the agency's certificate), RESULT_UPLOAD (``upload``; a PDF is signed
+    with a QR stamp, a scan is kept as is) or RESULT_PAPER (nothing attached;
+    ``result_electronic`` stays false). The caller has checked the officer's right to
+    act. Raises ResultError for a bad mode or file, a dossier that is not approved, a
+    generated result without a current draft (none, or stale) or a missing
+    certificate; DossierError/IllegalTransition like ``transition``.
     Returns the dossier as the transition left it.
     """
     check_issue_result(mode, upload)

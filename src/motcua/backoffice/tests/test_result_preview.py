@@ -70,7 +70,9 @@ def test_the_desk_signs_from_the_preview_exactly_the_previewed_bytes(
     desk = as_officer(client, officer_of(agency, Role.DESK_OFFICER))
     page = desk.post(page_url(approved), follow=True).content.decode()
     assert "Ký số và ban hành" in page
-    assert f'action="{reverse("backoffice:act", args=[approved.public_id, "issue_result"])}"' in page
+    assert (
+        f'action="{reverse("backoffice:act", args=[approved.public_id, "issue_result"])}"' in page
+    )
     assert '<input type="hidden" name="result_mode" value="generated">' in page
     previewed = bytes(ResultDraft.objects.get(dossier=approved).pdf)
 
@@ -99,9 +101,7 @@ def test_a_changed_form_makes_the_preview_stale_and_hides_the_signing_button(
     assert "Ký số và ban hành" not in page
 
 
-def test_an_officer_of_another_agency_gets_not_found(
-    client, other_agency, officer_of, in_process
-):
+def test_an_officer_of_another_agency_gets_not_found(client, other_agency, officer_of, in_process):
     stranger = as_officer(client, officer_of(other_agency, Role.LEADER))
     assert stranger.get(page_url(in_process)).status_code == 404
     assert stranger.post(page_url(in_process)).status_code == 404
@@ -118,9 +118,7 @@ def test_a_specialist_of_the_agency_is_refused(client, agency, officer_of, in_pr
     assert not ResultDraft.objects.exists()
 
 
-def test_a_dossier_not_yet_in_process_cannot_be_previewed(
-    client, agency, officer_of, make_dossier
-):
+def test_a_dossier_not_yet_in_process_cannot_be_previewed(client, agency, officer_of, make_dossier):
     received = make_dossier(Status.RECEIVED, received_at=timezone.now())
     leader = as_officer(client, officer_of(agency, Role.LEADER))
     page = leader.get(page_url(received)).content.decode()

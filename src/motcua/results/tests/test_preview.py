@@ -150,7 +150,8 @@ def test_the_admin_body_comes_before_the_file_body_before_the_default(
     )
     original = settings.TEMPLATES
     settings.TEMPLATES = [
-        {**original[0], "DIRS": [tmp_path / "templates", *original[0]["DIRS"]]}, *original[1:]
+        {**original[0], "DIRS": [tmp_path / "templates", *original[0]["DIRS"]]},
+        *original[1:],
     ]
     from_file = pdf_text(bytes(services.preview_result(birth, by=leader).pdf))
     assert "Thân văn bản từ tệp cho Trần Minh Khôi, quyển chưa ghi." in from_file
