@@ -395,7 +395,8 @@ def stale_reason(dossier: Dossier, draft: ResultDraft) -> str:
             "Bản xem trước ghi ngày %(day)s; văn bản ban hành hôm nay phải ghi ngày hôm nay. "
             "Vui lòng tạo lại bản xem trước rồi ký số."
         ) % {"day": draft.issued_on.strftime("%d/%m/%Y")}
-    if draft.fingerprint != fingerprint(dossier, signer_of(dossier)):
+    # Before approval the draft names the leader who made it; after, the approver.
+    if draft.fingerprint != fingerprint(dossier, signer_of(dossier, draft.created_by)):
         return _(
             "Tờ khai, dữ liệu thẩm định hoặc người ký của hồ sơ đã thay đổi sau khi xem "
             "trước. Vui lòng tạo lại bản xem trước, kiểm tra rồi mới ký số."

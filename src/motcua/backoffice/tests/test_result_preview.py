@@ -49,6 +49,7 @@ def test_the_leader_makes_the_preview_and_reads_the_pdf_in_the_page(
     assert "Đã tạo bản xem trước văn bản kết quả." in page
     assert f'<iframe class="result-preview" src="{pdf_url(in_process)}"' in page
     assert "Tạo lại bản xem trước" in page and draft.number in page
+    assert "đã thay đổi sau khi xem trước" not in page  # the leader's own draft is current
     assert "Ký số và ban hành" not in page  # the leader approves, the desk issues
 
     shown = leader.get(pdf_url(in_process))
