@@ -364,7 +364,10 @@ def process_at_the_agency(browser, site: str, dossier: Dossier, check) -> None:
     issue = desk.locator("form[data-action=issue_result]")
     assert issue.get_by_label("Kết quả điện tử tạo từ mẫu, ký số").is_checked()
     check(desk, "46-mot-cua-ban-hanh-ket-qua")
-    desk.goto(url + "xem-truoc-ket-qua/")  # what is signed is what the leader previewed
+    # What is signed is the draft the leader previewed, shown to the desk too.
+    desk.goto(url + "xem-truoc-ket-qua/")
+    assert desk.get_by_role("button", name="Ký số và ban hành").is_visible()
+    desk.goto(url)
     act(desk, dossier, "issue_result")
     act(desk, dossier, "return_result")
     dossier.refresh_from_db()
