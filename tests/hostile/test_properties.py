@@ -13,8 +13,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from motcua.agencies.models import Agency
+from motcua.catalog.eform import legacy_fields, validate_definition
 from motcua.catalog.fees import _agency_chain, quote
-from motcua.catalog.formschema import default_schema, validate_schema
+from motcua.catalog.formschema import default_schema
 from motcua.catalog.models import FeeRule, OnlineFeePolicy, online_amount
 from motcua.dossiers.models import CodeCounter
 from motcua.dossiers.services import next_code
@@ -25,7 +26,7 @@ from tests.factories import AgencyFactory, procedure_version
 
 from .hypo import FAST
 
-SCHEMA = default_schema(["dan_cu", "dang_ky_kinh_doanh", "dat_dai"]) + [
+SCHEMA = legacy_fields(default_schema(["dan_cu", "dang_ky_kinh_doanh", "dat_dai"])) + [
     {"name": "so_con", "label": "Số con", "type": "number", "required": False},
     {
         "name": "gioi_tinh",
@@ -93,7 +94,7 @@ def test_stored_values_of_any_shape_are_checked_without_crashing(data):
 @given(schema=json_values | st.lists(st.dictionaries(st.text(max_size=8), json_values)))
 def test_schema_validation_only_ever_raises_validation_error(schema):
     try:
-        validate_schema(schema)
+        validate_definition(schema)
     except ValidationError as error:
         assert all(isinstance(m, str) for m in error.messages)
 

@@ -102,7 +102,10 @@ def _choice_schema(field: dict, lists: dict[str, list]) -> dict[str, Any]:
         if name not in lists:
             lists[name] = codelist(name)
         return {"type": "string", "enum": [value for value, _label in lists[name]]}
-    return {"oneOf": [{"const": value, "title": label} for value, label in field["choices"]]}
+    choices = field.get("choices") or []
+    if not choices:
+        return {"type": "string", "enum": []}
+    return {"oneOf": [{"const": value, "title": label} for value, label in choices]}
 
 
 def condition_schema(when: dict) -> dict[str, Any]:

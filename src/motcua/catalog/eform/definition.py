@@ -341,7 +341,7 @@ _LAND_NAMES = {"land_parcel"}
 
 
 def _legacy_section(field: dict) -> str:
-    name = field.get("name")
+    name = field.get("name") if isinstance(field.get("name"), str) else ""
     source = str(field.get("source") or "").split(".")[0]
     if name in _BUSINESS_NAMES or source == Registry.BUSINESS:
         return "business"
@@ -635,7 +635,9 @@ def validate_definition(defn: Any) -> None:
     if not isinstance(defn, dict):
         raise ValidationError(_("Biểu mẫu phải là một định nghĩa biểu mẫu (đối tượng JSON)."))
     errors = []
-    for error in sorted(_META_VALIDATOR.iter_errors(defn), key=lambda e: list(e.absolute_path)):
+    for error in sorted(
+        _META_VALIDATOR.iter_errors(defn), key=lambda e: [str(p) for p in e.absolute_path]
+    ):
         message = _meta_message(defn, error)
         if message not in errors:
             errors.append(message)

@@ -140,10 +140,11 @@ def _prune(fields: list[dict], data: dict) -> dict:
                 _prune(field.get("fields") or [], item) if isinstance(item, dict) else item
                 for item in value
             ]
-            value = [item for item in value if item != {}]
         elif isinstance(value, str):
             value = value.strip()
-        if not is_empty(value, field):
+        if kind == "group" and isinstance(value, list) and value:
+            out[name] = value  # items keep their index, even an empty one (errors name it)
+        elif not is_empty(value, field):
             out[name] = value
     return out
 
