@@ -10,6 +10,7 @@ from .models import (
     CivilStatusEvent,
     LandParcel,
     Person,
+    Registration,
     RegistryMode,
     RegistryRecord,
 )
@@ -28,13 +29,29 @@ class CivilStatusEventInline(admin.TabularInline):
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ("full_name", "masked_personal_id", "birth_date", "gender", "permanent_address")
-    list_filter = ("gender",)
-    search_fields = ("full_name", "personal_id")
+    list_filter = ("gender", "relation_to_head")
+    search_fields = ("full_name", "personal_id", "household_id")
     inlines = [CivilStatusEventInline]
 
     @admin.display(description=gettext_lazy("số định danh"))
     def masked_personal_id(self, obj: Person) -> str:
         return _mask(obj.personal_id)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    """Results written back by the portal: read-only (a retry returns the stored answer)."""
+
+    list_display = ("reference", "action", "registry", "created_at")
+    list_filter = ("action", "registry")
+    search_fields = ("reference",)
+    readonly_fields = ("action", "reference", "registry", "payload", "result", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Business)

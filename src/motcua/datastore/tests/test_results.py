@@ -106,19 +106,24 @@ def test_an_applicant_without_an_account_gets_no_store_copy(make_dossier, office
 def test_an_issued_result_is_also_kept_as_data_and_shown(citizen, make_dossier, officer, client):
     dossier = make_dossier(Status.APPROVED)
     version = dossier.procedure_version
-    version.form_schema = {
-        "format": "motcua-eform/2",
-        "title": "Tờ khai đăng ký khai sinh",
-        "sections": [
-            {
-                "key": "child",
-                "title": "Người được khai sinh",
-                "fields": [{"name": "child", "label": "Người được khai sinh", "type": "person"}],
-            }
-        ],
-        "decision": [{"name": "register_number", "label": "Số đăng ký", "type": "text"}],
-    }
-    version.save(update_fields=["form_schema"])
+    # A published form never changes through the model; this fixture sets one directly.
+    type(version).objects.filter(pk=version.pk).update(
+        form_schema={
+            "format": "motcua-eform/2",
+            "title": "Tờ khai đăng ký khai sinh",
+            "sections": [
+                {
+                    "key": "child",
+                    "title": "Người được khai sinh",
+                    "fields": [
+                        {"name": "child", "label": "Người được khai sinh", "type": "person"}
+                    ],
+                }
+            ],
+            "decision": [{"name": "register_number", "label": "Số đăng ký", "type": "text"}],
+        }
+    )
+    dossier.procedure_version.refresh_from_db()
     dossier.form_data = {
         "child": {"full_name": "Trần Minh An", "birth_date": "2025-12-01", "sex": "nam"}
     }

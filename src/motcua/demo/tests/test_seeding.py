@@ -332,6 +332,17 @@ def test_the_simulated_registries_know_the_demo_people(seeded):
     assert LandParcel.objects.exists()
 
 
+def test_the_walks_citizen_is_a_married_woman_without_children_yet(seeded):
+    from motcua.registrysim import selectors as registry
+
+    citizen = Applicant.objects.filter(kind=Applicant.Kind.PERSON).order_by("pk").first()
+    record = registry.record_for("dan_cu", citizen.personal_id)
+    assert record["sex"] == "nu" and record["residence"]["province"] == "Tỉnh Bắc Ninh"
+    relations = record["relations"]
+    assert relations["spouse"]["sex"] == "nam" and relations["children"] == []
+    assert {m["relation"] for m in relations["household"]["members"]} == {"chu_ho", "chong"}
+
+
 def test_the_demo_fee_schedule_has_discount_exemption_and_provincial_rules(seeded):
     from motcua.catalog.fees import quote
     from motcua.catalog.models import Procedure
