@@ -9,7 +9,7 @@ the result gets a 403 that says why.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -95,8 +95,8 @@ def preview_pdf(request, public_id):
     if refused is not None:
         return refused
     draft = ResultDraft.objects.filter(dossier=dossier).first()
-    if draft is None:
-        raise Http404(_("Hồ sơ chưa có bản xem trước kết quả."))
+    if draft is None:  # none made yet, or already signed: the page says which
+        return redirect("backoffice:result_preview", public_id=dossier.public_id)
     response = HttpResponse(bytes(draft.pdf), content_type="application/pdf")
     disposition = "attachment" if request.GET.get("tai") == "1" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="xem-truoc-{dossier.code}.pdf"'

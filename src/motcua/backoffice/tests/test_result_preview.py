@@ -124,6 +124,7 @@ def test_a_dossier_not_yet_in_process_cannot_be_previewed(client, agency, office
     leader = as_officer(client, officer_of(agency, Role.LEADER))
     page = leader.get(page_url(received)).content.decode()
     assert "chỉ xem trước được kết quả của hồ sơ đang xử lý hoặc đã phê duyệt" in page
+    assert leader.get(pdf_url(received)).url == page_url(received)  # no draft: the page
     page = leader.post(page_url(received), follow=True).content.decode()
     assert "Chỉ xem trước kết quả của hồ sơ đang xử lý" in page
     assert not ResultDraft.objects.exists()
