@@ -25,7 +25,8 @@ ALLOWED = {
     "notifications": {"dossiers", "catalog", "agencies", "accounts", "audit"},
     "paygate": set(),
     "payments": {"dossiers", "catalog", "agencies", "accounts", "audit"},
-    "results": {"dossiers", "catalog", "agencies", "accounts", "audit"},
+    # registries: an issued result is written back to its registry ("only once").
+    "results": {"dossiers", "catalog", "agencies", "accounts", "audit", "registries"},
     "events": {"dossiers", "catalog", "agencies", "accounts", "audit"},
     "federation": {"monitoring", "catalog", "agencies", "accounts", "workdays", "audit"},
     "api": {

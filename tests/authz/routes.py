@@ -107,6 +107,12 @@ def _action_rule(action: str) -> Rule:
     return acting(*ACTIONS[action], step_bound=action in STEP_BOUND, forward=action == "forward")
 
 
+# The result's preview: who issues it (the desk) or approves it (the leader at its step).
+PREVIEWING = Rule(
+    "previewing",
+    "DESK of the object's agency, or its LEADER holding the current step's role",
+    lambda p, s: acting(DESK).test(p, s) or acting(LEADER, step_bound=True).test(p, s),
+)
 E = Entry
 WEB: list[Entry] = [
     # Django's sign-in and sign-out (officers).
@@ -127,6 +133,8 @@ WEB: list[Entry] = [
         )
         for action in ACTIONS
     ],
+    E("backoffice:result_preview", PREVIEWING, ("GET", "POST"), AB, dossier),
+    E("backoffice:result_preview_pdf", PREVIEWING, sides=AB, kwargs=dossier),
     E("backoffice:apology_draft", acting(DESK, SPECIALIST, LEADER), ("POST",), AB, dossier),
     E(
         "backoffice:apology_decide",

@@ -349,6 +349,12 @@ def process_at_the_agency(browser, site: str, dossier: Dossier, check) -> None:
     leader.get_by_role("link", name=dossier.code).click()
     leader.wait_for_url(url)
     check(leader, "45-lanh-dao-phe-duyet")
+    # The leader reads the result document before approving it.
+    leader.goto(url + "xem-truoc-ket-qua/")
+    leader.get_by_role("button", name="Tạo bản xem trước").click()
+    leader.wait_for_url(url + "xem-truoc-ket-qua/")
+    assert leader.locator("iframe.result-preview").is_visible()
+    leader.goto(url)
     act(leader, dossier, "approve")
     dossier.refresh_from_db()
     assert dossier.status == Status.APPROVED
@@ -358,6 +364,10 @@ def process_at_the_agency(browser, site: str, dossier: Dossier, check) -> None:
     issue = desk.locator("form[data-action=issue_result]")
     assert issue.get_by_label("Kết quả điện tử tạo từ mẫu, ký số").is_checked()
     check(desk, "46-mot-cua-ban-hanh-ket-qua")
+    # What is signed is the draft the leader previewed, shown to the desk too.
+    desk.goto(url + "xem-truoc-ket-qua/")
+    assert desk.get_by_role("button", name="Ký số và ban hành").is_visible()
+    desk.goto(url)
     act(desk, dossier, "issue_result")
     act(desk, dossier, "return_result")
     dossier.refresh_from_db()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apologies, assessment, fees, intake, views
+from . import apologies, assessment, fees, intake, result_preview, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -15,6 +15,14 @@ urlpatterns = [
         "ho-so/<uuid:public_id>/xin-loi/<int:pk>/in/", apologies.print_letter, name="apology_print"
     ),
     path("ho-so/<uuid:public_id>/tham-dinh/", assessment.record_decision, name="record_decision"),
+    path(
+        "ho-so/<uuid:public_id>/xem-truoc-ket-qua/", result_preview.preview, name="result_preview"
+    ),
+    path(
+        "ho-so/<uuid:public_id>/xem-truoc-ket-qua/pdf/",
+        result_preview.preview_pdf,
+        name="result_preview_pdf",
+    ),
     path("tep/<uuid:public_id>/", views.attachment, name="attachment"),
     path("ho-so/<uuid:public_id>/thu-phi/", fees.collect_fee, name="collect_fee"),
     path("ho-so/<uuid:public_id>/hoan-tien/", fees.refund_at_desk, name="refund_at_desk"),

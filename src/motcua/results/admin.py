@@ -11,7 +11,7 @@ from .rendering import check_template
 class ResultTemplateForm(forms.ModelForm):
     class Meta:
         model = ResultTemplate
-        fields = ("procedure", "title", "body")
+        fields = ("procedure", "title", "signer_title", "body")
         widgets = {"body": forms.Textarea(attrs={"rows": 24, "cols": 100})}
 
     def clean_body(self) -> str:

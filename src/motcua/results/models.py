@@ -111,7 +111,19 @@ class ResultTemplate(models.Model):
             "Các biến dùng được: {{ applicant.name }}, {{ applicant.identifier }}, "
             "{{ applicant.address }}, {{ dossier.code }}, {{ procedure.code }}, "
             "{{ version.name }}, {{ agency.name }}, {{ data.<tên trường> }} (dữ liệu tờ khai), "
-            "{{ form_rows }} (danh sách nhãn – giá trị), {{ issued_on|date:'d/m/Y' }}."
+            "{{ decision.<tên trường> }} (dữ liệu quyết định), {{ sections }} (tờ khai theo "
+            "phần), {{ issued_on|date:'d/m/Y' }}; {% load eform_tags %} cho các bộ lọc dmy, "
+            "long_date, address, vnd, sex, label."
+        ),
+    )
+    signer_title = models.CharField(
+        _("chức danh người ký"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Mỗi dòng một dòng in trên văn bản, ví dụ “TM. ỦY BAN NHÂN DÂN” rồi “CHỦ TỊCH”. "
+            "Để trống: theo loại cơ quan (Ủy ban nhân dân: TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH; "
+            "sở, ngành: GIÁM ĐỐC)."
         ),
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -187,3 +199,42 @@ class ResultDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} – {self.dossier}"
+
+
+class ResultDraft(models.Model):
+    """The result document as the officer previewed it: the exact bytes that will be signed.
+
+    One per dossier (a new preview replaces it), with the document number and
+    verification token it reserved. The PDF is kept in the database (not in the files
+    storage): it is small, short-lived (deleted when the result is issued) and must
+    appear and disappear with the transaction that made it, leaving no orphan file.
+    ``fingerprint`` is the hash of what the document was made from (form data,
+    decision data, signer): signing refuses a draft whose data changed since.
+    """
+
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="result_draft"
+    )
+    number = models.CharField(_("số văn bản"), max_length=100)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    title = models.CharField(_("tên văn bản"), max_length=500)
+    pdf = models.BinaryField(_("tệp PDF"), editable=False)
+    sha256 = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64)
+    issued_on = models.DateField(_("ngày ghi trên văn bản"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo bản xem trước"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bản xem trước kết quả")
+        verbose_name_plural = _("bản xem trước kết quả")
+
+    def __str__(self) -> str:
+        return f"{self.number} – {self.dossier_id}"

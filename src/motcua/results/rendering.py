@@ -12,14 +12,13 @@ import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template import Context, Engine, Template, TemplateSyntaxError
-from django.template.loader import render_to_string
+from django.template.loader import render_to_string, select_template
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.agencies.models import Agency
-from motcua.catalog import eform
 from motcua.lib.pdf import render_pdf
 
 from .exceptions import ResultError
@@ -27,10 +26,8 @@ from .pki import province_of
 
 RESULT_CSS = "results/result-pdf.css"
 DEFAULT_BODY = "results/pdf/default_body.html"
-# e-form field types that make sense on the result (contact details and free text do not).
-SHOWN_FIELD_TYPES = {"text", "date", "number", "select"}
-# Identity fields the frame prints already from the applicant.
-SKIPPED_FIELDS = {"full_name", "personal_id", "tax_code", "business_name"}
+# Where a procedure's result body may live as a file: results/bodies/<PROCEDURE_CODE>.html.
+BODIES_FOLDER = "results/bodies"
 PROVINCE_PREFIXES = ("Thành phố ", "Tỉnh ", "TP. ")
 
 
@@ -65,31 +62,22 @@ def header_lines(agency: Agency) -> tuple[str, str]:
     return (parent.name if parent is not None else "", agency.name)
 
 
-def form_rows(version, form_data: dict) -> list[tuple[str, str]]:
-    """(label, value) of the e-form data worth printing on the result."""
-    rows = []
-    for spec in eform.legacy_fields(version.form_schema):
-        if not isinstance(spec, dict) or spec.get("type") not in SHOWN_FIELD_TYPES:
-            continue
-        if spec.get("name") in SKIPPED_FIELDS:
-            continue
-        value = form_data.get(spec.get("name"))
-        if value in (None, ""):
-            continue
-        if spec.get("type") == "select":
-            value = dict(spec.get("choices") or []).get(value, value)
-        elif spec.get("type") == "date":
-            value = _day_month_year(value)
-        rows.append((str(spec.get("label") or spec.get("name")), str(value)))
-    return rows
+PEOPLES_COMMITTEE_CHAIR = gettext_lazy("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH")
+SIGNER_TITLES = {
+    Agency.Kind.COMMUNE: PEOPLES_COMMITTEE_CHAIR,
+    Agency.Kind.PROVINCE: PEOPLES_COMMITTEE_CHAIR,
+    Agency.Kind.CITY: PEOPLES_COMMITTEE_CHAIR,
+    Agency.Kind.DEPARTMENT: gettext_lazy("GIÁM ĐỐC"),
+    Agency.Kind.MINISTRY: gettext_lazy("BỘ TRƯỞNG"),
+}
+HEAD_OF_AGENCY = gettext_lazy("THỦ TRƯỞNG CƠ QUAN")
 
 
-def _day_month_year(value) -> str:
-    try:
-        day = parse_date(str(value))
-    except ValueError:
-        day = None
-    return day.strftime("%d/%m/%Y") if day else str(value)
+def signer_title_lines(agency: Agency, title: str = "") -> list[str]:
+    """The signer's title block ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"): the procedure's
+    template says it when it can, else the kind of agency that issues the result."""
+    text = title.strip() or str(SIGNER_TITLES.get(agency.home_agency.kind, HEAD_OF_AGENCY))
+    return [line.strip().upper() for line in text.splitlines() if line.strip()]
 
 
 def check_template(body: str) -> None:
@@ -102,10 +90,18 @@ def check_template(body: str) -> None:
         ) from error
 
 
+def body_template(procedure_code: str):
+    """The file body of a procedure's result (``results/bodies/<CODE>.html``), else the
+    default body that prints the form by sections."""
+    return select_template([f"{BODIES_FOLDER}/{procedure_code}.html", DEFAULT_BODY])
+
+
 def render_body(body: str | None, context: dict) -> str:
-    """The body of the result: the procedure's template, or the default one."""
+    """The body of the result, the first that exists of: the procedure's template written
+    in the admin (``body``), its file template, the default body."""
     if not body:
-        return render_to_string(DEFAULT_BODY, context)
+        code = context["procedure"].code if context.get("procedure") is not None else ""
+        return body_template(code).render(context)
     check_template(body)
     return Template(body, engine=Engine.get_default()).render(Context(context, autoescape=True))
 

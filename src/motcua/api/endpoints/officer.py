@@ -20,7 +20,7 @@ from ninja.decorators import decorate_view
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import active_agencies
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.workflow import (
     ASSIGNING,
     NOTE_REQUIRED,
@@ -181,8 +181,9 @@ def act(
 ):
     """The same rules as the back office: the caller's role must allow the action (403
     `action_not_permitted`), the dossier's status must allow it (409
-    `illegal_transition`). `issue_result` makes the result from the procedure's
-    template, signs it with the agency's certificate and attaches it."""
+    `illegal_transition`). `issue_result` signs the result an officer previewed in the
+    back office (when the dossier's data has not changed since), else makes it from the
+    procedure's template, and attaches it, signed with the agency's certificate."""
     reach = officer_reach(request, WRITE)
     dossier = reach.get(public_id)
     action = payload.action
@@ -202,9 +203,12 @@ def act(
         )
     changes = _changes(dossier, payload)
     if action == "issue_result":
-        dossier = results.issue_result(
-            dossier, by=reach.actor, note=note, base_url=request.build_absolute_uri("/")
-        )
+        base_url = request.build_absolute_uri("/")
+        if dossier.status == Status.APPROVED:
+            # A connected system has no preview screen: the draft an officer previewed is
+            # signed when still current, else the document is made now from the data.
+            results.ensure_preview(dossier, by=reach.actor, base_url=base_url)
+        dossier = results.issue_result(dossier, by=reach.actor, note=note, base_url=base_url)
     else:
         dossier = dossier_services.perform(dossier, action, by=reach.actor, note=note, **changes)
     # Answered even when the dossier just left the caller's reach (a transfer).

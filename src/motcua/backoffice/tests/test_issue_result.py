@@ -64,7 +64,16 @@ def test_the_form_offers_the_three_ways_generated_first(desk, approved):
     assert re.search(r'<input type="radio" name="result_mode" value="generated"[^>]*checked', page)
 
 
+def test_a_generated_result_is_refused_until_it_was_previewed(desk, approved):
+    response = issue(desk, approved, result_mode="generated")
+    assert "Chưa có bản xem trước của văn bản kết quả" in response.content.decode()
+    approved.refresh_from_db()
+    assert approved.status == Status.APPROVED and not approved.attachments.exists()
+
+
 def test_a_generated_result_is_signed_and_makes_the_result_electronic(desk, approved):
+    preview = reverse("backoffice:result_preview", args=[approved.public_id])
+    assert "Đã tạo bản xem trước" in desk.post(preview, follow=True).content.decode()
     response = issue(desk, approved, result_mode="generated")
     assert "Đã thực hiện “Ban hành kết quả”" in response.content.decode()
     approved.refresh_from_db()
@@ -134,6 +143,7 @@ def test_a_failure_after_signing_removes_the_signed_file(desk, approved, media, 
         raise DossierError("Hồ sơ vừa được người khác cập nhật.", code="concurrent_change")
 
     monkeypatch.setattr(views.services, "transition", refuse)
+    desk.post(reverse("backoffice:result_preview", args=[approved.public_id]))
     response = issue(desk, approved, result_mode="generated")
     assert "Hồ sơ vừa được người khác cập nhật." in response.content.decode()
     approved.refresh_from_db()

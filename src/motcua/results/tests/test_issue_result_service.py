@@ -21,6 +21,7 @@ def stored_files(settings) -> list:
 
 
 def test_a_generated_result_is_signed_attached_and_the_dossier_moves_on(approved, officer):
+    services.preview_result(approved, by=officer)
     dossier = services.issue_result(approved, by=officer, note="Đã ký")
     assert dossier.status == Status.RESULT_ISSUED and dossier.result_electronic
     document = ResultDocument.objects.get(dossier=approved)
@@ -67,6 +68,7 @@ def test_when_the_transition_fails_the_signed_file_is_removed(
         raise DossierError("Hồ sơ vừa được người khác cập nhật.", code="concurrent_change")
 
     monkeypatch.setattr(dossier_services, "transition", refuse)
+    services.preview_result(approved, by=officer)
     with pytest.raises(DossierError):
         services.issue_result(approved, by=officer)
     approved.refresh_from_db()
@@ -97,6 +99,7 @@ def test_issuing_results_builds_the_fonts_once(approved, officer, agency, versio
         for _ in range(2)
     ]
     for dossier in [approved, *others]:
+        services.preview_result(dossier, by=officer)
         assert services.issue_result(dossier, by=officer).status == Status.RESULT_ISSUED
     assert ResultDocument.objects.count() == 3
     assert len(made) <= 1

@@ -2,7 +2,7 @@
 
 import pytest
 
-from motcua.results import rendering, services
+from motcua.results import pki, rendering, services
 from motcua.results.admin import ResultTemplateForm
 from motcua.results.models import ResultTemplate
 from motcua.results.verify import verify_pdf
@@ -32,15 +32,14 @@ def test_a_procedures_template_gives_the_title_and_body(approved, officer, versi
     )
 
 
-def test_the_default_body_shows_the_applicant_the_dossier_and_the_form_data(approved, version):
+def test_the_default_body_shows_the_applicant_the_dossier_and_the_form_data(approved, officer):
+    # A legacy flat form (full_name, birth_date) read through the form engine.
+    draft = services.preview_result(approved, by=officer)
     context = {
-        "applicant": approved.applicant,
-        "dossier": approved,
-        "version": version,
-        "procedure": version.procedure,
-        "agency": approved.agency,
+        **services._context(
+            approved, pki.ensure_certificate(approved.agency), draft.number, draft.token, None
+        ),
         "title": "Giấy khai sinh",
-        "form_rows": rendering.form_rows(version, approved.form_data),
     }
     body = rendering.render_body(None, context)
     for expected in (
@@ -48,7 +47,7 @@ def test_the_default_body_shows_the_applicant_the_dossier_and_the_form_data(appr
         "001190000123",
         "BN.STP-261123-0001",
         "HT.01 – Đăng ký khai sinh",
-        "Ngày sinh</th><td>01/05/1990",
+        "01/05/1990",
     ):
         assert expected in body
 
