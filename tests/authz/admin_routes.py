@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .matrix import NOBODY, PUBLIC, STAFF, SUPERUSER, admin_model
+from .matrix import NOBODY, PUBLIC, STAFF, SUPERUSER, Rule, admin_model
 from .routes import AB, Entry
 
 # What the agency administrators' group may do (agencies/services.py's product rule:
@@ -40,6 +40,7 @@ AGENCY_SCOPED |= {"catalog_procedure", "catalog_procedureversion"}
 # Records only services write (legal events, money, signatures, logs): nobody adds
 # them in the admin, not even the superuser.
 NO_ADD = {
+    "registrysim_registration",  # what the registries were asked to write, read-only
     "oauth2_provider_accesstoken",
     "oauth2_provider_grant",
     "oauth2_provider_idtoken",
@@ -110,6 +111,33 @@ SITE: list[Entry] = [
         SUPERUSER,
         sides=("a",),
         kwargs=lambda w, s: {"id": w.users["citizen_a"].pk},
+        principals=SAMPLED,
+    ),
+    # E-form authoring (issue #16): the live preview renders a posted definition for
+    # whoever may change versions; a version's form file is read as its page is; a
+    # published version's form never changes, so importing into it is refused to all.
+    E(
+        "eform_preview",
+        admin_model("catalog_procedureversion", "change", agency_admin=True),
+        ("POST",),
+        data=lambda w, s: {"definition": "{}"},
+        principals=SAMPLED,
+    ),
+    E(
+        "admin:catalog_procedureversion_form_export",
+        admin_model("catalog_procedureversion", "view", agency_admin=True, scoped=True),
+        sides=AB,
+        kwargs=lambda w, s: {"pk": w.version_of[s.dossier.agency_id]},
+        principals=SAMPLED,
+    ),
+    E(
+        "admin:catalog_procedureversion_form_import",
+        Rule(
+            "admin:change", "nobody: a published version's form never changes", lambda p, s: False
+        ),
+        ("POST",),
+        sides=AB,
+        kwargs=lambda w, s: {"pk": w.version_of[s.dossier.agency_id]},
         principals=SAMPLED,
     ),
     # The catch-all: staff get 404 for an unknown page, the others the sign-in page.

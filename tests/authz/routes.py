@@ -241,6 +241,13 @@ WEB: list[Entry] = [
         NOBODY,
         kwargs=lambda w, s: {"registry": "dan_cu", "subject": PIDS["a"]},
     ),
+    E(
+        "registrysim:register",
+        NOBODY,
+        ("POST",),
+        kwargs=lambda w, s: {"registry": "dan_cu", "action": "register_birth"},
+        data=lambda w, s: {"reference": "X", "payload": {}},
+    ),
     E("paygate:pay", SIGNED),
     E(
         "paygate:pay_action",
@@ -296,6 +303,7 @@ WEB: list[Entry] = [
     E("portal:home", PUBLIC),
     E("portal:procedure", PUBLIC, kwargs=code),
     E("portal:search", PUBLIC),
+    E("portal:communes", PUBLIC, query=lambda w, s: "?tinh=Tỉnh Bắc Ninh"),
     E("portal:assistant", PUBLIC),
     E("portal:assistant_api", PUBLIC),
     E("portal:lookup", PUBLIC, ("GET", "POST")),
@@ -328,6 +336,7 @@ V1 = "/api/v1"
 API: list[Entry] = [
     E(f"GET {V1}/procedures", PUBLIC),
     E(f"GET {V1}/procedures/{{code}}", PUBLIC, kwargs=code),
+    E(f"GET {V1}/procedures/{{code}}/form", PUBLIC, kwargs=code),
     E(f"GET {V1}/sectors", PUBLIC),
     E(f"GET {V1}/dossiers", CITIZEN),
     E(

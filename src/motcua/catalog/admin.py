@@ -172,15 +172,13 @@ class ProcedureVersionAdmin(CatalogScopedAdmin):
             reverse("admin:catalog_procedureversion_change", args=[version.pk])
         )
         if not self.has_change_permission(request, version):
-            self.message_user(
-                request,
+            # A published version's form never changes (the page offers no import).
+            raise PermissionDenied(
                 gettext(
                     "Phiên bản này đã công bố nên biểu mẫu không sửa được; hãy tạo phiên bản "
                     "mới để chỉnh sửa."
-                ),
-                messages.ERROR,
+                )
             )
-            return back
         try:
             definition = read_form_file(request.FILES.get("form_file"))
             services.replace_form(version, definition, by=request.user)
