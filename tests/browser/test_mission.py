@@ -165,18 +165,25 @@ def apply_online(page, site: str, citizen: Applicant, shot) -> Dossier:
 
 
 def fill_empty_required_fields(page) -> None:
-    """Whatever the registries did not prefill and the form still requires."""
+    """The real tờ khai of Phiếu LLTP (Mẫu 03/2013/TT-LLTP): what the registries did not
+    prefill, then anything visible the form still requires."""
+    page.locator("input[name=card_type][value=so_1]").check()
+    page.locator("input[name=ban_confirmation][value=false]").check()
+    page.fill("input[name=purpose]", "Bổ sung hồ sơ xin việc")
+    page.fill("input[name=copies]", "1")
+    page.fill("input[name=birth_place]", "Bệnh viện Đa khoa tỉnh Bắc Ninh")
+    page.fill("input[name=id_issued_on]", "15/01/2022")
+    page.fill("input[name=id_issued_by]", "Cục Cảnh sát quản lý hành chính về trật tự xã hội")
+    page.fill("input[name=residence_history__0__from_date]", "01/01/2010")
+    page.fill("input[name=residence_history__0__place]", "Phường Kinh Bắc, tỉnh Bắc Ninh")
+    page.locator("input[name=declares_conviction][value=false]").check()
+    page.locator("input[name=commitment]").check()
     required = "[aria-required=true]:not([readonly]):not([disabled])"
-    for field in page.locator(f"input{required}").all():
-        if field.get_attribute("type") in ("checkbox", "radio"):
-            field.check()
-        elif not field.input_value():
+    for field in page.locator(f"input{required}:visible").all():
+        if field.get_attribute("type") not in ("checkbox", "radio") and not field.input_value():
             kind = field.get_attribute("type")
-            field.fill({"date": "2026-01-15", "tel": "0912345678"}.get(kind, "Đề nghị cấp"))
-    for field in page.locator(f"textarea{required}").all():
-        if not field.input_value():
-            field.fill("Đề nghị cấp Phiếu lý lịch tư pháp số 1 để bổ sung hồ sơ xin việc.")
-    for field in page.locator(f"select{required}").all():
+            field.fill({"tel": "0912345678", "email": "congdan@example.vn"}.get(kind, "Bắc Ninh"))
+    for field in page.locator(f"select{required}:visible").all():
         if not field.input_value():
             field.select_option(index=1)
 
