@@ -24,7 +24,7 @@ PERSON_PARTS = (
     "nationality",
     "residence",
 )
-RELATIONS = ("self", "spouse", "father", "mother", "child")
+RELATIONS = ("self", "spouse", "father", "mother", "child", "wife", "husband")
 EID_ATTRIBUTES = ("phone", "email")
 
 
@@ -47,6 +47,8 @@ def relation_label(relation: str) -> str:
         "father": _("cha"),
         "mother": _("mẹ"),
         "child": _("con"),
+        "wife": _("vợ"),
+        "husband": _("chồng"),
     }[relation]
 
 

@@ -307,11 +307,22 @@ def _usable(value: Any) -> bool:
     return _is_scalar(value)
 
 
+# The couple's woman and man, whoever of the two applies (khai sinh: mother and father).
+COUPLE = {"wife": "nu", "husband": "nam"}
+
+
 def relative(attributes: dict[str, Any], relation: str) -> dict[str, Any] | None:
     """The person ``relation`` names in a population record (``self``, ``spouse``,
-    ``father``, ``mother``, or ``child``: the youngest living child), or None."""
+    ``father``, ``mother``, ``child``: the youngest living child, or ``wife`` /
+    ``husband``: the woman / the man of the couple the applicant belongs to, whichever
+    of the applicant and their spouse that is), or None."""
     if relation == "self":
         return attributes
+    if relation in COUPLE:
+        if attributes.get("sex") == COUPLE[relation]:
+            return attributes
+        spouse = relative(attributes, "spouse")
+        return spouse if spouse is not None and spouse.get("sex") == COUPLE[relation] else None
     relations = attributes.get("relations")
     if not isinstance(relations, dict):
         return None

@@ -265,3 +265,33 @@ def test_refused_data_is_not_retried_and_says_why(family):
     log = LookupLog.objects.get()
     assert (log.outcome, log.http_status) == ("rejected", 400)
     assert "027165009999" not in log.detail  # masked
+
+
+COUPLE_FORM = {
+    "format": "motcua-eform/2",
+    "title": "Tờ khai đăng ký khai sinh",
+    "sections": [
+        {
+            "key": "parents",
+            "title": "Cha, mẹ",
+            "fields": [
+                {"name": "mother", "label": "Người mẹ", "type": "person", "prefill": "wife"},
+                {"name": "father", "label": "Người cha", "type": "person", "prefill": "husband"},
+            ],
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize("who", ["mother", "father"])
+def test_wife_and_husband_blocks_are_the_couple_whoever_of_the_two_files(family, who):
+    applicant = family
+    if who == "father":
+        applicant = ApplicantFactory(personal_id=FATHER, user=UserFactory(personal_id=FATHER))
+
+    prefill = services.prefill_form(COUPLE_FORM, applicant)
+
+    assert prefill.values["mother"]["personal_id"] == MOTHER
+    assert prefill.values["father"]["personal_id"] == FATHER
+    assert prefill.sources["mother.full_name"] == prefill.sources["father.full_name"] == "dan_cu"
+    assert services.verify_prefilled(COUPLE_FORM, applicant, prefill.values, prefill.sources) == {}
