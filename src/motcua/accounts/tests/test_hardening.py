@@ -288,6 +288,7 @@ def url_callbacks(patterns=None, namespace=""):
 # VNPay's) or OAuth 2.0 endpoints authenticated by client credentials or bearer tokens.
 CSRF_EXEMPT = {
     "payments:ipn",
+    "registrysim:register",  # the registry simulator's write API (X-API-Key)
     "federation:receive_event",
     "paygate:api",
     "oauth2_provider:token",

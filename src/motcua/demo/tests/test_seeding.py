@@ -324,7 +324,11 @@ def test_each_demo_role_walks_a_dossier_from_intake_to_the_returned_result(seede
     assert dossier.assignee == specialist and dossier.status == Status.IN_PROCESS
     act("chuyenvien.stp", "give_opinion", note="Hồ sơ hợp lệ, đề nghị phê duyệt.")
     act("lanhdao.stp", "approve")
-    act("motcua.stp", "issue_result")  # the generated result, signed by the agency
+    # The desk previews the result, then signs exactly what it saw.
+    client.force_login(User.objects.get(username="motcua.stp"))
+    preview = reverse("backoffice:result_preview", args=[dossier.public_id])
+    assert client.post(preview).status_code == 302
+    act("motcua.stp", "issue_result")  # the previewed result, signed by the agency
     act("motcua.stp", "return_result")
     assert dossier.status == Status.RETURNED and dossier.result_electronic
     assert list(dossier.history.values_list("action", flat=True)) == [
