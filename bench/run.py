@@ -78,6 +78,7 @@ def plan(full: bool, postgres: bool) -> list[tuple[str, list[str], dict]]:
             ("bench_kpi.py", ["--full", *(["--reuse"] if reuse else [])], {"DATABASE_URL": url})
         )
         steps.append(("bench_search.py", ["--size", "6000"], {}))
+        steps.append(("bench_eforms.py", ["--repeat", "30"], {}))
         steps.append(
             ("bench_seed.py", ["1000000"], {"DATABASE_URL": recreate("motcua_bench_seed")})
         )
@@ -87,6 +88,7 @@ def plan(full: bool, postgres: bool) -> list[tuple[str, list[str], dict]]:
     else:
         steps.append(("bench_kpi.py", [], {}))
         steps.append(("bench_search.py", ["--size", "6000", "--passes", "3"], {}))
+        steps.append(("bench_eforms.py", ["--repeat", "10"], {}))
         steps.append(("bench_seed.py", ["20000", "--sample", "5000"], {}))
         steps.append(("bench_memory.py", ["--quick", "--no-tracemalloc"], {}))
     return steps
