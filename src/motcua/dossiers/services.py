@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -428,6 +429,18 @@ def record_decision(dossier: Dossier, *, by, data: dict[str, Any]) -> Dossier:
 
 
 @transaction.atomic
+def _comparable(value: Any) -> Any:
+    """A value as the registries compare it: text in NFC with single spaces, empty parts
+    of an address or a block left out."""
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in sorted(value.items()) if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    if isinstance(value, str):
+        return " ".join(unicodedata.normalize("NFC", value).split())
+    return value
+
+
 def update_form_on_supplement(dossier: Dossier, *, by, data: dict[str, Any]) -> Dossier:
     """The applicant corrects the form's answers while the agency waits for a supplement
     (the change is kept as a revision when the supplement is provided).
@@ -446,10 +459,15 @@ def update_form_on_supplement(dossier: Dossier, *, by, data: dict[str, Any]) -> 
     definition = definition_of(locked)
     data = eform.clean_data(definition, data if isinstance(data, dict) else {})
     problems = eform.validate_data(definition, data, strict=True)
+    shown = {f["name"] for f in eform.visible_fields(eform.top_fields(definition), data)}
     for path, source in (locked.prefill_sources or {}).items():
         if source not in Registry.values:
             continue  # the e-ID's phone or e-mail, the data store: the applicant may edit
-        if eform.get_path(data, path) != eform.get_path(locked.form_data, path):
+        if path.split(".", 1)[0] not in shown:
+            continue  # a block the new answers hide (its values are dropped, not changed)
+        if _comparable(eform.get_path(data, path)) != _comparable(
+            eform.get_path(locked.form_data, path)
+        ):
             problems.setdefault(path, []).append(
                 _("Thông tin này đã được xác thực từ cơ sở dữ liệu quốc gia, không sửa được.")
             )

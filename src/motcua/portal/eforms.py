@@ -187,10 +187,17 @@ def _parse_scalar(spec: dict, raw: Any) -> tuple[Any, str | None]:
 
 
 def _comparable(value: Any) -> str:
+    def norm(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: norm(x) for k, x in v.items() if x not in (None, "", [], {})}
+        if isinstance(v, list):
+            return [norm(x) for x in v]
+        return " ".join(str(v).split()) if isinstance(v, str) else v
+
     if value is None:
         return ""
     if isinstance(value, list | dict):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+        return json.dumps(norm(value), sort_keys=True, ensure_ascii=False)
     return " ".join(str(value).split())
 
 
@@ -255,7 +262,7 @@ def group_count(post, path: str) -> int:
         indexes = {
             int(m.group(1))
             for key in post
-            if (m := re.match(re.escape(prefix) + r"(\d+)" + SEP, key))
+            if (m := re.match(re.escape(prefix) + r"(\d{1,4})" + SEP, key))
         }
         count = max(indexes) + 1 if indexes else 0
     return max(0, min(count, 200))
@@ -295,6 +302,14 @@ def parse_post(defn: dict, post, *, stored=None, sources=None) -> Parsed:
             block: dict[str, Any] = {}
             for name, child in _children(leaves, pattern, spec):
                 read(child, f"{path}.{name}", f"{pattern}.{name}", block, name)
+            if path in locked:  # a verified address (a person's residence): kept as stored
+                value = eform.get_path(stored, path)
+                if block and _comparable(block) != _comparable(value or {}):
+                    parsed.errors.setdefault(path, []).append(
+                        tamper_message(spec.get("label") or path, locked[path])
+                    )
+                target[key] = value
+                return
             if block:
                 target[key] = block
             return
@@ -357,7 +372,7 @@ def apply_group_action(defn: dict, parsed: Parsed, action: str) -> str | None:
     if verb == "remove":
         group, _dot, index_text = target.rpartition(".")
         spec = _group_spec(defn, group)
-        if spec is None or not index_text.isdigit():
+        if spec is None or not index_text.isdigit() or len(index_text) > 4:
             return None
         index = int(index_text)
         items = list(parsed.data.get(group) or [])
@@ -528,6 +543,10 @@ class Renderer:
                 self.node(child, f"{path}.{name}", f"{pattern}.{name}", item_prefix, scope)
                 for name, child in _children(self.leaves, pattern, spec)
             ]
+            if path in self.locked:  # a verified address: every part read-only
+                for child in base["children"]:
+                    child["locked"] = True
+                    child["source_label"] = registry_label(self.locked[path])
             base["locked_all"] = all(c.get("locked") for c in base["children"])
             return base
         return self._scalar(spec, base, path)

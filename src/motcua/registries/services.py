@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Applicant, mask_identifier
 from motcua.audit.masking import mask_personal_ids
 from motcua.audit.services import actor_label_for
+from motcua.catalog import eform
 from motcua.catalog.models import Registry
 
 from . import forms
@@ -455,6 +456,16 @@ def _comparable(value: Any) -> Any:
     return " ".join(unicodedata.normalize("NFC", str(value)).split())
 
 
+def shown_fields(schema, data: dict[str, Any] | None) -> set[str]:
+    """The top-level fields shown for ``data``: a block hidden by its condition (the
+    other choice of "for whom", a father not declared) was dropped from the answers,
+    so its prefilled values are not checked."""
+    if not isinstance(schema, list) and not eform.is_v2(schema):
+        return set()
+    fields = eform.top_fields(eform.upgrade(schema))
+    return {f["name"] for f in eform.visible_fields(fields, data if isinstance(data, dict) else {})}
+
+
 def verify_prefilled(
     schema,
     applicant: Applicant,
@@ -474,7 +485,12 @@ def verify_prefilled(
     most ``MOTCUA_REGISTRY_CACHE_SECONDS`` old) count as the registry's answer, which
     also catches tampering while the registry is down. Never raises for outages.
     """
-    locks = [lock for lock in _locks(schema) if lock.path in sources]
+    shown = shown_fields(schema, submitted)
+    locks = [
+        lock
+        for lock in _locks(schema)
+        if lock.path in sources and lock.path.split(".", 1)[0] in shown
+    ]
     results = _lookups_for(
         _read(locks), applicant, actor=actor, dossier_ref=dossier_ref, purpose="verify"
     )

@@ -92,7 +92,7 @@ def supplement_answers(dossier, text: str) -> dict:
     problems by data path."""
     try:
         values = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting deeper than Python parses
         values = None
     if not isinstance(values, dict):
         raise _invalid_form({"": [_("“form” phải là một đối tượng JSON (dữ liệu tờ khai).")]})

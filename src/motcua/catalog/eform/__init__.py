@@ -18,7 +18,7 @@ from .definition import (
 )
 from .display import diff, display, format_address, format_date, format_value
 from .paths import get_path, set_path
-from .validation import clean_data, validate_data, validate_decision
+from .validation import clean_data, validate_data, validate_decision, visible_fields
 
 __all__ = [
     "FIELD_TYPES",
@@ -46,4 +46,5 @@ __all__ = [
     "validate_data",
     "validate_decision",
     "validate_definition",
+    "visible_fields",
 ]

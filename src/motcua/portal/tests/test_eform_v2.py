@@ -4,6 +4,8 @@ person block, components the e-form replaces, and the same errors as the API."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 from motcua.catalog.models import ProcedureVersion
@@ -308,6 +310,46 @@ def test_a_locked_part_of_a_person_block_is_refused_when_tampered(citizen_client
     assert citizen_client.post(url(dossier), post).status_code == 302
     dossier.refresh_from_db()
     assert dossier.form_data["mother"]["full_name"] == "Trần Thị Bình"
+
+
+def test_a_verified_address_is_locked_part_by_part(citizen_client, draft):
+    home = {"province": "Tỉnh Bắc Ninh", "commune": "Phường Kinh Bắc", "detail": "Số 5 Lý Bôn"}
+    dossier = draft(
+        form_data={"mother": {"full_name": "Trần Thị Bình", "residence": home}},
+        sources={"mother.full_name": "dan_cu", "mother.residence": "dan_cu"},
+    )
+    body = citizen_client.get(url(dossier)).content.decode()
+    assert 'name="mother__residence__detail" id="id_mother__residence__detail" value="Số 5 Lý Bôn"' in body
+    detail = body.split('id="id_mother__residence__detail"', 1)[1].split(">", 1)[0]
+    assert "readonly" in detail
+    forged = {
+        **COMPLETE,
+        "mother__residence__province": "Thành phố Hà Nội",
+        "mother__residence__detail": "forged",
+        "action": "save",
+    }
+    response = citizen_client.post(url(dossier), forged)
+    assert response.status_code == 200 and "được lấy từ" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.form_data["mother"]["residence"] == home
+    # Posted back unchanged (as the read-only inputs send it), it is kept.
+    same = {**COMPLETE, "action": "save"}
+    same.update({f"mother__residence__{k}": v for k, v in home.items()})
+    assert citizen_client.post(url(dossier), same).status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.form_data["mother"]["residence"] == home
+
+
+def test_a_crafted_group_index_is_ignored_not_a_server_error(citizen_client, draft):
+    dossier = draft()
+    huge = "9" * 5000
+    post = {**COMPLETE, "action": "save"}
+    post.pop("members__count")
+    post[f"members__{huge}__full_name"] = "x"
+    form = "application/x-www-form-urlencoded"
+    send = lambda data: citizen_client.post(url(dossier), urlencode(data, doseq=True), form)  # noqa: E731
+    assert send(post).status_code in (200, 302)
+    assert send({**COMPLETE, "action": f"remove:members.{huge}"}).status_code in (200, 302)
 
 
 def test_replaced_components_are_not_asked_for(citizen_client, draft, v2_version):

@@ -295,3 +295,37 @@ def test_wife_and_husband_blocks_are_the_couple_whoever_of_the_two_files(family,
     assert prefill.values["father"]["personal_id"] == FATHER
     assert prefill.sources["mother.full_name"] == prefill.sources["father.full_name"] == "dan_cu"
     assert services.verify_prefilled(COUPLE_FORM, applicant, prefill.values, prefill.sources) == {}
+
+
+def test_a_prefilled_block_the_answers_hide_is_not_checked(family):
+    """The father was prefilled from the spouse, then the mother answers that the father
+    is not declared: the hidden block's values are dropped, not tampered with."""
+    form = {
+        "format": "motcua-eform/2",
+        "title": "Tờ khai",
+        "sections": [
+            {
+                "key": "parents",
+                "title": "Cha, mẹ",
+                "fields": [
+                    {"name": "mother", "label": "Người mẹ", "type": "person", "prefill": "wife"},
+                    {"name": "father_known", "label": "Có thông tin người cha", "type": "yesno"},
+                    {
+                        "name": "father",
+                        "label": "Người cha",
+                        "type": "person",
+                        "prefill": "husband",
+                        "when": {"field": "father_known", "equals": True},
+                    },
+                ],
+            }
+        ],
+    }
+    prefill = services.prefill_form(form, family)
+    assert prefill.sources["father.full_name"] == "dan_cu"
+
+    hidden = {"mother": prefill.values["mother"], "father_known": False}
+    assert services.verify_prefilled(form, family, hidden, prefill.sources) == {}
+    # Shown again, the block must carry the registry's values.
+    shown = {**hidden, "father_known": True, "father": {"full_name": "Người khác"}}
+    assert "father.full_name" in services.verify_prefilled(form, family, shown, prefill.sources)
