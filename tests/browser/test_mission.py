@@ -341,6 +341,14 @@ def process_at_the_agency(browser, site: str, dossier: Dossier, check) -> None:
     check(specialist, "43-chuyen-vien-viec-cua-toi")
     specialist.get_by_role("link", name=dossier.code).click()
     specialist.wait_for_url(url)
+    # The assessment the Phiếu LLTP prints: no conviction, no ban.
+    assessment = specialist.locator("form.decision-form")
+    assessment.locator("input[name=has_conviction][value=khong]").check()
+    assessment.locator("input[name=has_ban][value=khong]").check()
+    assessment.locator("button[type=submit]").last.click()
+    specialist.wait_for_url(url)
+    dossier.refresh_from_db()
+    assert dossier.decision_data == {"has_conviction": False, "has_ban": False}
     check(specialist, "44-chuyen-vien-cho-y-kien")
     act(
         specialist,

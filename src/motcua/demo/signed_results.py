@@ -46,6 +46,16 @@ AGENCY_CODE = "BN.STP"
 OFFICERS = {"desk": "motcua.stp", "specialist": "chuyenvien.stp", "leader": "lanhdao.stp"}
 
 
+def demo_decision_data(dossier: Dossier) -> dict | None:
+    """``demo.form_data.sample_decision_data`` for the dossier's form data."""
+    import random
+
+    from motcua.demo.form_data import sample_decision_data
+
+    code = dossier.procedure_version.procedure.code
+    return sample_decision_data(code, dossier.form_data or {}, random.Random(dossier.pk))
+
+
 def _versions(agency: Agency) -> list[ProcedureVersion]:
     """The agency's fully online procedures, those with a fee first."""
     versions = [
@@ -89,6 +99,10 @@ def walk_one(dossier: Dossier, officers: dict[str, User], base_url: str) -> Doss
     ]
     for actor, action, fields in steps:
         note = fields.pop("note", "")
+        if action == "give_opinion":  # the specialist's assessment, as the procedure defines it
+            decision = demo_decision_data(dossier)
+            if decision:
+                dossier_services.record_decision(dossier, by=actor, data=decision)
         dossier_services.transition(dossier, action, by=actor, note=note, **fields)
     with transaction.atomic():
         # The QR code points at the portal's public address, not at the loopback server.

@@ -326,9 +326,39 @@ def preview_result(dossier: Dossier, *, by, base_url: str | None = None) -> Resu
         Dossier.objects.select_related("applicant", "procedure_version").get(pk=dossier.pk)
     )
     definition = eform.upgrade(current.procedure_version.form_schema or [])
+    _check_assessed(current, definition)
     identifiers = _write_to_registry(current, definition, by)
     with transaction.atomic():
         return _make_draft(dossier, identifiers, by=by, base_url=base_url)
+
+
+def _check_assessed(dossier: Dossier, definition: dict) -> None:
+    """A procedure with decision data is assessed before its result is made: no Phiếu
+    LLTP says "không có án tích" and no Giấy khai sinh lacks its register number because
+    the specialist recorded nothing."""
+    if not definition.get("decision"):
+        return
+    problems = eform.validate_decision(definition, dossier.decision_data or {})
+    if problems:
+        labels = {path: label for path, label in _decision_labels(definition).items()}
+        missing = ", ".join(f"“{labels.get(path, path)}”" for path in problems)
+        raise ResultError(
+            _(
+                "Chưa tạo được văn bản kết quả: kết quả thẩm định của chuyên viên còn thiếu "
+                "hoặc chưa hợp lệ (%(fields)s). Chuyên viên cần ghi “Kết quả thẩm định” "
+                "trước."
+            )
+            % {"fields": missing},
+            code="not_assessed",
+        )
+
+
+def _decision_labels(definition: dict) -> dict[str, str]:
+    return {
+        str(field.get("name")): str(field.get("label") or field.get("name"))
+        for field in definition.get("decision") or []
+        if isinstance(field, dict)
+    }
 
 
 def _make_draft(dossier: Dossier, identifiers: dict, *, by, base_url) -> ResultDraft:

@@ -322,6 +322,13 @@ def test_each_demo_role_walks_a_dossier_from_intake_to_the_returned_result(seede
     act("motcua.stp", "receive")
     act("motcua.stp", "start_processing", assignee=specialist.pk)
     assert dossier.assignee == specialist and dossier.status == Status.IN_PROCESS
+    # The specialist records the assessment the Phiếu LLTP prints ("không có án tích").
+    client.force_login(specialist)
+    assessment = reverse("backoffice:record_decision", args=[dossier.public_id])
+    answer = client.post(assessment, {"has_conviction": "khong", "has_ban": "khong"})
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    dossier.refresh_from_db()
+    assert dossier.decision_data["has_conviction"] is False
     act("chuyenvien.stp", "give_opinion", note="Hồ sơ hợp lệ, đề nghị phê duyệt.")
     act("lanhdao.stp", "approve")
     # The desk previews the result, then signs exactly what it saw.
