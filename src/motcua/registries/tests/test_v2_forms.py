@@ -226,7 +226,7 @@ def test_household_business_written_back_returns_its_code(family):
         "register_household_business",
         {
             "business_name": "Hộ kinh doanh Tạp hóa Hoa",
-            "owner": {"personal_id": MOTHER},
+            "owner": {"full_name": "Nguyễn Thị Hoa", "personal_id": MOTHER},
             "business_address": BAC_NINH,
             "capital": 80_000_000,
         },
