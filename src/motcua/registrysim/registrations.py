@@ -242,12 +242,8 @@ def _write_birth(reference: str, payload: dict[str, Any], person: Person | None)
     person.full_name = full_name
     person.birth_date = birth_date
     person.gender = sex
-    person.ethnicity = (
-        _text(child, "ethnicity", "", required=False, limit=50) or parent.ethnicity
-    )
-    person.nationality = (
-        _text(child, "nationality", "", required=False, limit=100) or "Việt Nam"
-    )
+    person.ethnicity = _text(child, "ethnicity", "", required=False, limit=50) or parent.ethnicity
+    person.nationality = _text(child, "nationality", "", required=False, limit=100) or "Việt Nam"
     person.hometown = parent.hometown
     person.permanent_address = parent.permanent_address
     person.current_address = parent.current_address
@@ -362,8 +358,7 @@ def amend_marriage(reference: str, payload: dict[str, Any], earlier: Registratio
         earlier.result.get("wife_personal_id", ""),
     )
     after = tuple(
-        str(payload.get(key) or "").strip()
-        for key in ("husband_personal_id", "wife_personal_id")
+        str(payload.get(key) or "").strip() for key in ("husband_personal_id", "wife_personal_id")
     )
     if after != before:
         _undo_marriage(reference, *before)

@@ -283,9 +283,9 @@ def test_a_corrected_birth_amends_the_child_and_keeps_its_personal_id(api, post,
     assert registration.payload["child"]["ethnicity"] == "Tày"
     assert registration.result["full_name"] == "Trần Thị Bông"
     assert registration.updated_at >= registration.created_at
-    assert [c["personal_id"] for c in api(f"dan_cu/{HUSBAND}/").json()["relations"]["children"]] == [
-        SON
-    ]
+    assert [
+        c["personal_id"] for c in api(f"dan_cu/{HUSBAND}/").json()["relations"]["children"]
+    ] == [SON]
 
     again = post("dan_cu", "register_birth", "KS-9", {"child": corrected, **only_mother})
     assert again.status_code == 200 and "amended" not in again.json()
@@ -296,7 +296,9 @@ def test_a_corrected_birth_amends_the_child_and_keeps_its_personal_id(api, post,
 def test_a_corrected_death_date_and_business_keep_their_records(post, family):
     assert post("ho_tich", "register_death", "KT-5", GRANDMA_DEATH).status_code == 201
 
-    later = post("ho_tich", "register_death", "KT-5", {**GRANDMA_DEATH, "date_of_death": "2025-10-03"})
+    later = post(
+        "ho_tich", "register_death", "KT-5", {**GRANDMA_DEATH, "date_of_death": "2025-10-03"}
+    )
 
     assert later.status_code == 200 and later.json()["amended"] is True
     assert Person.objects.get(personal_id=GRANDMA).deceased_on == dt.date(2025, 10, 3)
@@ -361,7 +363,9 @@ def test_a_corrected_marriage_pair_unlinks_the_old_spouse(post, family):
 
 
 def test_a_personal_id_of_someone_else_is_refused_with_422_and_writes_nothing(post, family):
-    wrong_name = post("ho_tich", "register_death", "KT-7", {**GRANDMA_DEATH, "full_name": "Lê Văn Mận"})
+    wrong_name = post(
+        "ho_tich", "register_death", "KT-7", {**GRANDMA_DEATH, "full_name": "Lê Văn Mận"}
+    )
     wrong_birth = post(
         "ho_tich", "register_death", "KT-7", {**GRANDMA_DEATH, "birth_date": "1961-02-01"}
     )
