@@ -148,7 +148,8 @@ class HttpConnector(Connector):
             "POST", self.write_url(action), json={"reference": reference, "payload": payload}
         )
         is_json = response.headers.get("Content-Type", "").startswith("application/json")
-        if response.status_code in (400, 401, 403, 404) and is_json:
+        # 422: the data contradicts the registry (a personal ID of someone else).
+        if response.status_code in (400, 401, 403, 404, 422) and is_json:
             try:
                 detail = str(response.json().get("detail", ""))
             except (ValueError, AttributeError):

@@ -561,11 +561,14 @@ def register_result(
     ``register_death``, ``register_marriage`` or ``register_household_business``
     (→ ``{"business_code", "tax_code", ...}``); ``reference`` the dossier code;
     ``payload`` as ``result_payload`` builds it. Idempotent by ``reference``: calling
-    again (a retry, a second preview) returns the same identifiers and writes nothing.
+    again (a retry, a second preview) returns the same identifiers and writes nothing;
+    calling again with a corrected payload amends the records the first call created
+    (the same identifiers, plus ``"amended": True``).
     Goes through the registry's circuit breaker and connector (HTTP POST with timeouts
     and retries) and writes a ``LookupLog`` row (purpose ``register:<action>``).
     Raises RegistryWriteError (Vietnamese message) when the registry does not answer
-    or refuses the data, InvalidLookup for an unknown action.
+    or refuses the data (``retryable`` False, e.g. a personal ID that does not match
+    the name or birth date given for that person), InvalidLookup for an unknown action.
     """
     registry = ACTION_REGISTRY.get(action)
     if registry is None:
@@ -608,7 +611,10 @@ def register_result(
     else:
         log.outcome, log.attempts = Outcome.WRITTEN, written.attempts
         log.status, log.request_id = written.status, written.request_id
-        log.detail = "created" if written.created else "already written"
+        if written.created:
+            log.detail = "created"
+        else:
+            log.detail = "amended" if written.result.get("amended") else "already written"
     log.duration_ms = int((time.monotonic() - started) * 1000)
     _write_logs([log], actor, applicant, reference, f"register:{action}", {registry: [action]})
     if error is not None:
@@ -638,6 +644,36 @@ def _person_payload(block: Any) -> dict[str, Any]:
     return {p: block[p] for p in forms.PERSON_PARTS if block.get(p) not in (None, "", {})}
 
 
+def _known_person(form_data: dict[str, Any], prefix: str, *blocks: str) -> dict[str, Any]:
+    """``<prefix>personal_id`` of an existing person and, for the registry to check the
+    ID against its record, the ``<prefix>full_name`` and ``<prefix>birth_date`` the
+    dossier gives; read from the first of ``blocks`` (person blocks) that is filled."""
+    block = next(
+        (
+            form_data[name]
+            for name in blocks
+            if isinstance(form_data.get(name), dict) and form_data[name]
+        ),
+        {},
+    )
+    known = {f"{prefix}personal_id": block.get("personal_id") or ""}
+    for part in ("full_name", "birth_date"):
+        if block.get(part) not in (None, ""):
+            known[f"{prefix}{part}"] = block[part]
+    return known
+
+
+# Decision data sent along (the payload's name ← the decision fields that may hold it:
+# the v2 forms say ``register_book``/``register_page``).
+_DECISION_KEYS = {
+    "registered_on": ("registered_on",),
+    "register_number": ("register_number",),
+    "book": ("register_book", "book"),
+    "page": ("register_page", "page"),
+    "authority": ("authority",),
+}
+
+
 def result_payload(
     action: str, form_data: dict[str, Any], decision_data: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -645,37 +681,40 @@ def result_payload(
 
     The v2 forms name their blocks as ``docs/EFORMS.md`` ("Results become data")
     says: ``child``/``mother``/``father`` for a birth, ``deceased`` and
-    ``death_date`` for a death, ``husband``/``wife`` for a marriage, ``business_name``,
-    ``owner`` (or ``requester``), ``business_address``, ``business_lines`` and
-    ``capital`` for a household business. The decision data may give
-    ``registered_on`` (the registration date), ``register_number``, ``book`` and
-    ``page``. Raises InvalidLookup for an unknown action.
+    ``death_date`` for a death, ``husband``/``wife`` (or ``groom``/``bride``) for a
+    marriage, ``business_name``, ``owner`` (or ``requester``), ``business_address``,
+    ``business_lines`` and ``capital`` for a household business. Every existing person
+    goes with the name and birth date the form gives, which the registry checks against
+    the personal ID. The decision data may give ``registered_on``, ``register_number``,
+    ``register_book`` (or ``book``) and ``register_page`` (or ``page``), sent as
+    ``registered_on``, ``register_number``, ``book``, ``page``. Raises InvalidLookup for
+    an unknown action.
     """
     form_data = form_data or {}
     decision = decision_data or {}
-    common = {
-        key: decision[key]
-        for key in ("registered_on", "register_number", "book", "page", "authority")
-        if decision.get(key) not in (None, "")
-    }
+    common = {}
+    for key, names in _DECISION_KEYS.items():
+        value = next((decision[n] for n in names if decision.get(n) not in (None, "")), None)
+        if value is not None:
+            common[key] = value
     if action == "register_birth":
         return {
             "child": _person_payload(form_data.get("child")),
-            "mother_personal_id": _first(form_data, "mother.personal_id") or "",
-            "father_personal_id": _first(form_data, "father.personal_id") or "",
+            **_known_person(form_data, "mother_", "mother"),
+            **_known_person(form_data, "father_", "father"),
             **common,
         }
     if action == "register_death":
         return {
-            "personal_id": _first(form_data, "deceased.personal_id") or "",
+            **_known_person(form_data, "", "deceased"),
             "date_of_death": _first(form_data, "death_date", "date_of_death", "deceased.death_date")
             or "",
             **common,
         }
     if action == "register_marriage":
         return {
-            "husband_personal_id": _first(form_data, "husband.personal_id") or "",
-            "wife_personal_id": _first(form_data, "wife.personal_id") or "",
+            **_known_person(form_data, "husband_", "husband", "groom"),
+            **_known_person(form_data, "wife_", "wife", "bride"),
             **common,
         }
     if action == "register_household_business":
@@ -683,8 +722,7 @@ def result_payload(
         lines = _first(form_data, "business_lines")
         return {
             "name": _first(form_data, "business_name", "name") or "",
-            "owner_personal_id": _first(form_data, "owner.personal_id", "requester.personal_id")
-            or "",
+            **_known_person(form_data, "owner_", "owner", "requester"),
             "address": _first(form_data, "business_address", "address") or "",
             "business_lines": lines if isinstance(lines, list) else ([lines] if lines else []),
             "capital_vnd": capital if isinstance(capital, int) else None,

@@ -42,10 +42,19 @@ class PersonAdmin(admin.ModelAdmin):
 class RegistrationAdmin(admin.ModelAdmin):
     """Results written back by the portal: read-only (a retry returns the stored answer)."""
 
-    list_display = ("reference", "action", "registry", "created_at")
+    list_display = ("reference", "action", "registry", "amendments", "created_at", "updated_at")
     list_filter = ("action", "registry")
     search_fields = ("reference",)
-    readonly_fields = ("action", "reference", "registry", "payload", "result", "created_at")
+    readonly_fields = (
+        "action",
+        "reference",
+        "registry",
+        "payload",
+        "result",
+        "amendments",
+        "created_at",
+        "updated_at",
+    )
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -261,8 +261,9 @@ class RegistryRecord(models.Model):
 class Registration(models.Model):
     """One write request (a result written back), kept so a retry returns the same answer.
 
-    ``reference`` is the caller's reference (the dossier code): the same reference and
-    action always give the stored ``result``, never a second record.
+    ``reference`` is the caller's reference (the dossier code): the same reference,
+    action and payload always give the stored ``result``, never a second record; a new
+    payload amends the records (same identifiers) and counts in ``amendments``.
     """
 
     class Action(models.TextChoices):
@@ -276,7 +277,9 @@ class Registration(models.Model):
     registry = models.CharField(_("cơ sở dữ liệu"), max_length=20, choices=Registry.choices)
     payload = models.JSONField(_("dữ liệu gửi đến"), default=dict, blank=True)
     result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    amendments = models.PositiveIntegerField(_("số lần sửa đổi"), default=0)
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("yêu cầu ghi dữ liệu (mô phỏng)")

@@ -5,7 +5,10 @@ and ``payload``: see ``registrations``).
 Clients authenticate with the ``X-API-Key`` header. Each registry behaves as its
 ``RegistryMode`` says: normal (configured latency with jitter), slow, down (503)
 or flaky (an evenly spread share of 503s). Errors are JSON
-``{"error": <code>, "detail": <Vietnamese message>}``.
+``{"error": <code>, "detail": <Vietnamese message>}``; a write answers 201 when it
+created the records, 200 (plus ``"amended": true`` when a new payload corrected them)
+for a reference already used, 400 ``invalid`` for bad data and 422 ``mismatch`` when
+a personal ID does not match the name or birth date given for that person.
 """
 
 from __future__ import annotations
@@ -96,15 +99,19 @@ def _write(request, registry: str, action: str) -> tuple[JsonResponse, services.
     if not isinstance(body, dict):
         return _error(400, "invalid_json", _("Nội dung yêu cầu phải là JSON.")), behaviour
     try:
-        result, created = registrations.register(
+        result, outcome = registrations.register(
             registry, action, body.get("reference", ""), body.get("payload", {})
         )
+    except registrations.Mismatch as exc:
+        return _error(422, "mismatch", " ".join(exc.messages)), behaviour
     except ValidationError as exc:
         return _error(400, "invalid", " ".join(exc.messages)), behaviour
+    created = outcome == registrations.Outcome.CREATED
+    answer = {"registry": registry, "action": action, "created": created, **result}
+    if outcome == registrations.Outcome.AMENDED:
+        answer["amended"] = True
     return JsonResponse(
-        {"registry": registry, "action": action, "created": created, **result},
-        status=201 if created else 200,
-        json_dumps_params={"ensure_ascii": False},
+        answer, status=201 if created else 200, json_dumps_params={"ensure_ascii": False}
     ), behaviour
 
 

@@ -226,7 +226,7 @@ def test_household_business_written_back_returns_its_code(family):
         "register_household_business",
         {
             "business_name": "Hộ kinh doanh Tạp hóa Hoa",
-            "owner": {"personal_id": MOTHER},
+            "owner": {"full_name": "Nguyễn Thị Hoa", "personal_id": MOTHER},
             "business_address": BAC_NINH,
             "capital": 80_000_000,
         },
@@ -329,3 +329,90 @@ def test_a_prefilled_block_the_answers_hide_is_not_checked(family):
     # Shown again, the block must carry the registry's values.
     shown = {**hidden, "father_known": True, "father": {"full_name": "Người khác"}}
     assert "father.full_name" in services.verify_prefilled(form, family, shown, prefill.sources)
+
+
+BIRTH_DATA = {
+    "child": {"full_name": "Trần Minh An", "birth_date": "2025-12-01", "sex": "nam"},
+    "mother": {"full_name": "Nguyễn Thị Hoa", "birth_date": "1992-05-17", "personal_id": MOTHER},
+    "father": {"full_name": "Trần Văn Nam", "personal_id": FATHER},
+}
+
+
+def test_a_corrected_birth_amends_the_child_and_book_and_page_reach_the_registry(family):
+    decision = {"register_number": "15", "register_book": "01/2025", "register_page": 7}
+    payload = services.result_payload("register_birth", BIRTH_DATA, decision)
+    assert (payload["mother_full_name"], payload["mother_birth_date"]) == (
+        "Nguyễn Thị Hoa",
+        "1992-05-17",
+    )
+    assert (payload["father_full_name"], payload["book"], payload["page"]) == (
+        "Trần Văn Nam",
+        "01/2025",
+        7,
+    )
+    first = services.register_result("register_birth", "H27.1-251205-0009", payload)
+    corrected = {**BIRTH_DATA, "child": {**BIRTH_DATA["child"], "full_name": "Trần Minh Ân"}}
+
+    amended = services.register_result(
+        "register_birth",
+        "H27.1-251205-0009",
+        services.result_payload("register_birth", corrected, {**decision, "register_page": 8}),
+    )
+
+    assert amended["personal_id"] == first["personal_id"] and amended["amended"] is True
+    child = Person.objects.get(personal_id=first["personal_id"])
+    assert child.full_name == "Trần Minh Ân"
+    assert Person.objects.filter(mother_id=MOTHER).count() == 1
+    registration = Registration.objects.get()
+    assert (registration.payload["book"], registration.payload["page"]) == ("01/2025", 8)
+    assert registration.amendments == 1
+    logs = LookupLog.objects.filter(purpose="register:register_birth").order_by("id")
+    assert [log.detail for log in logs] == ["created", "amended"]
+
+
+def test_a_deceased_whose_name_does_not_match_the_id_is_refused_and_nothing_written(family):
+    form_data = {
+        "deceased": {"full_name": "Lê Văn Mận", "birth_date": "1965-02-01", "personal_id": GRANDMA},
+        "death_date": "2025-10-01",
+    }
+    payload = services.result_payload("register_death", form_data, {})
+    assert payload["full_name"] == "Lê Văn Mận" and payload["birth_date"] == "1965-02-01"
+
+    with pytest.raises(services.RegistryWriteError) as caught:
+        services.register_result("register_death", "KT-0009", payload)
+
+    assert caught.value.retryable is False
+    assert caught.value.message == (
+        "CSDL quốc gia về dân cư không nhận kết quả: Số định danh cá nhân "
+        f"{GRANDMA} của người chết không khớp với họ tên/ngày sinh trong CSDL quốc gia "
+        "về dân cư."
+    )
+    assert Person.objects.get(personal_id=GRANDMA).deceased_on is None
+    assert not Registration.objects.exists()
+    log = LookupLog.objects.get()
+    assert (log.outcome, log.http_status) == ("rejected", 422)
+    assert GRANDMA not in log.detail
+
+
+def test_the_marriage_form_names_the_pair_groom_and_bride(family):
+    groom = sim.upsert_person(
+        personal_id="027095005555", full_name="Phạm Văn An", birth_date="1995-01-01", gender="nam"
+    )
+    bride = sim.upsert_person(
+        personal_id="027197006666", full_name="Đỗ Thị Lan", birth_date="1997-01-01", gender="nu"
+    )
+    form_data = {
+        "groom": {"full_name": "Phạm Văn An", "personal_id": groom.personal_id},
+        "bride": {
+            "full_name": "Đỗ Thị Lan",
+            "birth_date": "1997-01-01",
+            "personal_id": bride.personal_id,
+        },
+    }
+
+    payload = services.result_payload("register_marriage", form_data, {"register_book": "02"})
+    result = services.register_result("register_marriage", "KH-0009", payload)
+
+    assert result["husband_personal_id"] == groom.personal_id
+    assert Person.objects.get(pk=bride.pk).spouse_id == groom.personal_id
+    assert Registration.objects.get().payload["book"] == "02"

@@ -13,6 +13,14 @@ pytestmark = pytest.mark.django_db
 
 WIFE, HUSBAND, GRANDMA, SON = "027190001111", "027088002222", "027160003333", "027212004444"
 BAC_NINH = {"province": "Tỉnh Bắc Ninh", "commune": "Phường Kinh Bắc", "detail": "Số 5 Lý Bôn"}
+PARENTS = {
+    "mother_personal_id": WIFE,
+    "mother_full_name": "Nguyễn Thị Hoa",
+    "mother_birth_date": "1990-05-17",
+    "father_personal_id": HUSBAND,
+    "father_full_name": "Trần Văn Nam",
+}
+GRANDMA_DEATH = {"personal_id": GRANDMA, "full_name": "Lê Thị Mận", "date_of_death": "2025-10-01"}
 
 
 @pytest.fixture
@@ -99,7 +107,7 @@ def test_population_record_carries_spouse_parents_children_and_household(api, fa
 
 def test_birth_registration_creates_a_child_linked_to_both_parents(api, post, family):
     child = {"full_name": "Trần Thị  Bống", "birth_date": "2025-11-02", "sex": "nu"}
-    payload = {"child": child, "mother_personal_id": WIFE, "father_personal_id": HUSBAND}
+    payload = {"child": child, **PARENTS}
 
     first = post("dan_cu", "register_birth", "H27.1-251102-0001", payload)
 
@@ -158,7 +166,7 @@ def test_birth_needs_a_known_parent_and_a_valid_child(post, family):
 
 
 def test_death_registration_marks_the_person_deceased_once(api, post, family):
-    payload = {"personal_id": GRANDMA, "date_of_death": "2025-10-01"}
+    payload = {**GRANDMA_DEATH, "birth_date": "1960-02-01"}
 
     assert post("ho_tich", "register_death", "KT-1", payload).status_code == 201
     assert post("ho_tich", "register_death", "KT-1", payload).status_code == 200
@@ -176,7 +184,12 @@ def test_marriage_sets_the_spouse_both_ways_and_refuses_a_married_person(api, po
     bride = services.upsert_person(
         personal_id="027197006666", full_name="Đỗ Thị Lan", birth_date="1997-01-01", gender="nu"
     )
-    payload = {"husband_personal_id": groom.personal_id, "wife_personal_id": bride.personal_id}
+    payload = {
+        "husband_personal_id": groom.personal_id,
+        "husband_full_name": "Phạm Văn An",
+        "wife_personal_id": bride.personal_id,
+        "wife_full_name": "ĐỖ THỊ LAN",  # case and spacing do not matter
+    }
 
     assert post("ho_tich", "register_marriage", "KH-1", payload).status_code == 201
     assert post("ho_tich", "register_marriage", "KH-1", payload).status_code == 200
@@ -186,7 +199,12 @@ def test_marriage_sets_the_spouse_both_ways_and_refuses_a_married_person(api, po
     )
     assert Person.objects.get(pk=bride.pk).spouse_id == groom.personal_id
     assert CivilStatusEvent.objects.filter(kind="ket_hon").count() == 2
-    bigamy = post("ho_tich", "register_marriage", "KH-2", {**payload, "wife_personal_id": WIFE})
+    bigamy = post(
+        "ho_tich",
+        "register_marriage",
+        "KH-2",
+        {**payload, "wife_personal_id": WIFE, "wife_full_name": "Nguyễn Thị Hoa"},
+    )
     assert bigamy.status_code == 400 and "đang có vợ/chồng" in bigamy.json()["detail"]
 
 
@@ -194,6 +212,7 @@ def test_household_business_gets_a_new_tax_code_once(post, family):
     payload = {
         "name": "Hộ kinh doanh Tạp hóa Hoa",
         "owner_personal_id": WIFE,
+        "owner_full_name": "Nguyễn Thị Hoa",
         "address": BAC_NINH,
         "capital_vnd": 50_000_000,
     }
@@ -211,7 +230,7 @@ def test_household_business_gets_a_new_tax_code_once(post, family):
 
 
 def test_writes_need_the_api_key_and_a_matching_registry(post, family):
-    payload = {"personal_id": GRANDMA, "date_of_death": "2025-10-01"}
+    payload = GRANDMA_DEATH
 
     assert post("dan_cu", "register_death", "KT-1", payload, key=None).status_code == 401
     assert post("dan_cu", "register_death", "KT-1", payload, key="sai").status_code == 401
@@ -223,10 +242,158 @@ def test_writes_need_the_api_key_and_a_matching_registry(post, family):
 
 def test_a_registry_that_is_down_refuses_writes_with_503(post, family):
     services.set_mode("dan_cu", "down")
-    payload = {"personal_id": GRANDMA, "date_of_death": "2025-10-01"}
+    payload = GRANDMA_DEATH
 
     response = post("dan_cu", "register_death", "KT-1", payload)
 
     assert response.status_code == 503 and response["Retry-After"] == "1"
     assert Person.objects.get(personal_id=GRANDMA).deceased_on is None
     assert not Registration.objects.exists()
+
+
+def test_a_corrected_birth_amends_the_child_and_keeps_its_personal_id(api, post, family):
+    child = {"full_name": "Trần Thị Bống", "birth_date": "2025-11-02", "sex": "nu"}
+    first = post("dan_cu", "register_birth", "KS-9", {"child": child, **PARENTS})
+    pid = first.json()["personal_id"]
+    corrected = {
+        "full_name": "Trần Thị  Bông",
+        "birth_date": "2025-11-03",
+        "sex": "nu",
+        "ethnicity": "Tày",
+    }
+    only_mother = {k: v for k, v in PARENTS.items() if k.startswith("mother_")}
+
+    amended = post("dan_cu", "register_birth", "KS-9", {"child": corrected, **only_mother})
+
+    assert amended.status_code == 200
+    body = amended.json()
+    assert (body["personal_id"], body["amended"], body["created"]) == (pid, True, False)
+    assert body["full_name"] == "Trần Thị Bông" and body["father_personal_id"] == ""
+    baby = Person.objects.get(personal_id=pid)
+    assert (baby.full_name, baby.birth_date, baby.ethnicity) == (
+        "Trần Thị Bông",
+        dt.date(2025, 11, 3),
+        "Tày",
+    )
+    assert (baby.mother_id, baby.father_id) == (WIFE, "")
+    assert Person.objects.filter(full_name__startswith="Trần Thị B").count() == 1
+    assert CivilStatusEvent.objects.filter(person=baby, kind="khai_sinh").count() == 1
+    registration = Registration.objects.get()
+    assert registration.amendments == 1
+    assert registration.payload["child"]["ethnicity"] == "Tày"
+    assert registration.result["full_name"] == "Trần Thị Bông"
+    assert registration.updated_at >= registration.created_at
+    assert [
+        c["personal_id"] for c in api(f"dan_cu/{HUSBAND}/").json()["relations"]["children"]
+    ] == [SON]
+
+    again = post("dan_cu", "register_birth", "KS-9", {"child": corrected, **only_mother})
+    assert again.status_code == 200 and "amended" not in again.json()
+    assert again.json()["personal_id"] == pid
+    assert Registration.objects.get().amendments == 1
+
+
+def test_a_corrected_death_date_and_business_keep_their_records(post, family):
+    assert post("ho_tich", "register_death", "KT-5", GRANDMA_DEATH).status_code == 201
+
+    later = post(
+        "ho_tich", "register_death", "KT-5", {**GRANDMA_DEATH, "date_of_death": "2025-10-03"}
+    )
+
+    assert later.status_code == 200 and later.json()["amended"] is True
+    assert Person.objects.get(personal_id=GRANDMA).deceased_on == dt.date(2025, 10, 3)
+    assert CivilStatusEvent.objects.filter(kind="khai_tu").count() == 1
+    shop = {
+        "name": "Hộ kinh doanh Tạp hóa Hoa",
+        "owner_personal_id": WIFE,
+        "owner_full_name": "Nguyễn Thị Hoa",
+        "address": BAC_NINH,
+        "capital_vnd": 50_000_000,
+    }
+    code = post("dang_ky_kinh_doanh", "register_household_business", "HKD-5", shop).json()[
+        "business_code"
+    ]
+    renamed = {
+        **shop,
+        "name": "Hộ kinh doanh Hoa Sen",
+        "capital_vnd": 70_000_000,
+        "owner_personal_id": HUSBAND,
+        "owner_full_name": "Trần Văn Nam",
+    }
+    amended = post("dang_ky_kinh_doanh", "register_household_business", "HKD-5", renamed)
+
+    assert amended.json()["business_code"] == code and amended.json()["amended"] is True
+    business = Business.objects.get()
+    assert (business.tax_code, business.name, business.charter_capital_vnd) == (
+        code,
+        "Hộ kinh doanh Hoa Sen",
+        70_000_000,
+    )
+    assert business.representative_personal_id == HUSBAND
+
+
+def test_a_corrected_marriage_pair_unlinks_the_old_spouse(post, family):
+    groom = services.upsert_person(
+        personal_id="027095005555", full_name="Phạm Văn An", birth_date="1995-01-01", gender="nam"
+    )
+    typo = services.upsert_person(
+        personal_id="027197006666", full_name="Đỗ Thị Lan", birth_date="1997-01-01", gender="nu"
+    )
+    bride = services.upsert_person(
+        personal_id="027198007777", full_name="Đỗ Thị Lan", birth_date="1998-01-01", gender="nu"
+    )
+    payload = {
+        "husband_personal_id": groom.personal_id,
+        "husband_full_name": "Phạm Văn An",
+        "wife_personal_id": typo.personal_id,
+        "wife_full_name": "Đỗ Thị Lan",
+    }
+    assert post("ho_tich", "register_marriage", "KH-5", payload).status_code == 201
+
+    fixed = {**payload, "wife_personal_id": bride.personal_id, "wife_birth_date": "1998-01-01"}
+    response = post("ho_tich", "register_marriage", "KH-5", fixed)
+
+    assert response.status_code == 200 and response.json()["amended"] is True
+    assert response.json()["wife_personal_id"] == bride.personal_id
+    assert Person.objects.get(pk=typo.pk).spouse_id == ""
+    assert Person.objects.get(pk=bride.pk).spouse_id == groom.personal_id
+    assert Person.objects.get(pk=groom.pk).spouse_id == bride.personal_id
+    assert not CivilStatusEvent.objects.filter(person=typo).exists()
+    assert CivilStatusEvent.objects.filter(kind="ket_hon", reference="KH-5").count() == 2
+
+
+def test_a_personal_id_of_someone_else_is_refused_with_422_and_writes_nothing(post, family):
+    wrong_name = post(
+        "ho_tich", "register_death", "KT-7", {**GRANDMA_DEATH, "full_name": "Lê Văn Mận"}
+    )
+    wrong_birth = post(
+        "ho_tich", "register_death", "KT-7", {**GRANDMA_DEATH, "birth_date": "1961-02-01"}
+    )
+    no_name = post("ho_tich", "register_death", "KT-7", {**GRANDMA_DEATH, "full_name": ""})
+    child = {"full_name": "Trần Thị Bống", "birth_date": "2025-11-02", "sex": "nu"}
+    wrong_father = post(
+        "dan_cu",
+        "register_birth",
+        "KS-7",
+        {"child": child, **PARENTS, "father_full_name": "Trần Văn Hùng"},
+    )
+
+    for response in (wrong_name, wrong_birth, wrong_father):
+        assert response.status_code == 422
+        assert response.json()["error"] == "mismatch"
+    assert wrong_name.json()["detail"] == (
+        f"Số định danh cá nhân {GRANDMA} của người chết không khớp với họ tên/ngày sinh "
+        "trong CSDL quốc gia về dân cư."
+    )
+    assert no_name.status_code == 400 and "Thiếu họ" in no_name.json()["detail"]
+    assert Person.objects.get(personal_id=GRANDMA).deceased_on is None
+    assert not CivilStatusEvent.objects.exists()
+    assert not Person.objects.filter(full_name="Trần Thị Bống").exists()
+    assert not Registration.objects.exists()
+    # A mismatch in a correction leaves the first registration as it was.
+    assert post("ho_tich", "register_death", "KT-7", GRANDMA_DEATH).status_code == 201
+    retyped = {**GRANDMA_DEATH, "personal_id": WIFE, "date_of_death": "2025-10-05"}
+    assert post("ho_tich", "register_death", "KT-7", retyped).status_code == 422
+    assert Person.objects.get(personal_id=GRANDMA).deceased_on == dt.date(2025, 10, 1)
+    assert Person.objects.get(personal_id=WIFE).deceased_on is None
+    assert Registration.objects.get().amendments == 0
