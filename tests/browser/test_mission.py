@@ -5,7 +5,7 @@ registry simulator and the payment-gateway simulator (every exchange is real HTT
 
 1. a citizen signs in through the e-ID provider,
 2. finds "Cấp Phiếu lý lịch tư pháp" by an everyday phrase ("xin giấy không tiền án"),
-3. applies with data prefilled from the population registry and a scanned form,
+3. applies on the real tờ khai prefilled from the population registry (no scan),
    reviews, submits and sees the receipt,
 4. pays the fee through the gateway simulator and gets the electronic receipt,
 5. the desk of Sở Tư pháp receives the dossier and hands it to the specialist, who
@@ -143,13 +143,9 @@ def apply_online(page, site: str, citizen: Applicant, shot) -> Dossier:
     dossier = Dossier.objects.get(
         applicant=citizen, status=Status.DRAFT, procedure_version__procedure__code=PROCEDURE
     )
-    for form in page.locator("form:has(input[type=file])").all():
-        form.locator("input[type=file]").set_input_files(
-            {"name": "to-khai-ly-lich.pdf", "mimeType": "application/pdf", "buffer": SCAN}
-        )
-        form.locator("button[type=submit]").click()
-        page.wait_for_url("**/giay-to/")
-    assert dossier.attachments.filter(original_name="to-khai-ly-lich.pdf").exists()
+    # The procedure's only component is its tờ khai, which the e-form replaces: no scan.
+    assert page.locator("form:has(input[type=file])").count() == 0
+    assert "Không cần nộp bản chụp" in page.locator("main").inner_text()
     shot(35, "giay-to")
 
     page.get_by_role("link", name="Tiếp tục: xem lại hồ sơ").click()
