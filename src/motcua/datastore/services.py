@@ -20,6 +20,7 @@ from motcua.dossiers.files import (
     store_file,
 )
 from motcua.dossiers.models import Attachment, Dossier, Status
+from motcua.dossiers.services import definition_of
 
 from . import conf, selectors
 from .exceptions import DatastoreError
@@ -178,11 +179,18 @@ def copy_to_dossier(
 
 
 def result_data(dossier: Dossier) -> dict:
-    """A result as structured data: the procedure's code, the form and the decision data."""
+    """A result as structured data: the procedure's code, the form and the decision data
+    (without the assessor's internal fields: notes, sources checked)."""
+    internal = {
+        field.get("name")
+        for field in definition_of(dossier).get("decision") or []
+        if isinstance(field, dict) and field.get("internal")
+    }
+    decision = getattr(dossier, "decision_data", {}) or {}
     return {
         "procedure": dossier.procedure_version.procedure.code,
         "form": dossier.form_data or {},
-        "decision": getattr(dossier, "decision_data", {}) or {},
+        "decision": {k: v for k, v in decision.items() if k not in internal},
     }
 
 

@@ -121,10 +121,22 @@ def _own(dossier: Dossier, applicant: Applicant) -> Dossier:
     return dossier
 
 
+def _merged(typed: dict, found: dict) -> dict:
+    """The registries' values over what was typed, block by block: a part the registry
+    does not know keeps what the citizen typed."""
+    merged = dict(typed)
+    for key, value in found.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 @transaction.atomic
 def _store_prefill(dossier: Dossier, prefill: registries.Prefill) -> Dossier:
     locked = _locked_draft(dossier)
-    locked.form_data = {**locked.form_data, **prefill.values}
+    locked.form_data = _merged(locked.form_data or {}, prefill.values)
     sources = dict(locked.prefill_sources)
     sources.update(prefill.sources)
     locked.prefill_sources = sources

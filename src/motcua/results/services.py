@@ -110,11 +110,17 @@ def signer_of(dossier: Dossier, by=None):
 
 def fingerprint(dossier: Dossier, signer) -> str:
     """The hash of what a result document is made from: the form data, the decision
-    data and the signer. A draft whose fingerprint no longer matches is stale."""
+    data, the signer and the procedure's template. A draft whose fingerprint no longer
+    matches is stale."""
+    template = ResultTemplate.objects.filter(
+        procedure_id=dossier.procedure_version.procedure_id
+    ).first()
     material = {
         "form": dossier.form_data or {},
         "decision": decision_data(dossier),
         "signer": signer.pk if signer is not None else None,
+        # An administrator's edit of the template makes the draft stale too.
+        "template": template.updated_at.isoformat() if template is not None else None,
     }
     encoded = json.dumps(material, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()

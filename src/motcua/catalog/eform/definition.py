@@ -133,6 +133,7 @@ _FIELD_PROPERTIES = {
     "max_items": {"type": "integer", "minimum": 1},
     "item_label": {"type": "string"},
     "width": {"enum": ["half", "full"]},
+    "internal": {"type": "boolean"},
 }
 META_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -160,3 +160,26 @@ def test_issuing_a_result_keeps_the_form_data_with_it(citizen, make_dossier, off
     assert data["procedure"] == dossier.procedure_version.procedure.code
     assert data["form"] == {"full_name": "Trần Thị Bình", "purpose": "Đi học"}
     assert data["decision"] == {}
+
+
+def test_the_assessors_internal_fields_stay_out_of_the_citizens_store(
+    citizen, make_dossier, officer
+):
+    from motcua.catalog.models import ProcedureVersion
+
+    dossier = make_dossier(Status.APPROVED)
+    definition = {
+        "format": "motcua-eform/2",
+        "title": "Tờ khai",
+        "sections": [{"key": "a", "title": "A", "fields": [{"name": "x", "label": "X"}]}],
+        "decision": [
+            {"name": "register_number", "label": "Số đăng ký", "type": "text"},
+            {"name": "decision_note", "label": "Ghi chú", "type": "textarea", "internal": True},
+        ],
+    }
+    ProcedureVersion.objects.filter(pk=dossier.procedure_version_id).update(form_schema=definition)
+    dossier.decision_data = {"register_number": "125", "decision_note": "Đã gọi xác minh"}
+    dossier.save(update_fields=["decision_data"])
+    issue(dossier, officer)
+    document = selectors.documents_of(citizen).get()
+    assert document.data["decision"] == {"register_number": "125"}

@@ -319,7 +319,10 @@ def test_a_verified_address_is_locked_part_by_part(citizen_client, draft):
         sources={"mother.full_name": "dan_cu", "mother.residence": "dan_cu"},
     )
     body = citizen_client.get(url(dossier)).content.decode()
-    assert 'name="mother__residence__detail" id="id_mother__residence__detail" value="Số 5 Lý Bôn"' in body
+    assert (
+        'name="mother__residence__detail" id="id_mother__residence__detail" value="Số 5 Lý Bôn"'
+        in body
+    )
     detail = body.split('id="id_mother__residence__detail"', 1)[1].split(">", 1)[0]
     assert "readonly" in detail
     forged = {
