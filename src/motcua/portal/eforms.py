@@ -28,26 +28,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from motcua.catalog import eform
+from motcua.catalog.eform.definition import SCALAR_TYPES as DEFINITION_SCALAR_TYPES
 from motcua.catalog.eform.definition import block_parts
 from motcua.catalog.models import Registry
 
 PHONE_RE = re.compile(r"^(?:\+84|0)\d{9,10}$")
 SEP = "__"
 AUTOCOMPLETE = {"full_name": "name", "birth_date": "bday", "phone": "tel", "email": "email"}
-SCALAR_TYPES = {
-    "text",
-    "textarea",
-    "number",
-    "money",
-    "date",
-    "email",
-    "phone",
-    "select",
-    "radio",
-    "checkboxes",
-    "yesno",
-    "checkbox",
-}
+SCALAR_TYPES = set(DEFINITION_SCALAR_TYPES)
 
 
 def normalize_phone(value: str) -> str:

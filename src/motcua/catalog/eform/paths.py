@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 
@@ -56,3 +57,17 @@ def set_path(data: dict, path: str, value: Any) -> dict:
                     node[segment] = empty
                 node = node[segment]
     return data
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A stored date ("YYYY-MM-DD", a date or a datetime) as a date, else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

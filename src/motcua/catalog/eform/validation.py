@@ -23,7 +23,7 @@ from .definition import (
     top_fields,
     upgrade,
 )
-from .paths import get_path
+from .paths import as_date, get_path
 
 FORMAT_CHECKER = FormatChecker()
 DATE_EXAMPLE = "17/05/1990"
@@ -354,26 +354,15 @@ def _add(errors: dict[str, list[str]], path: str, message: str) -> None:
 # --- dates and rules -------------------------------------------------------------
 
 
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 def _bound_date(bound: Any, today: dt.date) -> dt.date | None:
-    return today if bound == "today" else _date(bound)
+    return today if bound == "today" else as_date(bound)
 
 
 def _check_date_bounds(fields, data, errors, today: dt.date) -> None:
     for path, field, value, owner in iter_values(fields, data):
         if field.get("type") != "date" or path in errors:
             continue
-        day = _date(value)
+        day = as_date(value)
         if day is None:
             continue
         low = _bound_date(field.get("min"), today)
@@ -425,7 +414,7 @@ def _check_communes(fields, data, errors, today: dt.date) -> None:
 
 
 def _comparable(left: Any, right: Any):
-    a, b = _date(left), _date(right)
+    a, b = as_date(left), as_date(right)
     if a and b:
         return a, b
     numbers = (int, float)
@@ -485,8 +474,8 @@ def check_rules(rules: list[dict], data: dict, errors: dict, today: dt.date) -> 
                 continue
             if kind == "age_at_least":
                 at = rule.get("at", "today")
-                on = today if at == "today" else _date(get_path(data, _at(at, index) or ""))
-                birth = _date(value)
+                on = today if at == "today" else as_date(get_path(data, _at(at, index) or ""))
+                birth = as_date(value)
                 if birth and on and _age(birth, on) < int(rule.get("years", 0)):
                     _add(errors, path, rule["message"])
                 continue

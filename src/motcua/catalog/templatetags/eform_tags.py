@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import template
 from django.utils.translation import gettext as _
 
@@ -20,6 +18,7 @@ from motcua.lib.formatting import format_vnd
 from ..eform.codelists import FILE_LISTS, codelist_label
 from ..eform.definition import PERSON_PARTS, SEX_CHOICES
 from ..eform.display import format_address, format_date
+from ..eform.paths import as_date
 
 register = template.Library()
 SEX = dict(SEX_CHOICES)
@@ -28,30 +27,17 @@ PART_LISTS = {name: spec["codelist"] for name, spec in PERSON_PARTS.items() if s
 PART_LISTS["province"] = "provinces"
 
 
-def _as_date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 @register.filter
 def dmy(value) -> str:
     """ "2026-03-05" or a date → "05/03/2026"."""
-    day = _as_date(value)
+    day = as_date(value)
     return day.strftime("%d/%m/%Y") if day else format_date(value)
 
 
 @register.filter
 def long_date(value) -> str:
     """ "2026-03-05" → "ngày 05 tháng 3 năm 2026" (as dates are written in documents)."""
-    day = _as_date(value)
+    day = as_date(value)
     if day is None:
         return "" if value in (None, "") else str(value)
     return _("ngày %(day)02d tháng %(month)d năm %(year)d") % {
