@@ -8,12 +8,16 @@ axe-core (no serious or critical violation) and photographed (docs/screenshots w
 MOTCUA_SCREENSHOTS=1).
 """
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from motcua.accounts.models import Applicant
 from motcua.agencies.models import Membership, Role
 from motcua.dossiers.models import Dossier, Status
 from tests.browser.site import seed_site, wire_site
+from tests.browser.test_real_procedures import fill_the_child
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -80,9 +84,8 @@ def test_a_citizen_applies_online_and_the_desk_receives_it(site, browser, shots,
     assert citizen.name in body  # prefilled from the population registry over HTTP
     assert "Dữ liệu từ CSDL quốc gia" in body
     check(page, "06-to-khai-dien-san")
-    phone = page.locator("input[name=phone]")
-    if not phone.input_value():
-        phone.fill("0912345678")
+    # The real tờ khai: the citizen types the child; the parents come from the registry.
+    fill_the_child(page, timezone.localdate() - dt.timedelta(days=10))
     page.locator("button[type=submit]", has_text="Lưu và tiếp tục").click()
     page.wait_for_url("**/giay-to/")
     check(page, "07-giay-to")

@@ -109,17 +109,7 @@ def test_a_birth_from_the_eform_to_the_signed_certificate(site, browser, check):
     check(page, "60-khai-sinh-dien-san-390")
 
     born = timezone.localdate() - dt.timedelta(days=12)
-    page.fill("input[name=child__full_name]", CHILD_NAME)
-    page.fill("input[name=child__birth_date]", born.strftime("%d/%m/%Y"))
-    page.locator("input[name=child__sex][value=nam]").check()
-    page.locator("select[name=child__ethnicity]").select_option("Kinh")
-    page.locator("select[name=child__nationality]").select_option("Việt Nam")
-    page.fill("input[name=birth_place]", "Bệnh viện Đa khoa tỉnh Bắc Ninh")
-    page.fill("input[name=hometown]", "Phường Kinh Bắc, tỉnh Bắc Ninh")
-    page.locator("select[name=requester_relation]").select_option("me")
-    page.locator("input[name=father_known][value=true]").check()
-    page.locator("input[name=copies_wanted][value=false]").check()
-    page.locator("input[name=commitment]").check()
+    fill_the_child(page, born)
     check(page, "61-khai-sinh-nhap-tre-390")
     page.locator("button[type=submit]", has_text="Lưu và tiếp tục").click()
     page.wait_for_url("**/giay-to/")
@@ -191,6 +181,21 @@ def test_a_birth_from_the_eform_to_the_signed_certificate(site, browser, check):
     assert child_name.get_attribute("readonly") is not None
     check(page, "68-the-bhyt-cho-con-dien-san-390")
     context.close()
+
+
+def fill_the_child(page, born: dt.date) -> None:
+    """What the mother types on the birth registration's tờ khai (the rest is prefilled)."""
+    page.fill("input[name=child__full_name]", CHILD_NAME)
+    page.fill("input[name=child__birth_date]", born.strftime("%d/%m/%Y"))
+    page.locator("input[name=child__sex][value=nam]").check()
+    page.locator("select[name=child__ethnicity]").select_option("Kinh")
+    page.locator("select[name=child__nationality]").select_option("Việt Nam")
+    page.fill("input[name=birth_place]", "Bệnh viện Đa khoa tỉnh Bắc Ninh")
+    page.fill("input[name=hometown]", "Phường Kinh Bắc, tỉnh Bắc Ninh")
+    page.locator("select[name=requester_relation]").select_option("me")
+    page.locator("input[name=father_known][value=true]").check()
+    page.locator("input[name=copies_wanted][value=false]").check()
+    page.locator("input[name=commitment]").check()
 
 
 def process_the_birth(browser, site: str, dossier: Dossier, check, born: dt.date) -> str:
