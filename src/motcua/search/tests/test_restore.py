@@ -104,7 +104,8 @@ def test_long_message_is_read_whole():
 
 
 def test_fast_and_deterministic():
-    message = ("vo e vua de thang cu o bv huyen, can lam giay khai sinh va nhap khau cho chau " * 6)[:400]
+    sentence = "vo e vua de thang cu o bv huyen, can lam giay khai sinh va nhap khau cho chau "
+    message = (sentence * 6)[:400]
     default_model()  # built once per process
     first = restore(message)
     runs = 50
