@@ -39,17 +39,18 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from django.conf import settings
 
-import motcua.catalog
 from motcua.lib.text import fold, strip_diacritics
 
 __all__ = ["Model", "build_model", "default_model", "restore", "tokens"]
 
 DATA = Path(__file__).resolve().parent / "data"
-FORMS = Path(motcua.catalog.__file__).resolve().parent / "data" / "forms"
+# The forms library's texts (labels, titles, choices), read as package data of catalog.
+FORMS = Path(str(files("motcua.catalog").joinpath("data", "forms")))
 
 # How much one occurrence of a text counts, by source: the curated sentences are the
 # only place where everyday syllables meet each other, so they weigh the most.
