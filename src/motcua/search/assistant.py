@@ -35,16 +35,20 @@ from .folding import fold
 from .reading import Reading, read, search_text
 from .selectors import Hit, current_index, popular_procedures, search
 
-# A situation is answered with its plan from this confidence up.
-SITUATION_THRESHOLD = 0.45
+# A situation is answered with its plan from this confidence up: one two-word
+# event phrase ("vừa đẻ"), even when another situation scores the same (both
+# then make the plan).
+SITUATION_THRESHOLD = 0.44
 # A single procedure is answered as a one-step plan from this confidence up…
 PLAN_THRESHOLD = 0.5
 # …and offered among alternatives from this one up; below, "not understood".
 ALTERNATIVE_THRESHOLD = 0.2
 # A clause names a procedure when its best hit is this sure.
 NAMED_THRESHOLD = 0.45
+# A procedure a clause names besides the situation's steps joins the plan from here.
+EXTRA_THRESHOLD = 0.55
 # A second situation joins the plan when it scores this share of the first.
-SECOND_SITUATION_SHARE = 0.6
+SECOND_SITUATION_SHARE = 0.45
 MAX_CLAUSES = 8
 MAX_ALTERNATIVES = 4
 
@@ -253,7 +257,7 @@ def _step(code: str, names: dict[str, str], why: str, produces: str, confidence:
 
 
 def _situation_plan(
-    matches, confidence: float, named: list[Scored], names: dict[str, str]
+    matches, confidence: float, named: list[Scored], names: dict[str, str], ranked: list[str]
 ) -> tuple[list[dict], list[str]]:
     """The steps of the matched situation(s), then the procedures clauses named besides."""
     best = matches[0]
@@ -270,7 +274,12 @@ def _situation_plan(
         steps = [s for s in match.situation.steps if s.code in names]
         if not match.situation.ordered:
             # The procedures the person named first, then the usual others.
-            steps.sort(key=lambda s: named_codes.index(s.code) if s.code in named_codes else 99)
+            steps.sort(
+                key=lambda s: (
+                    named_codes.index(s.code) if s.code in named_codes else 99,
+                    ranked.index(s.code) if s.code in ranked else 99,
+                )
+            )
         for step in steps:
             if step.code in seen:
                 continue
@@ -282,6 +291,8 @@ def _situation_plan(
                 step_conf *= 0.7
             plan.append(_step(step.code, names, step.why, step.produces, step_conf))
     for scored in named:
+        if scored.confidence < EXTRA_THRESHOLD:
+            continue
         if scored.hit.code not in seen and scored.hit.code in names:
             seen.add(scored.hit.code)
             plan.append(_step(scored.hit.code, names, "", "", scored.confidence))
@@ -331,7 +342,7 @@ def answer(question: str, situation: str | None = None) -> dict:
     matches = matcher.match(reading)
     situation_confidence = situation_module.confidence(matches)
     named = _clause_hits(reading)
-    whole = search(search_text(" ".join(reading.clauses)) if reading.clauses else "", limit=5)
+    whole = search(search_text(" ".join(reading.clauses)) if reading.clauses else "", limit=10)
     hits = whole.hits
     whole_confidence = _procedure_confidence(hits)
     learned = _learned(reading)
@@ -342,7 +353,12 @@ def answer(question: str, situation: str | None = None) -> dict:
         whole_confidence = max(whole_confidence, 0.9)
         if not any(s.hit.code == learned for s in named):
             named.insert(0, Scored(hits[0], 0.9))
-    if off_topic and situation_confidence < 0.6 and whole_confidence < 0.6 and not learned:
+    if off_topic and not learned:
+        # What is left once the off-topic words are gone must stand on its own.
+        remainder = " ".join(_strip(folded_words, off_topic))
+        left = _procedure_confidence(search(search_text(remainder), limit=3).hits)
+        off_topic = situation_confidence < SITUATION_THRESHOLD and left < PLAN_THRESHOLD
+    if off_topic:
         return _reply(
             reading,
             "out_of_scope",
@@ -353,7 +369,10 @@ def answer(question: str, situation: str | None = None) -> dict:
             ),
         )
     if matches and situation_confidence >= SITUATION_THRESHOLD:
-        plan, slugs = _situation_plan(matches, situation_confidence, named, names)
+        ranked = [h.code for h in hits]
+        # Equal scores: the situation that holds the best single procedure first.
+        matches.sort(key=lambda m: (-m.score, not any(s.code in ranked[:1] for s in m.situation.steps)))
+        plan, slugs = _situation_plan(matches, situation_confidence, named, names, ranked)
         if plan:
             candidate = matches[0].situation
             return _plan_reply(reading, candidate, situation_confidence, plan, names, slugs)
@@ -400,7 +419,7 @@ def answer(question: str, situation: str | None = None) -> dict:
             )
             reply["alternatives"] = _alternatives(hits, hits[0].score, first_conf=confidence)
             return reply
-    if off_topic:
+    if _has(folded, OUT_OF_SCOPE):
         return _reply(
             reading,
             "out_of_scope",

@@ -172,3 +172,10 @@ def matches(words: list[Word], phrase: list[Word], start: int) -> bool:
 
 def find(words: list[Word], phrase: list[Word]) -> bool:
     return bool(phrase) and any(matches(words, phrase, i) for i in range(len(words)))
+
+
+def positions(words: list[Word], phrase: list[Word]) -> list[int]:
+    """Where ``phrase`` starts in ``words``."""
+    if not phrase:
+        return []
+    return [i for i in range(len(words)) if matches(words, phrase, i)]

@@ -22,7 +22,7 @@ from pathlib import Path
 from django.db.models import Count, Max
 
 from .models import LexiconEntry, Situation, SituationStep
-from .reading import Reading, Word, find, words_of
+from .reading import Reading, Word, positions, words_of
 
 SITUATIONS_JSON = Path(__file__).resolve().parent / "data" / "situations.json"
 LONG_PHRASE = 5
@@ -106,16 +106,16 @@ def _content(words) -> set[str]:
     return {w.folded for w in words if w.folded not in COMMON}
 
 
-def _phrase_score(reading: Reading, phrase: tuple[Word, ...], content: set[str]) -> float:
-    if len(phrase) >= LONG_PHRASE:
-        wanted = _content(phrase)
-        if not wanted:
-            return 0.0
-        coverage = len(wanted & content) / len(wanted)
-        return 4.0 * coverage if coverage >= LONG_COVERAGE else 0.0
-    if find(reading.words, list(phrase)):
-        return SINGLE_WORD_WEIGHT if len(phrase) == 1 else float(len(phrase))
-    return 0.0
+def _phrase_value(phrase: tuple[Word, ...]) -> float:
+    return SINGLE_WORD_WEIGHT if len(phrase) == 1 else float(len(phrase))
+
+
+def _long_score(phrase: tuple[Word, ...], content: set[str]) -> float:
+    wanted = _content(phrase)
+    if not wanted:
+        return 0.0
+    coverage = len(wanted & content) / len(wanted)
+    return 4.0 * coverage if coverage >= LONG_COVERAGE else 0.0
 
 
 class Matcher:
@@ -133,26 +133,38 @@ class Matcher:
             wanted = _content(phrase)
             if not wanted:
                 continue
-            if len(phrase) < LONG_PHRASE:
-                score = 1.0 if find(reading.words, list(phrase)) else 0.0
-            else:
-                score = len(wanted & content) / len(wanted)
+            # Its meaningful words, in any order (fillers were dropped when learned).
+            score = len(wanted & content) / len(wanted)
             if score >= LONG_COVERAGE and score > best_score:
                 best, best_score = code, score
         return best
 
     def match(self, reading: Reading) -> list[SituationMatch]:
-        """The situations whose phrases the message contains, best first."""
+        """The situations whose phrases the message contains, best first.
+
+        Longer phrases are taken first; a phrase inside words another phrase of
+        the same situation already covered ("công ty" in "lập công ty") adds nothing.
+        """
         content = _content(reading.words)
         found = []
         for candidate in self.candidates:
-            score, hits = 0.0, []
-            for phrase in candidate.phrases:
-                value = _phrase_score(reading, phrase, content)
+            values, hits, covered = [], [], set()
+            for phrase in sorted(candidate.phrases, key=len, reverse=True):
+                if len(phrase) >= LONG_PHRASE:
+                    value = _long_score(phrase, content)
+                else:
+                    value = 0.0
+                    for start in positions(reading.words, list(phrase)):
+                        span = set(range(start, start + len(phrase)))
+                        if not span <= covered:
+                            covered |= span
+                            value = _phrase_value(phrase)
+                            break
                 if value:
-                    # Diminishing returns: many phrases of one situation add up, slowly.
-                    score += value * (0.6 ** len(hits))
+                    values.append(value)
                     hits.append(" ".join(w.exact for w in phrase))
+            # Diminishing returns: many phrases of one situation add up, slowly.
+            score = sum(v * (0.6**i) for i, v in enumerate(sorted(values, reverse=True)))
             if score:
                 found.append(SituationMatch(candidate, round(score, 3), tuple(hits)))
         found.sort(key=lambda m: (-m.score, m.situation.id))
@@ -166,7 +178,7 @@ def confidence(matches: list[SituationMatch]) -> float:
     best = matches[0].score
     second = matches[1].score if len(matches) > 1 else 0.0
     margin = (best - second) / best
-    return round((1 - math.exp(-best / 2.2)) * (0.6 + 0.4 * margin), 3)
+    return round((1 - math.exp(-best / 2.2)) * (0.75 + 0.25 * margin), 3)
 
 
 class _State:
