@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -15,28 +16,24 @@ class LexiconEntryAdmin(admin.ModelAdmin):
     search_fields = ("phrase", "expansion", "note")
 
 
+class SituationStepForm(forms.ModelForm):
+    class Meta:
+        model = SituationStep
+        fields = ("order", "procedure_code", "why", "produces")
+
+    def clean_procedure_code(self):
+        code = (self.cleaned_data.get("procedure_code") or "").strip()
+        if not Procedure.objects.filter(code=code).exists():
+            raise ValidationError(
+                _("Không có thủ tục mã “%(code)s” trong danh mục."), params={"code": code}
+            )
+        return code
+
+
 class SituationStepInline(admin.TabularInline):
     model = SituationStep
+    form = SituationStepForm
     extra = 1
-    fields = ("order", "procedure_code", "why", "produces")
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        form = formset.form
-        original = form.clean_procedure_code if hasattr(form, "clean_procedure_code") else None
-
-        def clean_procedure_code(self):
-            code = (self.cleaned_data.get("procedure_code") or "").strip()
-            if original:
-                code = original(self)
-            if code and not Procedure.objects.filter(code=code).exists():
-                raise ValidationError(
-                    _("Không có thủ tục mã “%(code)s” trong danh mục."), params={"code": code}
-                )
-            return code
-
-        form.clean_procedure_code = clean_procedure_code
-        return formset
 
 
 @admin.register(Situation)

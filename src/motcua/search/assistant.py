@@ -205,7 +205,7 @@ def _reply(reading: Reading, kind: str, confidence: float, message: str) -> dict
     }
 
 
-def _situation_list() -> list[dict]:
+def life_events() -> list[dict]:
     return [
         {"slug": c.slug, "name": c.name, "url": f"{reverse('portal:assistant')}?tinh_huong={c.slug}"}
         for c in situation_module.current_matcher().candidates
@@ -224,7 +224,7 @@ def _not_understood(reading: Reading, confidence: float, alternatives: list[dict
         ),
     )
     reply["alternatives"] = alternatives
-    reply["situations"] = _situation_list()
+    reply["situations"] = life_events()
     reply["suggestions"] = [
         {"code": h.code, "name": h.name, **_links(h.code)} for h in popular_procedures()
     ]

@@ -52,7 +52,11 @@ NEED_CUES = (
 )
 # Exact (restored) words that carry no need and that the search's folded
 # lexicon would misread ("để" folds to "de", the everyday word for giving birth).
-SEARCH_NOISE = frozenset({"để", "đã", "đó", "đấy", "ạ", "ơi", "nhé", "nha", "hả", "à", "ừ"})
+# Only words typed (or restored) with their diacritics: "còn" is noise, "con" is a child.
+SEARCH_NOISE = frozenset(
+    """để đã đó đấy ạ ơi nhé hả à ừ còn không gì nữa thế vậy rồi chưa đâu nào được
+    cũng vẫn đang mình bạn hỏi giúp với""".split()
+)
 # When restoration is not available: an unaccented "de" before these words is "để".
 _DE_BEFORE = frozenset({"lai", "cho", "danh", "xe", "y", "lam", "duoc", "biet", "nghi", "xem"})
 

@@ -43,18 +43,14 @@ def record_question(text: str, reply: dict) -> AssistantQuestion:
     )
 
 
-def rate_question(question: AssistantQuestion, helpful: bool) -> AssistantQuestion:
-    """The citizen's verdict on the answer: useful or not."""
-    question.helpful = helpful
-    question.save(update_fields=["helpful"])
-    return question
+def rate_question(question_id: int, helpful: bool) -> bool:
+    """The citizen's verdict on the answer (useful or not); False when there is no such question."""
+    return bool(AssistantQuestion.objects.filter(pk=question_id).update(helpful=helpful))
 
 
-def refer_question(question: AssistantQuestion) -> AssistantQuestion:
+def refer_question(question_id: int) -> bool:
     """The citizen asks an officer to answer: the question joins the officers' list."""
-    question.referred = True
-    question.save(update_fields=["referred"])
-    return question
+    return bool(AssistantQuestion.objects.filter(pk=question_id).update(referred=True))
 
 
 def learned_phrase(text: str) -> str:
