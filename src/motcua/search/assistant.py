@@ -47,6 +47,9 @@ ALTERNATIVE_THRESHOLD = 0.2
 NAMED_THRESHOLD = 0.45
 # A procedure a clause names besides the situation's steps joins the plan from here.
 EXTRA_THRESHOLD = 0.55
+# A message with an off-topic cue is still answered when the rest of it names
+# a procedure this clearly.
+OFF_TOPIC_OVERRIDE = 0.8
 # A second situation joins the plan when it scores this share of the first.
 SECOND_SITUATION_SHARE = 0.45
 MAX_CLAUSES = 8
@@ -140,7 +143,8 @@ def _has(folded: str, phrases) -> list[str]:
 def _strip(folded_words: list[str], phrases) -> list[str]:
     text = f" {' '.join(folded_words)} "
     for phrase in sorted(phrases, key=len, reverse=True):
-        text = text.replace(f" {phrase} ", " ")
+        while f" {phrase} " in text:
+            text = text.replace(f" {phrase} ", " ")
     return text.split()
 
 
@@ -357,7 +361,7 @@ def answer(question: str, situation: str | None = None) -> dict:
         # What is left once the off-topic words are gone must stand on its own.
         remainder = " ".join(_strip(folded_words, off_topic))
         left = _procedure_confidence(search(search_text(remainder), limit=3).hits)
-        off_topic = situation_confidence < SITUATION_THRESHOLD and left < PLAN_THRESHOLD
+        off_topic = situation_confidence < SITUATION_THRESHOLD and left < OFF_TOPIC_OVERRIDE
     if off_topic:
         return _reply(
             reading,

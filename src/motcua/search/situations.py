@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from .models import LexiconEntry, Situation, SituationStep
 from .reading import Reading, Word, positions, words_of
@@ -188,7 +188,12 @@ class _State:
 
 
 def _fingerprint() -> tuple:
-    situations = Situation.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    situations = Situation.objects.aggregate(
+        n=Count("id"),
+        active=Count("id", filter=Q(active=True)),
+        last=Max("updated_at"),
+        top=Max("id"),
+    )
     steps = SituationStep.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
     learned = LexiconEntry.objects.filter(note__startswith=LEARNED_NOTE).aggregate(
         n=Count("id"), last=Max("updated_at"), top=Max("id")
