@@ -211,7 +211,11 @@ def _reply(reading: Reading, kind: str, confidence: float, message: str) -> dict
 
 def life_events() -> list[dict]:
     return [
-        {"slug": c.slug, "name": c.name, "url": f"{reverse('portal:assistant')}?tinh_huong={c.slug}"}
+        {
+            "slug": c.slug,
+            "name": c.name,
+            "url": f"{reverse('portal:assistant')}?tinh_huong={c.slug}",
+        }
         for c in situation_module.current_matcher().candidates
     ]
 
@@ -266,9 +270,7 @@ def _situation_plan(
     """The steps of the matched situation(s), then the procedures clauses named besides."""
     best = matches[0]
     chosen = [best] + [
-        m
-        for m in matches[1:3]
-        if m.score >= SECOND_SITUATION_SHARE * best.score and m.score >= 2
+        m for m in matches[1:3] if m.score >= SECOND_SITUATION_SHARE * best.score and m.score >= 2
     ]
     named_codes = [s.hit.code for s in named]
     named_conf = {s.hit.code: s.confidence for s in named}
@@ -375,7 +377,9 @@ def answer(question: str, situation: str | None = None) -> dict:
     if matches and situation_confidence >= SITUATION_THRESHOLD:
         ranked = [h.code for h in hits]
         # Equal scores: the situation that holds the best single procedure first.
-        matches.sort(key=lambda m: (-m.score, not any(s.code in ranked[:1] for s in m.situation.steps)))
+        matches.sort(
+            key=lambda m: (-m.score, not any(s.code in ranked[:1] for s in m.situation.steps))
+        )
         plan, slugs = _situation_plan(matches, situation_confidence, named, names, ranked)
         if plan:
             candidate = matches[0].situation

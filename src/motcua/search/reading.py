@@ -18,14 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from .folding import exact, fold
-
-try:  # the restorer lands on its own branch; until then, read the text as typed
-    from .restore import restore
-except ImportError:  # pragma: no cover
-
-    def restore(text: str) -> str:
-        return text
-
+from .restore import restore
 
 MAX_CHARS = 2000
 SEARCH_CHARS = 200

@@ -13,8 +13,8 @@ search index does).
 from __future__ import annotations
 
 import json
-import re
 import math
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path

@@ -100,7 +100,9 @@ def test_an_officer_attaching_a_procedure_improves_the_next_answer(catalogue):
     services.attach(question, procedure=Procedure.objects.get(code="MC.TM.02"))
     entry = LexiconEntry.objects.get(note__contains="[MC.TM.02]")
     assert "nuoc ngoai" in entry.phrase
-    after = answer("cho hỏi ông xã hỏi chuyện cái giấy đó cho người làm ăn buôn chuyến hàng nước ngoài")
+    after = answer(
+        "cho hỏi ông xã hỏi chuyện cái giấy đó cho người làm ăn buôn chuyến hàng nước ngoài"
+    )
     assert codes(after)[0] == "MC.TM.02"
     question.refresh_from_db()
     assert question.learned and question.resolved_procedure.code == "MC.TM.02"
