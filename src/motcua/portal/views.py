@@ -106,7 +106,7 @@ ASKED_KEEP = 20
 
 
 def _ask(request, q: str, previous: str, situation: str | None) -> dict | None:
-    """The assistant's reply; a follow-up that alone is not understood is read with the previous question."""
+    """The reply; a follow-up not understood alone is read with the previous question."""
     if situation and not q.strip():
         return assistant.answer("", situation=situation)
     if not q.strip():
@@ -149,7 +149,7 @@ def assistant_page(request):
 
 @require_POST
 def assistant_feedback(request, question_id: int):
-    """The citizen rates an answer ("Có ích" / "Không có ích") or sends the question to an officer."""
+    """The citizen rates an answer ("Có ích" / "Không có ích") or sends it to an officer."""
     if question_id not in request.session.get(ASKED_KEY, []):
         raise Http404
     action = request.POST.get("y_kien", "")

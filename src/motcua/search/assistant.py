@@ -1,4 +1,4 @@
-"""The virtual assistant: a person's message in, a plan, a "did you mean" or an honest "I don't know" out.
+"""The virtual assistant: a message in; a plan, a "did you mean" or an honest "I don't know" out.
 
 One function, ``answer``, feeds the chat page and its JSON endpoint, so they
 always say the same thing. It runs offline, in-process:
