@@ -32,6 +32,7 @@ from motcua.catalog.models import ProcedureVersion
 
 from . import situations as situation_module
 from .folding import fold
+from .index import STOPWORDS
 from .reading import Reading, read, search_text
 from .selectors import Hit, current_index, popular_procedures, search
 
@@ -115,7 +116,102 @@ OUT_OF_SCOPE = (
     "bai tap",
     "dich sang tieng anh",
     "chatgpt",
+    # Money and markets.
+    "lai suat",
+    "gui tiet kiem",
+    "gia ca phe",
+    "gia lua",
+    "gia heo",
+    "gia dien thoai",
+    # Health advice (not the health procedures: those name a licence or a card).
+    "uong thuoc gi",
+    "dau dau",
+    "dau bung",
+    "bi sot",
+    "sot nhe",
+    "ho khan",
+    "mat ngu",
+    "giam can",
+    "tang can",
+    # Sport, games, entertainment.
+    "ty so",
+    "tran dau",
+    "vo dich",
+    "doi tuyen",
+    "lien quan",
+    "xem phim",
+    "truyen cuoi",
+    "chuyen cuoi",
+    # Travel tips and shopping.
+    "kinh nghiem du lich",
+    "tu tuc",
+    "an gi choi gi",
+    "o dau ngon",
+    "o dau re",
+    "o dau dep",
+    # Tech support.
+    "wifi",
+    "laptop",
+    "man hinh",
+    "cai win",
+    # Love and chit-chat.
+    "yeu em",
+    "yeu anh",
+    "ban gai",
+    "ban trai",
+    "het gian",
+    "buon khong",
+    "ai tao ra",
 )
+
+
+def _domain_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """The words of public services: (single words, word pairs), folded.
+
+    Pairs of adjacent words from the catalogue (every field the index holds),
+    the lexicon (phrases and what they stand for) and the situations' phrases;
+    single words only where the lexicon or a situation holds them alone
+    ("cccd", "karaoke"). Pairs of two function words ("ở đâu") do not count.
+    Cached on the search index and on the situation matcher, so it follows both.
+    """
+    index = current_index()
+    matcher = situation_module.current_matcher()
+    cached = getattr(index, "_domain", None)
+    if cached is not None and cached[0] is matcher:
+        return cached[1]
+    common = situation_module.COMMON | STOPWORDS
+    pairs = {term for term in index.postings if " " in term}
+    singles: set[str] = set()
+
+    def add(words: list[str]) -> None:
+        if len(words) == 1:
+            singles.add(words[0])
+        pairs.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+
+    for words, expansion in index.lexicon:
+        add(words)
+        add(expansion)
+    for candidate in matcher.candidates:
+        for phrase in candidate.phrases:
+            add([w.folded for w in phrase])
+    vocabulary = (
+        frozenset(singles - common),
+        frozenset(p for p in pairs if not all(w in common for w in p.split())),
+    )
+    index._domain = (matcher, vocabulary)
+    return vocabulary
+
+
+def domain_terms(folded_words: list[str]) -> list[str]:
+    """The public-service words and word pairs a message holds (folded)."""
+    singles, pairs = _domain_vocabulary()
+    found = [w for w in folded_words if w in singles]
+    found += [
+        f"{a} {b}"
+        for a, b in zip(folded_words, folded_words[1:], strict=False)
+        if f"{a} {b}" in pairs
+    ]
+    return found
 
 
 @dataclass(frozen=True)
@@ -305,6 +401,18 @@ def _situation_plan(
     return plan, [m.situation.slug for m in chosen]
 
 
+def _asked(hits: list[Hit], whole_confidence: float, named: list[Scored]) -> Scored | None:
+    """The one procedure the message names most surely, if it names one.
+
+    The whole message's best hit when it is sure enough, else the surest
+    procedure a clause names clearly.
+    """
+    if hits and whole_confidence >= NAMED_THRESHOLD:
+        return Scored(hits[0], whole_confidence)
+    clear = [s for s in named if s.confidence >= EXTRA_THRESHOLD]
+    return max(clear, key=lambda s: s.confidence) if clear else None
+
+
 def _learned(reading: Reading) -> str | None:
     """A procedure an officer attached to a question like this one."""
     return situation_module.current_matcher().learned_procedure(reading)
@@ -360,10 +468,16 @@ def answer(question: str, situation: str | None = None) -> dict:
         if not any(s.hit.code == learned for s in named):
             named.insert(0, Scored(hits[0], 0.9))
     if off_topic and not learned:
-        # What is left once the off-topic words are gone must stand on its own.
-        remainder = " ".join(_strip(folded_words, off_topic))
-        left = _procedure_confidence(search(search_text(remainder), limit=3).hits)
-        off_topic = situation_confidence < SITUATION_THRESHOLD and left < OFF_TOPIC_OVERRIDE
+        # What is left once the off-topic words are gone must stand on its own:
+        # a situation or a procedure named there, not in the off-topic words.
+        # One stray public-service word ("cưới" in "áo dài cưới") is not enough.
+        rest_words = _strip(folded_words, off_topic)
+        remainder = " ".join(rest_words)
+        left = left_situation = 0.0
+        if len(domain_terms(rest_words)) >= 2:
+            left = _procedure_confidence(search(search_text(remainder), limit=3).hits)
+            left_situation = situation_module.confidence(matcher.match(read(remainder)))
+        off_topic = left_situation < SITUATION_THRESHOLD and left < OFF_TOPIC_OVERRIDE
     if off_topic:
         return _reply(
             reading,
@@ -374,6 +488,10 @@ def answer(question: str, situation: str | None = None) -> dict:
                 "công. Bạn có thể hỏi, ví dụ, “làm lại căn cước” hoặc “đăng ký kết hôn”."
             ),
         )
+    if not learned and not matches and not domain_terms(folded_words):
+        # Not one word of public services: whatever the search makes of it is noise.
+        return _not_understood(reading, min(whole_confidence, ALTERNATIVE_THRESHOLD), [])
+    asked = _asked(hits, whole_confidence, named)
     if matches and situation_confidence >= SITUATION_THRESHOLD:
         ranked = [h.code for h in hits]
         # Equal scores: the situation that holds the best single procedure first.
@@ -381,6 +499,31 @@ def answer(question: str, situation: str | None = None) -> dict:
             key=lambda m: (-m.score, not any(s.code in ranked[:1] for s in m.situation.steps))
         )
         plan, slugs = _situation_plan(matches, situation_confidence, named, names, ranked)
+        steps = {st.code for m in matches if m.situation.slug in slugs for st in m.situation.steps}
+        in_situation = asked is not None and asked.hit.code in steps
+        # One short phrase ("mua nhà", "sổ đỏ") is weak evidence of a situation.
+        only = matches[0].phrases
+        weak = len(only) == 1 and len(only[0].split()) <= 2
+        if (
+            asked is not None
+            and not in_situation
+            and weak
+            and asked.confidence >= situation_confidence
+        ):
+            # The message names a procedure outside the situation more surely than
+            # its one situation phrase tells the situation: answer that procedure (below).
+            plan = []
+        elif asked is not None and asked.hit.code in names:
+            # The procedure the message names is what the person asked first: one
+            # of the situation's steps when it is named as surely as the situation
+            # (not merely what a life story suggests), another one when clear.
+            first = next((st for st in plan if st["code"] == asked.hit.code), None)
+            if first is None and asked.confidence >= EXTRA_THRESHOLD:
+                first = _step(asked.hit.code, names, "", "", asked.confidence)
+            elif in_situation and asked.confidence < situation_confidence:
+                first = None
+            if first is not None:
+                plan = [first] + [st for st in plan if st["code"] != asked.hit.code]
         if plan:
             candidate = matches[0].situation
             return _plan_reply(reading, candidate, situation_confidence, plan, names, slugs)
@@ -390,6 +533,9 @@ def answer(question: str, situation: str | None = None) -> dict:
     if len(distinct) > 1:
         # Several needs in one message, no known situation: each named procedure, in order.
         best = {}
+        if asked is not None and asked.hit.code in distinct:
+            # The procedure the whole message names most surely comes first.
+            best[asked.hit.code] = max(s.confidence for s in strong if s.hit.code == asked.hit.code)
         for scored in strong:
             best.setdefault(scored.hit.code, scored.confidence)
         plan = [_step(code, names, "", "", conf) for code, conf in best.items()]
@@ -401,6 +547,9 @@ def answer(question: str, situation: str | None = None) -> dict:
         )
         reply["plan"] = plan
         return reply
+    if asked is not None and hits and asked.hit.code != hits[0].code:
+        hits = [asked.hit] + [h for h in hits if h.code != asked.hit.code]
+        whole_confidence = max(whole_confidence, asked.confidence)
     if hits and whole_confidence >= PLAN_THRESHOLD:
         top = hits[0]
         reply = _reply(

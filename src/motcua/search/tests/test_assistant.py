@@ -121,3 +121,40 @@ def test_personal_numbers_are_masked_when_a_question_is_kept(catalogue):
     kept = services.record_question(text, answer(text))
     assert "001 234 567 890" not in kept.text and "0912345678" not in kept.text
     assert "ho chieu" in kept.text
+
+
+def test_a_procedure_named_inside_a_situation_comes_first(catalogue):
+    # "sinh" tells the birth situation, but the question is about maternity pay.
+    reply = answer("vo toi vua sinh, muon hoi ve huong che do thai san")
+    assert reply["kind"] == "plan" and reply["situation"]["slug"] == "sinh-con"
+    assert codes(reply)[0] == "MC.BH.03"
+    assert "MC.HT.01" in codes(reply)
+
+
+def test_a_procedure_named_outside_a_weak_situation_is_not_lost(catalogue):
+    reply = answer("ong ba muon lam giam ho cho chau vi bo me chau di lam an xa")
+    assert codes(reply)[0] == "MC.HT.08"
+
+
+@pytest.mark.parametrize(
+    "question", ["ngay mai di choi dau cho vui", "con cho nha toi ten la gi", "hat cho toi nghe"]
+)
+def test_a_message_without_a_public_service_word_gets_no_procedure(catalogue, question):
+    reply = answer(question)
+    assert reply["kind"] in {"not_understood", "out_of_scope", "greeting"}
+    assert not reply["plan"] and not reply["alternatives"]
+
+
+def test_one_stray_service_word_does_not_override_an_off_topic_cue(catalogue):
+    reply = answer("mua vay cuoi o dau re")
+    assert reply["kind"] == "out_of_scope" and not reply["plan"]
+
+
+def test_domain_terms_come_from_the_catalogue_lexicon_and_situations(catalogue):
+    from motcua.search.assistant import domain_terms
+
+    assert "khai sinh" in domain_terms("lam giay khai sinh".split())  # catalogue
+    assert "so do" in domain_terms("mat so do".split())  # lexicon
+    assert "karaoke" in domain_terms("mo karaoke".split())  # a situation's single word
+    assert domain_terms("o dau".split()) == []  # two function words
+    assert domain_terms("gia vang hom nay".split()) == []
