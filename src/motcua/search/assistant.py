@@ -53,6 +53,10 @@ EXTRA_THRESHOLD = 0.55
 OFF_TOPIC_OVERRIDE = 0.8
 # A second situation joins the plan when it scores this share of the first.
 SECOND_SITUATION_SHARE = 0.45
+# A name word or pair is distinctive when at most this share of procedure names hold it.
+DISTINCTIVE_SHARE = 0.04
+# Hits scoring this share of the best one are a near-tie the names may break.
+NEAR_TIE = 0.9
 MAX_CLAUSES = 8
 MAX_ALTERNATIVES = 4
 
@@ -212,6 +216,64 @@ def domain_terms(folded_words: list[str]) -> list[str]:
         if f"{a} {b}" in pairs
     ]
     return found
+
+
+def _distinctive_name_terms() -> dict[str, frozenset[str]]:
+    """Each procedure's distinctive name words and word pairs (folded), by code.
+
+    A word or pair counts when few procedure names hold it (at most
+    ``DISTINCTIVE_SHARE`` of them, or two): "karaoke", "thai sản", "mai táng",
+    not "đăng ký" or "giấy phép". Cached on the search index.
+    """
+    index = current_index()
+    cached = getattr(index, "_distinctive", None)
+    if cached is not None:
+        return cached
+    common = situation_module.COMMON | STOPWORDS
+    named: list[tuple[str, set[str]]] = []
+    counts: dict[str, int] = {}
+    for doc in index.docs:
+        words = fold(doc.name).split()
+        terms = {w for w in words if w not in common and len(w) > 1}
+        terms |= {
+            f"{a} {b}"
+            for a, b in zip(words, words[1:], strict=False)
+            if not (a in common and b in common)
+        }
+        named.append((doc.code, terms))
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
+    limit = max(2, DISTINCTIVE_SHARE * len(index.docs))
+    cached = {code: frozenset(t for t in terms if counts[t] <= limit) for code, terms in named}
+    index._distinctive = cached
+    return cached
+
+
+def names_distinctly(code: str, folded_words: list[str]) -> bool:
+    """Whether the message holds a distinctive word or pair of the procedure's name."""
+    terms = _distinctive_name_terms().get(code)
+    if not terms:
+        return False
+    found = set(folded_words) | {
+        f"{a} {b}" for a, b in zip(folded_words, folded_words[1:], strict=False)
+    }
+    return not terms.isdisjoint(found)
+
+
+def _by_distinct_name(hits: list[Hit], folded_words: list[str]) -> list[Hit]:
+    """A near-tie is broken by the name the message holds.
+
+    When the best hit's name has no distinctive word in the message and a hit
+    scoring nearly as well (``NEAR_TIE``) has one ("thế chấp"), that one leads.
+    """
+    if len(hits) < 2 or names_distinctly(hits[0].code, folded_words):
+        return hits
+    for hit in hits[1:3]:
+        if hit.score < NEAR_TIE * hits[0].score:
+            break
+        if names_distinctly(hit.code, folded_words):
+            return [hit] + [h for h in hits if h.code != hit.code]
+    return hits
 
 
 @dataclass(frozen=True)
@@ -457,7 +519,7 @@ def answer(question: str, situation: str | None = None) -> dict:
     situation_confidence = situation_module.confidence(matches)
     named = _clause_hits(reading)
     whole = search(search_text(" ".join(reading.clauses)) if reading.clauses else "", limit=10)
-    hits = whole.hits
+    hits = _by_distinct_name(whole.hits, folded_words)
     whole_confidence = _procedure_confidence(hits)
     learned = _learned(reading)
     off_topic = _has(folded, OUT_OF_SCOPE)
@@ -515,12 +577,16 @@ def answer(question: str, situation: str | None = None) -> dict:
             plan = []
         elif asked is not None and asked.hit.code in names:
             # The procedure the message names is what the person asked first: one
-            # of the situation's steps when it is named as surely as the situation
-            # (not merely what a life story suggests), another one when clear.
+            # of the situation's steps when a clause names it or it is named as
+            # surely as the situation (not merely what a life story suggests);
+            # another one when clear, or against one weak situation phrase.
             first = next((st for st in plan if st["code"] == asked.hit.code), None)
-            if first is None and asked.confidence >= EXTRA_THRESHOLD:
+            by_name = names_distinctly(asked.hit.code, folded_words) and any(
+                s.hit.code == asked.hit.code for s in named
+            )
+            if first is None and (asked.confidence >= EXTRA_THRESHOLD or weak):
                 first = _step(asked.hit.code, names, "", "", asked.confidence)
-            elif in_situation and asked.confidence < situation_confidence:
+            elif in_situation and asked.confidence < situation_confidence and not by_name:
                 first = None
             if first is not None:
                 plan = [first] + [st for st in plan if st["code"] != asked.hit.code]

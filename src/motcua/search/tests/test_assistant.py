@@ -158,3 +158,17 @@ def test_domain_terms_come_from_the_catalogue_lexicon_and_situations(catalogue):
     assert "karaoke" in domain_terms("mo karaoke".split())  # a situation's single word
     assert domain_terms("o dau".split()) == []  # two function words
     assert domain_terms("gia vang hom nay".split()) == []
+
+
+def test_a_step_the_message_names_leads_its_situation_plan(catalogue):
+    # "karaoke" makes the karaoke situation; the licence the message names comes first.
+    reply = answer("giay phep kinh doanh karaoke can dieu kien phong hat the nao")
+    assert reply["kind"] == "plan"
+    assert codes(reply)[0] == "MC.VH.01"
+    assert "MC.HK.01" in codes(reply)
+
+
+def test_a_distinctive_name_word_breaks_a_near_tie(catalogue):
+    # "thế chấp" is only in the mortgage registration's name.
+    reply = answer("dang ky the chap so do de vay von ngan hang")
+    assert codes(reply)[0] == "MC.DD.05"
