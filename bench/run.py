@@ -10,13 +10,15 @@ holds the figures plus the machine (cores, memory), the commit and the sizes use
 
 Quick: HTTP submission and look-up for 15 s each (PostgreSQL when it answers at
 ``MOTCUA_BENCH_PG``, else SQLite), the ranking over 50,000 dossiers (SQLite), search over
-6,000 procedures, seeding 20,000 dossiers (projected to a million), the memory of one
-process over 600 officer actions (SQLite; 3,000 with --full).
+6,000 procedures, the assistant's held-out questions over 6,000 procedures (SQLite),
+seeding 20,000 dossiers (projected to a million), the memory of one process over 600
+officer actions (SQLite; 3,000 with --full).
 
 Full (needs PostgreSQL at ``MOTCUA_BENCH_PG``, default postgres://postgres@127.0.0.1:5432):
 HTTP for 60 s each; the ranking over 10,000,000 dossiers in the database
 ``motcua_bench10m`` (seeded on the first run, about 45 minutes; reused afterwards); search
-over 6,000 procedures; ``seed_demo --dossiers 1000000`` timed in ``motcua_bench_seed``.
+over 6,000 procedures; the assistant over 6,000 procedures on SQLite and on PostgreSQL;
+``seed_demo --dossiers 1000000`` timed in ``motcua_bench_seed``.
 """
 
 from __future__ import annotations
@@ -79,6 +81,14 @@ def plan(full: bool, postgres: bool) -> list[tuple[str, list[str], dict]]:
         )
         steps.append(("bench_search.py", ["--size", "6000"], {}))
         steps.append(("bench_eforms.py", ["--repeat", "30"], {}))
+        steps.append(("bench_assistant.py", ["--size", "6000"], {}))
+        steps.append(
+            (
+                "bench_assistant.py",
+                ["--size", "6000"],
+                {"DATABASE_URL": recreate("motcua_bench_assistant")},
+            )
+        )
         steps.append(
             ("bench_seed.py", ["1000000"], {"DATABASE_URL": recreate("motcua_bench_seed")})
         )
@@ -89,6 +99,7 @@ def plan(full: bool, postgres: bool) -> list[tuple[str, list[str], dict]]:
         steps.append(("bench_kpi.py", [], {}))
         steps.append(("bench_search.py", ["--size", "6000", "--passes", "3"], {}))
         steps.append(("bench_eforms.py", ["--repeat", "10"], {}))
+        steps.append(("bench_assistant.py", ["--size", "6000", "--passes", "2"], {}))
         steps.append(("bench_seed.py", ["20000", "--sample", "5000"], {}))
         steps.append(("bench_memory.py", ["--quick", "--no-tracemalloc"], {}))
     return steps

@@ -93,7 +93,7 @@ PUBLIC = {
         "steps",
         "deadlines",
     },
-    "search": {"selectors", "assistant", "folding"},
+    "search": {"selectors", "assistant", "folding", "services"},
     "registries": {"services"},
     "datastore": {"models", "selectors", "services"},
     "payments": {"models", "services", "selectors", "exceptions", "receipt_pdf"},

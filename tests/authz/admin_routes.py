@@ -40,6 +40,7 @@ AGENCY_SCOPED |= {"catalog_procedure", "catalog_procedureversion"}
 # Records only services write (legal events, money, signatures, logs): nobody adds
 # them in the admin, not even the superuser.
 NO_ADD = {
+    "search_assistantquestion",  # questions come from citizens, never typed in the admin
     "registrysim_registration",  # what the registries were asked to write, read-only
     "oauth2_provider_accesstoken",
     "oauth2_provider_grant",

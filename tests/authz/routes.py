@@ -306,6 +306,14 @@ WEB: list[Entry] = [
     E("portal:communes", PUBLIC, query=lambda w, s: "?tinh=Tỉnh Bắc Ninh"),
     E("portal:assistant", PUBLIC),
     E("portal:assistant_api", PUBLIC),
+    # Rating an answer: only the session that asked the question (nobody else: 404).
+    E(
+        "portal:assistant_feedback",
+        NOBODY,
+        ("POST",),
+        kwargs=lambda w, s: {"question_id": 1},
+        data=lambda w, s: {"y_kien": "co_ich"},
+    ),
     E("portal:lookup", PUBLIC, ("GET", "POST")),
     # The portal: the citizen's own dossiers.
     E("portal:apply", CITIZEN, ("GET", "POST"), kwargs=code),

@@ -1,11 +1,15 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import AuthorityLevel, ProcedureVersion
 from motcua.search import assistant
+from motcua.search import services as search_services
 from motcua.search.folding import fold
 from motcua.search.selectors import search
 
@@ -97,15 +101,79 @@ def search_results(request):
     )
 
 
+ASKED_KEY = "assistant_questions"
+ASKED_KEEP = 20
+
+
+def _ask(request, q: str, previous: str, situation: str | None) -> dict | None:
+    """The reply; a follow-up not understood alone is read with the previous question."""
+    if situation and not q.strip():
+        return assistant.answer("", situation=situation)
+    if not q.strip():
+        return None
+    reply = assistant.answer(q)
+    if reply["kind"] == "not_understood" and previous.strip():
+        combined = assistant.answer(f"{previous} {q}")
+        if combined["kind"] in ("plan", "alternatives"):
+            combined["question"] = q
+            reply = combined
+    return reply
+
+
 def assistant_page(request):
-    """The virtual assistant: a question in the citizen's words, an answer panel."""
+    """The virtual assistant: a question (or a follow-up) in the citizen's words, a plan back.
+
+    Each question is kept (numbers masked) so the citizen can rate the answer or
+    send it to an officer; the session remembers which questions are theirs.
+    """
     q = request.GET.get("q", "")
-    reply = assistant.answer(q) if q.strip() else None
-    return render(request, "portal/assistant.html", {"q": q, "reply": reply})
+    previous = request.GET.get("truoc", "")
+    reply = _ask(request, q, previous, request.GET.get("tinh_huong") or None)
+    question_id = None
+    if reply is not None and q.strip():
+        question_id = search_services.record_question(q, reply).pk
+        asked = [question_id, *request.session.get(ASKED_KEY, [])][:ASKED_KEEP]
+        request.session[ASKED_KEY] = asked
+    return render(
+        request,
+        "portal/assistant.html",
+        {
+            "q": q,
+            "reply": reply,
+            "question_id": question_id,
+            "previous": q or previous,
+            "situations": assistant.life_events() if reply is None else [],
+        },
+    )
+
+
+@require_POST
+def assistant_feedback(request, question_id: int):
+    """The citizen rates an answer ("Có ích" / "Không có ích") or sends it to an officer."""
+    if question_id not in request.session.get(ASKED_KEY, []):
+        raise Http404
+    action = request.POST.get("y_kien", "")
+    if action == "co_ich":
+        search_services.rate_question(question_id, True)
+        messages.success(request, _("Cảm ơn bạn đã đánh giá câu trả lời."))
+    elif action == "khong_co_ich":
+        search_services.rate_question(question_id, False)
+        messages.success(
+            request, _("Cảm ơn bạn. Cán bộ sẽ xem lại câu hỏi này để trợ lý trả lời tốt hơn.")
+        )
+    elif action == "gui_can_bo":
+        search_services.refer_question(question_id)
+        messages.success(
+            request, _("Đã gửi câu hỏi của bạn cho cán bộ. Câu trả lời sẽ được bổ sung vào trợ lý.")
+        )
+    else:
+        messages.error(request, _("Vui lòng chọn “Có ích”, “Không có ích” hoặc gửi cho cán bộ."))
+    return redirect("portal:assistant")
 
 
 def assistant_api(request):
     """The assistant's answer as JSON (same content as the page)."""
     return JsonResponse(
-        assistant.answer(request.GET.get("q", "")), json_dumps_params={"ensure_ascii": False}
+        assistant.answer(request.GET.get("q", ""), situation=request.GET.get("tinh_huong") or None),
+        json_dumps_params={"ensure_ascii": False},
     )

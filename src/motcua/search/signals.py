@@ -19,3 +19,21 @@ def connect() -> None:
     m2m_changed.connect(
         _changed, sender=ProcedureVersion.agencies.through, dispatch_uid="search-agencies"
     )
+
+
+def _situations_changed(sender, **kwargs):
+    from . import situations
+
+    situations.invalidate()
+
+
+def connect_situations() -> None:
+    from .models import Situation, SituationStep
+
+    for model in (Situation, SituationStep, LexiconEntry):
+        post_save.connect(
+            _situations_changed, sender=model, dispatch_uid=f"situations-{model.__name__}-save"
+        )
+        post_delete.connect(
+            _situations_changed, sender=model, dispatch_uid=f"situations-{model.__name__}-del"
+        )
