@@ -311,7 +311,7 @@ WEB: list[Entry] = [
         "portal:assistant_feedback",
         NOBODY,
         ("POST",),
-        kwargs=lambda w, s: {"question_id": 1},
+        kwargs=lambda w, s: {"public_id": "00000000-0000-4000-8000-000000000001"},
         data=lambda w, s: {"y_kien": "co_ich"},
     ),
     E("portal:lookup", PUBLIC, ("GET", "POST")),

@@ -10,7 +10,7 @@ urlpatterns = [
     path("tim-kiem/", views.search_results, name="search"),
     path("tro-ly/", views.assistant_page, name="assistant"),
     path("tro-ly/api", views.assistant_api, name="assistant_api"),
-    path("tro-ly/phan-hoi/<int:question_id>/", views.assistant_feedback, name="assistant_feedback"),
+    path("tro-ly/phan-hoi/<uuid:public_id>/", views.assistant_feedback, name="assistant_feedback"),
     path("tra-cuu/", receipt.lookup, name="lookup"),
     path("bieu-mau/xa-phuong/", apply_views.communes, name="communes"),
     # The citizen's dossiers (each view is limited to the citizen's own).

@@ -129,9 +129,10 @@ def assistant_page(request):
     q = request.GET.get("q", "")
     previous = request.GET.get("truoc", "")
     reply = _ask(request, q, previous, request.GET.get("tinh_huong") or None)
-    question_id = None
+    question_id = question_public_id = None
     if reply is not None and q.strip():
-        question_id = search_services.record_question(q, reply).pk
+        question = search_services.record_question(q, reply)
+        question_id, question_public_id = question.pk, question.public_id
         asked = [question_id, *request.session.get(ASKED_KEY, [])][:ASKED_KEEP]
         request.session[ASKED_KEY] = asked
     return render(
@@ -140,7 +141,7 @@ def assistant_page(request):
         {
             "q": q,
             "reply": reply,
-            "question_id": question_id,
+            "question_id": question_public_id,
             "previous": q or previous,
             "situations": assistant.life_events() if reply is None else [],
         },
@@ -148,9 +149,10 @@ def assistant_page(request):
 
 
 @require_POST
-def assistant_feedback(request, question_id: int):
+def assistant_feedback(request, public_id):
     """The citizen rates an answer ("Có ích" / "Không có ích") or sends it to an officer."""
-    if question_id not in request.session.get(ASKED_KEY, []):
+    question_id = search_services.question_pk(public_id)
+    if question_id is None or question_id not in request.session.get(ASKED_KEY, []):
         raise Http404
     action = request.POST.get("y_kien", "")
     if action == "co_ich":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -98,6 +100,7 @@ class AssistantQuestion(models.Model):
     the situation, so later answers improve.
     """
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     text = models.TextField(_("câu hỏi"))
     kind = models.CharField(_("loại trả lời"), max_length=20)
     confidence = models.FloatField(_("độ tin cậy"), default=0.0)

@@ -43,6 +43,13 @@ def record_question(text: str, reply: dict) -> AssistantQuestion:
     )
 
 
+def question_pk(public_id) -> int | None:
+    """The id of the recorded question whose public id is ``public_id`` (None if unknown)."""
+    return (
+        AssistantQuestion.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+    )
+
+
 def rate_question(question_id: int, helpful: bool) -> bool:
     """The citizen's verdict on the answer (useful or not); False when there is no such question."""
     return bool(AssistantQuestion.objects.filter(pk=question_id).update(helpful=helpful))

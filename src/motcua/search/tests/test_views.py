@@ -78,7 +78,7 @@ def test_citizen_rates_an_answer_and_sends_a_question_to_an_officer(catalogue, c
     assert "Gửi câu hỏi cho cán bộ" in page.content.decode()
     question = AssistantQuestion.objects.get()
     assert "001234567890" not in question.text and question.kind == "not_understood"
-    url = reverse("portal:assistant_feedback", args=[question.pk])
+    url = reverse("portal:assistant_feedback", args=[question.public_id])
     client.post(url, {"y_kien": "gui_can_bo"})
     response = client.post(url, {"y_kien": "khong_co_ich"}, follow=True)
     assert "Cán bộ sẽ xem lại câu hỏi này" in response.content.decode()
@@ -90,7 +90,7 @@ def test_a_citizen_cannot_rate_someone_elses_question(catalogue, client):
     from motcua.search.models import AssistantQuestion
 
     other = AssistantQuestion.objects.create(text="hỏi", kind="plan")
-    url = reverse("portal:assistant_feedback", args=[other.pk])
+    url = reverse("portal:assistant_feedback", args=[other.public_id])
     assert client.post(url, {"y_kien": "co_ich"}).status_code == 404
     other.refresh_from_db()
     assert other.helpful is None
