@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -429,18 +428,6 @@ def record_decision(dossier: Dossier, *, by, data: dict[str, Any]) -> Dossier:
 
 
 @transaction.atomic
-def _comparable(value: Any) -> Any:
-    """A value as the registries compare it: text in NFC with single spaces, empty parts
-    of an address or a block left out."""
-    if isinstance(value, dict):
-        return {k: _comparable(v) for k, v in sorted(value.items()) if v not in (None, "", [], {})}
-    if isinstance(value, list):
-        return [_comparable(v) for v in value]
-    if isinstance(value, str):
-        return " ".join(unicodedata.normalize("NFC", value).split())
-    return value
-
-
 def update_form_on_supplement(dossier: Dossier, *, by, data: dict[str, Any]) -> Dossier:
     """The applicant corrects the form's answers while the agency waits for a supplement
     (the change is kept as a revision when the supplement is provided).
@@ -465,7 +452,7 @@ def update_form_on_supplement(dossier: Dossier, *, by, data: dict[str, Any]) -> 
             continue  # the e-ID's phone or e-mail, the data store: the applicant may edit
         if path.split(".", 1)[0] not in shown:
             continue  # a block the new answers hide (its values are dropped, not changed)
-        if _comparable(eform.get_path(data, path)) != _comparable(
+        if eform.comparable(eform.get_path(data, path)) != eform.comparable(
             eform.get_path(locked.form_data, path)
         ):
             problems.setdefault(path, []).append(

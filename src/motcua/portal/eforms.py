@@ -174,21 +174,6 @@ def _parse_scalar(spec: dict, raw: Any) -> tuple[Any, str | None]:
     return text, None
 
 
-def _comparable(value: Any) -> str:
-    def norm(v: Any) -> Any:
-        if isinstance(v, dict):
-            return {k: norm(x) for k, x in v.items() if x not in (None, "", [], {})}
-        if isinstance(v, list):
-            return [norm(x) for x in v]
-        return " ".join(str(v).split()) if isinstance(v, str) else v
-
-    if value is None:
-        return ""
-    if isinstance(value, list | dict):
-        return json.dumps(norm(value), sort_keys=True, ensure_ascii=False)
-    return " ".join(str(value).split())
-
-
 # --- The structure of a definition -------------------------------------------------------
 
 
@@ -292,7 +277,7 @@ def parse_post(defn: dict, post, *, stored=None, sources=None) -> Parsed:
                 read(child, f"{path}.{name}", f"{pattern}.{name}", block, name)
             if path in locked:  # a verified address (a person's residence): kept as stored
                 value = eform.get_path(stored, path)
-                if block and _comparable(block) != _comparable(value or {}):
+                if block and eform.comparable(block) != eform.comparable(value or {}):
                     parsed.errors.setdefault(path, []).append(
                         tamper_message(spec.get("label") or path, locked[path])
                     )
@@ -309,7 +294,7 @@ def parse_post(defn: dict, post, *, stored=None, sources=None) -> Parsed:
             if (
                 values
                 and (kind != "checkbox")
-                and _comparable(_parse_scalar(spec, raw)[0]) != _comparable(value)
+                and eform.comparable(_parse_scalar(spec, raw)[0]) != eform.comparable(value)
             ):
                 parsed.errors.setdefault(path, []).append(
                     tamper_message(spec.get("label") or path, locked[path])
@@ -350,7 +335,7 @@ def apply_group_action(defn: dict, parsed: Parsed, action: str) -> str | None:
             return None
         items = list(parsed.data.get(target) or [])
         limit = int(spec.get("max_items") or 20)
-        shown = max(len(items), _min_items(spec))
+        shown = max(len(items), eform.group_min_items(spec))
         while len(items) < shown:
             items.append({})
         if len(items) < limit:
@@ -386,12 +371,6 @@ def apply_group_action(defn: dict, parsed: Parsed, action: str) -> str | None:
     return None
 
 
-def _min_items(spec: dict) -> int:
-    if spec.get("min_items") is not None:
-        return int(spec["min_items"])
-    return 1 if spec.get("required") else 0
-
-
 def check(defn: dict, data: dict, *, strict: bool, today=None) -> tuple[dict, dict]:
     """(cleaned data, errors by path) as the engine sees ``data``."""
     cleaned = eform.clean_data(defn, data)
@@ -415,16 +394,8 @@ def condition_holds(when: dict | None, root: dict, scope: dict | None = None) ->
     (the engine's rule: a group item's sibling first, else the top level)."""
     if not when:
         return True
-    name = when.get("field", "")
-    if scope is not None and name.split(".")[0] in scope:
-        value = eform.get_path(scope, name)
-    else:
-        value = eform.get_path(root, name)
-    if "equals" in when:
-        return value == when["equals"]
-    if "in" in when:
-        return value in (when.get("in") or [])
-    return not _empty(value)
+    in_item = scope is not None and when.get("field", "").split(".")[0] in scope
+    return eform.condition_holds(when, scope if in_item else root)
 
 
 # --- Nodes for the templates -------------------------------------------------------------
@@ -541,7 +512,7 @@ class Renderer:
 
     def _group(self, spec: dict, base: dict, path: str, pattern: str) -> dict:
         items_data = list(eform.get_path(self.data, path) or [])
-        shown = max(len(items_data), _min_items(spec))
+        shown = max(len(items_data), eform.group_min_items(spec))
         item_label = spec.get("item_label") or _("Mục")
         limit = int(spec.get("max_items") or 20)
         items = []
@@ -555,7 +526,7 @@ class Renderer:
                     "id": field_id(prefix),
                     "legend": f"{item_label} {index + 1}",
                     "remove": f"remove:{prefix}",
-                    "removable": shown > _min_items(spec),
+                    "removable": shown > eform.group_min_items(spec),
                     "children": [
                         self.node(
                             child,
@@ -742,7 +713,11 @@ def apply_values(
     for path, registry in locked_fields(defn, stored, sources or {}).items():
         kept = eform.get_path(stored, path)
         sent = eform.get_path(values, path)
-        if not ignore_locked and sent is not None and _comparable(sent) != _comparable(kept):
+        if (
+            not ignore_locked
+            and sent is not None
+            and eform.comparable(sent) != eform.comparable(kept)
+        ):
             spec = leaves.get(_pattern(path)) or {}
             parsed.errors.setdefault(path, []).append(
                 tamper_message(spec.get("label") or path, registry)

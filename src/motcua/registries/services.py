@@ -25,10 +25,8 @@ import hashlib
 import hmac
 import logging
 import time
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 import pybreaker
@@ -445,17 +443,6 @@ def prefill_form(schema, applicant: Applicant, *, actor=None, dossier_ref: str =
     return Prefill(values=values, sources=sources, unavailable=unavailable, missing=missing)
 
 
-def _comparable(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return tuple(_comparable(value.get(key)) for key in ("province", "commune", "detail"))
-    if isinstance(value, datetime | date):
-        value = value.isoformat()
-    # Browsers may send decomposed Vietnamese letters; spacing is not tampering.
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
-
-
 def shown_fields(schema, data: dict[str, Any] | None) -> set[str]:
     """The top-level fields shown for ``data``: a block hidden by its condition (the
     other choice of "for whom", a father not declared) was dropped from the answers,
@@ -506,7 +493,7 @@ def verify_prefilled(
                 "Không còn tìm thấy “%(field)s” trong %(registry)s để đối chiếu; "
                 "hãy tải lại biểu mẫu và tự nhập trường này."
             ) % {"field": lock.label, "registry": label}
-        elif _comparable(forms.get_path(submitted, lock.path)) != _comparable(expected):
+        elif eform.comparable(forms.get_path(submitted, lock.path)) != eform.comparable(expected):
             errors[lock.path] = _(
                 "“%(field)s” phải đúng như trong %(registry)s và không sửa được; "
                 "hãy tải lại biểu mẫu để lấy lại giá trị."

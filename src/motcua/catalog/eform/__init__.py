@@ -8,6 +8,7 @@ from .definition import (
     FIELD_TYPES,
     FORMAT,
     META_SCHEMA,
+    group_min_items,
     is_v2,
     leaf_fields,
     legacy_fields,
@@ -17,14 +18,23 @@ from .definition import (
     validate_definition,
 )
 from .display import diff, display, format_address, format_date, format_value
-from .paths import get_path, set_path
-from .validation import clean_data, validate_data, validate_decision, visible_fields
+from .paths import as_date, comparable, get_path, set_path
+from .validation import (
+    clean_data,
+    condition_holds,
+    validate_data,
+    validate_decision,
+    visible_fields,
+)
 
 __all__ = [
     "FIELD_TYPES",
     "FORMAT",
     "META_SCHEMA",
+    "as_date",
     "clean_data",
+    "comparable",
+    "condition_holds",
     "codelist",
     "communes",
     "decision_schema",
@@ -36,6 +46,7 @@ __all__ = [
     "get_path",
     "is_v2",
     "json_schema",
+    "group_min_items",
     "leaf_fields",
     "legacy_fields",
     "province_names",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import unicodedata
 from typing import Any
 
 
@@ -71,3 +73,25 @@ def as_date(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+def comparable(value: Any) -> str:
+    """A value as registry-verified values are compared: text in NFC with single spaces
+    (browsers may send decomposed letters; spacing is not tampering), dates in ISO form,
+    empty parts of a block or an address left out."""
+
+    def norm(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: norm(x) for k, x in v.items() if x not in (None, "", [], {})}
+        if isinstance(v, list):
+            return [norm(x) for x in v]
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, str):
+            return " ".join(unicodedata.normalize("NFC", v).split())
+        return v
+
+    value = norm(value)
+    if value in (None, {}, []):
+        return ""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
