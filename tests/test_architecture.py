@@ -94,7 +94,7 @@ PUBLIC = {
         "deadlines",
     },
     "search": {"selectors", "assistant", "folding", "services"},
-    "registries": {"services"},
+    "registries": {"services", "writes"},
     "datastore": {"models", "selectors", "services"},
     "payments": {"models", "services", "selectors", "exceptions", "receipt_pdf"},
     "results": {"models", "services", "selectors", "verify"},

@@ -1,6 +1,6 @@
 """The lookup log: every registry lookup, who made it, whose data, for which dossier.
 
-Results written back to a registry (``register_result``) are logged here too, with
+Results written back to a registry (``writes.register_result``) are logged here too, with
 the purpose ``register:<action>``.
 """
 

@@ -29,6 +29,7 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.files import add_attachment, check_upload, removed_on_failure, safe_content
 from motcua.dossiers.models import Attachment, Dossier, Status
 from motcua.registries import services as registry_services
+from motcua.registries import writes as registry_writes
 
 from . import pki, rendering, signing
 from .exceptions import ResultError
@@ -267,15 +268,15 @@ def _write_to_registry(dossier: Dossier, definition: dict, by) -> dict:
         return {}
     decision = decision_data(dossier)
     try:
-        payload = registry_services.result_payload(action, dossier.form_data or {}, decision)
-        written = registry_services.register_result(
+        payload = registry_writes.result_payload(action, dossier.form_data or {}, decision)
+        written = registry_writes.register_result(
             action,
             reference=dossier.code,
             payload=payload,
             actor=by,
             applicant=dossier.applicant,
         )
-    except registry_services.RegistryWriteError as error:
+    except registry_writes.RegistryWriteError as error:
         logger.warning("registry write %s of dossier %s failed", action, dossier.pk)
         raise ResultError(
             _(

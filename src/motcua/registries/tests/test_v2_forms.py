@@ -2,7 +2,7 @@
 
 import pytest
 
-from motcua.registries import services
+from motcua.registries import services, writes
 from motcua.registries.models import LookupLog
 from motcua.registries.subjects import sourced_fields
 from motcua.registrysim import services as sim
@@ -195,7 +195,7 @@ def test_birth_written_back_makes_the_child_prefillable(family):
         "mother": {"full_name": "Nguyễn Thị Hoa", "personal_id": MOTHER},
         "father": {"full_name": "Trần Văn Nam", "personal_id": FATHER},
     }
-    payload = services.result_payload(
+    payload = writes.result_payload(
         "register_birth", form_data, {"register_number": "15", "registered_on": "2025-12-05"}
     )
     assert payload["child"] == form_data["child"]
@@ -203,8 +203,8 @@ def test_birth_written_back_makes_the_child_prefillable(family):
     before = services.prefill_form(INSURANCE_FORM, family)  # caches the mother's record
     assert before.values == {}
 
-    result = services.register_result("register_birth", "H27.1-251205-0001", payload)
-    again = services.register_result("register_birth", "H27.1-251205-0001", payload)
+    result = writes.register_result("register_birth", "H27.1-251205-0001", payload)
+    again = writes.register_result("register_birth", "H27.1-251205-0001", payload)
 
     assert again == result
     child = Person.objects.get(personal_id=result["personal_id"])
@@ -222,7 +222,7 @@ def test_birth_written_back_makes_the_child_prefillable(family):
 
 
 def test_household_business_written_back_returns_its_code(family):
-    payload = services.result_payload(
+    payload = writes.result_payload(
         "register_household_business",
         {
             "business_name": "Hộ kinh doanh Tạp hóa Hoa",
@@ -233,7 +233,7 @@ def test_household_business_written_back_returns_its_code(family):
         {},
     )
 
-    result = services.register_result("register_household_business", "HKD-0001", payload)
+    result = writes.register_result("register_household_business", "HKD-0001", payload)
 
     assert len(result["business_code"]) == 10
     assert sim.Business.objects.get(tax_code=result["business_code"]).charter_capital_vnd == (
@@ -245,8 +245,8 @@ def test_a_registry_that_does_not_answer_gives_a_vietnamese_error(family):
     sim.set_mode("dan_cu", "down")
     payload = {"personal_id": GRANDMA, "date_of_death": "2025-10-01"}
 
-    with pytest.raises(services.RegistryWriteError) as caught:
-        services.register_result("register_death", "KT-0001", payload)
+    with pytest.raises(writes.RegistryWriteError) as caught:
+        writes.register_result("register_death", "KT-0001", payload)
 
     assert caught.value.retryable is True
     assert caught.value.message.startswith("Không kết nối được CSDL quốc gia về dân cư")
@@ -257,8 +257,8 @@ def test_a_registry_that_does_not_answer_gives_a_vietnamese_error(family):
 def test_refused_data_is_not_retried_and_says_why(family):
     payload = {"personal_id": "027165009999", "date_of_death": "2025-10-01"}
 
-    with pytest.raises(services.RegistryWriteError) as caught:
-        services.register_result("register_death", "KT-0002", payload)
+    with pytest.raises(writes.RegistryWriteError) as caught:
+        writes.register_result("register_death", "KT-0002", payload)
 
     assert caught.value.retryable is False
     assert "Không có người chết" in caught.value.message
@@ -340,7 +340,7 @@ BIRTH_DATA = {
 
 def test_a_corrected_birth_amends_the_child_and_book_and_page_reach_the_registry(family):
     decision = {"register_number": "15", "register_book": "01/2025", "register_page": 7}
-    payload = services.result_payload("register_birth", BIRTH_DATA, decision)
+    payload = writes.result_payload("register_birth", BIRTH_DATA, decision)
     assert (payload["mother_full_name"], payload["mother_birth_date"]) == (
         "Nguyễn Thị Hoa",
         "1992-05-17",
@@ -350,13 +350,13 @@ def test_a_corrected_birth_amends_the_child_and_book_and_page_reach_the_registry
         "01/2025",
         7,
     )
-    first = services.register_result("register_birth", "H27.1-251205-0009", payload)
+    first = writes.register_result("register_birth", "H27.1-251205-0009", payload)
     corrected = {**BIRTH_DATA, "child": {**BIRTH_DATA["child"], "full_name": "Trần Minh Ân"}}
 
-    amended = services.register_result(
+    amended = writes.register_result(
         "register_birth",
         "H27.1-251205-0009",
-        services.result_payload("register_birth", corrected, {**decision, "register_page": 8}),
+        writes.result_payload("register_birth", corrected, {**decision, "register_page": 8}),
     )
 
     assert amended["personal_id"] == first["personal_id"] and amended["amended"] is True
@@ -375,11 +375,11 @@ def test_a_deceased_whose_name_does_not_match_the_id_is_refused_and_nothing_writ
         "deceased": {"full_name": "Lê Văn Mận", "birth_date": "1965-02-01", "personal_id": GRANDMA},
         "death_date": "2025-10-01",
     }
-    payload = services.result_payload("register_death", form_data, {})
+    payload = writes.result_payload("register_death", form_data, {})
     assert payload["full_name"] == "Lê Văn Mận" and payload["birth_date"] == "1965-02-01"
 
-    with pytest.raises(services.RegistryWriteError) as caught:
-        services.register_result("register_death", "KT-0009", payload)
+    with pytest.raises(writes.RegistryWriteError) as caught:
+        writes.register_result("register_death", "KT-0009", payload)
 
     assert caught.value.retryable is False
     assert caught.value.message == (
@@ -410,8 +410,8 @@ def test_the_marriage_form_names_the_pair_groom_and_bride(family):
         },
     }
 
-    payload = services.result_payload("register_marriage", form_data, {"register_book": "02"})
-    result = services.register_result("register_marriage", "KH-0009", payload)
+    payload = writes.result_payload("register_marriage", form_data, {"register_book": "02"})
+    result = writes.register_result("register_marriage", "KH-0009", payload)
 
     assert result["husband_personal_id"] == groom.personal_id
     assert Person.objects.get(pk=bride.pk).spouse_id == groom.personal_id
