@@ -19,7 +19,7 @@ from motcua.catalog.formschema import default_schema
 from motcua.catalog.models import FeeRule, OnlineFeePolicy, online_amount
 from motcua.dossiers.models import CodeCounter
 from motcua.dossiers.services import next_code
-from motcua.portal import eforms
+from motcua.portal import eform_pages, eforms
 from motcua.workdays import calendar
 from motcua.workdays.models import CalendarOverride
 from tests.factories import AgencyFactory, procedure_version
@@ -91,7 +91,7 @@ def test_a_blank_required_field_is_refused_by_name(posted, blank, spaces):
     errors = eforms.merge_errors(parsed.errors, errors)
     label = next(f["label"] for f in SCHEMA if f["name"] == blank)
     assert blank in errors
-    assert _label_in(label, eforms.problems(DEFINITION, parsed.data, errors))
+    assert _label_in(label, eform_pages.problems(DEFINITION, parsed.data, errors))
 
 
 @FAST
@@ -99,7 +99,7 @@ def test_a_blank_required_field_is_refused_by_name(posted, blank, spaces):
 def test_stored_values_of_any_shape_are_checked_without_crashing(data):
     _stored, errors = eforms.check(DEFINITION, data, strict=True)
     assert all(isinstance(m, str) for ms in errors.values() for m in ms)
-    assert all(isinstance(p, str) for p in eforms.problems(DEFINITION, data, errors))
+    assert all(isinstance(p, str) for p in eform_pages.problems(DEFINITION, data, errors))
 
 
 @FAST

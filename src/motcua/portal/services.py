@@ -26,7 +26,7 @@ from motcua.dossiers.files import add_attachment, discard_file
 from motcua.dossiers.models import Attachment, Dossier, Rating, Status
 from motcua.registries import services as registries
 
-from . import eforms, selectors
+from . import eform_pages, eforms, selectors
 
 
 class SubmissionRefused(DossierError):
@@ -252,7 +252,7 @@ def submission_problems(dossier: Dossier, *, by=None, check_registries: bool = T
         ]
     defn = eforms.definition(version.form_schema)
     _cleaned, errors = eforms.check(defn, dossier.form_data or {}, strict=True)
-    problems = eforms.problems(defn, dossier.form_data or {}, errors)
+    problems = eform_pages.problems(defn, dossier.form_data or {}, errors)
     for component in selectors.missing_components(dossier):
         problems.append(_("Chưa có tệp cho thành phần “%(name)s”.") % {"name": component.name})
     if problems or not check_registries:
