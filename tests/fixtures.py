@@ -89,3 +89,45 @@ def instance_databases(tmp_path_factory):
     found = databases(tmp_path_factory.mktemp("instances"))
     yield found
     found.drop_all()
+
+
+def registry_family(
+    *,
+    wife: tuple[str, str, str],
+    husband: tuple[str, str, str],
+    household_id: str,
+    residence: dict,
+    address: str,
+    grandma: tuple[str, str, str] | None = None,
+) -> None:
+    """A married couple heading a household in the registry simulator (the husband is
+    the head), and the wife's mother when ``grandma`` is given. Each person is
+    ``(personal_id, full_name, birth_date)``."""
+    from motcua.registrysim import services as sim
+
+    common = {"household_id": household_id, "residence": residence, "permanent_address": address}
+    if grandma is not None:
+        pid, name, born = grandma
+        sim.upsert_person(personal_id=pid, full_name=name, birth_date=born, gender="nu")
+    pid, name, born = husband
+    sim.upsert_person(
+        personal_id=pid,
+        full_name=name,
+        birth_date=born,
+        gender="nam",
+        spouse_id=wife[0],
+        relation_to_head="chu_ho",
+        **common,
+    )
+    pid, name, born = wife
+    parents = {"mother_id": grandma[0]} if grandma is not None else {}
+    sim.upsert_person(
+        personal_id=pid,
+        full_name=name,
+        birth_date=born,
+        gender="nu",
+        spouse_id=husband[0],
+        relation_to_head="vo",
+        **parents,
+        **common,
+    )

@@ -8,6 +8,7 @@ from motcua.registries.subjects import sourced_fields
 from motcua.registrysim import services as sim
 from motcua.registrysim.models import Person, Registration
 from tests.factories import ApplicantFactory, UserFactory
+from tests.fixtures import registry_family
 
 MOTHER, FATHER, GRANDMA = "027192001111", "027090002222", "027165003333"
 BAC_NINH = {"province": "Tỉnh Bắc Ninh", "commune": "Phường Kinh Bắc", "detail": "Số 5 Lý Bôn"}
@@ -88,28 +89,13 @@ INSURANCE_FORM = {
 @pytest.fixture
 def family(registry_server):
     """A married woman (household head's wife) with her husband and her mother."""
-    common = {"household_id": "HK27-0001", "residence": BAC_NINH, "permanent_address": "Số 5"}
-    sim.upsert_person(
-        personal_id=GRANDMA, full_name="Lê Thị Mận", birth_date="1965-02-01", gender="nu"
-    )
-    sim.upsert_person(
-        personal_id=FATHER,
-        full_name="Trần Văn Nam",
-        birth_date="1990-03-04",
-        gender="nam",
-        spouse_id=MOTHER,
-        relation_to_head="chu_ho",
-        **common,
-    )
-    sim.upsert_person(
-        personal_id=MOTHER,
-        full_name="Nguyễn Thị Hoa",
-        birth_date="1992-05-17",
-        gender="nu",
-        spouse_id=FATHER,
-        mother_id=GRANDMA,
-        relation_to_head="vo",
-        **common,
+    registry_family(
+        wife=(MOTHER, "Nguyễn Thị Hoa", "1992-05-17"),
+        husband=(FATHER, "Trần Văn Nam", "1990-03-04"),
+        grandma=(GRANDMA, "Lê Thị Mận", "1965-02-01"),
+        household_id="HK27-0001",
+        residence=BAC_NINH,
+        address="Số 5",
     )
     user = UserFactory(personal_id=MOTHER, phone="0912345678", email="hoa@example.vn")
     return ApplicantFactory(personal_id=MOTHER, user=user)

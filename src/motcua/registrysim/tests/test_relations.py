@@ -8,6 +8,7 @@ import pytest
 from motcua.registrysim import services
 from motcua.registrysim.models import Business, CivilStatusEvent, Person, Registration
 from motcua.registrysim.registrations import century_sex_digit, new_personal_id
+from tests.fixtures import registry_family
 
 pytestmark = pytest.mark.django_db
 
@@ -26,29 +27,15 @@ GRANDMA_DEATH = {"personal_id": GRANDMA, "full_name": "Lê Thị Mận", "date_o
 @pytest.fixture
 def family():
     """A couple heading a household in Bắc Ninh, the wife's mother and their son."""
+    registry_family(
+        wife=(WIFE, "Nguyễn Thị Hoa", "1990-05-17"),
+        husband=(HUSBAND, "Trần Văn Nam", "1988-03-04"),
+        grandma=(GRANDMA, "Lê Thị Mận", "1960-02-01"),
+        household_id="HK0001",
+        residence=BAC_NINH,
+        address="Số 5 Lý Bôn",
+    )
     common = {"household_id": "HK0001", "residence": BAC_NINH, "permanent_address": "Số 5 Lý Bôn"}
-    services.upsert_person(
-        personal_id=GRANDMA, full_name="Lê Thị Mận", birth_date="1960-02-01", gender="nu"
-    )
-    services.upsert_person(
-        personal_id=HUSBAND,
-        full_name="Trần Văn Nam",
-        birth_date="1988-03-04",
-        gender="nam",
-        spouse_id=WIFE,
-        relation_to_head="chu_ho",
-        **common,
-    )
-    services.upsert_person(
-        personal_id=WIFE,
-        full_name="Nguyễn Thị Hoa",
-        birth_date="1990-05-17",
-        gender="nu",
-        spouse_id=HUSBAND,
-        mother_id=GRANDMA,
-        relation_to_head="vo",
-        **common,
-    )
     services.upsert_person(
         personal_id=SON,
         full_name="Trần Minh Khôi",

@@ -14,6 +14,7 @@ from motcua.registrysim.models import Person, Registration
 from motcua.results import services
 from motcua.results.exceptions import ResultError
 from motcua.results.models import ResultDraft
+from tests.fixtures import registry_family
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -85,24 +86,12 @@ def registry_server(live_server, settings):
     settings.MOTCUA_REGISTRY_BACKOFF_S = 0.01
     settings.MOTCUA_REGISTRYSIM_API_KEYS = ["khoa-thu-nghiem"]
     settings.MOTCUA_REGISTRYSIM_LATENCY_MS = 0
-    common = {"household_id": "HK27-0001", "residence": BAC_NINH, "permanent_address": "Số 5"}
-    sim.upsert_person(
-        personal_id=FATHER,
-        full_name="Trần Văn Nam",
-        birth_date="1990-03-04",
-        gender="nam",
-        spouse_id=MOTHER,
-        relation_to_head="chu_ho",
-        **common,
-    )
-    sim.upsert_person(
-        personal_id=MOTHER,
-        full_name="Nguyễn Thị Hoa",
-        birth_date="1992-05-17",
-        gender="nu",
-        spouse_id=FATHER,
-        relation_to_head="vo",
-        **common,
+    registry_family(
+        wife=(MOTHER, "Nguyễn Thị Hoa", "1992-05-17"),
+        husband=(FATHER, "Trần Văn Nam", "1990-03-04"),
+        household_id="HK27-0001",
+        residence=BAC_NINH,
+        address="Số 5",
     )
     yield live_server
     cache.clear()
