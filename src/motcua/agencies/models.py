@@ -53,6 +53,9 @@ class Agency(models.Model):
         on_delete=models.PROTECT,
         related_name="predecessors",
     )
+    # Dossiers received after this hour count from the next working day (unset: the
+    # setting MOTCUA_INTAKE_CUTOFF, if any, else no cut-off).
+    intake_cutoff = models.TimeField(_("giờ tiếp nhận cuối ngày"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("cơ quan")
@@ -115,6 +118,9 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo")
     AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
     SUPERVISOR = "supervisor", _("Giám sát")
+    # A post-office public-service agent or a community digital team member authorised
+    # by the agency to file dossiers on behalf of citizens (assisted filing).
+    AGENT = "agent", _("Nhân viên hỗ trợ nộp hồ sơ")
 
 
 class Membership(models.Model):

@@ -87,6 +87,15 @@ class Procedure(models.Model):
         return f"{self.code} {name}".strip()
 
 
+class ProcessingUnit(models.TextChoices):
+    """How a procedure's time limit is stated (Decree 118/2025/NĐ-CP; Circular 03/2025/TT-VPCP)."""
+
+    WORKING_HOURS = "working_hours", _("giờ làm việc")
+    WORKING_DAYS = "working_days", _("ngày làm việc")
+    CALENDAR_DAYS = "calendar_days", _("ngày")
+    MONTHS = "months", _("tháng")
+
+
 class ProcedureVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
@@ -108,7 +117,15 @@ class ProcedureVersion(models.Model):
     agencies = models.ManyToManyField(
         Agency, verbose_name=_("cơ quan thực hiện cụ thể"), blank=True, related_name="procedures"
     )
-    processing_days = models.PositiveSmallIntegerField(_("thời hạn giải quyết (ngày làm việc)"))
+    # The amount of the time limit, in ``processing_unit`` (working days unless stated).
+    processing_days = models.PositiveSmallIntegerField(_("thời hạn giải quyết"))
+    processing_unit = models.CharField(
+        _("đơn vị thời hạn"),
+        max_length=16,
+        choices=ProcessingUnit.choices,
+        default=ProcessingUnit.WORKING_DAYS,
+        db_default=ProcessingUnit.WORKING_DAYS,
+    )
     fee_vnd = models.PositiveIntegerField(_("phí, lệ phí (đồng)"), default=0)
     online_fee_policy = models.CharField(
         _("chính sách phí khi nộp trực tuyến"),
@@ -133,7 +150,12 @@ class ProcedureVersion(models.Model):
         help_text=_('Danh sách mã CSDL, ví dụ ["dan_cu"].'),
     )
     supplement_days = models.PositiveSmallIntegerField(
-        _("thời hạn bổ sung hồ sơ (ngày làm việc)"), default=30
+        _("thời hạn bổ sung hồ sơ (ngày làm việc)"), default=15
+    )
+    # Decree 118/2025: one request to complete a dossier, listing everything; a procedure
+    # whose own rules allow more says so here (each further request counts as late).
+    supplement_requests_allowed = models.PositiveSmallIntegerField(
+        _("số lần yêu cầu bổ sung được phép"), default=1, db_default=1
     )
     close_when_supplement_expires = models.BooleanField(
         _("tự động kết thúc khi quá hạn bổ sung"), default=False
@@ -342,3 +364,39 @@ class ProcessStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.name}"
+
+
+class OnlineOnlyRule(models.Model):
+    """A procedure received online only (for one agency and the units below it, or
+    everywhere), from a date: the counter refuses it except through assisted filing."""
+
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("thủ tục"),
+        on_delete=models.CASCADE,
+        related_name="online_only_rules",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan, địa bàn áp dụng"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Để trống: áp dụng ở mọi cơ quan."),
+    )
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_until = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
+    note = models.CharField(_("căn cứ, ghi chú"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("thủ tục chỉ tiếp nhận trực tuyến")
+        verbose_name_plural = _("thủ tục chỉ tiếp nhận trực tuyến")
+        ordering = ["procedure__code", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} ({self.valid_from})"

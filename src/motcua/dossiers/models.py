@@ -27,6 +27,9 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Đã trả kết quả")
     WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
     TRANSFERRED = "transferred", _("Đã chuyển cơ quan khác")
+    # Processing stopped at the applicant's request after receipt (Decree 118/2025
+    # Art. 21; Circular 03/2025/TT-VPCP form 05), distinct from withdrawal before receipt.
+    STOPPED = "stopped", _("Dừng giải quyết")
 
 
 class Channel(models.TextChoices):
@@ -36,6 +39,28 @@ class Channel(models.TextChoices):
 
 
 # Crockford's base 32: digits and capitals without I, L, O, U (no 1/I/L or 0/O mix-ups).
+class ResultDelivery(models.TextChoices):
+    """How the applicant chose, at filing, to receive the result."""
+
+    DESK = "desk", _("Nhận tại bộ phận một cửa")
+    POST = "post", _("Nhận qua dịch vụ bưu chính")
+    ELECTRONIC = "electronic", _("Chỉ nhận kết quả điện tử")
+
+
+class IdentityAssurance(models.TextChoices):
+    """How the applicant was identified when the dossier was filed (Decree 69/2024 Art. 9)."""
+
+    EID_LEVEL2 = "eid_level2", _("Định danh điện tử mức 2")
+    EID_LEVEL1 = "eid_level1", _("Định danh điện tử mức 1")
+    COUNTER_ID_CARD = "counter_id_card", _("Đối chiếu thẻ căn cước tại quầy")
+    AGENT_OTP = "agent_otp", _("Nộp hộ, xác nhận bằng mã OTP")
+
+
+class OnBehalfConfirmation(models.TextChoices):
+    OTP = "otp", _("Mã xác nhận gửi tới số điện thoại đã đăng ký")
+    SIGN_IN = "sign_in", _("Công dân đăng nhập xác nhận")
+
+
 LOOKUP_SECRET_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LOOKUP_SECRET_LENGTH = 12
 
@@ -125,6 +150,74 @@ class Dossier(models.Model):
     fee_paid_online = models.BooleanField(_("nộp phí trực tuyến"), default=False)
     result_electronic = models.BooleanField(_("kết quả điện tử"), default=False)
 
+    # --- One-stop rules of Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP ---
+    # The legal deadline to the minute (``due_date`` is its date): procedures stated in
+    # working hours end within a day; day and month limits end at the close of work.
+    due_at = models.DateTimeField(_("thời điểm hết hạn giải quyết"), null=True, blank=True)
+    # When the current processing period started: at receipt, and again from zero when
+    # the complete dossier arrives after a supplement request.
+    clock_started_at = models.DateTimeField(
+        _("bắt đầu tính thời gian giải quyết"), null=True, blank=True
+    )
+    # An online dossier must be received, or answered with one request to complete it,
+    # within 8 working hours of arriving.
+    intake_due_at = models.DateTimeField(_("hạn tiếp nhận hồ sơ"), null=True, blank=True)
+    intake_overdue_at = models.DateTimeField(_("quá hạn tiếp nhận từ"), null=True, blank=True)
+    supplement_requests = models.PositiveSmallIntegerField(
+        _("số lần yêu cầu bổ sung"), default=0, db_default=0
+    )
+    # The last day the applicant may complete the dossier (15 working days by default).
+    supplement_due_date = models.DateField(_("hạn bổ sung hồ sơ"), null=True, blank=True)
+    # How the result reaches the applicant, chosen at filing.
+    result_delivery = models.CharField(
+        _("hình thức nhận kết quả"),
+        max_length=12,
+        choices=ResultDelivery.choices,
+        default=ResultDelivery.DESK,
+        db_default=ResultDelivery.DESK,
+    )
+    # For a postal result: {"recipient", "phone", "street", "province", "commune"}
+    # (province and commune codes from the current list).
+    delivery_address = models.JSONField(
+        _("địa chỉ nhận kết quả"), default=dict, db_default={}, blank=True
+    )
+    postage_vnd = models.PositiveIntegerField(_("cước bưu chính (đồng)"), null=True, blank=True)
+    # Assisted filing: the agent who filed on the applicant's behalf, for which agency,
+    # and how the applicant confirmed it.
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nộp hộ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="filed_dossiers",
+    )
+    filed_for_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan ủy quyền nộp hộ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    on_behalf_confirmed_at = models.DateTimeField(
+        _("công dân xác nhận nộp hộ lúc"), null=True, blank=True
+    )
+    on_behalf_confirmation = models.CharField(
+        _("cách công dân xác nhận"),
+        max_length=8,
+        choices=OnBehalfConfirmation.choices,
+        blank=True,
+        db_default="",
+    )
+    identity_assurance = models.CharField(
+        _("mức xác thực người nộp"),
+        max_length=16,
+        choices=IdentityAssurance.choices,
+        blank=True,
+        db_default="",
+    )
+
     class Meta:
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
@@ -165,6 +258,7 @@ class Dossier(models.Model):
             Status.REFUSED,
             Status.WITHDRAWN,
             Status.TRANSFERRED,
+            Status.STOPPED,
         }
 
 
@@ -267,6 +361,13 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("thời điểm tải lên"))
+    # A paper component scanned at the desk and checked as a true copy (số hóa, Decree
+    # 118/2025 Art. 17(1)(c), Circular 03/2025/TT-VPCP Art. 5): reusable later.
+    digitised = models.BooleanField(_("đã số hóa"), default=False, db_default=False)
+    digitised_at = models.DateTimeField(_("thời điểm số hóa"), null=True, blank=True)
+    digitised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("tệp đính kèm")
@@ -369,11 +470,48 @@ class ApologyLetter(models.Model):
             # At most one letter waiting for approval per dossier.
             models.UniqueConstraint(
                 fields=["dossier"], condition=models.Q(status="draft"), name="one_draft_apology"
-            )
+            ),
+            # Rescheduling happens at most once per dossier (Decree 118/2025).
+            models.UniqueConstraint(
+                fields=["dossier"], condition=models.Q(status="sent"), name="one_sent_apology"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.get_status_display()}"
+
+
+class SupplementRequest(models.Model):
+    """One request to complete a dossier (Circular 03/2025/TT-VPCP form 02), listing every
+    missing or wrong item in one go. Closing the request restarts the processing time."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="supplement_request_set"
+    )
+    number = models.PositiveSmallIntegerField(_("lần yêu cầu"))
+    # [{"component": <ProcedureComponent id or null>, "label": str, "reason": str}, ...]
+    items = models.JSONField(_("các nội dung cần bổ sung, hoàn thiện"), default=list)
+    note = models.TextField(_("hướng dẫn"), blank=True)
+    requested_at = models.DateTimeField(_("thời điểm yêu cầu"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # At receipt (before the clock starts) or during processing.
+    at_intake = models.BooleanField(_("yêu cầu khi tiếp nhận"), default=False)
+    due_date = models.DateField(_("hạn bổ sung"))
+    completed_at = models.DateTimeField(_("thời điểm bổ sung đủ"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc do quá hạn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu bổ sung hồ sơ")
+        verbose_name_plural = _("yêu cầu bổ sung hồ sơ")
+        ordering = ["dossier", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "number"], name="supplement_request_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.number}"
 
 
 class Rating(models.Model):
