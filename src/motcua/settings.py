@@ -180,6 +180,7 @@ INSTALLED_APPS = [
     "motcua.events",
     "motcua.federation",
     "motcua.monitoring",
+    "motcua.feedback",
     "motcua.backoffice",
     "motcua.portal",
     "motcua.api",
@@ -476,6 +477,7 @@ from motcua.conf.api import *  # noqa: E402,F403
 from motcua.conf.audit import *  # noqa: E402,F403
 from motcua.conf.events import *  # noqa: E402,F403
 from motcua.conf.federation import *  # noqa: E402,F403
+from motcua.conf.feedback import *  # noqa: E402,F403
 from motcua.conf.monitoring import *  # noqa: E402,F403
 from motcua.conf.notifications import *  # noqa: E402,F403
 from motcua.conf.oidc import *  # noqa: E402,F403

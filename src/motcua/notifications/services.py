@@ -172,3 +172,47 @@ def retry(notifications: QuerySet[Notification]) -> int:
     return notifications.filter(status=Notification.Status.FAILED).update(
         status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
+
+
+def notify_contact(
+    *,
+    email: str,
+    phone: str,
+    event: str,
+    subject: str,
+    body: str,
+    sms: str,
+    reference: str = "",
+) -> list[Notification]:
+    """Put a message that is not about a dossier (a PAKN's answer) in the outbox.
+
+    ``email``/``phone``: the addresses given by the person (either may be empty);
+    ``reference``: the code the message is about, kept in ``dossier_code`` (a reference
+    only). Call inside the transaction of the change; the enabled channels with an
+    address get a row each, sent as ``notify``'s rows are.
+    """
+    wanted = [
+        (channel, address.strip())
+        for channel, address in (
+            (Notification.Channel.EMAIL, email or ""),
+            (Notification.Channel.SMS, phone or ""),
+        )
+        if channel in conf.channels() and (address or "").strip()
+    ]
+    now = timezone.now()
+    created = [
+        Notification.objects.create(
+            channel=channel,
+            recipient=address,
+            subject=subject[:255] if channel == Notification.Channel.EMAIL else "",
+            body=body if channel == Notification.Channel.EMAIL else sms,
+            event=event[:32],
+            dossier_code=reference[:64],
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for channel, address in wanted
+    ]
+    if created and conf.inline():
+        transaction.on_commit(partial(deliver, [n.pk for n in created]), robust=True)
+    return created
