@@ -28,6 +28,16 @@ ALLOWED = {
     # registries: an issued result is written back to its registry ("only once").
     "results": {"dossiers", "catalog", "agencies", "accounts", "audit", "registries"},
     "events": {"dossiers", "catalog", "agencies", "accounts", "audit"},
+    # Phản ánh, kiến nghị: about a dossier, a procedure or an agency; answers are notified.
+    "feedback": {
+        "dossiers",
+        "catalog",
+        "agencies",
+        "accounts",
+        "workdays",
+        "audit",
+        "notifications",
+    },
     "federation": {"monitoring", "catalog", "agencies", "accounts", "workdays", "audit"},
     "api": {
         "dossiers",
@@ -73,6 +83,7 @@ ALLOWED = {
         "notifications",
         "payments",
         "results",
+        "feedback",
     },
 }
 # An app's public face: the only modules of it that another app may import. Everything
@@ -101,6 +112,8 @@ PUBLIC = {
     "portal": {"services", "selectors"},
     "backoffice": {"scope"},
     "monitoring": {"public"},
+    "notifications": {"services"},
+    "feedback": {"public", "models", "services", "selectors", "forms", "exceptions"},
 }
 UNRESTRICTED = {"demo"}
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("giam-sat/", include("motcua.monitoring.urls")),
     path("cong-dan/", include("motcua.accounts.citizen_urls")),
     path("kho-du-lieu/", include("motcua.datastore.urls")),
+    path("phan-anh-kien-nghi/", include("motcua.feedback.urls")),
     path("idp/", include("motcua.idp.urls")),
     path("mo-phong/csdl/", include("motcua.registrysim.urls")),
     path("mo-phong/thanh-toan/", include("motcua.paygate.urls")),

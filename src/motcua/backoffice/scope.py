@@ -153,3 +153,16 @@ def permitted_actions(user, dossier: Dossier, actions) -> list[str]:
         for a in actions
         if roles & ACTION_ROLES.get(a, frozenset()) and _step_allows(user, roles, a, dossier)
     ]
+
+
+def roles_at_agency(user, agency: Agency) -> set[str]:
+    """The roles ``user`` holds in ``agency`` itself (its home agency or that one's units),
+    for objects that belong to an agency but are not dossiers (a PAKN). Like a dossier's,
+    roles in an agency above it do not count; outside the officer's reach: none."""
+    if not user.is_authenticated:
+        return set()
+    agencies = officer_agencies(user)
+    if agencies is not None and agency.pk not in agencies:
+        return set()
+    home = home_agency(agency).pk
+    return {m.role for m in _memberships(user) if home_agency(m.agency).pk == home}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apologies, assessment, fees, intake, result_preview, views
+from . import apologies, assessment, fees, intake, pakn, result_preview, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -27,4 +27,12 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/thu-phi/", fees.collect_fee, name="collect_fee"),
     path("ho-so/<uuid:public_id>/hoan-tien/", fees.refund_at_desk, name="refund_at_desk"),
     path("bien-lai/<uuid:public_id>/", fees.payment_receipt, name="payment_receipt"),
+    # Phản ánh, kiến nghị (PAKN): backoffice/pakn.py.
+    path("phan-anh-kien-nghi/", pakn.queue, name="pakn_queue"),
+    path("phan-anh-kien-nghi/so-lieu/", pakn.figures, name="pakn_figures"),
+    path("phan-anh-kien-nghi/tep/<uuid:public_id>/", pakn.attachment, name="pakn_file"),
+    path("phan-anh-kien-nghi/<uuid:public_id>/", pakn.detail, name="pakn"),
+    path("phan-anh-kien-nghi/<uuid:public_id>/tra-loi/", pakn.answer, name="pakn_answer"),
+    path("phan-anh-kien-nghi/<uuid:public_id>/cong-khai/", pakn.publish, name="pakn_publish"),
+    path("phan-anh-kien-nghi/<uuid:public_id>/chuyen/", pakn.reassign, name="pakn_reassign"),
 ]
