@@ -76,6 +76,8 @@ def responsible_agency(
             raise FeedbackError(_("Hãy nhập mã hồ sơ cần phản ánh."), "dossier_required")
         return dossier.agency.home_agency
     if subject == Subject.PROCEDURE:
+        if procedure is not None:  # its current version as stored now
+            procedure = Procedure.objects.select_related("current_version").get(pk=procedure.pk)
         if procedure is None or procedure.current_version_id is None:
             raise FeedbackError(_("Hãy chọn thủ tục cần phản ánh."), "procedure_required")
         handling = list(procedure.current_version.agencies.order_by("name"))
