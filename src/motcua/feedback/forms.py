@@ -43,13 +43,8 @@ class FilesField(forms.FileField):
 
 
 def _agency_choices():
-    """Agencies that handle a published procedure here (not their internal units)."""
-    agencies = (
-        Agency.objects.filter(procedures__status=ProcedureVersion.Status.PUBLISHED)
-        .exclude(kind=Agency.Kind.UNIT)
-        .distinct()
-        .order_by("name")
-    )
+    """The agencies of this instance (not their internal units), by name."""
+    agencies = Agency.objects.exclude(kind=Agency.Kind.UNIT).order_by("name")
     return [("", _("— Chọn cơ quan —"))] + [(a.code, a.name) for a in agencies]
 
 
