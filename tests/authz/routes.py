@@ -75,6 +75,14 @@ def agency_of(w, s):
     return "?agency=" + (w.agencies["x"] if s is w.sides["a"] else w.agencies["y"]).code
 
 
+def pakn(w, s):
+    return {"public_id": s.feedback.public_id}
+
+
+def pakn_file(w, s):
+    return {**pakn(w, s), "attachment_id": s.feedback.attachments.first().public_id}
+
+
 def code(w, s):
     return {"code": PROCEDURE}
 
@@ -333,6 +341,29 @@ WEB: list[Entry] = [
     E("portal:supplement", OWNER, ("GET", "POST"), AB, dossier),
     E("portal:withdraw", OWNER, ("GET", "POST"), AB, dossier),
     E("portal:rate", OWNER, ("GET", "POST"), AB, dossier),
+    # Phản ánh, kiến nghị (/phan-anh-kien-nghi/): filing and the look-up need no sign-in.
+    E("feedback:index", PUBLIC),
+    E("feedback:file", PUBLIC, ("GET", "POST")),
+    E("feedback:sent", PUBLIC),
+    E("feedback:lookup", PUBLIC, ("GET", "POST")),
+    E("feedback:mine", SIGNED_IN),
+    E("feedback:detail", OWNER, sides=AB, kwargs=pakn),
+    E("feedback:rate", OWNER, ("POST",), AB, pakn),
+    E("feedback:attachment", OWNER, sides=AB, kwargs=pakn_file),
+    # The officers' PAKN (/mot-cua/phan-anh-kien-nghi/): seen in reach, answered by the
+    # agency's own desk, specialists and leaders (supervisors read).
+    E("backoffice:pakn_queue", OFFICER),
+    E("backoffice:pakn_figures", OFFICER),
+    E("backoffice:pakn", IN_REACH, sides=AB, kwargs=pakn),
+    E(
+        "backoffice:pakn_file",
+        IN_REACH,
+        sides=AB,
+        kwargs=lambda w, s: {"public_id": s.feedback.attachments.first().public_id},
+    ),
+    E("backoffice:pakn_answer", acting(DESK, SPECIALIST, LEADER), ("POST",), AB, pakn),
+    E("backoffice:pakn_publish", acting(DESK, SPECIALIST, LEADER), ("POST",), AB, pakn),
+    E("backoffice:pakn_reassign", acting(DESK, SPECIALIST, LEADER), ("POST",), AB, pakn),
 ]
 
 

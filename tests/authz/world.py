@@ -38,6 +38,8 @@ from motcua.datastore.models import Document
 from motcua.dossiers import deadlines
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import Attachment, Dossier
+from motcua.feedback import services as pakn
+from motcua.feedback.models import Feedback, Kind, Subject
 from motcua.monitoring.models import AgencyPlan
 from motcua.paygate import services as paygate
 from motcua.payments import services as payments
@@ -82,6 +84,7 @@ class Side:
     apology: int | None = None  # the apology letter's (sequential) pk
     document: Document | None = None  # the citizen's own upload in the data store
     plan: AgencyPlan | None = None  # the agency's plan for this year
+    feedback: Feedback | None = None  # the citizen's PAKN about the dossier, with a file
 
 
 @dataclass
@@ -211,6 +214,16 @@ def _walk(side_key: str, citizen, version, agency, desk, specialist, leader) -> 
         issued_on=timezone.localdate(),
         filed_at=timezone.now(),
     )
+    feedback = pakn.file_feedback(
+        kind=Kind.FEEDBACK,
+        subject=Subject.DOSSIER,
+        title="Hồ sơ chậm",
+        content="Đề nghị giải quyết.",
+        dossier=dossier,
+        applicant=dossier.applicant,
+        user=citizen,
+        uploads=[pdf(f"pakn-{side_key}.pdf")],
+    )
     dossier.refresh_from_db()
     return Side(
         dossier=dossier,
@@ -222,6 +235,7 @@ def _walk(side_key: str, citizen, version, agency, desk, specialist, leader) -> 
         apology=letter.pk,
         document=upload,
         plan=plan,
+        feedback=feedback,
     )
 
 
