@@ -138,6 +138,9 @@ def seed_demo(
         from motcua.demo.signed_results import create_signed_results
 
         create_signed_results(signed_results, log)
+    from motcua.demo.pakn import create_demo_pakn
+
+    create_demo_pakn(log)
     return result
 
 

@@ -389,3 +389,15 @@ def test_the_demo_fee_schedule_has_discount_exemption_and_provincial_rules(seede
     assert fee("MC.HT.07", department).counter_vnd == 10_000  # the province's own fee
     assert fee("MC.HT.07", province).counter_vnd == 10_000
     assert fee("MC.HT.07").counter_vnd == 15_000  # elsewhere, the general fee
+
+
+def test_demo_pakn_some_answered_published_and_rated(seeded):
+    from motcua.feedback.models import Feedback, Status as PaknStatus
+
+    assert "phản ánh, kiến nghị mẫu" in seeded
+    at_stp = Feedback.objects.filter(agency__code="BN.STP")
+    assert at_stp.filter(status=PaknStatus.RECEIVED).count() == 2
+    published = at_stp.filter(published_at__isnull=False)
+    assert published.count() == 2
+    assert all("0912 000 111" not in f.published_question for f in published)
+    assert at_stp.filter(satisfied=True).count() == 1
