@@ -124,7 +124,10 @@ def _refuse_unless_acting(request, feedback):
     if not may_act(request.user, feedback):
         return forbidden(
             request,
-            _("Chỉ cán bộ một cửa, chuyên viên hoặc lãnh đạo của cơ quan xử lý mới thực hiện được."),
+            _(
+                "Chỉ cán bộ một cửa, chuyên viên hoặc lãnh đạo của cơ quan xử lý mới "
+                "thực hiện được."
+            ),
         )
     return None
 
@@ -183,14 +186,18 @@ def reassign(request, public_id):
     if form.is_valid():
         try:
             pakn_services.reassign_feedback(
-                feedback, agency=form.cleaned_data["agency"], by=request.user, note=form.cleaned_data["note"]
+                feedback,
+                agency=form.cleaned_data["agency"],
+                by=request.user,
+                note=form.cleaned_data["note"],
             )
         except FeedbackError as error:
             messages.error(request, error.message)
         else:
             messages.success(
                 request,
-                _("Đã chuyển phản ánh đến %(agency)s.") % {"agency": form.cleaned_data["agency"].name},
+                _("Đã chuyển phản ánh đến %(agency)s.")
+                % {"agency": form.cleaned_data["agency"].name},
             )
             if _get_or_none(request.user, feedback.public_id) is None:
                 return redirect("backoffice:pakn_queue")

@@ -85,7 +85,9 @@ def create_demo_pakn(log: Log) -> int:
                 .first()
             )
             for n, (title, content) in enumerate(OPEN):
-                applicant = dossier.applicant if dossier and n == 0 else (citizens[n] if citizens else None)
+                applicant = (
+                    dossier.applicant if dossier and n == 0 else (citizens[n] if citizens else None)
+                )
                 services.file_feedback(
                     kind=Kind.FEEDBACK if n == 0 else Kind.PETITION,
                     subject=Subject.DOSSIER if dossier and n == 0 else Subject.AGENCY,

@@ -12,7 +12,8 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import check_upload
-from motcua.dossiers.models import Dossier, Status as DossierStatus
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Status as DossierStatus
 
 from .models import Kind, Subject
 from .services import MAX_FILES
@@ -175,10 +176,16 @@ class FileFeedbackForm(forms.Form):
             .exclude(status=DossierStatus.DRAFT)
             .first()
         )
-        if dossier is not None and self.applicant is not None and dossier.applicant_id == self.applicant.pk:
+        if (
+            dossier is not None
+            and self.applicant is not None
+            and dossier.applicant_id == self.applicant.pk
+        ):
             return dossier
-        if dossier is None or not secret or not hmac.compare_digest(
-            dossier.lookup_secret.upper(), secret.strip().upper()
+        if (
+            dossier is None
+            or not secret
+            or not hmac.compare_digest(dossier.lookup_secret.upper(), secret.strip().upper())
         ):
             self.add_error(
                 "dossier_code",

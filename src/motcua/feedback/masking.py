@@ -29,6 +29,8 @@ def anonymise(text: str, names: list[str] | tuple[str, ...] = ()) -> str:
     text = mask_personal_ids(text)
     text = PHONE.sub(_("[số điện thoại đã ẩn]"), text)
     text = OLD_ID.sub(lambda m: "*****" + m.group()[-4:], text)
-    for name in sorted({n.strip() for n in names if n and len(n.strip()) > 2}, key=len, reverse=True):
+    for name in sorted(
+        {n.strip() for n in names if n and len(n.strip()) > 2}, key=len, reverse=True
+    ):
         text = re.sub(re.escape(name), _("[người gửi]"), text, flags=re.IGNORECASE)
     return text

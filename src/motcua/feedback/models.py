@@ -173,3 +173,6 @@ class FeedbackCounter(models.Model):
     class Meta:
         verbose_name = _("bộ đếm mã phản ánh")
         verbose_name_plural = _("bộ đếm mã phản ánh")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.value}"

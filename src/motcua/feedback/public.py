@@ -47,7 +47,9 @@ def pakn_facts(agency_ids: list[int], start: dt.date, end: dt.date) -> PaknFacts
     """The PAKN facts of the agencies ``agency_ids`` (the responsible agency, exactly
     these ids: pass the subtree if wanted) from ``start`` to ``end`` included."""
     ids = list(agency_ids)
-    base = Feedback.objects.filter(agency_id__in=ids).annotate(answered_day=TruncDate("answered_at"))
+    base = Feedback.objects.filter(agency_id__in=ids).annotate(
+        answered_day=TruncDate("answered_at")
+    )
     received = base.filter(received_at__date__range=(start, end))
     due = base.filter(due_date__range=(start, end))
     handled = base.filter(status=Status.ANSWERED, answered_day__range=(start, end))

@@ -141,9 +141,7 @@ def _store(feedback: Feedback, upload, part: str, stored: list) -> FeedbackAttac
 def _check_count(uploads) -> list:
     uploads = [u for u in uploads or [] if u]
     if len(uploads) > MAX_FILES:
-        raise FeedbackError(
-            _("Chỉ gửi kèm tối đa %(n)d tệp.") % {"n": MAX_FILES}, "too_many_files"
-        )
+        raise FeedbackError(_("Chỉ gửi kèm tối đa %(n)d tệp.") % {"n": MAX_FILES}, "too_many_files")
     return uploads
 
 
@@ -193,7 +191,11 @@ def file_feedback(
         contact_email = contact_email or applicant.email or (getattr(user, "email", "") or "")
     if not (contact_name or "").strip():
         raise FeedbackError(_("Hãy nhập họ và tên người gửi."), "contact_required")
-    if applicant is None and not (contact_phone or "").strip() and not (contact_email or "").strip():
+    if (
+        applicant is None
+        and not (contact_phone or "").strip()
+        and not (contact_email or "").strip()
+    ):
         raise FeedbackError(
             _("Hãy nhập số điện thoại hoặc thư điện tử để cơ quan trả lời bạn."),
             "contact_required",
@@ -259,7 +261,9 @@ def published_texts(feedback: Feedback, answer: str) -> dict[str, str]:
     }
 
 
-def answer_feedback(feedback: Feedback, *, text: str, by, publish: bool = False, uploads=()) -> Feedback:
+def answer_feedback(
+    feedback: Feedback, *, text: str, by, publish: bool = False, uploads=()
+) -> Feedback:
     """Answer a PAKN (once), with files; ``publish`` puts it, anonymised, on the portal.
     The sender is notified (e-mail, SMS). Raises FeedbackError."""
     if not (text or "").strip():
@@ -378,9 +382,6 @@ def _notify_answer(feedback: Feedback) -> None:
             "(cần mã phản ánh và mã tra cứu)."
         )
         % values,
-        sms=_(
-            "Phản ánh %(code)s đã được trả lời. Xem và đánh giá tại Cổng dịch vụ công."
-        )
-        % values,
+        sms=_("Phản ánh %(code)s đã được trả lời. Xem và đánh giá tại Cổng dịch vụ công.") % values,
         reference=feedback.code,
     )

@@ -11,7 +11,5 @@ urlpatterns = [
     path("tra-cuu/", views.lookup, name="lookup"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/danh-gia/", views.rate, name="rate"),
-    path(
-        "<uuid:public_id>/tep/<uuid:attachment_id>/", views.attachment, name="attachment"
-    ),
+    path("<uuid:public_id>/tep/<uuid:attachment_id>/", views.attachment, name="attachment"),
 ]

@@ -119,7 +119,7 @@ def sent(request):
 @citizen_required
 @never_cache
 def mine(request):
-    """"Phản ánh của tôi": what the signed-in citizen filed, newest first."""
+    """ "Phản ánh của tôi": what the signed-in citizen filed, newest first."""
     applicant = current_applicant(request)
     items = selectors.feedback_of(applicant) if applicant is not None else Feedback.objects.none()
     page = Paginator(items, _page_size()).get_page(request.GET.get("trang"))
@@ -147,7 +147,9 @@ def detail(request, public_id):
         {
             "feedback": feedback,
             "attachments": feedback.attachments.all(),
-            "rate_form": RateForm() if feedback.is_answered and feedback.satisfied is None else None,
+            "rate_form": RateForm()
+            if feedback.is_answered and feedback.satisfied is None
+            else None,
         },
     )
 
@@ -160,7 +162,9 @@ def rate(request, public_id):
     form = RateForm(request.POST)
     if form.is_valid():
         try:
-            services.rate_feedback(feedback, satisfied=form.cleaned_data["satisfied"], by=request.user)
+            services.rate_feedback(
+                feedback, satisfied=form.cleaned_data["satisfied"], by=request.user
+            )
         except FeedbackError as refused:
             messages.info(request, refused.message)
         else:

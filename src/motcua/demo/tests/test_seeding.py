@@ -392,7 +392,8 @@ def test_the_demo_fee_schedule_has_discount_exemption_and_provincial_rules(seede
 
 
 def test_demo_pakn_some_answered_published_and_rated(seeded):
-    from motcua.feedback.models import Feedback, Status as PaknStatus
+    from motcua.feedback.models import Feedback
+    from motcua.feedback.models import Status as PaknStatus
 
     assert "phản ánh, kiến nghị mẫu" in seeded
     at_stp = Feedback.objects.filter(agency__code="BN.STP")

@@ -39,9 +39,25 @@ def make(agency, n, *, received, due, answered=None, satisfied=None, rated=None,
 
 def test_facts_count_on_time_late_rated_and_complained(ward, other_ward, dossier):
     # 1: received and answered on time in March, rated satisfied.
-    make(ward, 1, received=at(2), due=dt.date(2026, 3, 16), answered=at(10), satisfied=True, rated=at(11))
+    make(
+        ward,
+        1,
+        received=at(2),
+        due=dt.date(2026, 3, 16),
+        answered=at(10),
+        satisfied=True,
+        rated=at(11),
+    )
     # 2: answered late (after its due date, both in March), rated not satisfied.
-    make(ward, 2, received=at(3), due=dt.date(2026, 3, 17), answered=at(20), satisfied=False, rated=at(21))
+    make(
+        ward,
+        2,
+        received=at(3),
+        due=dt.date(2026, 3, 17),
+        answered=at(20),
+        satisfied=False,
+        rated=at(21),
+    )
     # 3: due in March, never answered: late.
     make(ward, 3, received=at(4), due=dt.date(2026, 3, 18), dossier=dossier)
     # 4: received in February, answered on time in March (handled this month).

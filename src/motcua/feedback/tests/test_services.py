@@ -84,7 +84,9 @@ def test_routing_dossier_procedure_agency(dossier, ward, other_ward, version, sh
     assert chosen == other_ward
     # An agency that does not handle the procedure is not where it goes.
     assert (
-        services.responsible_agency(Subject.PROCEDURE, procedure=version.procedure, agency=other_ward)
+        services.responsible_agency(
+            Subject.PROCEDURE, procedure=version.procedure, agency=other_ward
+        )
         == ward
     )
     assert services.responsible_agency(Subject.AGENCY, agency=other_ward) == other_ward

@@ -4,8 +4,8 @@ list, and the officers' queue limited to their agencies."""
 import pytest
 from django.urls import reverse
 
-from motcua.feedback.models import Feedback, Kind, Status, Subject
 from motcua.feedback import services
+from motcua.feedback.models import Feedback, Kind, Status, Subject
 
 from .conftest import EXE, pdf
 
@@ -31,7 +31,9 @@ def test_anonymous_filing_shows_code_and_secret(client, ward):
     assert response.status_code == 302 and response["Location"] == reverse("feedback:sent")
     feedback = Feedback.objects.get()
     page = client.get(reverse("feedback:sent"))
-    assert feedback.code in page.content.decode() and feedback.lookup_secret in page.content.decode()
+    assert (
+        feedback.code in page.content.decode() and feedback.lookup_secret in page.content.decode()
+    )
     assert feedback.agency == ward and feedback.applicant is None
 
 
@@ -93,7 +95,12 @@ def test_someone_elses_dossier_needs_its_secret(client, other_citizen, dossier):
 
 def test_other_citizen_cannot_open_a_pakn(client, citizen, other_citizen, dossier, person):
     feedback = services.file_feedback(
-        kind=Kind.FEEDBACK, subject=Subject.DOSSIER, title="T", content="C", dossier=dossier, applicant=person
+        kind=Kind.FEEDBACK,
+        subject=Subject.DOSSIER,
+        title="T",
+        content="C",
+        dossier=dossier,
+        applicant=person,
     )
     client.force_login(other_citizen)
     assert client.get(reverse("feedback:detail", args=[feedback.public_id])).status_code == 404
@@ -101,13 +108,20 @@ def test_other_citizen_cannot_open_a_pakn(client, citizen, other_citizen, dossie
 
 def test_queue_is_limited_to_the_officer_agencies(client, ward, desk, other_desk):
     feedback = services.file_feedback(
-        kind=Kind.FEEDBACK, subject=Subject.AGENCY, agency=ward, title="Ở phường Xuân",
-        content="C", contact_name="A", contact_phone="0900000000",
+        kind=Kind.FEEDBACK,
+        subject=Subject.AGENCY,
+        agency=ward,
+        title="Ở phường Xuân",
+        content="C",
+        contact_name="A",
+        contact_phone="0900000000",
     )
     client.force_login(other_desk)
     assert feedback.code not in client.get(reverse("backoffice:pakn_queue")).content.decode()
     assert client.get(reverse("backoffice:pakn", args=[feedback.public_id])).status_code == 404
-    answer = client.post(reverse("backoffice:pakn_answer", args=[feedback.public_id]), {"answer": "X"})
+    answer = client.post(
+        reverse("backoffice:pakn_answer", args=[feedback.public_id]), {"answer": "X"}
+    )
     assert answer.status_code == 404
     client.force_login(desk)
     assert feedback.code in client.get(reverse("backoffice:pakn_queue")).content.decode()
@@ -129,7 +143,9 @@ def test_answer_publish_rate_once_through_the_pages(client, ward, desk):
     listing = client.get(reverse("feedback:index")).content.decode()
     assert feedback.code in listing and "Đã chấn chỉnh." in listing
     assert "0934567890" not in listing and "Phạm Văn Nam" not in listing
-    assert feedback.code not in client.get(reverse("feedback:index") + "?q=khongcogi").content.decode()
+    assert (
+        feedback.code not in client.get(reverse("feedback:index") + "?q=khongcogi").content.decode()
+    )
     lookup = {"code": feedback.code, "secret": feedback.lookup_secret}
     page = client.post(reverse("feedback:lookup"), lookup).content.decode()
     assert "Đã chấn chỉnh." in page and 'name="danh_gia"' in page
@@ -143,8 +159,13 @@ def test_answer_publish_rate_once_through_the_pages(client, ward, desk):
 
 def test_supervisor_figures_panel(client, ward, desk):
     services.file_feedback(
-        kind=Kind.FEEDBACK, subject=Subject.AGENCY, agency=ward, title="T", content="C",
-        contact_name="A", contact_phone="0900000000",
+        kind=Kind.FEEDBACK,
+        subject=Subject.AGENCY,
+        agency=ward,
+        title="T",
+        content="C",
+        contact_name="A",
+        contact_phone="0900000000",
     )
     client.force_login(desk)
     page = client.get(reverse("backoffice:pakn_figures"))
