@@ -28,6 +28,7 @@ from .effects import (  # noqa: F401 (public)
 )
 from .exceptions import ConcurrentChange, DossierError, IllegalTransition, InvalidData
 from .files import add_attachment, removed_on_failure
+from .online_only import check_counter_intake
 from .models import (
     Attachment,
     Channel,
@@ -285,6 +286,7 @@ def receive_at_counter(
     committed, so a failed intake leaves no file. Raises DossierError when the version is
     not the published one, or the scan is refused (the dossier then stays recorded).
     """
+    check_counter_intake(version, agency)  # online-only procedures (docs/ASSISTED.md)
     components = list(
         ProcedureComponent.objects.filter(pk__in=component_ids, version=version)
         .order_by("position")
