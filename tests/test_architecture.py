@@ -62,6 +62,17 @@ ALLOWED = {
         "payments",
         "results",
     },
+    # Assisted filing: agents file through the portal's services for citizens.
+    "assisted": {
+        "portal",
+        "dossiers",
+        "registries",
+        "notifications",
+        "accounts",
+        "agencies",
+        "catalog",
+        "audit",
+    },
     "backoffice": {
         "dossiers",
         "catalog",
@@ -101,6 +112,7 @@ PUBLIC = {
     "portal": {"services", "selectors"},
     "backoffice": {"scope"},
     "monitoring": {"public"},
+    "notifications": {"services"},
 }
 UNRESTRICTED = {"demo"}
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}

@@ -182,6 +182,7 @@ INSTALLED_APPS = [
     "motcua.monitoring",
     "motcua.backoffice",
     "motcua.portal",
+    "motcua.assisted",
     "motcua.api",
     "motcua.demo",
     "motcua.ops",
