@@ -99,9 +99,7 @@ class CodeForm(forms.Form):
         label=_("Mã xác nhận (6 chữ số) công dân đọc cho bạn"),
         regex=r"^\s*\d{6}\s*$",
         max_length=12,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}
-        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
         error_messages={
             "required": _("Vui lòng nhập mã xác nhận."),
             "invalid": _("Mã xác nhận gồm 6 chữ số."),

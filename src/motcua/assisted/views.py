@@ -357,9 +357,7 @@ def _citizen_draft(request, public_id):
     applicant = current_applicant(request)
     if applicant is None:
         raise Http404
-    dossier = (
-        portal_selectors.awaiting_confirmation(applicant).filter(public_id=public_id).first()
-    )
+    dossier = portal_selectors.awaiting_confirmation(applicant).filter(public_id=public_id).first()
     if dossier is None:
         raise Http404
     return applicant, dossier
@@ -402,5 +400,7 @@ def citizen_confirm(request, public_id):
     except DossierError as exc:
         messages.error(request, exc.message)
         return redirect("portal:my_dossiers")
-    messages.success(request, _("Bạn đã xác nhận. Hồ sơ %(code)s đã được nộp.") % {"code": dossier.code})
+    messages.success(
+        request, _("Bạn đã xác nhận. Hồ sơ %(code)s đã được nộp.") % {"code": dossier.code}
+    )
     return redirect("portal:dossier", dossier.public_id)

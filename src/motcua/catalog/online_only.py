@@ -39,9 +39,7 @@ def save_rule(rule: OnlineOnlyRule, *, by=None) -> OnlineOnlyRule:
         rule.created_by = by
     rule.full_clean()
     if rule.valid_until and rule.valid_until < rule.valid_from:
-        raise ValidationError(
-            {"valid_until": _("Ngày hết áp dụng phải sau ngày bắt đầu áp dụng.")}
-        )
+        raise ValidationError({"valid_until": _("Ngày hết áp dụng phải sau ngày bắt đầu áp dụng.")})
     rule.save()
     record(
         "catalog.online_only_saved",

@@ -28,7 +28,6 @@ from .effects import (  # noqa: F401 (public)
 )
 from .exceptions import ConcurrentChange, DossierError, IllegalTransition, InvalidData
 from .files import add_attachment, removed_on_failure
-from .online_only import check_counter_intake
 from .models import (
     Attachment,
     Channel,
@@ -38,6 +37,7 @@ from .models import (
     Status,
     StatusChange,
 )
+from .online_only import check_counter_intake
 from .signals import dossier_event
 from .workflow import RATEABLE, STEP_MOVES, TRANSITIONS
 

@@ -42,9 +42,7 @@ class SimulatorConnector(Connector):
 @pytest.fixture(autouse=True)
 def _registries(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MOTCUA_REGISTRY_DEFAULT_CONNECTOR = (
-        "motcua.assisted.tests.conftest.SimulatorConnector"
-    )
+    settings.MOTCUA_REGISTRY_DEFAULT_CONNECTOR = "motcua.assisted.tests.conftest.SimulatorConnector"
     settings.MOTCUA_REGISTRY_CONNECTORS = {}
     settings.MOTCUA_REGISTRY_CACHE_SECONDS = 0
     cache.clear()

@@ -147,8 +147,7 @@ def test_another_citizen_cannot_confirm_it(agent_client, client, person, version
     client.force_login(citizen_user("hangxom", "Trần Thị Bình", "001090006666"))
     assert client.get(f"/ho-tro-nop-ho-so/cong-dan/{dossier.public_id}/").status_code == 404
     assert (
-        client.post(f"/ho-tro-nop-ho-so/cong-dan/{dossier.public_id}/xac-nhan/").status_code
-        == 404
+        client.post(f"/ho-tro-nop-ho-so/cong-dan/{dossier.public_id}/xac-nhan/").status_code == 404
     )
     dossier.refresh_from_db()
     assert dossier.status == Status.DRAFT
@@ -177,7 +176,9 @@ def test_an_agent_reaches_only_their_own_filings(agent_client, client, person, v
     colleague = officer_user(commune, Role.AGENT, "cntcd.hoabinh")
     client.force_login(colleague)
     for suffix in ("khai/", "giay-to/", "xac-nhan/"):
-        assert client.get(f"/ho-tro-nop-ho-so/ho-so/{dossier.public_id}/{suffix}").status_code == 404
+        assert (
+            client.get(f"/ho-tro-nop-ho-so/ho-so/{dossier.public_id}/{suffix}").status_code == 404
+        )
     assert (
         client.post(f"/ho-tro-nop-ho-so/ho-so/{dossier.public_id}/xac-nhan/gui-ma/").status_code
         == 404
