@@ -97,11 +97,14 @@ def home(request):
 
 
 def _online_versions() -> list[ProcedureVersion]:
-    return [
-        p.current_version
-        for p in published_procedures()
-        if p.current_version and p.current_version.is_offered_online
-    ]
+    """The current versions offered online, by procedure code (each knows its procedure)."""
+    versions = []
+    for procedure in published_procedures():
+        version = procedure.current_version
+        if version is not None and version.is_offered_online:
+            version.procedure = procedure  # already read: no query per option
+            versions.append(version)
+    return versions
 
 
 @agent_view

@@ -183,3 +183,18 @@ def test_an_agent_reaches_only_their_own_filings(agent_client, client, person, v
         client.post(f"/ho-tro-nop-ho-so/ho-so/{dossier.public_id}/xac-nhan/gui-ma/").status_code
         == 404
     )
+
+
+def test_the_agency_administrator_authorises_an_agent(commune):
+    from django.core.exceptions import ValidationError
+
+    from motcua.agencies.services import grant_membership
+
+    admin = officer_user(commune, Role.AGENCY_ADMIN, "quantri.hoabinh")
+    newcomer = UserFactory(username="buudien.moi")
+    membership = grant_membership(user=newcomer, agency=commune, role=Role.AGENT, by=admin)
+    assert membership.role == Role.AGENT
+    assert AuditRecord.objects.filter(action="membership.grant", actor=admin).exists()
+    stranger = UserFactory(username="nguoi.la")
+    with pytest.raises(ValidationError):  # other roles still come from the superuser
+        grant_membership(user=stranger, agency=commune, role=Role.DESK_OFFICER, by=admin)
