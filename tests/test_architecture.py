@@ -72,6 +72,17 @@ ALLOWED = {
         "payments",
         "results",
     },
+    # Assisted filing: agents file through the portal's services for citizens.
+    "assisted": {
+        "portal",
+        "dossiers",
+        "registries",
+        "notifications",
+        "accounts",
+        "agencies",
+        "catalog",
+        "audit",
+    },
     "backoffice": {
         "dossiers",
         "catalog",

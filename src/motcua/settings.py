@@ -183,6 +183,7 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.backoffice",
     "motcua.portal",
+    "motcua.assisted",
     "motcua.api",
     "motcua.demo",
     "motcua.ops",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-cua/", include("motcua.backoffice.urls")),
+    path("ho-tro-nop-ho-so/", include("motcua.assisted.urls")),
     path("giam-sat/", include("motcua.monitoring.urls")),
     path("cong-dan/", include("motcua.accounts.citizen_urls")),
     path("kho-du-lieu/", include("motcua.datastore.urls")),

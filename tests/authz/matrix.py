@@ -32,6 +32,9 @@ class Principal:
     # Separate agencies placed under one of theirs (a ward's police under the ward): their
     # dossiers are seen, never acted on.
     sees_below: frozenset[str] = frozenset()
+    # Agencies that authorised the principal as an assisted-filing agent (Role.AGENT):
+    # they file dossiers for citizens, and are no officers of those agencies.
+    agent_at: frozenset[str] = frozenset()
 
     @property
     def anonymous(self) -> bool:
@@ -75,6 +78,11 @@ PRINCIPALS = {
             staff=True,
         ),
         Principal("superuser", "system administrator (superuser)", superuser=True, staff=True),
+        Principal(
+            "agent_x",
+            "assisted-filing agent authorised by X (post office; no officer)",
+            agent_at=frozenset({"x"}),
+        ),
         Principal(
             "system_x",
             "a connected system of agency X (API only)",
@@ -126,6 +134,7 @@ class SideInfo:
     agency: str  # where the dossier is handled
     draft: bool = False
     step_role: str | None = None  # the role of the dossier's current step (unassigned)
+    filed_by: str | None = None  # the agent who filed it for its owner (assisted filing)
 
 
 # Both dossiers wait at their last step, the return of the result at the desk.
@@ -134,6 +143,8 @@ SIDES = {
     "b": SideInfo("b", "y", step_role=DESK),
     "a_draft": SideInfo("a", "x", draft=True),
 }
+# A draft agent_x prepared for citizen A at X, waiting for A's confirmation.
+SIDES["assisted"] = SideInfo("a", "x", draft=True, filed_by="agent_x")
 # Citizen A's dossiers at ward W and at WP, its police; they wait at the same desk step.
 SIDES.update(w=SideInfo("a", "w", step_role=DESK), wp=SideInfo("a", "wp", step_role=DESK))
 
@@ -215,6 +226,16 @@ IN_REACH = Rule(
 )
 DESK_ANYWHERE = Rule(
     "desk", "a desk officer (counter intake)", lambda p, s: any(DESK in r for r in p.roles.values())
+)
+AGENT = Rule(
+    "agent",
+    "an assisted-filing agent (a membership with the agent's role), never an officer as such",
+    lambda p, s: bool(p.agent_at),
+)
+FILER = Rule(
+    "filer",
+    "only the agent who filed the object for a citizen (another agent, officers: 404 or 403)",
+    lambda p, s: s is not None and s.filed_by == p.name,
 )
 SUPERVISOR = Rule(
     "supervisor",

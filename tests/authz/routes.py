@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .matrix import (
+    AGENT,
     CITIZEN,
     DESK,
     DESK_ANYWHERE,
+    FILER,
     IN_REACH,
     LEADER,
     NOBODY,
@@ -325,6 +327,18 @@ WEB: list[Entry] = [
     E("portal:lookup", PUBLIC, ("GET", "POST")),
     # The portal: the citizen's own dossiers.
     E("portal:apply", CITIZEN, ("GET", "POST"), kwargs=code),
+    # Assisted filing (docs/ASSISTED.md): the agent's screens, each draft only its filer's;
+    # the citizen it was filed for reviews and confirms it.
+    E("assisted:home", AGENT, ("GET", "POST")),
+    E("assisted:new", AGENT, ("GET", "POST")),
+    E("assisted:form", FILER, ("GET", "POST"), ("assisted",), dossier),
+    E("assisted:files", FILER, ("GET", "POST"), ("assisted",), dossier),
+    E("assisted:remove", FILER, ("POST",), ("assisted",), attachment),
+    E("assisted:confirm", FILER, sides=("assisted",), kwargs=dossier),
+    E("assisted:send_code", FILER, ("POST",), ("assisted",), dossier),
+    E("assisted:check_code", FILER, ("POST",), ("assisted",), dossier),
+    E("assisted:citizen_review", OWNER, sides=("assisted",), kwargs=dossier),
+    E("assisted:citizen_confirm", OWNER, ("POST",), ("assisted",), dossier),
     E("portal:my_dossiers", CITIZEN),
     E("portal:dossier", OWNER, sides=ALL, kwargs=dossier),
     E("portal:apply_form", OWNER, ("GET", "POST"), ALL, dossier),

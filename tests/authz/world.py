@@ -32,6 +32,7 @@ from oauth2_provider.models import AccessToken
 from motcua.agencies.models import Agency, Membership, Role
 from motcua.agencies.services import agency_admin_group
 from motcua.api.services import create_api_client
+from motcua.assisted import services as assisted
 from motcua.audit.models import AuditRecord
 from motcua.datastore import services as datastore
 from motcua.datastore.models import Document
@@ -148,6 +149,7 @@ def _users(agencies) -> tuple[dict, dict]:
     admin.groups.add(agency_admin_group())
     users["agency_admin_x"] = admin
     users["superuser"] = UserFactory(username="authz.superuser", is_staff=True, is_superuser=True)
+    users["agent_x"] = _officer("authz.agent.x", x, Role.AGENT, full_name="Phạm Văn Bưu")
     helpers = {
         "specialist_y": _officer("authz.specialist.y", y, Role.SPECIALIST),
         "leader_y": _officer("authz.leader.y", y, Role.LEADER),
@@ -171,6 +173,35 @@ def _draft(citizen, version, agency) -> Dossier:
     for component in version.components.all():
         portal.attach_upload(dossier, pdf(), component_id=component.pk, by=citizen)
     return dossier
+
+
+def _assisted_draft(agent, citizen, version, agency) -> Side:
+    """A complete draft ``agent`` prepared for ``citizen`` (waiting for confirmation)."""
+    person = assisted.Citizen(
+        personal_id=citizen.personal_id,
+        full_name=citizen.full_name,
+        birth_date="1990-05-17",
+        phone="0912345678",
+    )
+    dossier, _prefill = assisted.start_filing(
+        agent=agent,
+        for_agency=agency,
+        citizen=person,
+        version=version,
+        agency=agency,
+        key=str(uuid.uuid4()),
+    )
+    form = {
+        "full_name": citizen.full_name,
+        "personal_id": citizen.personal_id,
+        "birth_date": "1990-05-17",
+        "permanent_address": "Số 5 phố Hàng Bông",
+        "phone": "0912345678",
+    }
+    portal.save_form(dossier, form_data=form, by=agent)
+    for component in version.components.all():
+        portal.attach_upload(dossier, pdf(), component_id=component.pk, by=agent)
+    return Side(dossier=dossier, attachment=dossier.attachments.first())
 
 
 def _open_gateway_transaction(dossier: Dossier, citizen) -> uuid.UUID:
@@ -318,10 +349,11 @@ def build() -> World:
         document=a.document,
         plan=a.plan,
     )
+    assisted = _assisted_draft(users["agent_x"], users["citizen_a"], version, agencies["x"])
     world = World(
         agencies=agencies,
         users=users,
-        sides={"a": a, "b": b, "a_draft": a_draft, **ward_sides},
+        sides={"a": a, "b": b, "a_draft": a_draft, "assisted": assisted, **ward_sides},
         version=version,
         audit_record_of={
             agency.pk: AuditRecord.objects.filter(agency_id=agency.pk).order_by("pk")[0].pk

@@ -61,7 +61,10 @@ def check_grant(*, user, agency: Agency, role: str, by=None) -> None:
                 _("Vai trò giám sát do quản trị hệ thống cấp quốc gia phân công.")
             )
         held = set(Membership.objects.filter(user=user).values_list("agency_id", flat=True))
-        if not held or not held <= reach:
+        # An assisted-filing agent (post office, community digital team) is authorised by
+        # the agency it files for: their account may hold no other membership yet.
+        newcomer_allowed = role == Role.AGENT and not held
+        if not newcomer_allowed and (not held or not held <= reach):
             raise ValidationError(
                 _(
                     "Chỉ được phân công cho cán bộ đang công tác tại cơ quan mình quản trị; "

@@ -6,15 +6,18 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Applicant, validate_personal_id, validate_tax_code
 from motcua.agencies.models import Agency, Membership, Role
 from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
+from motcua.catalog.selectors import online_only_procedure_ids
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import check_upload
 from motcua.search.selectors import search
 
+ONLINE_ONLY_MARK = _("chỉ tiếp nhận trực tuyến")
 SCAN_ERROR = _("Tệp phải là PDF, JPG hoặc PNG, tối đa 10 MB")
 PARENT_KINDS = {Agency.Kind.DEPARTMENT, Agency.Kind.COMMUNE}
 
@@ -39,9 +42,10 @@ def intake_agencies(user) -> list[Agency]:
     return list(Agency.objects.filter(pk__in=ids).order_by("name"))
 
 
-def procedure_choices(query: str = "") -> list[tuple[int, str]]:
+def procedure_choices(query: str = "", agencies=()) -> list[tuple[int, str]]:
     """Published current versions; with ``query``, the procedure search's hits, best first
-    (everyday words, no diacritics and typos work as on the portal)."""
+    (everyday words, no diacritics and typos work as on the portal). A procedure received
+    online only at one of ``agencies`` today is marked (the desk refuses its paper dossier)."""
     versions = {
         v.pk: v
         for v in ProcedureVersion.objects.filter(
@@ -56,7 +60,12 @@ def procedure_choices(query: str = "") -> list[tuple[int, str]]:
         ]
     else:
         ordered = sorted(versions.values(), key=lambda v: v.procedure.code)
-    return [(v.pk, f"{v.procedure.code} – {v.name}") for v in ordered]
+    online = online_only_procedure_ids(agencies, timezone.localdate()) if agencies else set()
+    mark = " – " + str(ONLINE_ONLY_MARK)
+    return [
+        (v.pk, f"{v.procedure.code} – {v.name}{mark if v.procedure_id in online else ''}")
+        for v in ordered
+    ]
 
 
 class IntakeForm(forms.Form):
@@ -89,10 +98,11 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.agencies = {a.pk: a for a in intake_agencies(user)}
         self.fields["agency"].choices = [(pk, a.name) for pk, a in self.agencies.items()]
-        choices = procedure_choices(query)
+        agencies = list(self.agencies.values())
+        choices = procedure_choices(query, agencies)
         if self.is_bound:
             # The posted version must stay selectable even if the filter would hide it.
-            choices = procedure_choices("")
+            choices = procedure_choices("", agencies)
         self.fields["procedure"].choices = [("", _("— Chọn thủ tục —")), *choices]
         if self.is_bound:
             try:

@@ -42,13 +42,21 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 # Actions that belong to the current step of the internal process: only an officer
 # holding that step's role may do them, and only its assignee once it is assigned.
 STEP_BOUND = {"forward", "give_opinion", "approve", "record_decision"}
+# Roles that are not the back office's: an assisted-filing agent (post office, community
+# digital team) files dossiers for citizens (``motcua.assisted``); their membership gives
+# them no sight of the agency's dossiers and no action on them.
+NOT_OFFICER_ROLES = frozenset({Role.AGENT})
 
 
 def is_officer(user) -> bool:
-    """True for a signed-in user with at least one Membership (or a superuser)."""
+    """True for a signed-in user with at least one officer's Membership (or a superuser);
+    an assisted-filing agent's membership does not count."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or Membership.objects.filter(user=user).exists()
+    return (
+        user.is_superuser
+        or Membership.objects.filter(user=user).exclude(role__in=NOT_OFFICER_ROLES).exists()
+    )
 
 
 def home_agency(agency: Agency) -> Agency:
@@ -59,7 +67,11 @@ def home_agency(agency: Agency) -> Agency:
 
 
 def _memberships(user):
-    return Membership.objects.filter(user=user).select_related("agency__parent__parent")
+    return (
+        Membership.objects.filter(user=user)
+        .exclude(role__in=NOT_OFFICER_ROLES)
+        .select_related("agency__parent__parent")
+    )
 
 
 def officer_agencies(user) -> set[int] | None:

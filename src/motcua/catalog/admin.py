@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import administered_agency_ids
 
-from . import services
+from . import online_only, services
 from .models import (
     FeeRule,
+    OnlineOnlyRule,
     Procedure,
     ProcedureComponent,
     ProcedureVersion,
@@ -313,3 +314,40 @@ class FeeRuleAdmin(admin.ModelAdmin):
     search_fields = ("procedure__code", "legal_basis")
     autocomplete_fields = ("procedure", "agency")
     date_hierarchy = "valid_from"
+
+
+class OnlineOnlyRuleForm(forms.ModelForm):
+    class Meta:
+        model = OnlineOnlyRule
+        fields = ("procedure", "agency", "valid_from", "valid_until", "note")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("Ngày hết áp dụng phải sau ngày bắt đầu áp dụng."))
+        return data
+
+
+@admin.register(OnlineOnlyRule)
+class OnlineOnlyRuleAdmin(admin.ModelAdmin):
+    """Procedures received online only, everywhere or in an agency and the units below
+    it: the counter refuses them, assisted filing takes them (docs/ASSISTED.md). Every
+    addition, change and removal is audited (``online_only.save_rule``/``remove_rule``)."""
+
+    form = OnlineOnlyRuleForm
+    list_display = ("procedure", "agency", "valid_from", "valid_until", "note")
+    list_filter = ("valid_from",)
+    search_fields = ("procedure__code", "note", "agency__name")
+    autocomplete_fields = ("procedure", "agency")
+    date_hierarchy = "valid_from"
+
+    def save_model(self, request, obj, form, change):
+        online_only.save_rule(obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        online_only.remove_rule(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            online_only.remove_rule(rule, by=request.user)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from motcua.agencies.models import Agency
-from motcua.agencies.selectors import administered_agency_ids, is_superuser
+from motcua.agencies.selectors import administered_agency_ids, ancestors, is_superuser
 
-from .models import Procedure, ProcedureVersion, Sector
+from .models import OnlineOnlyRule, Procedure, ProcedureVersion, Sector
 
 
 def published_procedures() -> QuerySet[Procedure]:
@@ -66,3 +66,43 @@ def may_edit_procedure(user, procedure: Procedure) -> bool:
     """Whether ``user`` may make, edit and publish versions of ``procedure``
     (see ``editable_procedures``)."""
     return editable_procedures(user).filter(pk=procedure.pk).exists()
+
+
+def online_only_rules(procedure: Procedure, on_date) -> QuerySet:
+    """The online-only rules of ``procedure`` in force on ``on_date`` (any agency)."""
+    return (
+        OnlineOnlyRule.objects.filter(procedure=procedure, valid_from__lte=on_date)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on_date))
+        .select_related("agency")
+        .order_by("valid_from", "pk")
+    )
+
+
+def online_only(procedure: Procedure, agency: Agency, on_date) -> OnlineOnlyRule | None:
+    """The rule that makes ``procedure`` online-only at ``agency`` on ``on_date``, or None.
+
+    A rule without an agency applies everywhere; a rule of an agency applies to it and
+    to every agency and unit below it (a province's rule covers its departments and
+    communes). The earliest rule in force wins (its date is the one citizens are told).
+    """
+    reach = {agency.pk, *(a.pk for a in ancestors(agency))}
+    for rule in online_only_rules(procedure, on_date):
+        if rule.agency_id is None or rule.agency_id in reach:
+            return rule
+    return None
+
+
+def online_only_procedure_ids(agencies, on_date) -> set[int]:
+    """Ids of the procedures online-only on ``on_date`` at any of ``agencies`` (the
+    counter's procedure picker marks them)."""
+    reach: set[int] = set()
+    for agency in agencies:
+        reach |= {agency.pk, *(a.pk for a in ancestors(agency))}
+    rules = OnlineOnlyRule.objects.filter(valid_from__lte=on_date).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on_date)
+    )
+    return set(
+        rules.filter(Q(agency__isnull=True) | Q(agency_id__in=reach)).values_list(
+            "procedure_id", flat=True
+        )
+    )

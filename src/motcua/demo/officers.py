@@ -22,6 +22,9 @@ from motcua.demo.province import DEMO_COMMUNE, UNITS
 DEMO_PASSWORD = "MotCua@2026"
 SUPERVISOR_USERNAME = "giamsat"
 SUPERUSER_USERNAME = "admin"
+# A post-office public-service agent authorised by the demo commune (assisted filing,
+# /ho-tro-nop-ho-so/); no officer of it.
+AGENT_USERNAME = "hotro.buudien"
 USERNAME_PREFIX = {
     Role.DESK_OFFICER: "motcua",
     Role.SPECIALIST: "chuyenvien",
@@ -79,6 +82,14 @@ def create_officers(receiving: list[Agency], province: Agency, people: People) -
             f"{USERNAME_PREFIX[Role.AGENCY_ADMIN]}.{slug}", Role.AGENCY_ADMIN, agency, staff=True
         )
     officer(SUPERVISOR_USERNAME, Role.SUPERVISOR, province)
+    commune = next((a for a in receiving if _slug(a) == DEMO_COMMUNE.lower()), None)
+    if commune is not None:
+        officer(
+            AGENT_USERNAME,
+            Role.AGENT,
+            commune,
+            where=f"{commune} – nộp hộ hồ sơ tại /ho-tro-nop-ho-so/",
+        )
     admin, created = User.objects.get_or_create(
         username=SUPERUSER_USERNAME,
         defaults={
@@ -100,7 +111,8 @@ def format_accounts(accounts: list[Account]) -> str:
     shown = [
         a
         for a in accounts
-        if a.username in showcase or a.username in (SUPERVISOR_USERNAME, SUPERUSER_USERNAME)
+        if a.username in showcase
+        or a.username in (SUPERVISOR_USERNAME, SUPERUSER_USERNAME, AGENT_USERNAME)
     ]
     width = max(len(a.username) for a in shown)
     lines = [f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):"]
@@ -110,7 +122,7 @@ def format_accounts(accounts: list[Account]) -> str:
         {
             a.username.split(".", 1)[1]
             for a in accounts
-            if "." in a.username and a.username not in showcase
+            if "." in a.username and a.username not in showcase and a.username != AGENT_USERNAME
         }
     )
     if others:

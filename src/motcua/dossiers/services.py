@@ -37,6 +37,7 @@ from .models import (
     Status,
     StatusChange,
 )
+from .online_only import check_counter_intake
 from .signals import dossier_event
 from .workflow import RATEABLE, STEP_MOVES, TRANSITIONS
 
@@ -285,6 +286,7 @@ def receive_at_counter(
     committed, so a failed intake leaves no file. Raises DossierError when the version is
     not the published one, or the scan is refused (the dossier then stays recorded).
     """
+    check_counter_intake(version, agency)  # online-only procedures (docs/ASSISTED.md)
     components = list(
         ProcedureComponent.objects.filter(pk__in=component_ids, version=version)
         .order_by("position")

@@ -87,6 +87,8 @@ def access_of(user, tree: AgencyTree | None = None) -> Access:
     tree = tree or AgencyTree.load()
     supervised, own, managed = set(), set(), set()
     for membership in Membership.objects.filter(user=user).select_related("agency__parent__parent"):
+        if membership.role == Role.AGENT:
+            continue  # an assisted-filing agent is no officer (docs/ASSISTED.md)
         home = tree.chain(home_agency(membership.agency).pk)[0]
         if membership.role == Role.SUPERVISOR:
             supervised.add(home)

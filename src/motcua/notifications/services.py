@@ -65,6 +65,30 @@ def notify(dossier: Dossier, event: str, data: dict[str, Any] | None = None) -> 
     return created
 
 
+def send_text(phone: str, text: str, *, event: str, dossier: Dossier | None = None) -> Notification:
+    """Put one SMS with ``text`` for ``phone`` in the outbox (a one-time code, say).
+
+    Unlike ``notify`` it is not tied to a dossier event and is written whatever
+    ``MOTCUA_NOTIFICATIONS_CHANNELS`` says (the person asked for it). Call inside the
+    transaction that needs it; with ``MOTCUA_NOTIFICATIONS_INLINE`` it is sent right
+    after the commit. ``event`` names the message's kind (at most 32 characters).
+    """
+    now = timezone.now()
+    notification = Notification.objects.create(
+        channel=Notification.Channel.SMS,
+        recipient=phone,
+        body=text,
+        event=event[:32],
+        dossier_code=(dossier.code or "") if dossier else "",
+        dossier_public_id=dossier.public_id if dossier else None,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    if conf.inline():
+        transaction.on_commit(partial(deliver, [notification.pk]), robust=True)
+    return notification
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """How long to wait after the ``attempts``-th failed try: base × 2^(attempts−1), capped."""
     seconds = conf.backoff_seconds() * 2 ** max(attempts - 1, 0)

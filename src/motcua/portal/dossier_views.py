@@ -28,7 +28,15 @@ def my_dossiers(request, applicant):
     page = Paginator(selectors.my_dossiers(applicant), settings.MOTCUA_PORTAL_PAGE_SIZE).get_page(
         request.GET.get("trang")
     )
-    return render(request, "portal/my_dossiers.html", {"page": page, "applicant": applicant})
+    return render(
+        request,
+        "portal/my_dossiers.html",
+        {
+            "page": page,
+            "applicant": applicant,
+            "awaiting": list(selectors.awaiting_confirmation(applicant)),
+        },
+    )
 
 
 def _rating_of(dossier):

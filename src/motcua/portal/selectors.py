@@ -21,7 +21,7 @@ from motcua.dossiers.services import compute_due_date
 from motcua.dossiers.workflow import TRANSITIONS
 
 # The e-form and its locked (prefilled) fields are public: the API files through them.
-from . import eforms  # noqa: F401
+from . import eform_pages, eforms  # noqa: F401 (the e-form's pages, for assisted filing)
 from .eforms import definition, locked_fields  # noqa: F401
 
 
@@ -112,6 +112,17 @@ def drafts_for(applicant: Applicant, version: ProcedureVersion) -> list[Dossier]
         dossiers_of(applicant)
         .filter(status=Status.DRAFT, procedure_version__procedure=version.procedure)
         .order_by("-created_at")
+    )
+
+
+def awaiting_confirmation(applicant: Applicant) -> QuerySet[Dossier]:
+    """Drafts an assisted-filing agent prepared for ``applicant`` that wait for the
+    citizen's confirmation ("Hồ sơ nộp hộ chờ bạn xác nhận"; docs/ASSISTED.md)."""
+    return (
+        dossiers_of(applicant)
+        .filter(status=Status.DRAFT, filed_by__isnull=False)
+        .select_related("filed_by", "filed_for_agency")
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import AuthorityLevel, ProcedureVersion
+from motcua.catalog.selectors import online_only_rules
 from motcua.search import assistant
 from motcua.search import services as search_services
 from motcua.search.folding import fold
@@ -74,6 +76,7 @@ def procedure_detail(request, code: str):
             "components": version.components.all(),
             "replaced": set(eform.replaced_components(eform.upgrade(version.form_schema))),
             "steps": version.steps.all(),
+            "online_only": list(online_only_rules(version.procedure, timezone.localdate())),
         },
     )
 

@@ -59,6 +59,7 @@ def test_officers_for_every_role(seeded):
         "lanhdao.kinhbac": (Role.LEADER, "BN.KINHBAC.LD"),
         "quantri.kinhbac": (Role.AGENCY_ADMIN, "BN.KINHBAC"),
         "giamsat": (Role.SUPERVISOR, seeding.PROVINCE_CODE),
+        "hotro.buudien": (Role.AGENT, "BN.KINHBAC"),  # assisted filing, no officer
     }
     for username, (role, agency_code) in expected.items():
         user = User.objects.get(username=username)
