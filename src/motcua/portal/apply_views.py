@@ -203,6 +203,11 @@ def apply_refresh(request, applicant, public_id):
 def _files_page(request, dossier, *, errors=None, status=200):
     documents = list(datastore_selectors.documents_of(request.user))
     components = selectors.components_with_files(dossier)
+    # Papers digitised at a desk (or results) that are one of these components: offered
+    # first ("Dùng giấy tờ đã số hóa", Decree 118/2025 Art. 17(1)(c)).
+    digitised = datastore_selectors.digitised_for(request.user, [c.name for c, _f in components])
+    for component, _files in components:
+        component.digitised_documents = digitised.get(component.name, [])
     errors = dict(errors or {})
     known = {str(component.pk) for component, _files in components}
     # Errors about no component of this procedure go to the top of the page.
