@@ -26,7 +26,8 @@ def assurance_for(level: int | None) -> str:
 def assurance_problem(version, level: int | None) -> str:
     """Why a sign-in at ``level`` may not file under ``version`` (Vietnamese), or ""."""
     required = version.min_assurance or 1
-    if (level or 0) >= required:
+    # Level 1 is no requirement beyond being signed in (any sign-in may file).
+    if required <= 1 or (level or 0) >= required:
         return ""
     if level:
         return _(
