@@ -111,9 +111,7 @@ class IntakeForm(forms.Form):
         # Per paper component: its own scan, what happens to the paper, and the desk's
         # check of the scan against the original (Circular 03/2025/TT-VPCP Art. 5).
         for c in self.component_objs:
-            self.fields[f"scan_{c.pk}"] = forms.FileField(
-                label=_("Bản quét"), required=False
-            )
+            self.fields[f"scan_{c.pk}"] = forms.FileField(label=_("Bản quét"), required=False)
             self.fields[f"handling_{c.pk}"] = forms.ChoiceField(
                 label=_("Giấy tờ"),
                 choices=Handling.choices,

@@ -57,13 +57,13 @@ class ComponentScan:
 def scan_refusal(scan: ComponentScan) -> str:
     """Why this component's scan cannot be kept or digitised (Vietnamese), or ""."""
     if scan.handling == Handling.SECRET:
-        return _(
-            "“%(name)s” là tài liệu mật: không lưu bản quét và không số hóa."
-        ) % {"name": scan.component.name}
+        return _("“%(name)s” là tài liệu mật: không lưu bản quét và không số hóa.") % {
+            "name": scan.component.name
+        }
     if scan.digitised and scan.handling == Handling.SHOWN:
-        return _(
-            "“%(name)s” chỉ xuất trình để đối chiếu, không lưu nên không số hóa."
-        ) % {"name": scan.component.name}
+        return _("“%(name)s” chỉ xuất trình để đối chiếu, không lưu nên không số hóa.") % {
+            "name": scan.component.name
+        }
     return ""
 
 
@@ -122,9 +122,7 @@ def mark_digitised(dossier: Dossier, attachment_id, *, by, component_id=None) ->
     the component is not one of the procedure's.
     """
     locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-    attachment = Attachment.objects.select_for_update().get(
-        dossier=locked, public_id=attachment_id
-    )
+    attachment = Attachment.objects.select_for_update().get(dossier=locked, public_id=attachment_id)
     _check_channel(locked)
     if attachment.kind not in DIGITISABLE_KINDS or attachment.source != Attachment.Source.UPLOAD:
         raise DossierError(

@@ -67,7 +67,9 @@ def test_counter_intake_records_the_id_card_check_and_digitises_a_marked_scan(
     desk, commune, version, citizen
 ):
     birth = component(version)
-    response = intake(desk, commune, version, **{f"scan_{birth.pk}": scan(), f"digitised_{birth.pk}": "on"})
+    response = intake(
+        desk, commune, version, **{f"scan_{birth.pk}": scan(), f"digitised_{birth.pk}": "on"}
+    )
     assert response.status_code == 302, response.content.decode()
     dossier = Dossier.objects.get()
     assert dossier.identity_assurance == IdentityAssurance.COUNTER_ID_CARD
@@ -142,7 +144,9 @@ def test_the_intake_page_shows_the_digitisation_column(desk, commune, version):
 
 def counter_dossier_with_scan(desk, commune, version, **extra):
     birth = component(version)
-    assert intake(desk, commune, version, **{f"scan_{birth.pk}": scan()}, **extra).status_code == 302
+    assert (
+        intake(desk, commune, version, **{f"scan_{birth.pk}": scan()}, **extra).status_code == 302
+    )
     dossier = Dossier.objects.get()
     return dossier, dossier.attachments.get(component=birth)
 
