@@ -114,6 +114,7 @@ PUBLIC = {
         "workflow",
         "steps",
         "deadlines",
+        "digitisation",
     },
     "search": {"selectors", "assistant", "folding", "services"},
     "registries": {"services", "writes"},

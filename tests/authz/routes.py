@@ -175,6 +175,7 @@ WEB: list[Entry] = [
         data=lambda w, s: {"register_number": "1"},
     ),
     E("backoffice:collect_fee", acting(DESK), ("POST",), AB, dossier),
+    E("backoffice:mark_digitised", acting(DESK), ("POST",), AB, attachment),
     E(
         "backoffice:refund_at_desk",
         acting(DESK),

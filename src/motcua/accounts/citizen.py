@@ -10,10 +10,13 @@ development and tests, the real one in production.
 
 Claims read from the ID token (the bundled provider documents them in
 ``motcua/idp/claims.py``): ``personal_id`` (required), ``name``, ``birth_date``,
-``phone``, ``email`` and ``represented_businesses`` (``[{"tax_code", "name",
-"address"}]``, the businesses whose legal representative the person is).
+``phone``, ``email``, ``represented_businesses`` (``[{"tax_code", "name",
+"address"}]``, the businesses whose legal representative the person is) and ``acr``,
+the e-ID level of the sign-in (Decree 69/2024/NĐ-CP Art. 9), kept in the session for
+this sign-in only (:func:`eid_level`): a dossier records it when it is submitted.
 
-Public API for the portal: :func:`current_applicant`, :func:`citizen_required`, and
+Public API for the portal: :func:`current_applicant`, :func:`citizen_required`,
+:func:`eid_level`, and
 the URLs ``citizen:login`` (``?next=``), ``citizen:callback``, ``citizen:logout``
 (POST) and ``citizen:acting``.
 """
@@ -50,6 +53,11 @@ log = logging.getLogger(__name__)
 SESSION_NEXT = "citizen_login_next"
 SESSION_ID_TOKEN = "citizen_id_token"  # kept for the provider's sign-out (id_token_hint)
 SESSION_ACTING = "citizen_acting_as"  # pk of the business chosen at citizen:acting
+SESSION_EID_LEVEL = "citizen_eid_level"  # the e-ID level (1, 2) the provider asserted
+
+# The provider's ``acr`` values and the e-ID level each stands for. Anything else (no
+# ``acr``, an unknown value) is level 1: a sign-in with the e-ID proves at least that.
+LEVEL_BY_ACR = {"vneid:level2": 2, "vneid:level1": 1}
 
 
 class SignInRefused(Exception):
@@ -327,6 +335,22 @@ def current_applicant(request) -> Applicant | None:
     return person
 
 
+def level_from_claims(claims: Mapping) -> int:
+    """The e-ID level the ID token's ``acr`` asserts (1 when absent or unknown)."""
+    return LEVEL_BY_ACR.get(str(claims.get("acr") or ""), 1)
+
+
+def eid_level(request) -> int | None:
+    """The e-ID level the signed-in citizen proved at this sign-in (1 or 2), or None when
+    they did not sign in through the identity provider (or are anonymous)."""
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    if user is None or not user.is_authenticated or session is None:
+        return None
+    level = session.get(SESSION_EID_LEVEL)
+    return level if level in (1, 2) else None
+
+
 def citizen_required(view):
     """Decorator: an anonymous visitor goes to ``citizen:login``, then back here."""
     return login_required(view, login_url=reverse_lazy("citizen:login"))
@@ -382,6 +406,7 @@ def callback(request):
     next_url = request.session.pop(SESSION_NEXT, "")
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_ID_TOKEN] = id_token
+    request.session[SESSION_EID_LEVEL] = level_from_claims(claims)
     return redirect(next_url or reverse("citizen:acting"))
 
 

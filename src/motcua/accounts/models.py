@@ -48,6 +48,16 @@ class User(AbstractUser):
         validators=[validate_personal_id],
     )
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    # The bundled identity provider's data, not the portal's: the e-ID level (Decree
+    # 69/2024/NĐ-CP Art. 9; 2 = identity verified in person against the chip ID card)
+    # the provider asserts as ``acr`` (``idp/claims.py``) and that its API tokens stand
+    # for (``api/auth.py``). The portal never reads it: it keeps the ``acr`` of the sign-in.
+    eid_level = models.PositiveSmallIntegerField(
+        _("mức định danh điện tử"),
+        choices=[(1, _("Mức 1")), (2, _("Mức 2"))],
+        default=1,
+        db_default=1,
+    )
 
     class Meta:
         verbose_name = _("người dùng")

@@ -27,7 +27,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 from oauth2_provider.models import get_access_token_model
 
-from motcua.accounts.citizen import current_applicant, represented_businesses
+from motcua.accounts.citizen import current_applicant, eid_level, represented_businesses
 from motcua.accounts.models import Applicant
 
 from .errors import ApiError
@@ -198,3 +198,18 @@ def acting_applicant(request, scope: str) -> tuple[Principal, Applicant]:
             )
         applicant = business
     return who, applicant
+
+
+def eid_level_of(request, who: Principal) -> int | None:
+    """The e-ID level (Decree 69/2024/NĐ-CP Art. 9) the calling person proved.
+
+    With a session: the level of the portal sign-in (``accounts.citizen.eid_level``).
+    With a bearer token: the token was issued by the bundled provider after the person
+    signed in there, so it proves the level that provider asserts for them (its ``acr``,
+    ``User.eid_level``). None for a system.
+    """
+    if who.is_system or who.user is None:
+        return None
+    if who.via == "session":
+        return eid_level(request)
+    return who.user.eid_level

@@ -86,6 +86,7 @@ def intake(request):
             component_ids=data["components"],
             token=str(data["token"]),
             scan=data.get("scan") or None,
+            component_scans=form.component_scans(),
         )
     except DossierError as error:
         form.add_error(None, error.message)

@@ -13,6 +13,7 @@ from motcua.accounts.models import Applicant, validate_personal_id, validate_tax
 from motcua.agencies.models import Agency, Membership, Role
 from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
 from motcua.catalog.selectors import online_only_procedure_ids
+from motcua.dossiers.digitisation import ComponentScan, Handling, scan_refusal
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import check_upload
 from motcua.search.selectors import search
@@ -113,11 +114,48 @@ class IntakeForm(forms.Form):
                 version_id = None
         if version_id:
             self.initial.setdefault("procedure", version_id)
-        self.fields["components"].choices = [
-            (c.pk, c.name)
-            for c in ProcedureComponent.objects.filter(version_id=version_id or 0).order_by(
-                "position"
+        self.component_objs = list(
+            ProcedureComponent.objects.filter(version_id=version_id or 0).order_by("position")
+        )
+        self.fields["components"].choices = [(c.pk, c.name) for c in self.component_objs]
+        # Per paper component: its own scan, what happens to the paper, and the desk's
+        # check of the scan against the original (Circular 03/2025/TT-VPCP Art. 5).
+        for c in self.component_objs:
+            self.fields[f"scan_{c.pk}"] = forms.FileField(label=_("Bản quét"), required=False)
+            self.fields[f"handling_{c.pk}"] = forms.ChoiceField(
+                label=_("Giấy tờ"),
+                choices=Handling.choices,
+                initial=Handling.KEPT,
+                required=False,
             )
+            self.fields[f"digitised_{c.pk}"] = forms.BooleanField(
+                label=_("Đã số hóa, đối chiếu bản chính"), required=False
+            )
+
+    def main_fields(self):
+        """The visible fields but the per-component ones (shown in the components table)."""
+        per_component = ("scan_", "handling_", "digitised_")
+        return [f for f in self.visible_fields() if not f.name.startswith(per_component)]
+
+    def component_rows(self):
+        """(component, scan, handling, digitised) bound fields for the components table."""
+        return [
+            (c, self[f"scan_{c.pk}"], self[f"handling_{c.pk}"], self[f"digitised_{c.pk}"])
+            for c in self.component_objs
+        ]
+
+    def component_scans(self) -> list[ComponentScan]:
+        """The cleaned scans of the components, for ``receive_at_counter``."""
+        data = self.cleaned_data
+        return [
+            ComponentScan(
+                component=c,
+                upload=data[f"scan_{c.pk}"],
+                digitised=bool(data.get(f"digitised_{c.pk}")),
+                handling=data.get(f"handling_{c.pk}") or Handling.KEPT,
+            )
+            for c in self.component_objs
+            if data.get(f"scan_{c.pk}")
         ]
 
     def clean_personal_id(self) -> str:
@@ -142,8 +180,41 @@ class IntakeForm(forms.Form):
                 raise ValidationError(SCAN_ERROR, code="invalid_scan") from None
         return upload
 
+    def _clean_component_scans(self, data) -> None:
+        received = set(data.get("components") or [])
+        for c in self.component_objs:
+            scan_field = f"scan_{c.pk}"
+            upload, digitised = data.get(scan_field), bool(data.get(f"digitised_{c.pk}"))
+            if not upload and not digitised:
+                continue
+            handling = data.get(f"handling_{c.pk}") or Handling.KEPT
+            refusal = scan_refusal(ComponentScan(c, upload, digitised, handling))
+            if refusal:
+                self.add_error(scan_field, refusal)
+            elif not upload:
+                self.add_error(
+                    scan_field,
+                    _(
+                        "Chỉ đánh dấu “Đã số hóa, đối chiếu bản chính” khi đã đính kèm bản "
+                        "quét của “%(name)s”."
+                    )
+                    % {"name": c.name},
+                )
+            elif c.pk not in received:
+                self.add_error(
+                    scan_field,
+                    _("Hãy đánh dấu “%(name)s” là đã nhận trước khi đính kèm bản quét.")
+                    % {"name": c.name},
+                )
+            else:
+                try:
+                    check_upload(upload)  # the one content check for every upload
+                except DossierError:
+                    self.add_error(scan_field, SCAN_ERROR)
+
     def clean(self):
         data = super().clean()
+        self._clean_component_scans(data)
         kind = data.get("kind")
         if kind == Applicant.Kind.PERSON and not data.get("personal_id"):
             if "personal_id" not in self.errors:

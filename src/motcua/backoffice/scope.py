@@ -38,6 +38,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # Cash at the desk: the fee paid at the counter and a refused dossier's refund.
     "collect_fee": frozenset({Role.DESK_OFFICER}),
     "refund_at_desk": frozenset({Role.DESK_OFFICER}),
+    # A paper component's scan checked against the original (số hóa), after intake.
+    "digitise": frozenset({Role.DESK_OFFICER}),
 }
 # Actions that belong to the current step of the internal process: only an officer
 # holding that step's role may do them, and only its assignee once it is assigned.

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers import digitisation
 from motcua.dossiers.models import ApologyLetter, Dossier, Status
 from motcua.payments.selectors import payments_of
 from motcua.workdays.calendar import add_working_days
@@ -336,3 +337,18 @@ def fee_panel(dossier: Dossier, allowed: set[str]) -> dict:
         and dossier.status not in ("draft", "refused", "withdrawn"),
         "can_refund_at_desk": "refund_at_desk" in allowed,
     }
+
+
+def digitise_panel(dossier: Dossier, permitted: set[str]) -> dict:
+    """What the dossier page needs to mark scans digitised after intake: the files the
+    officer may still mark (``dossiers.digitisation.digitisable``), and the components
+    a whole-dossier scan may be named as."""
+    if "digitise" not in permitted:
+        return {"digitisable_ids": set(), "digitise_components": []}
+    ids = {
+        a.pk
+        for a in dossier.attachments.filter(kind__in=digitisation.DIGITISABLE_KINDS)
+        if digitisation.digitisable(dossier, a)
+    }
+    components = list(dossier.procedure_version.components.order_by("position")) if ids else []
+    return {"digitisable_ids": ids, "digitise_components": components}

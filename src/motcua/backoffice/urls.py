@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apologies, assessment, fees, intake, pakn, result_preview, views
+from . import apologies, assessment, digitisation, fees, intake, pakn, result_preview, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -24,6 +24,11 @@ urlpatterns = [
         name="result_preview_pdf",
     ),
     path("tep/<uuid:public_id>/", views.attachment, name="attachment"),
+    path(
+        "ho-so/<uuid:public_id>/tep/<uuid:attachment_id>/so-hoa/",
+        digitisation.mark_digitised,
+        name="mark_digitised",
+    ),
     path("ho-so/<uuid:public_id>/thu-phi/", fees.collect_fee, name="collect_fee"),
     path("ho-so/<uuid:public_id>/hoan-tien/", fees.refund_at_desk, name="refund_at_desk"),
     path("bien-lai/<uuid:public_id>/", fees.payment_receipt, name="payment_receipt"),

@@ -142,6 +142,7 @@ def _render_detail(
                 "collect_fee",
                 "refund_at_desk",
                 "record_decision",
+                "digitise",
             ],
         )
     )
@@ -174,6 +175,7 @@ def _render_detail(
             "apology_form": apology_form or ApologyDraftForm(),
             "actions": _actions_for(dossier, permitted, form),
             **selectors.fee_panel(dossier, permitted),
+            **selectors.digitise_panel(dossier, permitted),
             "form": form,
             "failed_action": failed_action,
             "panel": panel,

@@ -125,6 +125,7 @@ def _keep_what_the_file_does_not_describe(data: ProcedureData, current) -> None:
     if _same_lines(current.description, data.description):
         data.description = current.description  # XLSX turns CRLF (from a browser) into LF
     data.close_when_supplement_expires = current.close_when_supplement_expires
+    data.min_assurance = current.min_assurance
     if upgrade(current.form_schema) != default_schema(current.data_sources):
         data.form_schema = current.form_schema
     steps = [(s.name, s.role, Decimal(s.days)) for s in current.steps.order_by("position")]

@@ -160,6 +160,14 @@ class ProcedureVersion(models.Model):
     close_when_supplement_expires = models.BooleanField(
         _("tự động kết thúc khi quá hạn bổ sung"), default=False
     )
+    # The e-ID level an online applicant must have signed in with (Decree 69/2024/NĐ-CP
+    # Art. 9: level 2 for most procedures); a lower sign-in is refused at submission.
+    min_assurance = models.PositiveSmallIntegerField(
+        _("mức định danh điện tử tối thiểu khi nộp trực tuyến"),
+        choices=[(1, _("Mức 1")), (2, _("Mức 2"))],
+        default=1,
+        db_default=1,
+    )
     form_schema = models.JSONField(
         _("biểu mẫu điện tử"),
         default=dict,

@@ -46,6 +46,7 @@ VERSION_FIELDS = (
     "data_sources",
     "supplement_days",
     "close_when_supplement_expires",
+    "min_assurance",
     "form_schema",
 )
 
@@ -70,6 +71,7 @@ class ProcedureData:
     data_sources: list[str] = field(default_factory=list)
     supplement_days: int = 30
     close_when_supplement_expires: bool = False
+    min_assurance: int = 1  # e-ID level required online (Decree 69/2024/NĐ-CP Art. 9)
     form_schema: dict[str, Any] | list[dict[str, Any]] | None = None  # legacy lists upgraded
     components: list[tuple[str, str]] = field(default_factory=list)  # (name, registry)
     steps: list[tuple[str, str, Decimal]] | None = None  # (name, role, days)

@@ -9,6 +9,14 @@ Two kinds of documents live here:
   dossier's result file, made when the result is issued). They are the person's copy
   of a legal decision: the person cannot delete or hide them (the agency keeps its own
   copy in the dossier either way).
+* **digitised components**: a paper the person handed in at the one-stop desk, scanned
+  and checked against the original there ("Đã số hóa, đối chiếu bản chính", Decree
+  118/2025/NĐ-CP Art. 17(1)(c), Circular 03/2025/TT-VPCP Art. 5). Like results, they are
+  the agency's certified copy and stay in the store.
+
+Results and digitised components carry ``digitised_at`` and the name of what they are
+(``component_name``: the dossier component, or the procedure's result), so that a later
+dossier asking for a component of that name offers them ("Dùng giấy tờ đã số hóa").
 
 Each document is an independent copy: attaching it to a dossier copies the file, so
 deleting an upload never changes a dossier that used it.
@@ -41,6 +49,7 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         UPLOAD = "upload", _("Tự tải lên")
         RESULT = "result", _("Kết quả do cơ quan trả")
+        DIGITISED = "digitised", _("Bản số hóa tại Bộ phận một cửa")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
@@ -50,7 +59,7 @@ class Document(models.Model):
         related_name="documents",
     )
     name = models.CharField(_("tên giấy tờ"), max_length=255)
-    kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     file = models.FileField(_("tệp"), upload_to=document_path, max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
@@ -69,6 +78,10 @@ class Document(models.Model):
     # Results only: the result as data ("only once"): {"procedure": code, "form": the
     # dossier's form data, "decision": its decision data}, so later procedures reuse it.
     data = models.JSONField(_("dữ liệu có cấu trúc"), default=dict, blank=True)
+    # Results and digitised components: when the copy was digitised (checked against the
+    # original, or issued electronically) and what it is, for reuse in later dossiers.
+    digitised_at = models.DateTimeField(_("thời điểm số hóa"), null=True, blank=True)
+    component_name = models.CharField(_("là giấy tờ"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("giấy tờ trong kho dữ liệu")
@@ -78,7 +91,8 @@ class Document(models.Model):
             models.Index(fields=["owner", "-created_at"], name="datastore_owner_created"),
         ]
         constraints = [
-            # A result file lands in a person's store once, however often it is offered.
+            # A result (or digitised) file lands in a person's store once, however often
+            # it is offered.
             models.UniqueConstraint(
                 fields=["owner", "source_attachment"],
                 condition=models.Q(source_attachment__isnull=False),

@@ -9,6 +9,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
+from motcua.lib.text import fold
 
 from .models import Document
 
@@ -37,6 +38,25 @@ def document_of(user, public_id: uuid.UUID | str) -> Document:
     except ValueError:
         raise Document.DoesNotExist from None
     return documents_of(user).get(public_id=public_id)
+
+
+def digitised_for(user, component_names) -> dict[str, list[Document]]:
+    """For each of ``component_names``, the person's digitised documents (components
+    digitised at a desk, electronic results) that are that component (same name,
+    diacritics, case and punctuation aside), newest first: what a later dossier may
+    reuse. Names without any are absent from the answer."""
+    wanted: dict[str, list[str]] = {}
+    for name in component_names:
+        if fold(name or ""):
+            wanted.setdefault(fold(name), []).append(name)
+    found: dict[str, list[Document]] = {}
+    if not wanted:
+        return found
+    candidates = documents_of(user).filter(digitised_at__isnull=False).exclude(component_name="")
+    for document in candidates:
+        for name in wanted.get(fold(document.component_name), []):
+            found.setdefault(name, []).append(document)
+    return found
 
 
 def used_bytes(user) -> int:

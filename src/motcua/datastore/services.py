@@ -175,6 +175,9 @@ def copy_to_dossier(
             name=document.download_name,
             # A result the platform signed is copied as is; a person's upload is rebuilt.
             signed_by_us=document.kind == Document.Kind.RESULT,
+            # A digitised copy stays one: checked against the original when it was made.
+            digitised_at=document.digitised_at,
+            digitised_by=getattr(document.source_attachment, "digitised_by", None),
         )
 
 
@@ -198,9 +201,10 @@ def save_result(user, attachment: Attachment, *, data: dict | None = None) -> Do
     """Keep a copy of a dossier's result file in ``user``'s data store; idempotent.
 
     Called when a result is issued (see ``receivers``) with the result's structured
-    ``data`` (``result_data``). Returns the existing copy when the file is already
-    there (giving it ``data`` if it has none yet). Raises OSError when the result file
-    cannot be read.
+    ``data`` (``result_data``). The copy is electronic, so marked as digitised, under the
+    name of the procedure's result (reused by a later dossier asking for it). Returns the
+    existing copy when the file is already there (giving it ``data`` if it has none
+    yet). Raises OSError when the result file cannot be read.
     """
     existing = Document.objects.filter(owner=user, source_attachment=attachment).first()
     if existing is not None:
@@ -214,16 +218,43 @@ def save_result(user, attachment: Attachment, *, data: dict | None = None) -> Do
         name=(original.rsplit(".", 1)[0] if "." in original else original)[:255]
         or _("Kết quả giải quyết"),
         kind=Document.Kind.RESULT,
-        content_type=attachment.content_type,
-        size=attachment.size,
-        source_dossier_code=attachment.dossier.code or "",
-        source_attachment=attachment,
         data=data or {},
+        digitised_at=attachment.uploaded_at,
+        component_name=attachment.dossier.procedure_version.result_name[:500],
     )
+    return _keep_copy(user, attachment, document)
+
+
+def save_digitised(user, attachment: Attachment) -> Document:
+    """Keep a copy of a component digitised at the desk in ``user``'s data store, marked
+    as digitised with its component's name; idempotent. Raises OSError when the file
+    cannot be read."""
+    existing = Document.objects.filter(owner=user, source_attachment=attachment).first()
+    if existing is not None:
+        return existing
+    component = attachment.component.name if attachment.component_id else ""
+    original = attachment.original_name
+    document = Document(
+        owner=user,
+        name=(component or original.rsplit(".", 1)[0])[:255] or _("Giấy tờ đã số hóa"),
+        kind=Document.Kind.DIGITISED,
+        digitised_at=attachment.digitised_at,
+        component_name=component[:500],
+    )
+    return _keep_copy(user, attachment, document)
+
+
+def _keep_copy(user, attachment: Attachment, document: Document) -> Document:
+    """Save ``document`` as the copy of ``attachment``'s file (concurrency-safe)."""
+    document.content_type = attachment.content_type
+    document.size = attachment.size
+    document.source_dossier_code = attachment.dossier.code or ""
+    document.source_attachment = attachment
     try:
         with transaction.atomic(), attachment.file.open("rb") as stored:
             document.sha256 = sha256_of(stored)
-            document.file.save(f"ketqua{document.extension}", File(stored), save=False)
+            prefix = "ketqua" if document.kind == Document.Kind.RESULT else "sohoa"
+            document.file.save(f"{prefix}{document.extension}", File(stored), save=False)
             document.save()
     except IntegrityError:
         # Saved meanwhile by a concurrent call.
@@ -232,6 +263,30 @@ def save_result(user, attachment: Attachment, *, data: dict | None = None) -> Do
             storage.delete(path)
         return Document.objects.get(owner=user, source_attachment=attachment)
     return document
+
+
+def save_digitised_of(dossier: Dossier, attachment_ids) -> list[Document]:
+    """Copy the digitised files ``attachment_ids`` (public ids) of ``dossier`` into its
+    applicant's data store. As ``save_results_of``: a file that cannot be copied is
+    logged and skipped, so digitising never fails because of the store."""
+    owner = selectors.owner_of(dossier)
+    if owner is None:
+        return []
+    documents = []
+    attachments = dossier.attachments.filter(
+        public_id__in=list(attachment_ids or []), digitised=True
+    ).select_related("component")
+    for attachment in attachments:
+        try:
+            with transaction.atomic():
+                documents.append(save_digitised(owner, attachment))
+        except Exception:
+            logger.exception(
+                "datastore: digitised attachment %s of dossier %s not copied",
+                attachment.pk,
+                dossier.pk,
+            )
+    return documents
 
 
 def save_results_of(dossier: Dossier) -> list[Document]:

@@ -170,9 +170,18 @@ def create_applicants(citizens: int, businesses: int, people: People, log: Log) 
         rows.append((pid, people.name(male), birth, people.address(commune), people.phone()))
 
     existing_users = dict(User.objects.filter(username__in=seen).values_list("username", "id"))
+    # The bundled identity provider's e-ID level (Decree 69/2024/NĐ-CP Art. 9): most demo
+    # citizens verified their identity in person (level 2); every tenth did not (level 1).
     new_users = [
-        User(username=pid, full_name=name, personal_id=pid, phone=phone, password=unusable)
-        for pid, name, _b, _a, phone in rows
+        User(
+            username=pid,
+            full_name=name,
+            personal_id=pid,
+            phone=phone,
+            password=unusable,
+            eid_level=1 if index % 10 == 9 else 2,
+        )
+        for index, (pid, name, _b, _a, phone) in enumerate(rows)
         if pid not in existing_users
     ]
     for user in User.objects.bulk_create(new_users, batch_size=1000):

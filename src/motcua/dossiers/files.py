@@ -351,12 +351,16 @@ def add_attachment(
     source: str = Attachment.Source.UPLOAD,
     name: str = "",
     signed_by_us: bool = False,
+    digitised_at=None,
+    digitised_by=None,
 ) -> Attachment:
     """Check ``upload`` by content, store it (a PDF rebuilt without active content) and
     attach it to ``dossier`` (audited).
 
     ``signed_by_us``: a result the platform made and signed (``results``), stored byte
     for byte since rebuilding it would break the signature; never a person's upload.
+    ``digitised_at`` (and ``digitised_by``): the file is a digitised copy checked against
+    the original (``dossiers.digitisation``), e.g. one reused from the data store.
     Call inside the transaction that makes the change the file belongs to. Raises
     DossierError when the file is refused by ``check_upload``, would pass a storage
     quota (``check_quota``) or cannot be stored.
@@ -378,6 +382,9 @@ def add_attachment(
         sha256=sha256_of(upload),
         uploaded_by=by,
         uploaded_at=timezone.now(),
+        digitised=digitised_at is not None,
+        digitised_at=digitised_at,
+        digitised_by=digitised_by if digitised_at is not None else None,
     )
     store_file(
         attachment.file,

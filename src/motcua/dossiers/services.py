@@ -18,7 +18,7 @@ from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion, Registry
 
-from . import steps
+from . import digitisation, steps
 from .effects import (  # noqa: F401 (public)
     Move,
     compute_due_date,
@@ -33,6 +33,7 @@ from .models import (
     Channel,
     Dossier,
     FormRevision,
+    IdentityAssurance,
     Rating,
     Status,
     StatusChange,
@@ -275,6 +276,7 @@ def receive_at_counter(
     component_ids=(),
     token: str = "",
     scan=None,
+    component_scans=(),
 ) -> Dossier:
     """Counter intake (tiếp nhận trực tiếp): a desk officer records a paper dossier.
 
@@ -283,8 +285,11 @@ def receive_at_counter(
     (``accounts.services``). The dossier starts as received and lists the components
     handed in (``component_ids`` of ``version``); ``token`` is the form's one-time token
     (a resubmitted form finds the dossier by it). The scan is stored once the dossier is
-    committed, so a failed intake leaves no file. Raises DossierError when the version is
-    not the published one, or the scan is refused (the dossier then stays recorded).
+    committed, so a failed intake leaves no file. ``component_scans`` are the scans of
+    single components (``digitisation.ComponentScan``), digitised where the desk checked
+    them against the original. The applicant's identity was checked against their ID
+    card at the desk (``identity_assurance``). Raises DossierError when the version is
+    not the published one, or a scan is refused (the dossier then stays recorded).
     """
     check_counter_intake(version, agency)  # online-only procedures (docs/ASSISTED.md)
     components = list(
@@ -298,6 +303,9 @@ def receive_at_counter(
         dossier = record_counter_dossier(
             applicant=person, version=version, agency=agency, by=by, form_data=form_data
         )
+        dossier.identity_assurance = IdentityAssurance.COUNTER_ID_CARD
+        Dossier.objects.filter(pk=dossier.pk).update(identity_assurance=dossier.identity_assurance)
+    digitisation.attach_component_scans(dossier, list(component_scans), by=by)
     if scan is not None:
         with transaction.atomic():
             add_attachment(

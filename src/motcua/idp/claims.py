@@ -14,6 +14,10 @@ claim                        scope      value
 ``represented_businesses``   business   list of ``{"tax_code", "name", "address"}``: the
                                         businesses whose legal representative
                                         (người đại diện theo pháp luật) this person is
+``acr``                      openid     the e-ID level of the account (Decree 69/2024/NĐ-CP
+                                        Art. 9): ``vneid:level2`` (identity verified in
+                                        person against the chip ID card) or
+                                        ``vneid:level1``; from ``User.eid_level``
 ============================ ========== =================================================
 
 A claim without a value is left out, except ``represented_businesses``, which is
@@ -30,7 +34,11 @@ from motcua.accounts.models import Applicant
 # Fixed forever: changing it would change every citizen's ``sub``.
 SUBJECT_NAMESPACE = uuid.UUID("5c1f6a52-7d0e-4a43-9a55-2f0b6c1d9e37")
 
+# The ``acr`` values (OpenID Connect Core §2) of the two e-ID levels, by level.
+ACR_BY_LEVEL = {1: "vneid:level1", 2: "vneid:level2"}
+
 CUSTOM_CLAIM_SCOPES = {
+    "acr": "openid",
     "personal_id": "citizen",
     "birth_date": "citizen",
     "phone": "phone",
@@ -55,6 +63,7 @@ def citizen_claims(user) -> dict:
     )
     claims = {
         "sub": subject_for(user),
+        "acr": ACR_BY_LEVEL.get(user.eid_level, ACR_BY_LEVEL[1]),
         "name": user.full_name or (person.name if person else ""),
         "personal_id": user.personal_id or "",
         "birth_date": person.birth_date.isoformat() if person and person.birth_date else "",

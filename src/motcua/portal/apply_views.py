@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.accounts.citizen import eid_level
 from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import Registry
@@ -23,6 +24,7 @@ from motcua.dossiers.models import Attachment, Status
 
 from . import eform_pages, eforms, selectors, services
 from .access import citizen_view
+from .assurance import assurance_problem
 from .eforms import registry_label
 from .forms import PickForm, StartForm, UploadForm
 
@@ -201,6 +203,11 @@ def apply_refresh(request, applicant, public_id):
 def _files_page(request, dossier, *, errors=None, status=200):
     documents = list(datastore_selectors.documents_of(request.user))
     components = selectors.components_with_files(dossier)
+    # Papers digitised at a desk (or results) that are one of these components: offered
+    # first ("Dùng giấy tờ đã số hóa", Decree 118/2025 Art. 17(1)(c)).
+    digitised = datastore_selectors.digitised_for(request.user, [c.name for c, _f in components])
+    for component, _files in components:
+        component.digitised_documents = digitised.get(component.name, [])
     errors = dict(errors or {})
     known = {str(component.pk) for component, _files in components}
     # Errors about no component of this procedure go to the top of the page.
@@ -329,7 +336,8 @@ def apply_review(request, applicant, public_id):
     if done:
         return done
     problems = services.submission_problems(dossier, by=request.user, check_registries=False)
-    return _review_page(request, dossier, problems=problems)
+    too_low = assurance_problem(dossier.procedure_version, eid_level(request))
+    return _review_page(request, dossier, problems=[too_low, *problems] if too_low else problems)
 
 
 @require_POST
@@ -338,7 +346,9 @@ def apply_submit(request, applicant, public_id):
     """Submit the draft; a repeated POST leads to the same receipt."""
     dossier = selectors.dossier_for(applicant, public_id)
     try:
-        dossier = services.submit_application(dossier, by=request.user)
+        dossier = services.submit_application(
+            dossier, by=request.user, eid_level=eid_level(request)
+        )
     except services.SubmissionRefused as exc:
         return _review_page(request, dossier, problems=exc.problems, status=400)
     except DossierError as exc:

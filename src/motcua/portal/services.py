@@ -26,7 +26,7 @@ from motcua.dossiers.files import add_attachment, discard_file
 from motcua.dossiers.models import Attachment, Dossier, Rating, Status
 from motcua.registries import services as registries
 
-from . import eform_pages, eforms, selectors
+from . import assurance, eform_pages, eforms, selectors
 
 
 class SubmissionRefused(DossierError):
@@ -268,21 +268,34 @@ def submission_problems(dossier: Dossier, *, by=None, check_registries: bool = T
     return list(tampered.values())
 
 
-def submit_application(dossier: Dossier, *, by=None) -> Dossier:
+def submit_application(dossier: Dossier, *, by=None, eid_level: int | None = None) -> Dossier:
     """Submit a draft: it gets its code and its fee is frozen.
 
+    ``eid_level`` is the e-ID level the applicant proved at sign-in (1, 2; None: not
+    signed in through the identity provider): the dossier records it
+    (``identity_assurance``), and a procedure that requires level 2 refuses a lower one.
     Idempotent: submitting a dossier that is already submitted returns it unchanged, so
     a double click or a re-posted form leads to the same receipt. Raises
-    SubmissionRefused (with what to fix) when the draft is incomplete or a value from a
-    national database was changed, DossierError for other refusals.
+    SubmissionRefused (with what to fix; code ``assurance_too_low`` for the level) when
+    the draft is incomplete, a value from a national database was changed or the
+    sign-in's level is too low, DossierError for other refusals.
     """
     if dossier.status != Status.DRAFT and dossier.code:
         return dossier
+    too_low = assurance.assurance_problem(dossier.procedure_version, eid_level)
+    if too_low:
+        refused = SubmissionRefused([too_low])
+        refused.code = "assurance_too_low"
+        raise refused
     problems = submission_problems(dossier, by=by)
     if problems:
         raise SubmissionRefused(problems)
     try:
-        return dossier_services.transition(dossier, "submit", by=by)
+        with transaction.atomic():
+            Dossier.objects.filter(pk=dossier.pk, status=Status.DRAFT).update(
+                identity_assurance=assurance.assurance_for(eid_level)
+            )
+            return dossier_services.transition(dossier, "submit", by=by)
     except IllegalTransition:
         dossier.refresh_from_db()
         if dossier.code:

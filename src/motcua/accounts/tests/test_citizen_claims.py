@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from motcua.accounts.citizen import SignInRefused, sign_in_from_claims
+from motcua.accounts.citizen import SignInRefused, level_from_claims, sign_in_from_claims
 from motcua.accounts.models import Applicant, User
 from tests.factories import ApplicantFactory, UserFactory
 
@@ -126,3 +126,16 @@ def test_a_personal_id_that_is_too_long_is_refused_not_shortened():
     with pytest.raises(SignInRefused):
         sign_in_from_claims(claims(personal_id="0010900042421"))
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("acr", "level"),
+    [("vneid:level2", 2), ("vneid:level1", 1), (None, 1), ("urn:unknown", 1), ("", 1)],
+)
+def test_the_e_id_level_of_a_sign_in_comes_from_acr_and_defaults_to_level_1(acr, level):
+    assert level_from_claims(claims(acr=acr)) == level
+
+
+def test_a_sign_in_never_changes_the_providers_level_of_the_account():
+    user = sign_in_from_claims(claims(acr="vneid:level2"))
+    assert user.eid_level == 1  # the portal keeps the level in the session, not here

@@ -21,7 +21,7 @@ from motcua.portal import selectors as portal
 from motcua.portal import services as portal_services
 
 from .. import presenters, selectors
-from ..auth import AUTH, acting_applicant
+from ..auth import AUTH, acting_applicant, eid_level_of
 from ..errors import READ_ERRORS, WRITE_ERRORS, ApiError, not_found
 from ..idempotency import idempotent
 from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
@@ -219,10 +219,14 @@ def download_attachment(request, public_id: uuid.UUID, attachment_id: uuid.UUID)
 )
 @decorate_view(idempotent(required=False))
 def submit(request, public_id: uuid.UUID, idempotency_key: str | None = KEY_OPTIONAL):
-    """Refused with 422 `submission_refused` and the list of what to fix in `details`.
-    Submitting an already submitted dossier answers it unchanged."""
+    """Refused with 422 `submission_refused` and the list of what to fix in `details`
+    (422 `assurance_too_low` when the procedure requires an e-ID level 2 sign-in and the
+    caller proved level 1). The dossier records the caller's e-ID level
+    (`identity_assurance`). Submitting an already submitted dossier answers it unchanged."""
     who, dossier = own_dossier(request, public_id, WRITE)
-    dossier = portal_services.submit_application(dossier, by=who.user)
+    dossier = portal_services.submit_application(
+        dossier, by=who.user, eid_level=eid_level_of(request, who)
+    )
     return presenters.citizen_detail(dossier)
 
 

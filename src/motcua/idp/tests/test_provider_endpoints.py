@@ -150,6 +150,20 @@ def test_the_id_token_is_signed_with_the_published_key_and_carries_the_citizen(
     ]
 
 
+@pytest.mark.parametrize(("level", "acr"), [(2, "vneid:level2"), (1, "vneid:level1")])
+def test_the_id_token_says_the_e_id_level_of_the_account_as_acr(
+    client, portal_client, citizen, level, acr
+):
+    citizen.eid_level = level
+    citizen.save(update_fields=["eid_level"])
+    sign_in_at_provider(client, citizen)
+    issued = tokens(client, code_from(authorize(client, scope="openid")))
+    keys = jwk.JWKSet.from_json(client.get("/idp/.well-known/jwks.json").content)
+    claims = json.loads(jwt.JWT(jwt=issued["id_token"], key=keys, algs=["RS256"]).claims)
+    assert claims["acr"] == acr  # with the openid scope alone
+    assert "acr" in client.get("/idp/.well-known/openid-configuration").json()["claims_supported"]
+
+
 def test_the_subject_is_stable_and_does_not_reveal_the_personal_id(client, portal_client, citizen):
     sign_in_at_provider(client, citizen)
     first = tokens(client, code_from(authorize(client)))
