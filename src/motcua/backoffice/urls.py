@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import apologies, assessment, fees, intake, result_preview, views
+from .paperwork import views as paperwork
 
 app_name = "backoffice"
 urlpatterns = [
@@ -27,4 +28,11 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/thu-phi/", fees.collect_fee, name="collect_fee"),
     path("ho-so/<uuid:public_id>/hoan-tien/", fees.refund_at_desk, name="refund_at_desk"),
     path("bien-lai/<uuid:public_id>/", fees.payment_receipt, name="payment_receipt"),
+    # The official forms of Circular 03/2025/TT-VPCP, Appendix I (docs/FORMS.md).
+    path(
+        "ho-so/<uuid:public_id>/bieu-mau/<slug:number>.pdf",
+        paperwork.form_pdf,
+        name="paperwork_form",
+    ),
+    path("so-theo-doi/", paperwork.register_page, name="register"),
 ]
