@@ -30,7 +30,7 @@ urlpatterns = [
     path("bien-lai/<uuid:public_id>/", fees.payment_receipt, name="payment_receipt"),
     # The official forms of Circular 03/2025/TT-VPCP, Appendix I (docs/FORMS.md).
     path(
-        "ho-so/<uuid:public_id>/bieu-mau/<slug:number>.pdf",
+        "ho-so/<uuid:public_id>/bieu-mau/<slug:form_number>.pdf",
         paperwork.form_pdf,
         name="paperwork_form",
     ),

@@ -59,14 +59,30 @@ def issuing_agency(dossier: Dossier) -> Agency:
     return dossier.agency.home_agency
 
 
+COMMITTEE_KINDS = (Agency.Kind.COMMUNE, Agency.Kind.PROVINCE, Agency.Kind.CITY)
+
+
+def authority_name(agency: Agency, *, short: bool = False) -> str:
+    """The agency as a document's header names it, in capitals: a commune's, province's
+    or city's People's Committee ("UBND PHƯỜNG KINH BẮC" when ``short``), else its name."""
+    if agency.kind in COMMITTEE_KINDS:
+        committee = _("UBND") if short else _("ỦY BAN NHÂN DÂN")
+        return f"{committee} {agency.name.upper()}"
+    return agency.name.upper()
+
+
 def header(dossier: Dossier, *, desk: bool) -> list[str]:
-    """The two lines top left: the agency above and the agency itself (a letter the
-    agency signs), or the agency and its one-stop desk (a slip the desk hands over)."""
+    """The two lines top left (Decree 30/2020/NĐ-CP, Appendix I: the governing body above
+    the issuing one): the agency and its one-stop desk for a slip the desk hands over;
+    the agency above and the agency for a letter the agency signs (a People's Committee
+    names itself on two lines)."""
     agency = issuing_agency(dossier)
     if desk:
-        return [agency.name.upper(), _("BỘ PHẬN MỘT CỬA")]
+        return [authority_name(agency, short=True), _("BỘ PHẬN MỘT CỬA")]
+    if agency.kind in COMMITTEE_KINDS:
+        return [_("ỦY BAN NHÂN DÂN"), agency.name.upper()]
     parent = agency.parent
-    return [parent.name.upper() if parent is not None else "", agency.name.upper()]
+    return [authority_name(parent, short=True) if parent is not None else "", agency.name.upper()]
 
 
 def person_name(user) -> str:

@@ -26,6 +26,7 @@ from motcua.lib import xlsx
 
 from .. import scope
 from . import common
+from .rendering import render_form
 
 PAGE_SIZE = 50
 PDF_LIMIT = 2000  # lines printed at most; the Excel file holds them all
@@ -72,7 +73,7 @@ class RegisterFilter(forms.Form):
         super().__init__(data)
         self.user = user
         agencies = Agency.objects.exclude(kind=Agency.Kind.UNIT)
-        allowed = scope.officer_agencies(user)
+        allowed = scope.officer_agencies(user) if user is not None else None
         if allowed is not None:
             agencies = agencies.filter(pk__in=allowed)
         self.fields["agency"].queryset = agencies.order_by("name")
@@ -108,11 +109,13 @@ class RegisterFilter(forms.Form):
 
 
 def register_queryset(user, filters: RegisterFilter) -> QuerySet[Dossier]:
-    """The received dossiers ``user`` may see that match ``filters``, in order of receipt."""
+    """The received dossiers ``user`` may see (``None``: every dossier, for commands) that
+    match ``filters``, in order of receipt."""
     start, end = filters.period()
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    qs = scope.dossiers_for(user).filter(received_at__gte=since, received_at__lt=until)
+    base = scope.dossiers_for(user) if user is not None else Dossier.objects.all()
+    qs = base.exclude(status=Status.DRAFT).filter(received_at__gte=since, received_at__lt=until)
     data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     if data.get("agency"):
         qs = qs.filter(agency_id__in=descendant_ids(data["agency"]))
@@ -193,3 +196,33 @@ def workbook_bytes(dossiers, description: str) -> bytes:
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     return xlsx.to_bytes(book)
+
+
+def header_for(agency: Agency | None) -> list[str]:
+    """The register's top-left lines: the agency whose register it is, and its desk."""
+    return [common.authority_name(agency, short=True) if agency is not None else "", _("BỘ PHẬN MỘT CỬA")]
+
+
+def pdf_bytes(dossiers, description: str, agency: Agency | None) -> bytes:
+    """The register as a landscape PDF: at most ``PDF_LIMIT`` lines (the Excel file has
+    them all)."""
+    lines = list(dossiers[: PDF_LIMIT + 1])
+    context = {
+        "rows": rows(lines[:PDF_LIMIT]),
+        "truncated": len(lines) > PDF_LIMIT,
+        "limit": PDF_LIMIT,
+        "columns": COLUMNS,
+        "description": description,
+        "header": header_for(agency),
+        "place_date": common.spoken_date(timezone.localdate()),
+    }
+    return render_form("backoffice/paperwork/register_pdf.html", context)
+
+
+def register_agency(filters: RegisterFilter) -> Agency | None:
+    """The agency named in the filters, else the only one the officer may choose."""
+    data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    if data.get("agency"):
+        return data["agency"]
+    choices = list(filters.fields["agency"].queryset[:2])
+    return choices[0] if len(choices) == 1 else None

@@ -36,14 +36,14 @@ def _not_applicable(request, dossier, message: str, form=None):
 
 
 @officer_required
-def form_pdf(request, public_id, number: str):
-    """Form ``number`` (01–06) of the dossier, printable; 404 with the reason when the
+def form_pdf(request, public_id, form_number: str):
+    """Form ``form_number`` (01–06) of the dossier, printable; 404 with the reason when the
     form does not apply to the dossier's state."""
     dossier = scope.get_dossier_for(request.user, public_id)
-    form = documents.FORMS.get(number)
+    form = documents.FORMS.get(form_number)
     if form is None:
         return _not_applicable(
-            request, dossier, _("Không có biểu mẫu số %(n)s cho hồ sơ.") % {"n": number[:4]}
+            request, dossier, _("Không có biểu mẫu số %(n)s cho hồ sơ.") % {"n": form_number[:4]}
         )
     try:
         context = documents.context_for(form, dossier)
@@ -75,17 +75,7 @@ def register_page(request):
         response["Content-Disposition"] = f'attachment; filename="so-theo-doi-ho-so-{stamp}.xlsx"'
         return response
     if output == "pdf":
-        lines = list(dossiers[: register.PDF_LIMIT + 1])
-        context = {
-            "rows": register.rows(lines[: register.PDF_LIMIT]),
-            "truncated": len(lines) > register.PDF_LIMIT,
-            "limit": register.PDF_LIMIT,
-            "columns": register.COLUMNS,
-            "description": description,
-            "header": _register_header(request.user, filters),
-            "place_date": timezone.localdate().strftime(_("Ngày %d/%m/%Y")),
-        }
-        pdf = render_form("backoffice/paperwork/register_pdf.html", context)
+        pdf = register.pdf_bytes(dossiers, description, register.register_agency(filters))
         return _pdf_response(pdf, f"so-theo-doi-ho-so-{stamp}.pdf")
     page = Paginator(dossiers, register.PAGE_SIZE).get_page(request.GET.get("trang"))
     params = {k: v for k, v in request.GET.items() if k not in ("trang", "format") and v}
@@ -102,13 +92,3 @@ def register_page(request):
         },
     )
 
-
-def _register_header(user, filters) -> list[str]:
-    data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    agency = data.get("agency")
-    if agency is None:
-        agencies = list(filters.fields["agency"].queryset[:2])
-        agency = agencies[0] if len(agencies) == 1 else None
-    if agency is None:
-        return ["", _("BỘ PHẬN MỘT CỬA")]
-    return [agency.name.upper(), _("BỘ PHẬN MỘT CỬA")]
