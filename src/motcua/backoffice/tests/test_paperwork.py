@@ -387,3 +387,12 @@ def test_the_register_prints_as_pdf(client, registered, team):
     text = pdf_text(client.get(REGISTER, {"format": "pdf"}))
     assert "SỔ THEO DÕI HỒ SƠ" in text
     assert registered["first"].code in text and registered["hidden"].code not in text
+
+
+def test_export_forms_writes_every_form_that_applies(counter_dossier, tmp_path):
+    from django.core.management import call_command
+
+    call_command("export_forms", code=counter_dossier.code, out=str(tmp_path), with_register=True)
+    written = sorted(path.name for path in tmp_path.iterdir())
+    assert written == ["form-01-tiep-nhan.pdf", "form-06-kiem-soat.pdf", "form-07-so-theo-doi.pdf"]
+    assert all(path.read_bytes().startswith(b"%PDF") for path in tmp_path.iterdir())
