@@ -120,7 +120,7 @@ def register_entry(dossier: Dossier) -> tuple[int, int] | None:
 
 
 def timeliness(finished: dt.datetime | dt.date | None, due: dt.date | None) -> str:
-    """"Trước hạn", "Đúng hạn" or "Quá hạn" (form 06's result column); empty when unknown."""
+    """ "Trước hạn", "Đúng hạn" or "Quá hạn" (form 06's result column); empty when unknown."""
     if finished is None or due is None:
         return ""
     day = local(finished).date() if isinstance(finished, dt.datetime) else finished

@@ -127,14 +127,18 @@ def applicant_handovers(dossier: Dossier) -> list[Handover]:
             )
             continue
         if change.action == "request_supplement":
-            note = _("Yêu cầu bổ sung, hoàn thiện hồ sơ") + (f": {change.note}" if change.note else "")
+            note = _("Yêu cầu bổ sung, hoàn thiện hồ sơ") + (
+                f": {change.note}" if change.note else ""
+            )
             result = ""
         else:
             note = _("Trả kết quả")
             due = dossier.appointment_date or dossier.due_date
             result = common.timeliness(dossier.finished_at or change.at, due)
         rows.append(
-            Handover(_desk(dossier), officer, _("Người nộp hồ sơ"), applicant, change.at, result, note)
+            Handover(
+                _desk(dossier), officer, _("Người nộp hồ sơ"), applicant, change.at, result, note
+            )
         )
     return rows
 

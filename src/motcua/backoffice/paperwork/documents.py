@@ -62,7 +62,9 @@ def components_received(dossier: Dossier) -> list[dict]:
         scans = dossier.attachments.filter(kind=Attachment.Kind.COUNTER_SCAN).count()
         rows = [{"name": n, "form": _("Bản giấy"), "count": 1} for n in names]
         if scans:
-            rows.append({"name": _("Bản quét hồ sơ giấy"), "form": _("Bản điện tử"), "count": scans})
+            rows.append(
+                {"name": _("Bản quét hồ sơ giấy"), "form": _("Bản điện tử"), "count": scans}
+            )
         return rows
     files: dict[int, int] = {}
     for attachment in dossier.attachments.filter(kind=Attachment.Kind.COMPONENT):
@@ -80,7 +82,8 @@ def components_received(dossier: Dossier) -> list[dict]:
             rows.append(
                 {
                     "name": component.name,
-                    "form": _("Khai thác từ %(source)s") % {"source": component.get_registry_display()},
+                    "form": _("Khai thác từ %(source)s")
+                    % {"source": component.get_registry_display()},
                     "count": None,
                 }
             )
@@ -122,7 +125,9 @@ def build_receipt(dossier: Dossier) -> dict:
 def supplement_items(dossier: Dossier):
     """The latest request to complete the dossier and its items; a request made before
     requests were itemised (only a status change with a note) gives one item."""
-    request = dossier.supplement_request_set.select_related("requested_by").order_by("-number").first()
+    request = (
+        dossier.supplement_request_set.select_related("requested_by").order_by("-number").first()
+    )
     if request is not None:
         return request, [
             {"label": item.get("label", ""), "reason": item.get("reason", "")}
@@ -145,7 +150,13 @@ def build_supplement(dossier: Dossier) -> dict:
         )
         number = request.number
     else:
-        made_at, by, note, due, number = request.at, request.actor, "", dossier.supplement_due_date, 1
+        made_at, by, note, due, number = (
+            request.at,
+            request.actor,
+            "",
+            dossier.supplement_due_date,
+            1,
+        )
     return {
         "made_at": made_at,
         "items": items,
@@ -222,11 +233,17 @@ def _has_supplement_request(dossier: Dossier) -> bool:
 
 
 def _refused(dossier: Dossier) -> bool:
-    return dossier.status == Status.REFUSED and dossier.history.filter(to_status=Status.REFUSED).exists()
+    return (
+        dossier.status == Status.REFUSED
+        and dossier.history.filter(to_status=Status.REFUSED).exists()
+    )
 
 
 def _stopped(dossier: Dossier) -> bool:
-    return dossier.status == Status.STOPPED and dossier.history.filter(to_status=Status.STOPPED).exists()
+    return (
+        dossier.status == Status.STOPPED
+        and dossier.history.filter(to_status=Status.STOPPED).exists()
+    )
 
 
 FORMS: dict[str, PaperForm] = {
@@ -238,7 +255,9 @@ FORMS: dict[str, PaperForm] = {
             "tiep-nhan",
             TEMPLATES + "form_01.html",
             _received,
-            gettext_lazy("Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả."),
+            gettext_lazy(
+                "Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả."
+            ),
             build_receipt,
         ),
         PaperForm(
@@ -256,7 +275,9 @@ FORMS: dict[str, PaperForm] = {
             "tu-choi",
             TEMPLATES + "form_03.html",
             _refused,
-            gettext_lazy("Hồ sơ không bị từ chối nên không có Phiếu từ chối tiếp nhận giải quyết hồ sơ."),
+            gettext_lazy(
+                "Hồ sơ không bị từ chối nên không có Phiếu từ chối tiếp nhận giải quyết hồ sơ."
+            ),
             build_refusal,
         ),
         PaperForm(
@@ -274,7 +295,9 @@ FORMS: dict[str, PaperForm] = {
             "dung-giai-quyet",
             TEMPLATES + "form_05.html",
             _stopped,
-            gettext_lazy("Hồ sơ không bị dừng giải quyết nên không có Thông báo dừng giải quyết hồ sơ."),
+            gettext_lazy(
+                "Hồ sơ không bị dừng giải quyết nên không có Thông báo dừng giải quyết hồ sơ."
+            ),
             build_stop,
         ),
         PaperForm(
@@ -283,7 +306,9 @@ FORMS: dict[str, PaperForm] = {
             "kiem-soat",
             TEMPLATES + "form_06.html",
             _received,
-            gettext_lazy("Hồ sơ chưa được tiếp nhận nên chưa có quá trình giải quyết để kiểm soát."),
+            gettext_lazy(
+                "Hồ sơ chưa được tiếp nhận nên chưa có quá trình giải quyết để kiểm soát."
+            ),
             control.build_control,
         ),
     )

@@ -97,7 +97,9 @@ class RegisterFilter(forms.Form):
 
     def describe(self) -> str:
         start, end = self.period()
-        parts = [_("Tiếp nhận từ %(a)s đến %(b)s") % {"a": f"{start:%d/%m/%Y}", "b": f"{end:%d/%m/%Y}"}]
+        parts = [
+            _("Tiếp nhận từ %(a)s đến %(b)s") % {"a": f"{start:%d/%m/%Y}", "b": f"{end:%d/%m/%Y}"}
+        ]
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         for name in ("agency", "procedure"):
             if data.get(name):
@@ -126,9 +128,11 @@ def register_queryset(user, filters: RegisterFilter) -> QuerySet[Dossier]:
     if data.get("channel"):
         qs = qs.filter(channel=data["channel"])
     desk_steps = StepRecord.objects.filter(role=Role.DESK_OFFICER).order_by("started_at", "pk")
-    return qs.select_related("applicant", "agency", "procedure_version__procedure").prefetch_related(
-        Prefetch("steps", queryset=desk_steps, to_attr="desk_steps")
-    ).order_by("received_at", "pk")
+    return (
+        qs.select_related("applicant", "agency", "procedure_version__procedure")
+        .prefetch_related(Prefetch("steps", queryset=desk_steps, to_attr="desk_steps"))
+        .order_by("received_at", "pk")
+    )
 
 
 @dataclass
@@ -153,8 +157,10 @@ def _handed_on(dossier: Dossier):
 
 def row_values(dossier: Dossier) -> list:
     applicant = dossier.applicant
-    due = _moment(dossier.due_at) if dossier.due_at else (
-        f"{dossier.due_date:%d/%m/%Y}" if dossier.due_date else ""
+    due = (
+        _moment(dossier.due_at)
+        if dossier.due_at
+        else (f"{dossier.due_date:%d/%m/%Y}" if dossier.due_date else "")
     )
     if dossier.appointment_date:
         due += " " + _("(hẹn lại %(d)s)") % {"d": f"{dossier.appointment_date:%d/%m/%Y}"}
@@ -200,7 +206,10 @@ def workbook_bytes(dossiers, description: str) -> bytes:
 
 def header_for(agency: Agency | None) -> list[str]:
     """The register's top-left lines: the agency whose register it is, and its desk."""
-    return [common.authority_name(agency, short=True) if agency is not None else "", _("BỘ PHẬN MỘT CỬA")]
+    return [
+        common.authority_name(agency, short=True) if agency is not None else "",
+        _("BỘ PHẬN MỘT CỬA"),
+    ]
 
 
 def pdf_bytes(dossiers, description: str, agency: Agency | None) -> bytes:

@@ -91,4 +91,3 @@ def register_page(request):
             "query": urlencode(params),
         },
     )
-

@@ -92,8 +92,14 @@ def counter_dossier(department, team):
         by=desk,
         component_ids=[c.pk for c in version.components.all()],
     )
-    Dossier.objects.filter(pk=dossier.pk).update(result_delivery=ResultDelivery.POST,
-        delivery_address={"recipient": "Nguyễn Thị Hoa", "phone": "0912345678", "street": "12 Lý Thái Tổ"})
+    Dossier.objects.filter(pk=dossier.pk).update(
+        result_delivery=ResultDelivery.POST,
+        delivery_address={
+            "recipient": "Nguyễn Thị Hoa",
+            "phone": "0912345678",
+            "street": "12 Lý Thái Tổ",
+        },
+    )
     dossier.refresh_from_db()
     return dossier
 
@@ -126,7 +132,9 @@ def test_an_online_dossier_counts_its_uploaded_files(
 ):
     settings.MEDIA_ROOT = tmp_path
     version = counter_dossier.procedure_version
-    online = dossiers.create_draft(applicant=counter_dossier.applicant, version=version, agency=department)
+    online = dossiers.create_draft(
+        applicant=counter_dossier.applicant, version=version, agency=department
+    )
     component = version.components.get(name="Giấy chứng sinh")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -134,9 +142,15 @@ def test_an_online_dossier_counts_its_uploaded_files(
 
     for n in range(2):
         Attachment.objects.create(
-            dossier=online, component=component, kind=Attachment.Kind.COMPONENT,
-            file=SimpleUploadedFile(f"gcs-{n}.pdf", b"%PDF-1.4"), original_name=f"gcs-{n}.pdf",
-            content_type="application/pdf", size=8, sha256="0" * 64, uploaded_at=timezone.now(),
+            dossier=online,
+            component=component,
+            kind=Attachment.Kind.COMPONENT,
+            file=SimpleUploadedFile(f"gcs-{n}.pdf", b"%PDF-1.4"),
+            original_name=f"gcs-{n}.pdf",
+            content_type="application/pdf",
+            size=8,
+            sha256="0" * 64,
+            uploaded_at=timezone.now(),
         )
     dossiers.transition(online, "submit")
     dossiers.transition(online, "receive", by=team[Role.DESK_OFFICER])
@@ -154,7 +168,11 @@ def test_form_02_lists_every_item_of_the_supplement_request(client, counter_doss
         dossier=counter_dossier,
         number=1,
         items=[
-            {"component": None, "label": "Giấy chứng sinh", "reason": "Bản chụp mờ, không đọc được"},
+            {
+                "component": None,
+                "label": "Giấy chứng sinh",
+                "reason": "Bản chụp mờ, không đọc được",
+            },
             {"component": None, "label": "Tờ khai", "reason": "Thiếu chữ ký người đi khai"},
         ],
         note="Nộp lại bản rõ nét tại Bộ phận Một cửa.",
@@ -183,7 +201,10 @@ def test_form_03_gives_the_refusal_reason_and_only_for_a_refused_dossier(
         counter_dossier, "give_opinion", by=team[Role.SPECIALIST], note="Không đủ điều kiện."
     )
     dossiers.transition(
-        counter_dossier, "refuse", by=team[Role.LEADER], note="Người yêu cầu không có quyền khai sinh."
+        counter_dossier,
+        "refuse",
+        by=team[Role.LEADER],
+        note="Người yêu cầu không có quyền khai sinh.",
     )
     text = pdf_text(client.get(form_url(counter_dossier, "03")))
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
@@ -195,7 +216,9 @@ def test_form_04_prints_the_apology_with_its_reason_and_new_date(client, counter
     dossiers.transition(counter_dossier, "start_processing", by=team[Role.DESK_OFFICER])
     new_date = timezone.localdate() + dt.timedelta(days=20)
     letter = deadlines.draft_apology(
-        counter_dossier, reason="Chờ kết quả xác minh của Công an xã", new_date=new_date,
+        counter_dossier,
+        reason="Chờ kết quả xác minh của Công an xã",
+        new_date=new_date,
         by=team[Role.DESK_OFFICER],
     )
     client.force_login(team[Role.LEADER])
@@ -217,8 +240,12 @@ def test_form_05_gives_the_stop_reason(client, counter_dossier, team):
     # Stopping is H2's action; the notice reads what any stop records: status and note.
     Dossier.objects.filter(pk=counter_dossier.pk).update(status=Status.STOPPED)
     StatusChange.objects.create(
-        dossier=counter_dossier, action="stop", from_status=Status.RECEIVED,
-        to_status=Status.STOPPED, actor=team[Role.LEADER], at=timezone.now(),
+        dossier=counter_dossier,
+        action="stop",
+        from_status=Status.RECEIVED,
+        to_status=Status.STOPPED,
+        actor=team[Role.LEADER],
+        at=timezone.now(),
         note="Người nộp đề nghị dừng giải quyết để bổ sung giấy tờ khác.",
     )
     text = pdf_text(client.get(form_url(counter_dossier, "05")))
@@ -254,7 +281,8 @@ def test_form_06_lists_every_hand_over_with_times_and_results(client, counter_do
 
 def test_form_03_at_intake_is_signed_by_the_desk(client, department, team, counter_dossier):
     online = dossiers.create_draft(
-        applicant=counter_dossier.applicant, version=counter_dossier.procedure_version,
+        applicant=counter_dossier.applicant,
+        version=counter_dossier.procedure_version,
         agency=department,
     )
     dossiers.transition(online, "submit")
@@ -287,7 +315,9 @@ def test_a_citizen_cannot_print_forms(client, counter_dossier, citizen):
 
 def test_the_dossier_page_lists_only_the_forms_that_apply(client, counter_dossier, team):
     client.force_login(team[Role.DESK_OFFICER])
-    page = client.get(reverse("backoffice:dossier", args=[counter_dossier.public_id])).content.decode()
+    page = client.get(
+        reverse("backoffice:dossier", args=[counter_dossier.public_id])
+    ).content.decode()
     assert "Biểu mẫu" in page
     assert form_url(counter_dossier, "01") in page and form_url(counter_dossier, "06") in page
     assert form_url(counter_dossier, "03") not in page
@@ -306,9 +336,13 @@ def registered(department, team, counter_dossier):
     other_version = procedure_version("CT.02", name="Chứng thực bản sao")
     second = dossiers.receive_at_counter(
         applicant={**APPLICANT, "name": "Trần Văn Bảo", "personal_id": "001090654321"},
-        version=other_version, agency=department, by=team[Role.DESK_OFFICER],
+        version=other_version,
+        agency=department,
+        by=team[Role.DESK_OFFICER],
     )
-    online = dossiers.create_draft(applicant=counter_dossier.applicant, version=version, agency=department)
+    online = dossiers.create_draft(
+        applicant=counter_dossier.applicant, version=version, agency=department
+    )
     dossiers.transition(online, "submit")
     dossiers.transition(online, "receive", by=team[Role.DESK_OFFICER])
     dossiers.transition(online, "start_processing", by=team[Role.DESK_OFFICER])
@@ -317,7 +351,9 @@ def registered(department, team, counter_dossier):
     elsewhere = AgencyFactory(code="STC", name="Sở Tài chính", kind=Agency.Kind.DEPARTMENT)
     hidden = dossiers.receive_at_counter(
         applicant={**APPLICANT, "name": "Người Khác", "personal_id": "001090777777"},
-        version=version, agency=elsewhere, by=None,
+        version=version,
+        agency=elsewhere,
+        by=None,
     )
     return {"first": counter_dossier, "second": second, "online": online, "hidden": hidden}
 
@@ -335,13 +371,17 @@ def test_the_register_lists_the_officers_dossiers_only(client, registered, team)
 def test_the_register_filters_by_procedure_status_channel_and_period(client, registered, team):
     client.force_login(team[Role.DESK_OFFICER])
     second = registered["second"]
-    page = client.get(REGISTER, {"procedure": second.procedure_version.procedure_id}).content.decode()
+    page = client.get(
+        REGISTER, {"procedure": second.procedure_version.procedure_id}
+    ).content.decode()
     assert second.code in page and registered["first"].code not in page
     page = client.get(REGISTER, {"status": Status.REFUSED}).content.decode()
     assert registered["online"].code in page and second.code not in page
     page = client.get(REGISTER, {"channel": Channel.ONLINE}).content.decode()
     assert registered["online"].code in page and registered["first"].code not in page
-    page = client.get(REGISTER, {"date_from": "2001-01-01", "date_to": "2001-12-31"}).content.decode()
+    page = client.get(
+        REGISTER, {"date_from": "2001-01-01", "date_to": "2001-12-31"}
+    ).content.decode()
     assert "Không có hồ sơ nào khớp bộ lọc." in page
     response = client.get(REGISTER, {"date_from": "2030-01-02", "date_to": "2030-01-01"})
     assert response.status_code == 400
