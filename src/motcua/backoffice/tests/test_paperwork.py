@@ -322,6 +322,8 @@ def test_the_dossier_page_lists_only_the_forms_that_apply(client, counter_dossie
     assert form_url(counter_dossier, "01") in page and form_url(counter_dossier, "06") in page
     assert form_url(counter_dossier, "03") not in page
     assert form_url(counter_dossier, "05") not in page
+    receipt = client.get(reverse("backoffice:receipt", args=[counter_dossier.public_id]))
+    assert form_url(counter_dossier, "01") in receipt.content.decode()
 
 
 # --- Form 07: the register -------------------------------------------------------------
