@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog import eform
-from motcua.dossiers.models import ApologyLetter, Attachment, Dossier, ResultDelivery, Status
+from motcua.dossiers.models import (
+    ApologyLetter,
+    Attachment,
+    Channel,
+    Dossier,
+    ResultDelivery,
+    Status,
+)
 from motcua.lib.formatting import format_vnd
 
 from . import common, control
@@ -57,7 +64,7 @@ def components_received(dossier: Dossier) -> list[dict]:
     desk ticked at the counter, or the files uploaded online (a component the e-form
     replaces is the online declaration; one a national database supplies is read there)."""
     version = dossier.procedure_version
-    if dossier.channel != "online":
+    if dossier.channel != Channel.ONLINE:
         names = dossier.form_data.get("components_received", [])
         scans = dossier.attachments.filter(kind=Attachment.Kind.COUNTER_SCAN).count()
         rows = [{"name": n, "form": _("Bản giấy"), "count": 1} for n in names]
