@@ -159,6 +159,22 @@ WEB: list[Entry] = [
         sides=AB,
         kwargs=lambda w, s: {**dossier(w, s), "pk": s.apology},
     ),
+    # The official forms (Circular 03/2025/TT-VPCP, Appendix I): 01 applies to every
+    # received dossier of the world; the register is every officer's, scoped inside.
+    E(
+        "backoffice:paperwork_form",
+        IN_REACH,
+        sides=AB,
+        kwargs=lambda w, s: {**dossier(w, s), "form_number": "01"},
+    ),
+    E(
+        "backoffice:paperwork_form[06]",
+        IN_REACH,
+        sides=AB,
+        kwargs=lambda w, s: {**dossier(w, s), "form_number": "06"},
+    ),
+    E("backoffice:register", OFFICER),
+    E("backoffice:register[xlsx]", OFFICER, query=lambda w, s: "?format=xlsx"),
     E(
         "backoffice:attachment",
         IN_REACH,

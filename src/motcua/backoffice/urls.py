@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import apologies, assessment, digitisation, fees, intake, pakn, result_preview, views
+from .paperwork import views as paperwork
 
 app_name = "backoffice"
 urlpatterns = [
@@ -40,4 +41,11 @@ urlpatterns = [
     path("phan-anh-kien-nghi/<uuid:public_id>/tra-loi/", pakn.answer, name="pakn_answer"),
     path("phan-anh-kien-nghi/<uuid:public_id>/cong-khai/", pakn.publish, name="pakn_publish"),
     path("phan-anh-kien-nghi/<uuid:public_id>/chuyen/", pakn.reassign, name="pakn_reassign"),
+    # The official forms of Circular 03/2025/TT-VPCP, Appendix I (docs/FORMS.md).
+    path(
+        "ho-so/<uuid:public_id>/bieu-mau/<slug:form_number>.pdf",
+        paperwork.form_pdf,
+        name="paperwork_form",
+    ),
+    path("so-theo-doi/", paperwork.register_page, name="register"),
 ]
