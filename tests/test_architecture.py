@@ -92,6 +92,7 @@ PUBLIC = {
         "workflow",
         "steps",
         "deadlines",
+        "timelimits",
     },
     "search": {"selectors", "assistant", "folding", "services"},
     "registries": {"services", "writes"},
