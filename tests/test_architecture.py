@@ -115,6 +115,7 @@ PUBLIC = {
         "steps",
         "deadlines",
         "digitisation",
+        "timelimits",
     },
     "search": {"selectors", "assistant", "folding", "services"},
     "registries": {"services", "writes"},

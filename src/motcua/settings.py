@@ -489,3 +489,4 @@ from motcua.conf.registries import *  # noqa: E402,F403
 from motcua.conf.results import *  # noqa: E402,F403
 from motcua.conf.security import *  # noqa: E402,F403
 from motcua.conf.trust import *  # noqa: E402,F403
+from motcua.conf.workdays import *  # noqa: E402,F403

@@ -27,6 +27,8 @@ def procedure_summary(version: ProcedureVersion) -> dict:
         "service_level": version.service_level,
         "service_level_label": str(version.get_service_level_display()),
         "processing_days": version.processing_days,
+        "processing_unit": version.processing_unit,
+        "processing_time": version.processing_time_label,
         "offered_online": version.is_offered_online,
     }
 

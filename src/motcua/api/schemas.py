@@ -41,7 +41,13 @@ class ProcedureSummary(Schema):
     level_label: str
     service_level: str
     service_level_label: str
-    processing_days: int
+    processing_days: int = Field(..., description="the time limit's amount, in processing_unit")
+    processing_unit: str = Field(
+        ..., description="working_hours, working_days, calendar_days or months"
+    )
+    processing_time: str = Field(
+        ..., description="the time limit as the law states it, e.g. '15 ngày làm việc'"
+    )
     offered_online: bool
 
 

@@ -134,8 +134,8 @@ class ProcedureVersionAdmin(CatalogScopedAdmin):
     form = ProcedureVersionForm
     change_form_template = "admin/catalog/procedureversion/change_form.html"
 
-    list_display = ("procedure", "number", "name", "status", "service_level", "processing_days")
-    list_filter = ("status", "service_level", "level", "sector")
+    list_display = ("procedure", "number", "name", "status", "service_level", "time_limit")
+    list_filter = ("status", "service_level", "processing_unit", "level", "sector")
     search_fields = ("procedure__code", "name")
     inlines = [ComponentInline, StepInline]
     filter_horizontal = ("agencies",)
@@ -205,6 +205,10 @@ class ProcedureVersionAdmin(CatalogScopedAdmin):
             context["form_preview_url"] = reverse("eform_preview")
             context["form_editable"] = self.has_change_permission(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description=_("thời hạn giải quyết"), ordering="processing_days")
+    def time_limit(self, version: ProcedureVersion) -> str:
+        return version.processing_time_label
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.status != ProcedureVersion.Status.DRAFT:

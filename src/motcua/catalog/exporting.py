@@ -11,7 +11,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from .import_file import EXPORT_COLUMNS
-from .models import AuthorityLevel, ServiceLevel
+from .models import AuthorityLevel, ProcessingUnit, ServiceLevel
 
 # Model value -> the Vietnamese code of procedures.csv (``import_checks`` reads both).
 LEVEL_CODES = {
@@ -23,6 +23,13 @@ SERVICE_LEVEL_CODES = {
     ServiceLevel.FULL: "toan_trinh",
     ServiceLevel.PARTIAL: "mot_phan",
     ServiceLevel.COUNTER: "truc_tiep",
+}
+
+UNIT_CODES = {
+    ProcessingUnit.WORKING_HOURS: "gio_lam_viec",
+    ProcessingUnit.WORKING_DAYS: "ngay_lam_viec",
+    ProcessingUnit.CALENDAR_DAYS: "ngay",
+    ProcessingUnit.MONTHS: "thang",
 }
 
 
@@ -50,6 +57,7 @@ def export_rows() -> list[dict[str, str | int]]:
                 "online_fee_policy": version.online_fee_policy,
                 "online_fee_value": version.online_fee_value,
                 "description": version.description,
+                "time_unit": UNIT_CODES.get(version.processing_unit, version.processing_unit),
             }
         )
     return rows

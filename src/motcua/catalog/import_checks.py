@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from django.utils.translation import gettext as _
 
 from .import_file import ImportErrors, Row, RowError
-from .models import AuthorityLevel, OnlineFeePolicy, Registry, ServiceLevel
+from .models import AuthorityLevel, OnlineFeePolicy, ProcessingUnit, Registry, ServiceLevel
 from .services import ProcedureData
 
 # File value -> model value. The Vietnamese codes of procedures.csv come first
@@ -27,6 +27,14 @@ SERVICE_LEVELS = {
     "mot_phan": ServiceLevel.PARTIAL,
     "truc_tiep": ServiceLevel.COUNTER,
     **{value: ServiceLevel(value) for value in ServiceLevel.values},
+}
+# How the file states what ``days`` counts (absent or empty column: working days).
+TIME_UNITS = {
+    "gio_lam_viec": ProcessingUnit.WORKING_HOURS,
+    "ngay_lam_viec": ProcessingUnit.WORKING_DAYS,
+    "ngay": ProcessingUnit.CALENDAR_DAYS,
+    "thang": ProcessingUnit.MONTHS,
+    **{value: ProcessingUnit(value) for value in ProcessingUnit.values},
 }
 
 MAX_DAYS = 365
@@ -73,6 +81,16 @@ def parse_row(row: Row) -> ProcedureData:
         fail(
             _("Thời hạn giải quyết “%(value)s” phải là số nguyên dương, không quá %(max)d ngày.")
             % {"value": row.get("days"), "max": MAX_DAYS}
+        )
+
+    unit = TIME_UNITS.get(row.get("time_unit").lower() or "ngay_lam_viec")
+    if unit is None:
+        fail(
+            _(
+                "Đơn vị thời hạn “%(value)s” không hợp lệ (dùng gio_lam_viec, ngay_lam_viec, "
+                "ngay hoặc thang)."
+            )
+            % {"value": row.get("time_unit")}
         )
 
     fee = _integer(row.get("fee_vnd"))
@@ -133,6 +151,7 @@ def parse_row(row: Row) -> ProcedureData:
         level=str(level),
         authority=authority,
         processing_days=days,
+        processing_unit=str(unit),
         fee_vnd=fee,
         service_level=str(service_level),
         not_fully_online_reason=reason,

@@ -30,7 +30,7 @@ COLUMNS = (
     "reuses",
     "result",
 )
-OPTIONAL_COLUMNS = ("online_fee_policy", "online_fee_value", "description")
+OPTIONAL_COLUMNS = ("online_fee_policy", "online_fee_value", "description", "time_unit")
 EXPORT_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 
 

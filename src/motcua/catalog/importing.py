@@ -6,8 +6,10 @@ The columns are those of ``procedures.csv`` (see the shared data README)::
     components,reuses,result
 
 plus the optional ``online_fee_policy`` (none|percent|exempt|fixed),
-``online_fee_value`` and ``description``. ``components`` and ``reuses`` are
-``|``-separated.
+``online_fee_value``, ``description`` and ``time_unit``: what ``days`` counts
+(``gio_lam_viec``, ``ngay_lam_viec``, ``ngay``, ``thang`` — working hours, working days,
+calendar days, months; absent or empty: working days). ``components`` and ``reuses``
+are ``|``-separated.
 
 An import is all-or-nothing: every row is checked first and every problem is
 reported (line number, code, reason) in one ``ImportErrors``; only a clean file

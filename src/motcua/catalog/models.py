@@ -96,6 +96,24 @@ class ProcessingUnit(models.TextChoices):
     MONTHS = "months", _("tháng")
 
 
+# How a time limit reads, as the law states it ("8 giờ làm việc", "15 ngày làm việc",
+# "30 ngày", "3 tháng"): Decree 118/2025/NĐ-CP; Circular 03/2025/TT-VPCP.
+PROCESSING_TIME_FORMATS = {
+    ProcessingUnit.WORKING_HOURS: _("%(n)s giờ làm việc"),
+    ProcessingUnit.WORKING_DAYS: _("%(n)s ngày làm việc"),
+    ProcessingUnit.CALENDAR_DAYS: _("%(n)s ngày"),
+    ProcessingUnit.MONTHS: _("%(n)s tháng"),
+}
+
+
+def processing_time_label(amount: int, unit: str | None) -> str:
+    """A time limit as the law states it, e.g. "15 ngày làm việc" (working days unless said)."""
+    pattern = PROCESSING_TIME_FORMATS.get(
+        unit or ProcessingUnit.WORKING_DAYS, PROCESSING_TIME_FORMATS[ProcessingUnit.WORKING_DAYS]
+    )
+    return str(pattern) % {"n": amount}
+
+
 class ProcedureVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
@@ -225,6 +243,11 @@ class ProcedureVersion(models.Model):
         if "status" in loaded and "form_schema" in loaded:
             instance._stored_form = (loaded["status"], copy.deepcopy(loaded["form_schema"]))
         return instance
+
+    @property
+    def processing_time_label(self) -> str:
+        """The time limit as the law states it: "8 giờ làm việc", "30 ngày", "3 tháng"…"""
+        return processing_time_label(self.processing_days, self.processing_unit)
 
     @property
     def is_fully_online(self) -> bool:

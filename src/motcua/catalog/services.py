@@ -26,6 +26,7 @@ from .models import (
     Procedure,
     ProcedureComponent,
     ProcedureVersion,
+    ProcessingUnit,
     ProcessStep,
     Sector,
 )
@@ -37,6 +38,7 @@ VERSION_FIELDS = (
     "level",
     "authority",
     "processing_days",
+    "processing_unit",
     "fee_vnd",
     "online_fee_policy",
     "online_fee_value",
@@ -65,6 +67,7 @@ class ProcedureData:
     service_level: str
     result_name: str
     not_fully_online_reason: str = ""
+    processing_unit: str = ProcessingUnit.WORKING_DAYS  # what ``processing_days`` counts
     description: str = ""
     online_fee_policy: str = "none"
     online_fee_value: int = 0

@@ -26,6 +26,7 @@ from motcua.workdays.calendar import add_working_days, working_days_between
 
 from .exceptions import DossierError
 from .models import Attachment, Channel, CodeCounter, Dossier, FormRevision
+from .timelimits import clock_start, legal_deadline
 
 
 def local_date(moment: dt.datetime) -> dt.date:
@@ -44,9 +45,12 @@ def next_code(agency: Agency, day: dt.date) -> str:
     return settings.MOTCUA_DOSSIER_CODE_FORMAT.format(agency=agency.code, date=day, seq=seq)
 
 
-def compute_due_date(version: ProcedureVersion, received_at: dt.datetime) -> dt.date:
-    """The expected result date: the legal time in working days after the day of receipt."""
-    return add_working_days(local_date(received_at), version.processing_days)
+def compute_due_date(
+    version: ProcedureVersion, received_at: dt.datetime, agency: Agency | None = None
+) -> dt.date:
+    """The expected result date of a dossier ``agency`` receives at ``received_at``: the date
+    of its legal deadline (``timelimits``: the cut-off hour, then the limit in its unit)."""
+    return local_date(legal_deadline(version, agency, clock_start(agency, received_at)))
 
 
 @dataclass
@@ -82,7 +86,12 @@ def receive(move: Move) -> None:
     dossier.received_at = now
     # A transferred dossier keeps its overall deadline; its parts are timed apart.
     if move.action == "receive" or dossier.due_date is None:
-        dossier.due_date = compute_due_date(dossier.procedure_version, now)
+        dossier.clock_started_at = clock_start(dossier.agency, now)
+        dossier.due_at = legal_deadline(
+            dossier.procedure_version, dossier.agency, dossier.clock_started_at
+        )
+        dossier.due_date = local_date(dossier.due_at)
+        move.fields |= {"clock_started_at", "due_at"}
     move.fields |= {"received_at", "due_date"}
     if not dossier.code:
         dossier.code = next_code(dossier.agency, local_date(now))

@@ -225,7 +225,7 @@ def expected_result_date(dossier: Dossier) -> tuple[dt.date | None, bool]:
         return dossier.due_date, False
     if dossier.status == Status.SUBMITTED:
         start = dossier.submitted_at or timezone.now()
-        return compute_due_date(dossier.procedure_version, start), True
+        return compute_due_date(dossier.procedure_version, start, dossier.agency), True
     return None, False
 
 

@@ -343,6 +343,7 @@ def _details(code: str) -> dict | None:
         "fee_vnd": fee.counter_vnd,
         "online_fee_vnd": fee.online_vnd,
         "processing_days": version.processing_days,
+        "processing_time": version.processing_time_label,
         "authority": version.authority,
         "level": version.get_level_display(),
         "service_level": version.get_service_level_display(),

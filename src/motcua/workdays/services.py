@@ -1,8 +1,11 @@
 """Use cases that change the working-day calendar: only calendar managers, always audited.
 
 A ``CalendarOverride`` moves every deadline in the country, so changing one needs the
-``workdays.manage_calendar`` permission (held by the national calendar managers' group,
-``calendar_manager_group``, or a superuser) and writes an audit record.
+``workdays.manage_calendar`` permission held through the national calendar managers' group
+(``calendar_manager_group``), or a superuser, and writes an audit record. The permission
+given to a user directly, or through another group (an agency's administrators), does
+not count: the group is the one place to review who may change the calendar, and each
+entry into or exit from it is audited (``calendar.manager.add``/``.remove``, ``signals``).
 """
 
 from __future__ import annotations
@@ -20,8 +23,19 @@ CALENDAR_MANAGER_GROUP = "Quản lý lịch làm việc"
 
 
 def may_manage_calendar(user) -> bool:
-    """Whether ``user`` may add, change or remove calendar overrides."""
-    return bool(user is not None and user.is_active and user.has_perm(CALENDAR_PERMISSION))
+    """Whether ``user`` may add, change or remove calendar overrides: an active superuser,
+    or an active member of the calendar managers' group while the group holds the
+    permission (see the module docstring)."""
+    if user is None or not user.is_active or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    app_label, codename = CALENDAR_PERMISSION.split(".")
+    return user.groups.filter(
+        name=CALENDAR_MANAGER_GROUP,
+        permissions__content_type__app_label=app_label,
+        permissions__codename=codename,
+    ).exists()
 
 
 def check_may_manage(by) -> None:

@@ -134,6 +134,10 @@ def test_catalogue_lists_searches_and_shows_a_procedure(version, other_commune):
         "legal_basis": "",
     }
     assert detail["processing_days"] == 3 and detail["service_level"] == "full"
+    assert (detail["processing_unit"], detail["processing_time"]) == (
+        "working_days",
+        "3 ngày làm việc",
+    )
     assert [c["name"] for c in detail["components"]] == ["Tờ khai", "Giấy chứng sinh"]
     assert detail["agencies"] == [{"code": "BN.KB", "name": "Phường Kinh Bắc"}]
     assert {f["name"] for f in detail["form"]} >= {"full_name", "phone"}

@@ -25,6 +25,7 @@ from motcua.catalog.models import (
     Procedure,
     ProcedureComponent,
     ProcedureVersion,
+    ProcessingUnit,
     ProcessStep,
     Sector,
     ServiceLevel,
@@ -180,6 +181,7 @@ def test_parse_row_accepts_english_values():
         ({"online_fee_policy": "percent", "online_fee_value": "150"}, "không được vượt quá 100%"),
         ({"online_fee_policy": "fixed", "online_fee_value": "abc"}, "“abc” phải là số nguyên"),
         ({"online_fee_policy": "exempt", "online_fee_value": "5"}, "chỉ dùng với chính sách"),
+        ({"time_unit": "tuan"}, "Đơn vị thời hạn “tuan” không hợp lệ"),
     ],
 )
 def test_parse_row_rejects_invalid_values_with_a_reason(overrides, reason):
@@ -189,6 +191,21 @@ def test_parse_row_rejects_invalid_values_with_a_reason(overrides, reason):
     assert len(errors) == 1
     assert errors[0].line == 7
     assert reason in errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("value", "unit"),
+    [
+        ("", ProcessingUnit.WORKING_DAYS),
+        ("gio_lam_viec", ProcessingUnit.WORKING_HOURS),
+        ("ngay_lam_viec", ProcessingUnit.WORKING_DAYS),
+        ("ngay", ProcessingUnit.CALENDAR_DAYS),
+        ("THANG", ProcessingUnit.MONTHS),
+        ("calendar_days", ProcessingUnit.CALENDAR_DAYS),
+    ],
+)
+def test_parse_row_reads_the_unit_of_the_time_limit(value, unit):
+    assert parse_row(Row(2, good_row(time_unit=value))).processing_unit == unit
 
 
 def test_parse_row_reports_every_problem_of_a_row():
@@ -215,6 +232,9 @@ def test_import_maps_the_fields_of_a_partial_procedure():
     assert version.sector.name == "Hộ tịch"
     assert version.level == AuthorityLevel.COMMUNE
     assert version.processing_days == 1
+    # procedures.csv has no time_unit column: its limits are in working days.
+    assert version.processing_unit == ProcessingUnit.WORKING_DAYS
+    assert version.processing_time_label == "1 ngày làm việc"
     assert version.service_level == ServiceLevel.PARTIAL
     assert version.not_fully_online_reason == (
         "Hai bên nam nữ phải có mặt khi trao Giấy chứng nhận kết hôn"
@@ -371,13 +391,29 @@ def test_xlsx_import_creates_the_procedures(tmp_path):
 
 @pytest.mark.django_db
 def test_import_reads_the_optional_columns(tmp_path):
-    columns = COLUMNS + ("online_fee_policy", "online_fee_value", "description")
-    row = good_row(online_fee_policy="percent", online_fee_value="50", description="Mô tả")
+    columns = COLUMNS + ("online_fee_policy", "online_fee_value", "description", "time_unit")
+    row = good_row(
+        online_fee_policy="percent", online_fee_value="50", description="Mô tả", time_unit="thang"
+    )
     import_procedures(write_csv(tmp_path / "extra.csv", [row], columns))
     version = Procedure.objects.get(code="MC.X.01").current_version
     assert (version.online_fee_policy, version.online_fee_value) == ("percent", 50)
     assert version.online_fee_vnd == 5000
     assert version.description == "Mô tả"
+    assert (version.processing_days, version.processing_unit) == (3, ProcessingUnit.MONTHS)
+    assert version.processing_time_label == "3 tháng"
+
+
+@pytest.mark.django_db
+def test_a_changed_unit_creates_a_new_version(tmp_path):
+    import_procedures(write_csv(tmp_path / "days.csv", [good_row(days="8")]))
+    columns = COLUMNS + ("time_unit",)
+    report = import_procedures(
+        write_csv(tmp_path / "hours.csv", [good_row(days="8", time_unit="gio_lam_viec")], columns)
+    )
+    assert report.new_versions == ["MC.X.01"]
+    version = Procedure.objects.get(code="MC.X.01").current_version
+    assert version.processing_time_label == "8 giờ làm việc"
 
 
 # Exporting ----------------------------------------------------------------------------
@@ -391,6 +427,7 @@ def test_export_then_reimport_changes_nothing(tmp_path, suffix):
     draft = services.new_draft_version(procedure)
     draft.online_fee_policy, draft.online_fee_value = "fixed", 0
     draft.description = 'Dòng một\r\nDòng hai, có dấu phẩy và "ngoặc kép"'
+    draft.processing_unit = ProcessingUnit.CALENDAR_DAYS
     draft.save()
     services.publish_version(draft)
     before = db_counts()

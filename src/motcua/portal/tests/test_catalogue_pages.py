@@ -38,3 +38,19 @@ def test_the_catalogue_can_be_browsed_by_agency(client):
     page = client.get("/", {"co_quan": commune.pk}).content.decode()
     assert "UBND xã Yên Phong" in page
     assert "Đăng ký khai sinh" in page and "Đăng ký kết hôn" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("amount", "unit", "shown"),
+    [
+        (8, "working_hours", "8 giờ làm việc"),
+        (15, "working_days", "15 ngày làm việc"),
+        (30, "calendar_days", "30 ngày"),
+        (3, "months", "3 tháng"),
+    ],
+)
+def test_procedure_page_states_the_time_limit_as_the_law_does(client, amount, unit, shown):
+    procedure_version("T.TL", processing_days=amount, processing_unit=unit)
+    body = client.get("/thu-tuc/T.TL/").content.decode()
+    assert f"<dd>{shown}</dd>" in body
