@@ -24,6 +24,10 @@ ALLOWED = {
     "datastore": {"accounts", "audit", "dossiers"},
     "notifications": {"dossiers", "catalog", "agencies", "accounts", "audit"},
     "paygate": set(),
+    "postsim": set(),
+    # Results by post: the dossier's return, the applicant told, the address checked
+    # against the current communes (catalog's e-form code lists).
+    "postal": {"dossiers", "catalog", "agencies", "accounts", "audit", "notifications"},
     "payments": {"dossiers", "catalog", "agencies", "accounts", "audit"},
     # registries: an issued result is written back to its registry ("only once").
     "results": {"dossiers", "catalog", "agencies", "accounts", "audit", "registries"},
@@ -61,6 +65,7 @@ ALLOWED = {
         "notifications",
         "payments",
         "results",
+        "postal",
     },
     "backoffice": {
         "dossiers",
@@ -73,6 +78,7 @@ ALLOWED = {
         "notifications",
         "payments",
         "results",
+        "postal",
     },
 }
 # An app's public face: the only modules of it that another app may import. Everything
@@ -101,6 +107,10 @@ PUBLIC = {
     "portal": {"services", "selectors"},
     "backoffice": {"scope"},
     "monitoring": {"public"},
+    "postal": {"services", "selectors", "addresses"},
+    # notify(dossier, event, data): a message about something that is not a status
+    # change (a parcel sent or returned by the post).
+    "notifications": {"services"},
 }
 UNRESTRICTED = {"demo"}
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}

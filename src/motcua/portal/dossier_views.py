@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from motcua.postal import selectors as postal_selectors
 from motcua.accounts.models import mask_identifier
 from motcua.datastore import selectors as datastore_selectors
 from motcua.dossiers.exceptions import DossierError, InvalidData
@@ -60,6 +61,7 @@ def dossier_detail(request, applicant, public_id):
             "can_withdraw": dossier.status in OPEN_BEFORE_DECISION,
             "can_rate": dossier.status in RATEABLE and rating is None,
             "rating": rating,
+            "delivery_panel": postal_selectors.delivery_panel(dossier),
         },
     )
 

@@ -18,3 +18,6 @@ class SimShipmentAdmin(admin.ModelAdmin):
     search_fields = ("tracking_number", "reference")
     readonly_fields = ("public_id", "tracking_number", "reference", "created_at")
     inlines = [SimEventInline]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # parcels are booked through the API
