@@ -48,6 +48,7 @@ ALLOWED = {
         "portal",
         "backoffice",
         "events",
+        "postal",
     },
     "monitoring": {"dossiers", "catalog", "agencies", "accounts", "workdays", "audit"},
     # Runs the other apps' jobs by command name; counts dossier events for /metrics.

@@ -27,7 +27,5 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/thu-phi/", fees.collect_fee, name="collect_fee"),
     path("ho-so/<uuid:public_id>/hoan-tien/", fees.refund_at_desk, name="refund_at_desk"),
     path("bien-lai/<uuid:public_id>/", fees.payment_receipt, name="payment_receipt"),
-    path(
-        "ho-so/<uuid:public_id>/buu-chinh/", postal_handover.send_by_post, name="send_by_post"
-    ),
+    path("ho-so/<uuid:public_id>/buu-chinh/", postal_handover.send_by_post, name="send_by_post"),
 ]

@@ -62,7 +62,9 @@ MESSAGES: dict[str, EventMessage] = {
     "issue_result": EventMessage(_("Hồ sơ %(code)s đã có kết quả"), "issue_result"),
     "return_result": EventMessage(_("Hồ sơ %(code)s đã được trả kết quả"), "return_result"),
     # Results sent by post (motcua.postal): the parcel left, or the post brought it back.
-    "postal_sent": EventMessage(_("Kết quả hồ sơ %(code)s đã được gửi qua bưu chính"), "postal_sent"),
+    "postal_sent": EventMessage(
+        _("Kết quả hồ sơ %(code)s đã được gửi qua bưu chính"), "postal_sent"
+    ),
     "postal_returned": EventMessage(
         _("Bưu chính chưa giao được kết quả hồ sơ %(code)s"),
         "postal_returned",

@@ -139,6 +139,8 @@ def apply_delivery(request, applicant, public_id):
                 )
             else:
                 messages.success(request, _("Đã lưu hình thức nhận kết quả."))
-            return redirect(reverse("portal:apply_review", args=[dossier.public_id]) + "#nhan-ket-qua")
+            return redirect(
+                reverse("portal:apply_review", args=[dossier.public_id]) + "#nhan-ket-qua"
+            )
     problems = services.submission_problems(dossier, by=request.user, check_registries=False)
     return _review_page(request, dossier, problems=problems, delivery=form, status=400)

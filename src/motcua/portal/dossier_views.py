@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from motcua.postal import selectors as postal_selectors
 from motcua.accounts.models import mask_identifier
 from motcua.datastore import selectors as datastore_selectors
 from motcua.dossiers.exceptions import DossierError, InvalidData
@@ -17,6 +16,7 @@ from motcua.dossiers.files import max_upload_bytes
 from motcua.dossiers.models import Rating, Status
 from motcua.dossiers.workflow import OPEN_BEFORE_DECISION, RATEABLE
 from motcua.lib.downloads import file_response
+from motcua.postal import selectors as postal_selectors
 
 from . import eform_pages, eforms, selectors, services
 from .access import citizen_view

@@ -23,17 +23,22 @@ from requests.adapters import HTTPAdapter
 from urllib3.util import Retry, Timeout
 
 from . import signing
-from .connector import Booked, InvalidSignature, Journey, Parcel, PostalError, PostalService
-from .connector import TrackedEvent
+from .connector import (
+    Booked,
+    InvalidSignature,
+    Journey,
+    Parcel,
+    PostalError,
+    PostalService,
+    TrackedEvent,
+)
 
 logger = logging.getLogger(__name__)
 RETRY_STATUSES = (502, 503, 504)
 
 
 def _unavailable() -> PostalError:
-    return PostalError(
-        _("Chưa kết nối được với dịch vụ bưu chính, vui lòng thử lại sau ít phút.")
-    )
+    return PostalError(_("Chưa kết nối được với dịch vụ bưu chính, vui lòng thử lại sau ít phút."))
 
 
 def tracked_event(item: dict) -> TrackedEvent:
@@ -123,7 +128,9 @@ class HttpPostalService(PostalService):
         try:
             return int(answer["postage_vnd"])
         except (KeyError, TypeError, ValueError):
-            raise PostalError(_("Dịch vụ bưu chính gửi thông tin không hợp lệ."), code="malformed")
+            raise PostalError(
+                _("Dịch vụ bưu chính gửi thông tin không hợp lệ."), code="malformed"
+            ) from None
 
     def create_shipment(self, parcel: Parcel) -> Booked:
         _status, answer = self._call(
@@ -145,7 +152,9 @@ class HttpPostalService(PostalService):
                 postage_vnd=int(answer["postage_vnd"]),
             )
         except (KeyError, TypeError, ValueError):
-            raise PostalError(_("Dịch vụ bưu chính gửi thông tin không hợp lệ."), code="malformed")
+            raise PostalError(
+                _("Dịch vụ bưu chính gửi thông tin không hợp lệ."), code="malformed"
+            ) from None
 
     def track(self, tracking_number: str) -> Journey:
         _status, answer = self._call("api/hanh-trinh/", {"tracking_number": tracking_number})

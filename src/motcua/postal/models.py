@@ -92,3 +92,6 @@ class ShipmentEvent(models.Model):
         verbose_name = _("sự kiện bưu gửi")
         verbose_name_plural = _("sự kiện bưu gửi")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id}: {self.status}"

@@ -153,9 +153,7 @@ def send_result(dossier: Dossier, *, by, callback_url: str) -> Shipment:
             created_by=by,
             created_at=now,
         )
-        notification_services.notify(
-            locked, "postal_sent", {"tracking": shipment.tracking_number}
-        )
+        notification_services.notify(locked, "postal_sent", {"tracking": shipment.tracking_number})
         record(
             "postal.shipment_created",
             actor=by,

@@ -78,6 +78,9 @@ class SimEvent(models.Model):
         verbose_name_plural = _("sự kiện bưu gửi (mô phỏng)")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.status}"
+
     @property
     def acknowledged(self) -> bool:
         return self.answer_status is not None and 200 <= self.answer_status < 300
