@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -110,6 +109,10 @@ def can_send(dossier: Dossier) -> bool:
     return latest is None or latest.status == ShipmentStatus.RETURNED
 
 
+def _not_for_post() -> DossierError:
+    return DossierError(_("Hồ sơ này không có kết quả chờ gửi qua bưu chính."), code="not_for_post")
+
+
 def send_result(dossier: Dossier, *, by, callback_url: str) -> Shipment:
     """Hand the issued result to the post: book a parcel to the applicant's address and
     keep its tracking number. The post's events arrive at ``callback_url``.
@@ -117,34 +120,31 @@ def send_result(dossier: Dossier, *, by, callback_url: str) -> Shipment:
     Raises DossierError when the result is not ready for the post (or already on its
     way), PostalError when the post could not book it (nothing is kept).
     """
+    dossier = Dossier.objects.select_related("agency").get(pk=dossier.pk)
+    if not can_send(dossier):
+        raise _not_for_post()
+    # The booking is made before any row is written (the post is called outside the
+    # transaction) and is idempotent by reference: the n-th parcel of a dossier always
+    # has the same reference, so two desks pressing at once book one parcel.
+    attempt = dossier.shipments.count() + 1
+    address = dict(dossier.delivery_address or {})
+    booked = get_service().create_shipment(
+        Parcel(
+            reference=f"{dossier.public_id}-{attempt}",
+            recipient=address.get("recipient", ""),
+            phone=address.get("phone", ""),
+            address=address,
+            origin_province=province_of(dossier.agency),
+            sender=dossier.agency.name,
+            callback_url=callback_url,
+        )
+    )
     with transaction.atomic():
-        locked = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("agency", "applicant")
-            .get(pk=dossier.pk)
-        )
-        if not can_send(locked):
-            raise DossierError(
-                _("Hồ sơ này không có kết quả chờ gửi qua bưu chính."), code="not_for_post"
-            )
-        address = dict(locked.delivery_address or {})
-        reference = uuid.uuid4()
-        # No row is written before the call: the service is idempotent by reference,
-        # and nothing is kept when it fails.
-        booked = get_service().create_shipment(
-            Parcel(
-                reference=str(reference),
-                recipient=address.get("recipient", ""),
-                phone=address.get("phone", ""),
-                address=address,
-                origin_province=province_of(locked.agency),
-                sender=locked.agency.name,
-                callback_url=callback_url,
-            )
-        )
+        locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+        if not can_send(locked) or locked.shipments.count() + 1 != attempt:
+            raise _not_for_post()
         now = timezone.now()
         shipment = Shipment.objects.create(
-            public_id=reference,
             dossier=locked,
             tracking_number=booked.tracking_number,
             status=ShipmentStatus.CREATED,
