@@ -15,6 +15,8 @@ from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import check_upload
 from motcua.search.selectors import search
 
+from .intake_delivery import DeliveryChoiceMixin
+
 SCAN_ERROR = _("Tệp phải là PDF, JPG hoặc PNG, tối đa 10 MB")
 PARENT_KINDS = {Agency.Kind.DEPARTMENT, Agency.Kind.COMMUNE}
 
@@ -59,7 +61,7 @@ def procedure_choices(query: str = "") -> list[tuple[int, str]]:
     return [(v.pk, f"{v.procedure.code} – {v.name}") for v in ordered]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(DeliveryChoiceMixin):
     token = forms.UUIDField(widget=forms.HiddenInput)
     agency = forms.TypedChoiceField(label=_("Cơ quan tiếp nhận"), coerce=int)
     procedure = forms.TypedChoiceField(label=_("Thủ tục"), coerce=int)

@@ -142,3 +142,36 @@ def test_the_api_takes_the_choice_with_the_draft(post, browser, make_dossier):
     assert body["result_delivery"] == "post" and body["postage_vnd"] == 22_000
     assert body["delivery_address"]["commune"] == "Phường Võ Cường"
     assert body["shipments"] == []
+
+
+def test_the_desk_records_a_postal_choice_at_the_counter(post, make_dossier, desk, geography):
+    import uuid
+
+    from motcua.dossiers.models import Dossier
+    from tests.factories import offered_version
+
+    version = offered_version("HT.02", [geography["kinh_bac"]], name="Đăng ký kết hôn")
+    client = Client()
+    client.force_login(desk)
+    data = {
+        "token": str(uuid.uuid4()),
+        "agency": geography["kinh_bac"].pk,
+        "procedure": version.pk,
+        "kind": "person",
+        "name": "Trần Văn Bình",
+        "personal_id": "001090123456",
+        "phone": "0987654321",
+        "result_delivery": "post",
+        "delivery_street": "5 Ngô Gia Tự",
+        "delivery_province": "Tỉnh Bắc Ninh",
+        "delivery_commune": "Phường Hoàn Kiếm",
+    }
+    refused = client.post("/mot-cua/tiep-nhan/", data)
+    assert refused.status_code == 400
+    assert "không thuộc Tỉnh Bắc Ninh" in refused.text
+    assert not Dossier.objects.filter(procedure_version=version).exists()
+
+    client.post("/mot-cua/tiep-nhan/", {**data, "delivery_commune": "Phường Kinh Bắc"})
+    dossier = Dossier.objects.get(procedure_version=version)
+    assert dossier.result_delivery == ResultDelivery.POST and dossier.postage_vnd == 22_000
+    assert dossier.delivery_address["recipient"] == "Trần Văn Bình"
