@@ -52,7 +52,6 @@ from motcua.conf.env import env_int as _env_int
 from motcua.conf.env import env_list as _env_list
 from motcua.conf.env import env_str as _env_str
 from motcua.conf.payments import _DEMO_HASH_SECRET
-from motcua.conf.postal import _DEMO_POSTAL_KEY
 
 # --- Headers and cookies -----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -206,7 +205,6 @@ DEMO_SECRET_VALUES = frozenset(
         _DEMO_HASH_SECRET,
         _DEMO_AUDIT_KEY,
         "demo-registry-key",
-        _DEMO_POSTAL_KEY,
         "change-me-to-50-random-characters-shared-by-every-node",
     }
 )
@@ -248,7 +246,6 @@ SECRET_SETTINGS = (
     "MOTCUA_REGISTRY_API_KEY",
     "MOTCUA_OIDC_CLIENT_SECRET",
     "MOTCUA_AUDIT_KEY",
-    "MOTCUA_POSTAL_KEY",
 )
 
 
