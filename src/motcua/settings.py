@@ -172,11 +172,13 @@ INSTALLED_APPS = [
     "motcua.registrysim",
     "motcua.registries",
     "motcua.paygate",
+    "motcua.postsim",
     "motcua.idp",
     "motcua.datastore",
     "motcua.notifications",
     "motcua.payments",
     "motcua.results",
+    "motcua.postal",
     "motcua.events",
     "motcua.federation",
     "motcua.monitoring",
@@ -485,6 +487,7 @@ from motcua.conf.oidc import *  # noqa: E402,F403
 from motcua.conf.ops import *  # noqa: E402,F403
 from motcua.conf.payments import *  # noqa: E402,F403
 from motcua.conf.portal import *  # noqa: E402,F403
+from motcua.conf.postal import *  # noqa: E402,F403
 from motcua.conf.registries import *  # noqa: E402,F403
 from motcua.conf.results import *  # noqa: E402,F403
 from motcua.conf.security import *  # noqa: E402,F403

@@ -19,6 +19,8 @@ urlpatterns = [
     path("idp/", include("motcua.idp.urls")),
     path("mo-phong/csdl/", include("motcua.registrysim.urls")),
     path("mo-phong/thanh-toan/", include("motcua.paygate.urls")),
+    path("mo-phong/buu-chinh/", include("motcua.postsim.urls")),
+    path("buu-chinh/", include("motcua.postal.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("ket-qua/", include("motcua.results.urls")),
     path("api/", include("motcua.api.urls")),

@@ -53,6 +53,8 @@ NO_ADD = {
     "dossiers_dossier",
     "registries_lookuplog",
     "paygate_simtransaction",
+    "postal_shipment",
+    "postsim_simshipment",
     "notifications_notification",
     "payments_payment",
     "payments_paymentnotice",

@@ -192,6 +192,7 @@ WEB: list[Entry] = [
     ),
     E("backoffice:collect_fee", acting(DESK), ("POST",), AB, dossier),
     E("backoffice:mark_digitised", acting(DESK), ("POST",), AB, attachment),
+    E("backoffice:send_by_post", acting(DESK), ("POST",), AB, dossier),
     E(
         "backoffice:refund_at_desk",
         acting(DESK),
@@ -285,6 +286,14 @@ WEB: list[Entry] = [
         data=lambda w, s: {"action": "cancel", "scenario": "never"},
     ),
     E("paygate:api", SIGNED, ("POST",)),
+    # The postal simulator: its API answers only signed requests (401 otherwise); its
+    # page stands for the post office's own screen (demo, off in production).
+    E("postsim:quote", NOBODY, ("POST",)),
+    E("postsim:book", NOBODY, ("POST",)),
+    E("postsim:track", NOBODY, ("POST",)),
+    E("postsim:shipments", PUBLIC, ("GET", "POST")),
+    # The post's signed delivery events (/buu-chinh/su-kien/): 401 without the signature.
+    E("postal:receive_event", NOBODY, ("POST",)),
     # Payments (/thanh-toan/).
     E("payments:start", OWNER, ("POST",), AB, dossier),
     E("payments:return", SIGNED),
@@ -366,6 +375,7 @@ WEB: list[Entry] = [
     E("portal:apply_remove", OWNER, ("POST",), ALL, attachment),
     E("portal:apply_review", OWNER, sides=ALL, kwargs=dossier),
     E("portal:apply_submit", OWNER, ("POST",), ALL, dossier),
+    E("portal:apply_delivery", OWNER, ("POST",), ALL, dossier),
     E("portal:receipt", OWNER, sides=AB, kwargs=dossier),
     E("portal:receipt_pdf", OWNER, sides=AB, kwargs=dossier),
     E("portal:attachment", OWNER, sides=ALL, kwargs=attachment),

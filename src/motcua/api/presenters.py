@@ -10,6 +10,7 @@ from motcua.dossiers.services import DECISION_STATUSES, definition_of
 from motcua.dossiers.workflow import OPEN_BEFORE_DECISION, RATEABLE, TRANSITIONS
 from motcua.portal import selectors as portal
 from motcua.portal.selectors import eforms, locked_fields
+from motcua.postal import selectors as postal_selectors
 from motcua.results.models import ResultDocument
 
 
@@ -181,6 +182,20 @@ def citizen_detail(d: Dossier) -> dict:
         "supplement_request": request.note if request else None,
         "rating": rating,
         "result_available": d.status in RATEABLE and result_attachment(d) is not None,
+        "result_delivery": d.result_delivery,
+        "delivery_address": d.delivery_address or {},
+        "postage_vnd": d.postage_vnd,
+        "shipments": [
+            {
+                "tracking_number": s.tracking_number,
+                "status": s.status,
+                "postage_vnd": s.postage_vnd,
+                "events": [
+                    {"status": e.status, "at": e.at, "note": e.note} for e in s.events.all()
+                ],
+            }
+            for s in postal_selectors.shipments_of(d)
+        ],
         "actions": citizen_actions(d, rating),
     }
 

@@ -182,6 +182,10 @@ class DossierDetail(DossierSummary):
     supplement_request: str | None
     rating: RatingOut | None
     result_available: bool
+    result_delivery: str = Field(..., description="desk, post or electronic")
+    delivery_address: dict[str, str] = Field(..., description="by post: where to")
+    postage_vnd: int | None = Field(None, description="by post: the quoted postage")
+    shipments: list[ShipmentOut] = Field(..., description="parcels of the result, newest first")
     actions: list[str] = Field(..., description="what the applicant may do now")
 
 
@@ -261,16 +265,48 @@ class DecisionIn(Schema):
     )
 
 
+class DeliveryAddressIn(Schema):
+    recipient: str = Field(..., max_length=100, description="who receives the result")
+    phone: str = Field(..., max_length=20, description="a Vietnamese phone number")
+    street: str = Field(..., max_length=200, description="house number, street, hamlet")
+    province: str = Field(..., max_length=120, description="a current province (code list)")
+    commune: str = Field(..., max_length=120, description="a commune of that province")
+
+
+class DeliveryIn(Schema):
+    """How the applicant receives the result (Decree 118/2025/NĐ-CP Art. 15)."""
+
+    method: Literal["desk", "post", "electronic"] = Field(
+        ..., description="at the one-stop desk, by post, or electronically only"
+    )
+    address: DeliveryAddressIn | None = Field(None, description="required by post")
+
+
+class ShipmentEventOut(Schema):
+    status: str
+    at: dt.datetime
+    note: str
+
+
+class ShipmentOut(Schema):
+    tracking_number: str
+    status: str = Field(..., description="created, picked_up, in_transit, delivered, returned")
+    postage_vnd: int
+    events: list[ShipmentEventOut]
+
+
 class DraftIn(Schema):
     procedure: str = Field(..., min_length=1, max_length=40, description="procedure code")
     agency: str | None = Field(
         None, max_length=40, description="agency code; needed when several receive it"
     )
     form: dict[str, FormValue] = Field(default_factory=dict, description="e-form values")
+    result_delivery: DeliveryIn | None = Field(None, description="default: at the desk")
 
 
 class FormIn(Schema):
     form: dict[str, FormValue] = Field(..., description="every e-form value (replaces)")
+    result_delivery: DeliveryIn | None = Field(None, description="left out: unchanged")
 
 
 class WithdrawIn(Schema):

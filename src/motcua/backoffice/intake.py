@@ -16,6 +16,7 @@ from motcua.dossiers.models import Attachment, Dossier
 from motcua.lib.formatting import format_number
 
 from . import scope
+from .intake_delivery import keep_choice
 from .intake_forms import IntakeForm, intake_agencies
 from .views import forbidden, officer_required
 
@@ -91,6 +92,7 @@ def intake(request):
     except DossierError as error:
         form.add_error(None, error.message)
         return _render_form(request, form, query, status=400)
+    keep_choice(request, dossier, data)
     _remember_token(request, str(data["token"]), dossier)
     messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
     return redirect("backoffice:receipt", public_id=dossier.public_id)

@@ -18,6 +18,8 @@ from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import check_upload
 from motcua.search.selectors import search
 
+from .intake_delivery import DeliveryChoiceMixin
+
 ONLINE_ONLY_MARK = _("chỉ tiếp nhận trực tuyến")
 SCAN_ERROR = _("Tệp phải là PDF, JPG hoặc PNG, tối đa 10 MB")
 PARENT_KINDS = {Agency.Kind.DEPARTMENT, Agency.Kind.COMMUNE}
@@ -69,7 +71,7 @@ def procedure_choices(query: str = "", agencies=()) -> list[tuple[int, str]]:
     ]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(DeliveryChoiceMixin):
     token = forms.UUIDField(widget=forms.HiddenInput)
     agency = forms.TypedChoiceField(label=_("Cơ quan tiếp nhận"), coerce=int)
     procedure = forms.TypedChoiceField(label=_("Thủ tục"), coerce=int)

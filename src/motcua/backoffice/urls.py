@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import apologies, assessment, digitisation, fees, intake, pakn, result_preview, views
+from . import (
+    apologies,
+    assessment,
+    digitisation,
+    fees,
+    intake,
+    pakn,
+    postal_handover,
+    result_preview,
+    views,
+)
 from .paperwork import views as paperwork
 
 app_name = "backoffice"
@@ -48,4 +58,5 @@ urlpatterns = [
         name="paperwork_form",
     ),
     path("so-theo-doi/", paperwork.register_page, name="register"),
+    path("ho-so/<uuid:public_id>/buu-chinh/", postal_handover.send_by_post, name="send_by_post"),
 ]

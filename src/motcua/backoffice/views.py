@@ -23,6 +23,7 @@ from motcua.dossiers.workflow import (
     allowed_actions,
 )
 from motcua.lib.downloads import file_response
+from motcua.postal import selectors as postal_selectors
 from motcua.results import services as result_services
 
 from . import scope, selectors
@@ -184,6 +185,9 @@ def _render_detail(
             # The leader (approving) and the desk (issuing) preview the result document.
             "can_preview_result": bool(permitted & {"approve", "refuse", "issue_result"})
             and dossier.status in PREVIEW_STATUSES,
+            "delivery_panel": postal_selectors.delivery_panel(
+                dossier, may_send="return_result" in permitted
+            ),
         },
         status=status,
     )

@@ -61,6 +61,15 @@ MESSAGES: dict[str, EventMessage] = {
     ),
     "issue_result": EventMessage(_("Hồ sơ %(code)s đã có kết quả"), "issue_result"),
     "return_result": EventMessage(_("Hồ sơ %(code)s đã được trả kết quả"), "return_result"),
+    # Results sent by post (motcua.postal): the parcel left, or the post brought it back.
+    "postal_sent": EventMessage(
+        _("Kết quả hồ sơ %(code)s đã được gửi qua bưu chính"), "postal_sent"
+    ),
+    "postal_returned": EventMessage(
+        _("Bưu chính chưa giao được kết quả hồ sơ %(code)s"),
+        "postal_returned",
+        note_is_reason=True,
+    ),
     "withdraw": EventMessage(_("Hồ sơ %(code)s đã được rút"), "withdraw"),
     "transfer": EventMessage(_("Hồ sơ %(code)s được chuyển đến %(agency)s"), "transfer"),
     "apology_sent": EventMessage(
@@ -112,6 +121,7 @@ def context_for(dossier: Dossier, event: str, data: dict[str, Any]) -> dict[str,
         "new_date": _day(data.get("new_date")),
         "last_day": _day(data.get("last_day")),
         "reason": str(reason).strip(),
+        "tracking": str(data.get("tracking") or ""),
         "site_url": conf.site_url(),
     }
 

@@ -22,6 +22,7 @@ from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import max_upload_bytes
 from motcua.dossiers.models import Attachment, Status
 
+from . import delivery as result_delivery
 from . import eform_pages, eforms, selectors, services
 from .access import citizen_view
 from .assurance import assurance_problem
@@ -309,7 +310,7 @@ def apply_remove(request, applicant, public_id, attachment_id):
     return redirect("portal:apply_files", dossier.public_id)
 
 
-def _review_page(request, dossier, *, problems, status=200):
+def _review_page(request, dossier, *, problems, status=200, delivery=None):
     defn = eforms.definition(dossier.procedure_version.form_schema)
     return render(
         request,
@@ -324,6 +325,7 @@ def _review_page(request, dossier, *, problems, status=200):
             ),
             "components": selectors.components_with_files(dossier),
             "problems": problems,
+            "delivery_form": delivery or result_delivery.delivery_form(dossier),
         },
         status=status,
     )

@@ -16,6 +16,7 @@ from motcua.dossiers.files import max_upload_bytes
 from motcua.dossiers.models import Rating, Status
 from motcua.dossiers.workflow import OPEN_BEFORE_DECISION, RATEABLE
 from motcua.lib.downloads import file_response
+from motcua.postal import selectors as postal_selectors
 
 from . import eform_pages, eforms, selectors, services
 from .access import citizen_view
@@ -68,6 +69,7 @@ def dossier_detail(request, applicant, public_id):
             "can_withdraw": dossier.status in OPEN_BEFORE_DECISION,
             "can_rate": dossier.status in RATEABLE and rating is None,
             "rating": rating,
+            "delivery_panel": postal_selectors.delivery_panel(dossier),
         },
     )
 

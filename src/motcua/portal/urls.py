@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apply_views, dossier_views, receipt, views
+from . import apply_views, delivery, dossier_views, receipt, views
 
 app_name = "portal"
 urlpatterns = [
@@ -29,6 +29,7 @@ urlpatterns = [
         name="apply_remove",
     ),
     path("ho-so/<uuid:public_id>/xem-lai/", apply_views.apply_review, name="apply_review"),
+    path("ho-so/<uuid:public_id>/nhan-ket-qua/", delivery.apply_delivery, name="apply_delivery"),
     path("ho-so/<uuid:public_id>/nop/", apply_views.apply_submit, name="apply_submit"),
     path("ho-so/<uuid:public_id>/bien-nhan/", receipt.receipt, name="receipt"),
     path("ho-so/<uuid:public_id>/bien-nhan/pdf/", receipt.receipt_pdf, name="receipt_pdf"),

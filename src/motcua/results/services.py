@@ -27,7 +27,7 @@ from motcua.audit.services import record
 from motcua.catalog import eform
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.files import add_attachment, check_upload, removed_on_failure, safe_content
-from motcua.dossiers.models import Attachment, Dossier, Status
+from motcua.dossiers.models import Attachment, Dossier, ResultDelivery, Status
 from motcua.registries import services as registry_services
 from motcua.registries import writes as registry_writes
 
@@ -593,6 +593,8 @@ def issue_result(
     act. Raises ResultError for a bad mode or file, a dossier that is not approved, a
     generated result without a current draft (none, or stale) or a missing
     certificate; DossierError/IllegalTransition like ``transition``.
+    An electronic result of a dossier whose applicant chose to receive it electronically
+    only is returned at once (``return_result`` by the system, in the same transaction).
     Returns the dossier as the transition left it.
     """
     check_issue_result(mode, upload)
@@ -601,4 +603,14 @@ def issue_result(
             stored.append(sign_draft(dossier, by).attachment)
         elif mode == RESULT_UPLOAD:
             stored.append(store_uploaded_result(dossier, upload, by=by, base_url=base_url))
-        return dossier_services.transition(dossier, "issue_result", by=by, note=note)
+        issued = dossier_services.transition(dossier, "issue_result", by=by, note=note)
+        if issued.result_delivery == ResultDelivery.ELECTRONIC and issued.result_electronic:
+            # The applicant chose the electronic result only (Decree 42/2022/NĐ-CP Art. 11;
+            # Decree 118/2025/NĐ-CP Art. 15): issuing it returns it — it is in their
+            # dossier and data store from now on. A paper result still waits at the desk.
+            return dossier_services.transition(
+                issued,
+                "return_result",
+                note=_("Trả kết quả điện tử theo lựa chọn của người nộp."),
+            )
+        return issued

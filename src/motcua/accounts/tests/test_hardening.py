@@ -291,6 +291,10 @@ CSRF_EXEMPT = {
     "registrysim:register",  # the registry simulator's write API (X-API-Key)
     "federation:receive_event",
     "paygate:api",
+    "postal:receive_event",  # the post's signed delivery events
+    "postsim:quote",  # the postal simulator's signed API
+    "postsim:book",
+    "postsim:track",
     "oauth2_provider:token",
     "oauth2_provider:revoke-token",
     "oauth2_provider:user-info",

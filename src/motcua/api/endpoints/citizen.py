@@ -46,6 +46,7 @@ from .common import (
     file_answer,
     supplement_answers,
 )
+from .delivery import check_delivery, choose_delivery
 
 router = Router(tags=["Hồ sơ của công dân"], auth=AUTH, throttle=[CallerThrottle()])
 
@@ -126,6 +127,8 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
         )
     schema = version.form_schema
     checked_data(schema, payload.form)  # refuse a malformed form before creating anything
+    if payload.result_delivery is not None:
+        check_delivery(payload.result_delivery)
     dossier, _prefill = portal_services.start_application(
         applicant=applicant, version=version, agency=agency, key=str(uuid.uuid4()), by=who.user
     )
@@ -137,6 +140,8 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
         ignore_locked=True,
     )
     portal_services.save_form(dossier, form_data=data, by=who.user)
+    if payload.result_delivery is not None:
+        choose_delivery(dossier, payload.result_delivery, by=who.user)
     return Status(201, presenters.citizen_detail(dossier))
 
 
@@ -165,7 +170,11 @@ def update_form(request, public_id: uuid.UUID, payload: FormIn):
         stored=dossier.form_data,
         sources=dossier.prefill_sources,
     )
+    if payload.result_delivery is not None:
+        check_delivery(payload.result_delivery)
     portal_services.save_form(dossier, form_data=data, by=who.user)
+    if payload.result_delivery is not None:
+        choose_delivery(dossier, payload.result_delivery, by=who.user)
     return presenters.citizen_detail(dossier)
 
 
