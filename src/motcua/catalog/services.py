@@ -68,7 +68,7 @@ class ProcedureData:
     online_fee_policy: str = "none"
     online_fee_value: int = 0
     data_sources: list[str] = field(default_factory=list)
-    supplement_days: int = 30
+    supplement_days: int = 15  # working days (Decree 118/2025/NĐ-CP)
     close_when_supplement_expires: bool = False
     form_schema: dict[str, Any] | list[dict[str, Any]] | None = None  # legacy lists upgraded
     components: list[tuple[str, str]] = field(default_factory=list)  # (name, registry)
