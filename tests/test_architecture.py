@@ -92,6 +92,8 @@ PUBLIC = {
         "workflow",
         "steps",
         "deadlines",
+        "supplements",
+        "timelimits",
     },
     "search": {"selectors", "assistant", "folding", "services"},
     "registries": {"services", "writes"},

@@ -201,7 +201,7 @@ def test_the_desk_drafts_an_apology_and_only_the_leader_sends_it(client, team, m
     assert letter.status == ApologyLetter.Status.SENT
     assert dossier.appointment_date.isoformat() == new_date
     printed = client.get(reverse("backoffice:apology_print", args=[dossier.public_id, letter.pk]))
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in printed.content.decode()
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in printed.content.decode()
 
 
 def test_the_step_deadline_is_shown_with_its_colour(client, team, make_dossier):
