@@ -332,6 +332,7 @@ WEB: list[Entry] = [
     E("portal:attachment", OWNER, sides=ALL, kwargs=attachment),
     E("portal:supplement", OWNER, ("GET", "POST"), AB, dossier),
     E("portal:withdraw", OWNER, ("GET", "POST"), AB, dossier),
+    E("portal:stop", OWNER, ("GET", "POST"), AB, dossier),
     E("portal:rate", OWNER, ("GET", "POST"), AB, dossier),
 ]
 
@@ -395,6 +396,13 @@ API: list[Entry] = [
         sides=AB,
         kwargs=dossier,
         data=lambda w, s: {"reason": "Không cần nữa"},
+    ),
+    E(
+        f"POST {V1}/dossiers/{{public_id}}/stop",
+        OWNER,
+        sides=AB,
+        kwargs=dossier,
+        data=lambda w, s: {"reason": "Không còn nhu cầu"},
     ),
     E(
         f"POST {V1}/dossiers/{{public_id}}/rating",
