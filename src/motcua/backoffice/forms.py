@@ -135,7 +135,8 @@ class ActionForm(forms.Form):
             label, _sep, reason = line.partition(":")
             if not reason.strip():
                 self.add_error(
-                    "other_items", _("Mỗi dòng ghi “nội dung: lý do”, ví dụ “Giấy ủy quyền: nộp thay”.")
+                    "other_items",
+                    _("Mỗi dòng ghi “nội dung: lý do”, ví dụ “Giấy ủy quyền: nộp thay”."),
                 )
             items.append({"component": None, "label": label.strip(), "reason": reason.strip()})
         return items

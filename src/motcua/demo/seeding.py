@@ -131,7 +131,8 @@ def seed_demo(
 
         report = check_deadlines()
         log(
-            f"Hạn xử lý: {len(report.apologies_drafted)} văn bản xin lỗi và đề nghị gia hạn dự thảo chờ lãnh đạo "
+            f"Hạn xử lý: {len(report.apologies_drafted)} văn bản xin lỗi và đề nghị gia hạn "
+            "dự thảo chờ lãnh đạo "
             f"duyệt, {len(report.supplements_closed)} hồ sơ kết thúc do quá hạn bổ sung."
         )
     if signed_results:

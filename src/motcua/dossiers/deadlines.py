@@ -237,9 +237,7 @@ def at_risk(today: dt.date):
     )
 
 
-def check_deadlines(
-    today: dt.date | None = None, now: dt.datetime | None = None
-) -> DeadlineReport:
+def check_deadlines(today: dt.date | None = None, now: dt.datetime | None = None) -> DeadlineReport:
     """Flag late online intake; draft apology letters for dossiers that will be late;
     close dossiers whose supplement was not provided in time. Safe to run again."""
     today = today or _today()

@@ -440,7 +440,8 @@ class AgencyPart(models.Model):
 
 
 class ApologyLetter(models.Model):
-    """A letter of apology ("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết", Circular 03/2025/TT-VPCP form 04) for a late dossier."""
+    """A letter of apology for a late dossier ("Văn bản xin lỗi và đề nghị gia hạn thời gian
+    giải quyết", Circular 03/2025/TT-VPCP form 04)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Dự thảo, chờ lãnh đạo duyệt")

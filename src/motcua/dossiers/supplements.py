@@ -83,9 +83,7 @@ def clean_items(version, items, note: str) -> list[dict]:
         return [{"component": None, "label": text[:500], "reason": ""}]
     if len(items) > MAX_ITEMS:
         raise DossierError(_("Yêu cầu có quá nhiều nội dung."), code="too_many_items")
-    names = dict(
-        ProcedureComponent.objects.filter(version=version).values_list("pk", "name")
-    )
+    names = dict(ProcedureComponent.objects.filter(version=version).values_list("pk", "name"))
     cleaned, seen = [], set()
     for item in items:
         component = item.get("component")
@@ -107,9 +105,7 @@ def clean_items(version, items, note: str) -> list[dict]:
             component = None
             label = str(item.get("label") or "").strip()[:500]
             if not label:
-                raise DossierError(
-                    _("Vui lòng ghi tên nội dung cần bổ sung."), code="item_label"
-                )
+                raise DossierError(_("Vui lòng ghi tên nội dung cần bổ sung."), code="item_label")
         if not reason:
             raise DossierError(
                 _("Vui lòng ghi lý do cần bổ sung, hoàn thiện “%(label)s”.") % {"label": label},

@@ -63,9 +63,7 @@ MESSAGES: dict[str, EventMessage] = {
     "return_result": EventMessage(_("Hồ sơ %(code)s đã được trả kết quả"), "return_result"),
     "withdraw": EventMessage(_("Hồ sơ %(code)s đã được rút"), "withdraw"),
     # Decree 118/2025/NĐ-CP Art. 21 (form 05): the stop is notified to the applicant.
-    "stop": EventMessage(
-        _("Hồ sơ %(code)s đã được dừng giải quyết"), "stop", note_is_reason=True
-    ),
+    "stop": EventMessage(_("Hồ sơ %(code)s đã được dừng giải quyết"), "stop", note_is_reason=True),
     "complete_intake": EventMessage(
         _("Hồ sơ %(code)s đã được bổ sung, chờ tiếp nhận"), "complete_intake"
     ),

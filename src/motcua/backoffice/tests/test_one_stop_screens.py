@@ -20,7 +20,9 @@ def _at(day, hour, minute=0):
     return dt.datetime(2025, 3, day, hour, minute, tzinfo=VN)
 
 
-def test_the_desk_lists_every_item_in_one_request(client, agency, officer_of, make_dossier, version):
+def test_the_desk_lists_every_item_in_one_request(
+    client, agency, officer_of, make_dossier, version
+):
     form, birth = version.components.order_by("position")
     dossier = make_dossier(Status.IN_PROCESS)
     client.force_login(officer_of(agency, Role.DESK_OFFICER))

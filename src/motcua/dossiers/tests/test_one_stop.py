@@ -51,7 +51,9 @@ def test_the_intake_limit_is_eight_working_hours_across_a_weekend(make_dossier):
     dossier = _submitted(make_dossier, local(2025, 3, 14, 15))
     assert dossier.intake_due_at == local(2025, 3, 17, 15)
     assert timelimits.working_hours_left(dossier.intake_due_at, local(2025, 3, 17, 11)) == 2.5
-    assert deadlines.check_deadlines(D(2025, 3, 17), now=local(2025, 3, 17, 14)).intake_overdue == []
+    assert (
+        deadlines.check_deadlines(D(2025, 3, 17), now=local(2025, 3, 17, 14)).intake_overdue == []
+    )
     report = deadlines.check_deadlines(D(2025, 3, 17), now=local(2025, 3, 17, 15, 30))
     assert report.intake_overdue == [dossier.code]
     dossier.refresh_from_db()
@@ -80,7 +82,10 @@ def test_receipt_in_time_is_not_late_and_receipt_after_the_limit_is(make_dossier
 def test_a_dossier_asked_to_complete_in_time_is_not_flagged(make_dossier, officer):
     dossier = _submitted(make_dossier, local(2025, 3, 14, 15))
     services.request_supplement(
-        dossier, by=officer, items=[{"label": "Tờ khai", "reason": "Chưa ký"}], note="",
+        dossier,
+        by=officer,
+        items=[{"label": "Tờ khai", "reason": "Chưa ký"}],
+        note="",
         at=local(2025, 3, 17, 9),
     )
     report = deadlines.check_deadlines(D(2025, 3, 18), now=local(2025, 3, 18, 9))
@@ -92,7 +97,9 @@ def test_a_dossier_asked_to_complete_in_time_is_not_flagged(make_dossier, office
 def test_an_intake_request_after_the_limit_is_late_intake(make_dossier, officer):
     dossier = _submitted(make_dossier, local(2025, 3, 14, 15))
     services.request_supplement(
-        dossier, by=officer, items=[{"label": "Tờ khai", "reason": "Chưa ký"}],
+        dossier,
+        by=officer,
+        items=[{"label": "Tờ khai", "reason": "Chưa ký"}],
         at=local(2025, 3, 18, 9),
     )
     dossier.refresh_from_db()
@@ -199,7 +206,9 @@ def test_the_processing_time_restarts_from_zero(make_dossier, officer):
     assert dossier.due_date == D(2025, 3, 17)
     # Day 4 (Thu 6 Mar): the request; day 9 (Thu 13 Mar): the complete dossier.
     services.request_supplement(
-        dossier, by=officer, items=[{"label": "Sơ đồ", "reason": "Thiếu"}],
+        dossier,
+        by=officer,
+        items=[{"label": "Sơ đồ", "reason": "Thiếu"}],
         at=local(2025, 3, 6, 9),
     )
     transition(dossier, "provide_supplement", by=officer, at=local(2025, 3, 13, 10))
@@ -224,13 +233,13 @@ def timezone_date(moment):
     return timezone.localtime(moment).date()
 
 
-def test_a_completion_after_the_cutoff_starts_the_next_working_day(
-    make_dossier, officer, settings
-):
+def test_a_completion_after_the_cutoff_starts_the_next_working_day(make_dossier, officer, settings):
     settings.MOTCUA_INTAKE_CUTOFF = "15:00"
     dossier = make_dossier(Status.IN_PROCESS, procedure_version=_ten_day_version())
     services.request_supplement(
-        dossier, by=officer, items=[{"label": "Sơ đồ", "reason": "Thiếu"}],
+        dossier,
+        by=officer,
+        items=[{"label": "Sơ đồ", "reason": "Thiếu"}],
         at=local(2025, 3, 6, 9),
     )
     transition(dossier, "provide_supplement", at=local(2025, 3, 14, 16))  # Fri 16:00
@@ -242,7 +251,9 @@ def test_a_completion_after_the_cutoff_starts_the_next_working_day(
 def test_a_request_at_intake_goes_back_to_the_desk(make_dossier, officer):
     dossier = _submitted(make_dossier, local(2025, 3, 10, 9))
     services.request_supplement(
-        dossier, by=officer, items=[{"label": "Tờ khai", "reason": "Chưa ký"}],
+        dossier,
+        by=officer,
+        items=[{"label": "Tờ khai", "reason": "Chưa ký"}],
         at=local(2025, 3, 10, 10),
     )
     dossier.refresh_from_db()
@@ -278,7 +289,9 @@ def test_closure_on_day_sixteen_not_fifteen(make_dossier, officer):
         Status.IN_PROCESS, applicant=ApplicantFactory(email="hoa@example.vn", phone="0912345678")
     )
     services.request_supplement(
-        dossier, by=officer, items=[{"label": "Tờ khai", "reason": "Thiếu"}],
+        dossier,
+        by=officer,
+        items=[{"label": "Tờ khai", "reason": "Thiếu"}],
         at=local(2025, 3, 3, 9),  # Mon 3 Mar 2025
     )
     dossier.refresh_from_db()
@@ -301,7 +314,9 @@ def test_closure_on_day_sixteen_not_fifteen(make_dossier, officer):
 def test_a_completed_dossier_is_never_closed(make_dossier, officer):
     dossier = make_dossier(Status.IN_PROCESS)
     services.request_supplement(
-        dossier, by=officer, items=[{"label": "Tờ khai", "reason": "Thiếu"}],
+        dossier,
+        by=officer,
+        items=[{"label": "Tờ khai", "reason": "Thiếu"}],
         at=local(2025, 3, 3, 9),
     )
     transition(dossier, "provide_supplement", at=local(2025, 3, 24, 16))

@@ -8,7 +8,10 @@ from motcua.dossiers.deadlines import check_deadlines
 
 
 class Command(BaseCommand):
-    help = "Đánh dấu hồ sơ quá hạn tiếp nhận; lập dự thảo văn bản xin lỗi và đề nghị gia hạn cho hồ sơ sắp quá hạn; xử lý hồ sơ quá hạn bổ sung."
+    help = (
+        "Đánh dấu hồ sơ quá hạn tiếp nhận; lập dự thảo văn bản xin lỗi và đề nghị gia hạn "
+        "cho hồ sơ sắp quá hạn; kết thúc hồ sơ quá hạn bổ sung."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Ngày xét (YYYY-MM-DD); mặc định hôm nay.")
