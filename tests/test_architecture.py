@@ -122,6 +122,7 @@ PUBLIC = {
         "steps",
         "deadlines",
         "digitisation",
+        "supplements",
         "timelimits",
     },
     "search": {"selectors", "assistant", "folding", "services"},

@@ -381,6 +381,7 @@ WEB: list[Entry] = [
     E("portal:attachment", OWNER, sides=ALL, kwargs=attachment),
     E("portal:supplement", OWNER, ("GET", "POST"), AB, dossier),
     E("portal:withdraw", OWNER, ("GET", "POST"), AB, dossier),
+    E("portal:stop", OWNER, ("GET", "POST"), AB, dossier),
     E("portal:rate", OWNER, ("GET", "POST"), AB, dossier),
     # Phản ánh, kiến nghị (/phan-anh-kien-nghi/): filing and the look-up need no sign-in.
     E("feedback:index", PUBLIC),
@@ -467,6 +468,13 @@ API: list[Entry] = [
         sides=AB,
         kwargs=dossier,
         data=lambda w, s: {"reason": "Không cần nữa"},
+    ),
+    E(
+        f"POST {V1}/dossiers/{{public_id}}/stop",
+        OWNER,
+        sides=AB,
+        kwargs=dossier,
+        data=lambda w, s: {"reason": "Không còn nhu cầu"},
     ),
     E(
         f"POST {V1}/dossiers/{{public_id}}/rating",

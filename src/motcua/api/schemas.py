@@ -313,6 +313,12 @@ class WithdrawIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
+class StopIn(Schema):
+    """The applicant's request to stop a received dossier (Decree 118/2025/NĐ-CP Art. 21)."""
+
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
 class RatingIn(Schema):
     score: int = Field(..., ge=1, le=5)
     comment: str = Field("", max_length=2000)

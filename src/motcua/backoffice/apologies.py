@@ -1,4 +1,5 @@
-"""Apology letters (phiếu xin lỗi): drafted by officers or the deadline job, approved by
+"""Apology letters (văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết,
+Circular 03/2025/TT-VPCP form 04): drafted by officers or the deadline job, approved by
 a leader, then sent to the citizen; printable."""
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from .views import _render_detail, forbidden, officer_required
 def draft(request, public_id):
     dossier = scope.get_dossier_for(request.user, public_id)
     if not scope.can(request.user, "draft_apology", dossier):
-        return forbidden(request, _("Vai trò của bạn không được lập phiếu xin lỗi."))
+        return forbidden(
+            request, _("Vai trò của bạn không được lập văn bản xin lỗi và đề nghị gia hạn.")
+        )
     form = ApologyDraftForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, dossier, apology_form=form)
@@ -36,7 +39,9 @@ def draft(request, public_id):
     except DossierError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Đã lập dự thảo phiếu xin lỗi, chờ lãnh đạo duyệt."))
+        messages.success(
+            request, _("Đã lập dự thảo văn bản xin lỗi và đề nghị gia hạn, chờ lãnh đạo duyệt.")
+        )
     return redirect("backoffice:dossier", public_id=dossier.public_id)
 
 
@@ -50,7 +55,9 @@ def _letter_for(user, public_id, pk) -> ApologyLetter:
 def decide(request, public_id, pk):
     letter = _letter_for(request.user, public_id, pk)
     if not scope.can(request.user, "decide_apology", letter.dossier):
-        return forbidden(request, _("Chỉ lãnh đạo mới được duyệt phiếu xin lỗi."))
+        return forbidden(
+            request, _("Chỉ lãnh đạo mới được duyệt văn bản xin lỗi và đề nghị gia hạn.")
+        )
     form = ApologyDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Vui lòng chọn duyệt hoặc hủy và kiểm tra ngày hẹn."))
@@ -60,10 +67,12 @@ def decide(request, public_id, pk):
             deadlines.approve_apology(
                 letter, by=request.user, new_date=form.cleaned_data["new_date"]
             )
-            messages.success(request, _("Đã duyệt và gửi phiếu xin lỗi cho người nộp."))
+            messages.success(
+                request, _("Đã duyệt và gửi văn bản xin lỗi và đề nghị gia hạn cho người nộp.")
+            )
         else:
             deadlines.cancel_apology(letter, by=request.user)
-            messages.success(request, _("Đã hủy dự thảo phiếu xin lỗi."))
+            messages.success(request, _("Đã hủy dự thảo văn bản xin lỗi và đề nghị gia hạn."))
     except DossierError as error:
         messages.error(request, error.message)
     return redirect("backoffice:dossier", public_id=public_id)

@@ -92,15 +92,61 @@ class ActionForm(forms.Form):
                 required=False,
                 help_text=_("Chỉ khi chọn tải lên tệp kết quả. Tệp PDF được ký số tự động."),
             )
+        if action == "request_supplement":
+            self._supplement_fields(dossier)
         if action == "provide_supplement":
             self.fields["supplement_file"] = forms.FileField(
                 label=_("Tài liệu bổ sung nhận tại quầy (không bắt buộc)"), required=False
             )
 
+    def _supplement_fields(self, dossier: Dossier) -> None:
+        """Form 02 (Circular 03/2025/TT-VPCP): every missing or wrong component, each with
+        its reason, plus free items — everything in one request."""
+        self.components = list(dossier.procedure_version.components.order_by("position"))
+        self.fields["components"] = forms.MultipleChoiceField(
+            label=_("Thành phần hồ sơ cần bổ sung, hoàn thiện"),
+            choices=[(str(c.pk), c.name) for c in self.components],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        for component in self.components:
+            self.fields[f"reason_{component.pk}"] = forms.CharField(
+                label=_("Lý do (%(name)s)") % {"name": component.name},
+                required=False,
+                max_length=1000,
+            )
+        self.fields["other_items"] = forms.CharField(
+            label=_("Nội dung khác cần bổ sung (mỗi dòng: nội dung: lý do)"),
+            required=False,
+            max_length=4000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+
+    def _supplement_items(self, data: dict) -> list[dict]:
+        items = []
+        for pk in data.get("components") or []:
+            reason = (data.get(f"reason_{pk}") or "").strip()
+            if not reason:
+                self.add_error(f"reason_{pk}", _("Vui lòng ghi lý do cần bổ sung thành phần này."))
+            items.append({"component": int(pk), "reason": reason})
+        for line in (data.get("other_items") or "").splitlines():
+            if not line.strip():
+                continue
+            label, _sep, reason = line.partition(":")
+            if not reason.strip():
+                self.add_error(
+                    "other_items",
+                    _("Mỗi dòng ghi “nội dung: lý do”, ví dụ “Giấy ủy quyền: nộp thay”."),
+                )
+            items.append({"component": None, "label": label.strip(), "reason": reason.strip()})
+        return items
+
     def changes(self) -> dict:
         """The keyword arguments of ``transition`` besides the note."""
         data = self.cleaned_data
         changes = {}
+        if self.action == "request_supplement" and data.get("supplement_items"):
+            changes["supplement_items"] = data["supplement_items"]
         if "assignee" in self.fields and (data.get("assignee") or self.action == "assign"):
             changes["assignee"] = data.get("assignee")
         if self.action == "transfer":
@@ -110,6 +156,12 @@ class ActionForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if self.action == "request_supplement" and "components" in self.fields:
+            data["supplement_items"] = self._supplement_items(data)
+            if not data["supplement_items"] and not data.get("note"):
+                self.add_error(
+                    "note", _("Vui lòng liệt kê đầy đủ các nội dung cần bổ sung, hoàn thiện.")
+                )
         if self.action == "issue_result":
             upload = data.get("result_file")
             # A form posted without the choice (older screens, scripts) means: the file
@@ -132,6 +184,8 @@ class ActionForm(forms.Form):
 
     def clean_note(self) -> str:
         note = self.cleaned_data["note"].strip()
+        if self.action == "request_supplement":
+            return note  # the items list what is missing; the note is guidance (clean)
         if self.action in NOTE_REQUIRED and not note:
             raise forms.ValidationError(
                 _("Vui lòng ghi rõ lý do trước khi thực hiện thao tác này; người nộp sẽ nhận được.")
@@ -141,7 +195,7 @@ class ActionForm(forms.Form):
 
 class ApologyDraftForm(forms.Form):
     reason = forms.CharField(
-        label=_("Lý do chậm trả kết quả"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Lý do chậm giải quyết"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     new_date = forms.DateField(
         label=_("Ngày hẹn trả mới"),

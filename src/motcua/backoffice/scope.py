@@ -24,6 +24,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "start_processing": frozenset({Role.DESK_OFFICER, Role.SPECIALIST}),
     "request_supplement": frozenset({Role.DESK_OFFICER, Role.SPECIALIST}),
     "provide_supplement": frozenset({Role.DESK_OFFICER, Role.SPECIALIST}),
+    # The applicant's written request to stop, handed in at the desk (Art. 21).
+    "stop": frozenset({Role.DESK_OFFICER, Role.LEADER}),
     "approve": frozenset({Role.LEADER}),
     "refuse": frozenset({Role.LEADER}),
     "transfer": frozenset({Role.LEADER, Role.DESK_OFFICER}),

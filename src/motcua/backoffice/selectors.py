@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import digitisation
+from motcua.dossiers import supplements, timelimits
 from motcua.dossiers.models import ApologyLetter, Dossier, Status
 from motcua.payments.selectors import payments_of
 from motcua.workdays.calendar import add_working_days
@@ -49,7 +50,7 @@ QUEUES = [
     Queue("sap-den-han", _("Sắp đến hạn"), "due_date"),
     Queue("qua-han", _("Quá hạn"), "due_date"),
     Queue("cho-bo-sung", _("Chờ bổ sung"), "paused_at"),
-    Queue("xin-loi", _("Phiếu xin lỗi chờ duyệt"), "due_date"),
+    Queue("xin-loi", _("Văn bản xin lỗi, gia hạn chờ duyệt"), "due_date"),
     Queue("tat-ca", _("Tất cả / tra cứu"), "created_at", ascending=False),
 ]
 QUEUE_BY_SLUG = {q.slug: q for q in QUEUES}
@@ -291,6 +292,34 @@ def deadline_state(dossier: Dossier, today: dt.date | None = None) -> str:
     return _colour(dossier.due_date, dossier, today)
 
 
+def _hours(value: float) -> str:
+    """Working hours to the half hour, Vietnamese style: 3,5."""
+    rounded = round(value * 2) / 2
+    return f"{rounded:g}".replace(".", ",")
+
+
+def intake_time(dossier: Dossier, now: dt.datetime | None = None) -> tuple[str, str]:
+    """(text, colour) of an online dossier's intake limit in the "new" queue: the working
+    hours left of the 8 (Decree 118/2025/NĐ-CP), or by how much it is late."""
+    if dossier.status != Status.SUBMITTED or not dossier.intake_due_at:
+        return "", ""
+    left = timelimits.working_hours_left(dossier.intake_due_at, now or timezone.now())
+    if left < 0:
+        return _("Quá hạn tiếp nhận %(hours)s giờ") % {"hours": _hours(-left)}, "overdue"
+    text = _("Còn %(hours)s giờ làm việc") % {"hours": _hours(left)}
+    return text, "due_soon" if left <= 2 else ""
+
+
+def supplement_requests(dossier: Dossier) -> list:
+    """The dossier's requests to complete it (form 02), oldest first."""
+    return list(dossier.supplement_request_set.select_related("requested_by").order_by("number"))
+
+
+def processing_periods(dossier: Dossier) -> list:
+    """The processing periods ("Lần 1: từ … đến …; Lần 2: từ …")."""
+    return supplements.processing_periods(dossier)
+
+
 def history(dossier: Dossier) -> QuerySet:
     """The dossier's status changes, oldest first, with who made them."""
     return dossier.history.select_related("actor").order_by("at", "pk")
@@ -334,7 +363,7 @@ def fee_panel(dossier: Dossier, allowed: set[str]) -> dict:
         "can_collect_fee": "collect_fee" in allowed
         and bool(dossier.fee_vnd)
         and dossier.fee_paid_at is None
-        and dossier.status not in ("draft", "refused", "withdrawn"),
+        and dossier.status not in ("draft", "refused", "withdrawn", "stopped"),
         "can_refund_at_desk": "refund_at_desk" in allowed,
     }
 

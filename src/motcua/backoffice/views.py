@@ -90,13 +90,19 @@ def queue(request):
             "tabs": tabs,
             "current": slug,
             "form": form,
-            "rows": [(d, selectors.deadline_state(d)) for d in page.dossiers],
+            "rows": [_with_intake(d, selectors.deadline_state(d)) for d in page.dossiers],
             "next_url": next_url,
             "search_params": search_params,
             "reverse": reverse,
             "order_label": page.order_label,
         },
     )
+
+
+def _with_intake(dossier, deadline):
+    """A queue row; an online dossier waiting for receipt carries its intake time."""
+    dossier.intake_text, dossier.intake_state = selectors.intake_time(dossier)
+    return dossier, deadline
 
 
 def _actions_for(dossier, permitted, failed_form=None):
@@ -169,9 +175,12 @@ def _render_detail(
             "parts": selectors.agency_parts(dossier),
             "attachments": selectors.attachments(dossier),
             "letters": letters,
+            "intake": selectors.intake_time(dossier),
+            "supplement_requests": selectors.supplement_requests(dossier),
+            "periods": selectors.processing_periods(dossier),
             "can_draft_apology": "draft_apology" in permitted
             and dossier.status in selectors.APOLOGY_STATUSES
-            and not any(letter.status == "draft" for letter in letters),
+            and not any(letter.status in ("draft", "sent") for letter in letters),
             "can_decide_apology": "decide_apology" in permitted,
             "apology_form": apology_form or ApologyDraftForm(),
             "actions": _actions_for(dossier, permitted, form),

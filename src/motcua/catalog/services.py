@@ -72,7 +72,7 @@ class ProcedureData:
     online_fee_policy: str = "none"
     online_fee_value: int = 0
     data_sources: list[str] = field(default_factory=list)
-    supplement_days: int = 30
+    supplement_days: int = 15  # working days (Decree 118/2025/NĐ-CP)
     close_when_supplement_expires: bool = False
     min_assurance: int = 1  # e-ID level required online (Decree 69/2024/NĐ-CP Art. 9)
     form_schema: dict[str, Any] | list[dict[str, Any]] | None = None  # legacy lists upgraded

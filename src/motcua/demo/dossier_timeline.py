@@ -284,7 +284,8 @@ class DossierTimelines:
             outcome = random_()
             if outcome < 0.02:
                 when = start + int((fin - start + 1) * random_())
-                events.append(("withdraw", Status.WITHDRAWN, self.at(when, prev), user_id))
+                # After receipt the applicant asks to stop (Decree 118/2025 Art. 21).
+                events.append(("stop", Status.STOPPED, self.at(when, prev), user_id))
                 timeliness = ""
             else:
                 done = False

@@ -131,8 +131,9 @@ def seed_demo(
 
         report = check_deadlines()
         log(
-            f"Hạn xử lý: {len(report.apologies_drafted)} phiếu xin lỗi dự thảo chờ lãnh đạo "
-            f"duyệt, {len(report.supplements_flagged)} hồ sơ quá hạn bổ sung."
+            f"Hạn xử lý: {len(report.apologies_drafted)} văn bản xin lỗi và đề nghị gia hạn "
+            "dự thảo chờ lãnh đạo "
+            f"duyệt, {len(report.supplements_closed)} hồ sơ kết thúc do quá hạn bổ sung."
         )
     if signed_results:
         from motcua.demo.signed_results import create_signed_results

@@ -1,14 +1,21 @@
-"""Deadlines that need someone's attention: apology letters and overdue supplements.
+"""Deadlines that need someone's attention (Decree 118/2025/NĐ-CP; Circular 03/2025/TT-VPCP;
+docs/ONE_STOP.md):
 
-* When a dossier will be late (its legal due date is today or the next working day, or
-  has passed, and it is still being processed), the system drafts an apology letter
-  (phiếu xin lỗi và hẹn lại ngày trả kết quả) with a new appointment date; a leader
-  approves it (possibly with another date) and it is sent to the citizen.
-* A dossier waiting for a supplement longer than the procedure allows is flagged and,
-  where the procedure says so, closed.
+* **Intake**: an online dossier neither received nor asked to be completed within
+  8 working hours of its arrival (``intake_due_at``) is flagged (``intake_overdue_at``).
+* **Rescheduling**: at the latest one working day before a dossier's legal due date, if
+  it is still being processed, the system drafts the apology letter ("Văn bản xin lỗi và
+  đề nghị gia hạn thời gian giải quyết", form 04) with a new appointment date; a leader
+  approves it (possibly with another date) and it is sent. A dossier is rescheduled at
+  most once (one sent letter), and an officer drafts a letter no later than one working
+  day before the due date.
+* **Supplements**: a dossier not completed within ``supplement_days`` working days of
+  the request (``supplement_due_date``, 15 by default) is closed on the next day
+  (``expire_supplement``), and the applicant is told (``notifications``).
 
-``check_deadlines`` runs both; the ``check_deadlines`` command runs it daily (cron,
-Celery beat). Each dossier is handled in its own transaction.
+``check_deadlines`` runs all three; the ``check_deadlines`` command runs it daily (cron,
+Celery beat) — several times a day is fine, and is what the 8-hour limit needs. Each
+dossier is handled in its own transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from motcua.workdays.calendar import add_working_days
 from .exceptions import DossierError
 from .models import ApologyLetter, Dossier, Status
 from .services import announce, transition
+from .supplements import supplement_days
 
 RUNNING = (Status.RECEIVED, Status.IN_PROCESS)
 
@@ -56,13 +64,26 @@ def draft_apology(
 ) -> ApologyLetter:
     """Draft an apology letter for a late dossier (by an officer, or the system: by=None).
 
-    Raises DossierError when the dossier is not being processed, already has a draft,
+    Raises DossierError when the dossier is not being processed, already has a draft or
+    a sent letter (rescheduled at most once), an officer drafts it later than one working
+    day before the due date (the system's job may: it runs on that day at the latest),
     or the new date is not after today.
     """
     locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
     if locked.status not in RUNNING and locked.status != Status.WAITING_SUPPLEMENT:
         raise DossierError(
-            _("Chỉ lập phiếu xin lỗi cho hồ sơ đang được xử lý."), code="apology_state"
+            _("Chỉ lập văn bản xin lỗi và đề nghị gia hạn cho hồ sơ đang được xử lý."),
+            code="apology_state",
+        )
+    _check_not_rescheduled(locked)
+    if by is not None and locked.due_date and _today() > latest_apology_day(locked):
+        raise DossierError(
+            _(
+                "Văn bản xin lỗi và đề nghị gia hạn phải được lập chậm nhất 01 ngày làm việc "
+                "trước ngày hết hạn giải quyết (%(day)s); nay đã quá thời điểm đó."
+            )
+            % {"day": locked.due_date.strftime("%d/%m/%Y")},
+            code="apology_too_late",
         )
     new_date = new_date or proposed_date(locked)
     _check_new_date(new_date)
@@ -77,7 +98,7 @@ def draft_apology(
             )
     except IntegrityError:
         raise DossierError(
-            _("Hồ sơ này đã có một phiếu xin lỗi đang chờ lãnh đạo duyệt."),
+            _("Hồ sơ này đã có một văn bản xin lỗi và đề nghị gia hạn đang chờ lãnh đạo duyệt."),
             code="apology_exists",
         ) from None
     record(
@@ -87,6 +108,22 @@ def draft_apology(
         data={"code": locked.code, "new_date": new_date.isoformat()},
     )
     return letter
+
+
+def latest_apology_day(dossier: Dossier) -> dt.date:
+    """The last day the letter may be made: one working day before the due date."""
+    return add_working_days(dossier.due_date, -1)
+
+
+def _check_not_rescheduled(dossier: Dossier) -> None:
+    if ApologyLetter.objects.filter(dossier=dossier, status=ApologyLetter.Status.SENT).exists():
+        raise DossierError(
+            _(
+                "Hồ sơ này đã được gia hạn thời gian giải quyết một lần; theo Nghị định "
+                "118/2025/NĐ-CP chỉ được gia hạn một lần."
+            ),
+            code="apology_once",
+        )
 
 
 def _check_new_date(new_date: dt.date) -> None:
@@ -105,20 +142,27 @@ def approve_apology(letter: ApologyLetter, *, by, new_date: dt.date | None = Non
     letter = ApologyLetter.objects.select_for_update().select_related("dossier").get(pk=letter.pk)
     if letter.status != ApologyLetter.Status.DRAFT:
         raise DossierError(
-            _("Phiếu xin lỗi này đã được xử lý; vui lòng tải lại trang."), code="apology_done"
+            _("Văn bản này đã được xử lý; vui lòng tải lại trang."), code="apology_done"
         )
+    _check_not_rescheduled(letter.dossier)
     if new_date:
         letter.new_date = new_date
     _check_new_date(letter.new_date)  # a draft's date may have passed while it waited
     if letter.dossier.status not in (*RUNNING, Status.WAITING_SUPPLEMENT):
         raise DossierError(
-            _("Hồ sơ đã được giải quyết; phiếu xin lỗi này không cần gửi nữa, hãy hủy dự thảo."),
+            _("Hồ sơ đã được giải quyết; văn bản này không cần gửi nữa, hãy hủy dự thảo."),
             code="apology_state",
         )
     now = timezone.now()
     letter.status = ApologyLetter.Status.SENT
     letter.decided_at, letter.decided_by = now, by
-    letter.save(update_fields=["status", "decided_at", "decided_by", "new_date"])
+    try:
+        with transaction.atomic():
+            letter.save(update_fields=["status", "decided_at", "decided_by", "new_date"])
+    except IntegrityError:  # one_sent_apology: another letter was sent meanwhile
+        raise DossierError(
+            _("Hồ sơ này đã được gia hạn thời gian giải quyết một lần."), code="apology_once"
+        ) from None
     dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=letter.dossier_id)
     dossier.appointment_date = letter.new_date
     dossier.save(update_fields=["appointment_date", "updated_at"])
@@ -145,7 +189,7 @@ def cancel_apology(letter: ApologyLetter, *, by, reason: str = "") -> ApologyLet
     letter = ApologyLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status != ApologyLetter.Status.DRAFT:
         raise DossierError(
-            _("Phiếu xin lỗi này đã được xử lý; vui lòng tải lại trang."), code="apology_done"
+            _("Văn bản này đã được xử lý; vui lòng tải lại trang."), code="apology_done"
         )
     letter.status = ApologyLetter.Status.CANCELLED
     letter.decided_at, letter.decided_by = timezone.now(), by
@@ -160,24 +204,31 @@ def cancel_apology(letter: ApologyLetter, *, by, reason: str = "") -> ApologyLet
 
 
 def supplement_deadline(dossier: Dossier) -> dt.date | None:
-    """The last day the applicant may supply the missing documents, or None (no limit)."""
-    days = dossier.procedure_version.supplement_days
-    if not dossier.paused_at or not days:
+    """The last day the applicant may complete the dossier (None: not waiting).
+
+    ``supplement_due_date`` is set by the request; a dossier waiting since before it
+    existed counts ``supplement_days`` working days from ``paused_at``.
+    """
+    if dossier.supplement_due_date:
+        return dossier.supplement_due_date
+    if not dossier.paused_at:
         return None
-    return add_working_days(timezone.localtime(dossier.paused_at).date(), days)
+    start = timezone.localtime(dossier.paused_at).date()
+    return add_working_days(start, supplement_days(dossier.procedure_version))
 
 
 @dataclass
 class DeadlineReport:
     apologies_drafted: list[str] = field(default_factory=list)
-    supplements_flagged: list[str] = field(default_factory=list)
     supplements_closed: list[str] = field(default_factory=list)
+    intake_overdue: list[str] = field(default_factory=list)
 
 
 def at_risk(today: dt.date):
     """Dossiers still being processed whose legal due date is at most one working day away
     (or past) and that have no apology letter yet (a cancelled draft counts: the leader
-    decided none was needed, and the job does not draft it again)."""
+    decided none was needed, and the job does not draft it again). The letter is due at
+    the latest one working day before the due date, so the job drafts it on that day."""
     soon = add_working_days(today, 1)
     return (
         Dossier.objects.filter(status__in=RUNNING, due_date__lte=soon)
@@ -186,11 +237,13 @@ def at_risk(today: dt.date):
     )
 
 
-def check_deadlines(today: dt.date | None = None) -> DeadlineReport:
-    """Draft apology letters for dossiers that will be late; flag and, where the procedure
-    says so, close dossiers whose supplement is overdue. Safe to run again."""
+def check_deadlines(today: dt.date | None = None, now: dt.datetime | None = None) -> DeadlineReport:
+    """Flag late online intake; draft apology letters for dossiers that will be late;
+    close dossiers whose supplement was not provided in time. Safe to run again."""
     today = today or _today()
+    now = now or timezone.now()
     report = DeadlineReport()
+    report.intake_overdue = flag_late_intake(now)
     for dossier in at_risk(today).iterator():
         try:
             draft_apology(
@@ -201,43 +254,48 @@ def check_deadlines(today: dt.date | None = None) -> DeadlineReport:
         except DossierError:
             continue  # changed meanwhile (decided, or a letter was drafted by hand)
         report.apologies_drafted.append(dossier.code)
-    waiting = Dossier.objects.filter(
-        status=Status.WAITING_SUPPLEMENT, procedure_version__supplement_days__gt=0
-    ).select_related("procedure_version")
+    waiting = Dossier.objects.filter(status=Status.WAITING_SUPPLEMENT).select_related(
+        "procedure_version"
+    )
     for dossier in waiting.iterator():
         last_day = supplement_deadline(dossier)
         if last_day is None or last_day >= today:
             continue
-        if dossier.procedure_version.close_when_supplement_expires:
-            try:
-                transition(
-                    dossier,
-                    "expire_supplement",
-                    note=_("Quá thời hạn bổ sung hồ sơ (hạn cuối %(day)s).")
-                    % {"day": last_day.strftime("%d/%m/%Y")},
+        # Not completed within the limit: the dossier is closed (Decree 118/2025/NĐ-CP),
+        # on the first day after it (day 16 of the default 15 working days).
+        try:
+            transition(
+                dossier,
+                "expire_supplement",
+                note=_(
+                    "Quá thời hạn bổ sung, hoàn thiện hồ sơ (hạn cuối %(day)s); hồ sơ được "
+                    "kết thúc. Nếu vẫn có nhu cầu, vui lòng nộp hồ sơ mới."
                 )
-            except DossierError:
-                continue
-            report.supplements_closed.append(dossier.code)
-        elif dossier.supplement_overdue_at is None:
-            _flag_supplement_overdue(dossier, last_day)
-            report.supplements_flagged.append(dossier.code)
+                % {"day": last_day.strftime("%d/%m/%Y")},
+            )
+        except DossierError:
+            continue
+        report.supplements_closed.append(dossier.code)
     return report
 
 
-@transaction.atomic
-def _flag_supplement_overdue(dossier: Dossier, last_day: dt.date) -> None:
-    now = timezone.now()
-    updated = Dossier.objects.filter(
-        pk=dossier.pk, status=Status.WAITING_SUPPLEMENT, supplement_overdue_at=None
-    ).update(supplement_overdue_at=now)
-    if updated:
-        record(
-            "dossier.supplement_overdue",
-            obj=dossier,
-            data={"code": dossier.code, "last_day": last_day.isoformat()},
-        )
-        dossier.supplement_overdue_at = now
-        announce(
-            dossier, "supplement_overdue", dossier.status, None, now, {"last_day": str(last_day)}
-        )
+def flag_late_intake(now: dt.datetime) -> list[str]:
+    """Online dossiers neither received nor asked to be completed within their 8 working
+    hours: ``intake_overdue_at`` is set once (the monitoring counts late intake)."""
+    flagged = []
+    late = Dossier.objects.filter(
+        status=Status.SUBMITTED, intake_due_at__lt=now, intake_overdue_at=None
+    )
+    for dossier in late.iterator():
+        with transaction.atomic():
+            updated = Dossier.objects.filter(
+                pk=dossier.pk, status=Status.SUBMITTED, intake_overdue_at=None
+            ).update(intake_overdue_at=now)
+            if updated:
+                record(
+                    "dossier.intake_overdue",
+                    obj=dossier,
+                    data={"code": dossier.code, "intake_due_at": dossier.intake_due_at.isoformat()},
+                )
+                flagged.append(dossier.code)
+    return flagged

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from motcua.agencies.models import Agency
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureVersion
-from motcua.workdays.calendar import add_working_days, working_days_between
+from motcua.workdays.calendar import add_working_days
 
+from . import timelimits
 from .exceptions import DossierError
-from .models import Attachment, Channel, CodeCounter, Dossier, FormRevision
+from .models import Attachment, Channel, CodeCounter, Dossier, FormRevision, SupplementRequest
 from .timelimits import clock_start, legal_deadline
 
 
@@ -62,10 +63,14 @@ class Move:
     now: dt.datetime
     changes: dict[str, Any]
     fields: set[str] = field(default_factory=set)
-    # Working days the dossier waited for a supplement (moves the step deadlines too).
-    paused_days: int = 0
+    # When the processing time restarted from zero after a complete supplement (the
+    # step deadlines restart with it).
+    restarted_at: dt.datetime | None = None
     # Who does the move (None: the system).
     by: Any = None
+    # The status the dossier had, and the note given with the move.
+    from_status: str = ""
+    note: str = ""
 
 
 def submit(move: Move) -> None:
@@ -76,7 +81,10 @@ def submit(move: Move) -> None:
     dossier.fee_vnd = quote(dossier.procedure_version, dossier.agency, local_date(now)).amount(
         online=dossier.channel == Channel.ONLINE
     )
-    move.fields |= {"submitted_at", "code", "fee_vnd"}
+    # Official receipt, or one request to complete the dossier, within 8 working hours
+    # of an online dossier's arrival (Decree 118/2025/NĐ-CP; docs/ONE_STOP.md "Intake").
+    dossier.intake_due_at = timelimits.intake_deadline(now)
+    move.fields |= {"submitted_at", "code", "fee_vnd", "intake_due_at"}
     keep_revision(dossier, dossier.form_data, FormRevision.Reason.SUBMITTED, move.by, now)
 
 
@@ -98,30 +106,24 @@ def receive(move: Move) -> None:
         move.fields.add("code")
 
 
-def pause_clock(move: Move) -> None:
-    """The legal clock pauses while the applicant completes the dossier."""
-    move.dossier.paused_at = move.now
-    move.fields.add("paused_at")
-
-
-def resume_clock(move: Move) -> None:
-    """The due date moves by the working days the dossier waited for the supplement."""
+def mark_late_intake(move: Move) -> None:
+    """Receipt or an intake supplement request after the 8 working hours records the
+    late intake (the monitoring counts it), unless the deadline job already did."""
     dossier = move.dossier
-    if dossier.paused_at and dossier.due_date:
-        move.paused_days = working_days_between(local_date(dossier.paused_at), local_date(move.now))
-        if move.paused_days:
-            dossier.due_date = add_working_days(dossier.due_date, move.paused_days)
-    dossier.paused_at = None
-    dossier.supplement_overdue_at = None
-    move.fields |= {"paused_at", "due_date", "supplement_overdue_at"}
+    if (
+        dossier.intake_due_at
+        and dossier.intake_overdue_at is None
+        and move.now > dossier.intake_due_at
+    ):
+        dossier.intake_overdue_at = move.now
+        move.fields.add("intake_overdue_at")
 
 
-def provide_supplement(move: Move) -> None:
-    """The clock resumes; answers the supplement changed are kept as a new revision."""
-    resume_clock(move)
-    dossier = move.dossier
-    data = move.changes.get("form_data", dossier.form_data)
-    keep_revision(dossier, data, FormRevision.Reason.SUPPLEMENT, move.by, move.now)
+def receive_submitted(move: Move) -> None:
+    """The desk receives a submitted dossier: the clock starts (``receive``), and a receipt
+    after the online intake limit is recorded as late."""
+    receive(move)
+    mark_late_intake(move)
 
 
 def keep_revision(
@@ -138,10 +140,14 @@ def keep_revision(
 
 
 def finish(move: Move) -> None:
-    """A decision, refusal or withdrawal ends the handling (the on-time figures' date)."""
+    """A decision, refusal, withdrawal or stop ends the handling (the on-time figures'
+    date); a supplement request still open is closed with it."""
     move.dossier.finished_at = move.now
     move.dossier.paused_at = None
     move.fields |= {"finished_at", "paused_at"}
+    SupplementRequest.objects.filter(
+        dossier=move.dossier, completed_at=None, closed_at=None
+    ).update(closed_at=move.now)
 
 
 def mark_result_electronic(move: Move) -> None:

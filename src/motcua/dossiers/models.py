@@ -440,7 +440,8 @@ class AgencyPart(models.Model):
 
 
 class ApologyLetter(models.Model):
-    """A letter of apology (phiếu xin lỗi và hẹn lại ngày trả kết quả) for a late dossier."""
+    """A letter of apology for a late dossier ("Văn bản xin lỗi và đề nghị gia hạn thời gian
+    giải quyết", Circular 03/2025/TT-VPCP form 04)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Dự thảo, chờ lãnh đạo duyệt")
@@ -463,8 +464,8 @@ class ApologyLetter(models.Model):
     )
 
     class Meta:
-        verbose_name = _("phiếu xin lỗi")
-        verbose_name_plural = _("phiếu xin lỗi")
+        verbose_name = _("văn bản xin lỗi và đề nghị gia hạn")
+        verbose_name_plural = _("văn bản xin lỗi và đề nghị gia hạn")
         ordering = ["dossier", "drafted_at", "pk"]
         constraints = [
             # At most one letter waiting for approval per dossier.

@@ -18,7 +18,7 @@ from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion, Registry
 
-from . import digitisation, steps
+from . import digitisation, steps, supplements
 from .effects import (  # noqa: F401 (public)
     Move,
     compute_due_date,
@@ -149,7 +149,16 @@ def transition(
         )
     now = at or timezone.now()
     from_status = locked.status
-    move = Move(locked, action, now, dict(changes), {"status", "updated_at"}, by=by)
+    move = Move(
+        locked,
+        action,
+        now,
+        dict(changes),
+        {"status", "updated_at"},
+        by=by,
+        from_status=from_status,
+        note=note,
+    )
     locked.status = rule.target
     if rule.effect is not None:
         rule.effect(move)
@@ -161,7 +170,7 @@ def transition(
         by=by,
         note=note,
         changes=changes,
-        paused_days=move.paused_days,
+        restarted_at=move.restarted_at,
         part_days=part_days,
     )
     for name, value in changes.items():
@@ -203,14 +212,46 @@ def perform(
     received at the desk), in one transaction: the file is stored only if the action
     succeeds. The caller has checked the officer's right to act (``backoffice.scope``).
 
+    ``provide_supplement`` completes the dossier's open request whatever its kind: a
+    request made at receipt sends the dossier back to the desk (``complete_intake``).
     Raises what ``transition`` and ``files.add_attachment`` raise.
     """
     with removed_on_failure() as stored, transaction.atomic():
+        if action == "provide_supplement":
+            action = supplements.completion_action(dossier)
         if supplement is not None:
             stored.append(
                 add_attachment(dossier, supplement, kind=Attachment.Kind.SUPPLEMENT, by=by)
             )
         return transition(dossier, action, by=by, note=note, **changes)
+
+
+def request_supplement(
+    dossier: Dossier, *, by, items: list[dict], note: str = "", at: dt.datetime | None = None
+) -> Dossier:
+    """Ask the applicant to complete the dossier, listing every item in one request
+    (form 02): ``items`` are ``{"component": id|None, "label": str, "reason": str}``.
+
+    At receipt (the dossier is submitted) or during processing. Raises DossierError
+    ``supplement_limit`` beyond the version's ``supplement_requests_allowed``, and what
+    ``supplements.clean_items`` and ``transition`` raise.
+    """
+    return transition(
+        dossier, "request_supplement", by=by, note=note, at=at, supplement_items=items
+    )
+
+
+def stop(dossier: Dossier, *, by, reason: str, at: dt.datetime | None = None) -> Dossier:
+    """Stop the processing at the applicant's request (Decree 118/2025/NĐ-CP Art. 21,
+    form 05): by an officer holding the applicant's written request, or by the
+    applicant from "Hồ sơ của tôi". Raises DossierError when no reason is given,
+    IllegalTransition when the dossier is not received or already decided."""
+    reason = (reason or "").strip()[:2000]
+    if not reason:
+        raise DossierError(
+            _("Vui lòng ghi lý do đề nghị dừng giải quyết hồ sơ."), code="note_required"
+        )
+    return transition(dossier, "stop", by=by, note=reason, at=at)
 
 
 @transaction.atomic

@@ -23,7 +23,14 @@ from .exceptions import DossierError
 from .models import AgencyPart, Dossier, StepRecord
 
 # Actions after which the dossier leaves the internal process for good.
-LEAVES_PROCESS = {"refuse", "refuse_intake", "withdraw", "expire_supplement", "return_result"}
+LEAVES_PROCESS = {
+    "refuse",
+    "refuse_intake",
+    "withdraw",
+    "stop",
+    "expire_supplement",
+    "return_result",
+}
 # Actions that hand the dossier to the next step.
 ADVANCES = {"start_processing", "forward", "give_opinion", "approve"}
 STEP_FIELDS = {"current_step", "assignee", "step_due_date"}
@@ -95,7 +102,7 @@ def apply(
     by,
     note: str,
     changes: dict,
-    paused_days: int = 0,
+    restarted_at: dt.datetime | None = None,
     part_days: int | None = None,
 ) -> set[str]:
     """Move the locked ``dossier`` along its process for ``action``; returns changed fields.
@@ -136,17 +143,22 @@ def apply(
         StepRecord.objects.filter(dossier=dossier, finished_at__isnull=True).update(
             assignee=assignee
         )
-    elif action == "provide_supplement" and paused_days:
-        # The step's clock, and the agency part's, paused with the dossier's.
-        if dossier.step_due_date:
-            dossier.step_due_date = add_working_days(dossier.step_due_date, paused_days)
-        for record in StepRecord.objects.filter(dossier=dossier, finished_at__isnull=True):
-            record.due_date = add_working_days(record.due_date, paused_days)
-            record.save(update_fields=["due_date"])
+    elif action == "provide_supplement" and restarted_at:
+        # The processing time restarted from zero: so do the step's deadline and the
+        # agency part's (Decree 118/2025/NĐ-CP; docs/ONE_STOP.md "Supplements").
+        start = _local_date(restarted_at)
+        if dossier.current_step_id:
+            dossier.step_due_date = add_working_days(start, step_days(dossier.current_step))
+        for record in StepRecord.objects.filter(
+            dossier=dossier, finished_at__isnull=True
+        ).select_related("step"):
+            if record.step is not None:
+                record.due_date = add_working_days(start, step_days(record.step))
+                record.save(update_fields=["due_date"])
         for part in AgencyPart.objects.filter(
             dossier=dossier, finished_at__isnull=True, due_date__isnull=False
         ):
-            part.due_date = add_working_days(part.due_date, paused_days)
+            part.due_date = add_working_days(start, part.days)
             part.save(update_fields=["due_date"])
     elif action == "transfer":
         _close_open_steps(dossier, now, by, note)

@@ -8,9 +8,11 @@ it may start from, and the status it leads to. Nothing else may change
                       │  └refuse_intake→ refused       │   ⇅ request/provide supplement
                       │                                 └refuse→ refused
     approved ─issue_result→ result_issued ─return_result→ returned
-    submitted/received/in_process/waiting_supplement ─withdraw→ withdrawn
+    submitted ─withdraw→ withdrawn                     (only before receipt)
+    received/in_process/waiting_supplement ─stop→ stopped   (at the applicant's request)
+    submitted ⇄ waiting_supplement   (request_supplement at receipt / complete_intake)
     received/in_process ─transfer→ transferred ─accept_transfer→ received
-    waiting_supplement ─expire_supplement→ refused   (the deadline job, where the procedure says so)
+    waiting_supplement ─expire_supplement→ refused   (the deadline job, after supplement_days)
 
 Inside ``in_process`` the dossier moves along the procedure version's internal
 process (``ProcessStep``s): ``assign`` gives the current step to an officer,
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from . import effects
+from . import effects, supplements
 from .models import Status
 
 # Who starts an action: an officer (back office and API), the applicant, or the system.
@@ -79,6 +81,9 @@ OPEN_BEFORE_DECISION = {
     Status.IN_PROCESS,
     Status.WAITING_SUPPLEMENT,
 }
+# Where the applicant may ask to stop the processing (Decree 118/2025/NĐ-CP Art. 21):
+# once received and not yet decided (before receipt they withdraw).
+STOPPABLE = {Status.RECEIVED, Status.IN_PROCESS, Status.WAITING_SUPPLEMENT}
 
 # Rows in the order the back office shows their buttons.
 TRANSITIONS: dict[str, Transition] = {
@@ -97,7 +102,7 @@ TRANSITIONS: dict[str, Transition] = {
             {Status.SUBMITTED},
             Status.RECEIVED,
             _("Tiếp nhận hồ sơ"),
-            effect=effects.receive,
+            effect=effects.receive_submitted,
         ),
         _t(
             "refuse_intake",
@@ -137,12 +142,15 @@ TRANSITIONS: dict[str, Transition] = {
             _("Chuyển bước tiếp theo"),
             fields={"assignee"},
         ),
+        # At receipt (from submitted: before the clock starts) or during processing;
+        # one request lists everything (form 02, Decree 118/2025/NĐ-CP).
         _t(
             "request_supplement",
-            {Status.RECEIVED, Status.IN_PROCESS},
+            {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROCESS},
             Status.WAITING_SUPPLEMENT,
-            _("Yêu cầu bổ sung hồ sơ"),
-            effect=effects.pause_clock,
+            _("Yêu cầu bổ sung, hoàn thiện hồ sơ"),
+            fields={"supplement_items"},
+            effect=supplements.request_supplement,
             note_required=True,
         ),
         _t(
@@ -151,7 +159,17 @@ TRANSITIONS: dict[str, Transition] = {
             Status.IN_PROCESS,
             _("Bổ sung hồ sơ"),
             fields={"form_data"},
-            effect=effects.provide_supplement,
+            effect=supplements.provide_supplement,
+        ),
+        # A request made at receipt, completed: the dossier is back at the desk.
+        _t(
+            "complete_intake",
+            {Status.WAITING_SUPPLEMENT},
+            Status.SUBMITTED,
+            _("Bổ sung hồ sơ khi tiếp nhận"),
+            fields={"form_data"},
+            effect=supplements.complete_intake,
+            actor=APPLICANT,
         ),
         _t(
             "approve",
@@ -199,13 +217,22 @@ TRANSITIONS: dict[str, Transition] = {
             _("Trả kết quả"),
             effect=effects.return_result,
         ),
+        # Before receipt the applicant withdraws; after it they ask to stop (Art. 21).
         _t(
             "withdraw",
-            OPEN_BEFORE_DECISION,
+            {Status.SUBMITTED},
             Status.WITHDRAWN,
             _("Rút hồ sơ"),
             effect=effects.finish,
             actor=APPLICANT,
+        ),
+        _t(
+            "stop",
+            STOPPABLE,
+            Status.STOPPED,
+            _("Dừng giải quyết theo đề nghị của người nộp"),
+            effect=effects.finish,
+            note_required=True,
         ),
         _t(
             "expire_supplement",
@@ -235,7 +262,7 @@ STEP_MOVES = frozenset(
 # The applicant may rate the handling once the result exists.
 RATEABLE = frozenset({Status.RESULT_ISSUED, Status.RETURNED})
 
-TERMINAL = frozenset({Status.RETURNED, Status.REFUSED, Status.WITHDRAWN})
+TERMINAL = frozenset({Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
 
 
 def allowed_actions(status: str) -> list[str]:

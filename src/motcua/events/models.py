@@ -30,7 +30,10 @@ class EventType(models.TextChoices):
     RESULT_ISSUED = "dossier.result_issued", _("Đã có kết quả giải quyết")
     RETURNED = "dossier.returned", _("Đã trả kết quả")
     RATED = "dossier.rated", _("Người nộp đã đánh giá")
-    APOLOGY_SENT = "dossier.apology_sent", _("Đã gửi phiếu xin lỗi, hẹn lại ngày trả")
+    APOLOGY_SENT = (
+        "dossier.apology_sent",
+        _("Đã gửi văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"),
+    )
     UPDATED = "dossier.updated", _("Hồ sơ được cập nhật")
     SNAPSHOT = "dossier.snapshot", _("Ảnh chụp hồ sơ (đồng bộ lại)")
 

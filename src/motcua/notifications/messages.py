@@ -71,9 +71,14 @@ MESSAGES: dict[str, EventMessage] = {
         note_is_reason=True,
     ),
     "withdraw": EventMessage(_("Hồ sơ %(code)s đã được rút"), "withdraw"),
+    # Decree 118/2025/NĐ-CP Art. 21 (form 05): the stop is notified to the applicant.
+    "stop": EventMessage(_("Hồ sơ %(code)s đã được dừng giải quyết"), "stop", note_is_reason=True),
+    "complete_intake": EventMessage(
+        _("Hồ sơ %(code)s đã được bổ sung, chờ tiếp nhận"), "complete_intake"
+    ),
     "transfer": EventMessage(_("Hồ sơ %(code)s được chuyển đến %(agency)s"), "transfer"),
     "apology_sent": EventMessage(
-        _("Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s"), "apology_sent"
+        _("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ %(code)s"), "apology_sent"
     ),
 }
 

@@ -1,4 +1,4 @@
-"""Following one's dossiers: the list, the dossier page, supplement, withdraw, rating."""
+"""Following one's dossiers: the list, the dossier page, supplement, withdraw, stop, rating."""
 
 from __future__ import annotations
 
@@ -14,13 +14,16 @@ from motcua.datastore import selectors as datastore_selectors
 from motcua.dossiers.exceptions import DossierError, InvalidData
 from motcua.dossiers.files import max_upload_bytes
 from motcua.dossiers.models import Rating, Status
-from motcua.dossiers.workflow import OPEN_BEFORE_DECISION, RATEABLE
+from motcua.dossiers.workflow import RATEABLE, STOPPABLE, TRANSITIONS
 from motcua.lib.downloads import file_response
 from motcua.postal import selectors as postal_selectors
 
 from . import eform_pages, eforms, selectors, services
 from .access import citizen_view
-from .forms import RatingForm, SupplementForm, WithdrawForm
+from .forms import RatingForm, StopForm, SupplementForm, WithdrawForm
+
+# Before receipt the applicant withdraws; after it they ask to stop (Decree 118/2025 Art. 21).
+WITHDRAWABLE = TRANSITIONS["withdraw"].sources
 
 
 @citizen_view
@@ -66,7 +69,9 @@ def dossier_detail(request, applicant, public_id):
             "supplement_request": selectors.supplement_request(dossier)
             if dossier.status == Status.WAITING_SUPPLEMENT
             else None,
-            "can_withdraw": dossier.status in OPEN_BEFORE_DECISION,
+            "supplement_items": selectors.open_supplement_items(dossier),
+            "can_withdraw": dossier.status in WITHDRAWABLE,
+            "can_stop": dossier.status in STOPPABLE,
             "can_rate": dossier.status in RATEABLE and rating is None,
             "rating": rating,
             "delivery_panel": postal_selectors.delivery_panel(dossier),
@@ -206,6 +211,7 @@ class _SupplementPage:
                 "form_shown_name": FORM_SHOWN,
                 "files_dropped": files_dropped,
                 "request_change": selectors.supplement_request(self.dossier),
+                "supplement_items": selectors.open_supplement_items(self.dossier),
                 "limit_mb": max_upload_bytes() // (1024 * 1024),
             },
             status=status,
@@ -214,9 +220,18 @@ class _SupplementPage:
 
 @citizen_view
 def withdraw(request, applicant, public_id):
-    """Withdraw a dossier not yet decided, after a confirmation page."""
+    """Withdraw a dossier not yet received, after a confirmation page."""
     dossier = selectors.dossier_for(applicant, public_id)
-    if dossier.status not in OPEN_BEFORE_DECISION:
+    if dossier.status not in WITHDRAWABLE:
+        if dossier.status in STOPPABLE:
+            messages.info(
+                request,
+                _(
+                    "Hồ sơ đã được tiếp nhận nên không rút được; bạn có thể đề nghị cơ quan "
+                    "dừng giải quyết hồ sơ."
+                ),
+            )
+            return redirect("portal:stop", dossier.public_id)
         messages.error(
             request,
             _("Hồ sơ ở trạng thái “%(status)s” nên không rút được nữa.")
@@ -233,6 +248,33 @@ def withdraw(request, applicant, public_id):
             messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
         return redirect("portal:dossier", dossier.public_id)
     return render(request, "portal/withdraw.html", {"dossier": dossier, "form": form})
+
+
+@citizen_view
+def stop(request, applicant, public_id):
+    """Ask to stop the processing of a received dossier (Decree 118/2025/NĐ-CP Art. 21):
+    the reason and a confirmation; the processing stops at once and the agency issues
+    the notice (form 05)."""
+    dossier = selectors.dossier_for(applicant, public_id)
+    if dossier.status not in STOPPABLE:
+        messages.error(
+            request,
+            _("Hồ sơ ở trạng thái “%(status)s” nên không đề nghị dừng giải quyết được.")
+            % {"status": dossier.get_status_display()},
+        )
+        return redirect("portal:dossier", dossier.public_id)
+    form = StopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stop_dossier(dossier, reason=form.cleaned_data["reason"], by=request.user)
+        except DossierError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("Hồ sơ %(code)s đã được dừng giải quyết.") % {"code": dossier.code}
+            )
+        return redirect("portal:dossier", dossier.public_id)
+    return render(request, "portal/stop.html", {"dossier": dossier, "form": form})
 
 
 @citizen_view

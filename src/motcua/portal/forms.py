@@ -161,6 +161,21 @@ class WithdrawForm(forms.Form):
     )
 
 
+class StopForm(forms.Form):
+    """The applicant's request to stop the processing (Decree 118/2025/NĐ-CP Art. 21)."""
+
+    reason = forms.CharField(
+        label=_("Lý do đề nghị dừng giải quyết"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng ghi lý do đề nghị dừng giải quyết hồ sơ.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Tôi đã hiểu: hồ sơ sẽ dừng giải quyết và không thể khôi phục."),
+        error_messages={"required": _("Vui lòng xác nhận trước khi gửi đề nghị.")},
+    )
+
+
 SCORES = [
     (5, _("5 – Rất hài lòng")),
     (4, _("4 – Hài lòng")),

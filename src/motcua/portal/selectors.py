@@ -16,6 +16,7 @@ from motcua.agencies.selectors import active_agencies
 from motcua.catalog import eform
 from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
 from motcua.catalog.models import Sector as Sector
+from motcua.dossiers import supplements
 from motcua.dossiers.models import LOOKUP_SECRET_LENGTH, Attachment, Dossier, Status, StatusChange
 from motcua.dossiers.services import compute_due_date
 from motcua.dossiers.workflow import TRANSITIONS
@@ -180,6 +181,7 @@ CITIZEN_NOTES = frozenset(
         "refuse_intake",
         "refuse",
         "withdraw",
+        "stop",
         "expire_supplement",
     }
 )
@@ -212,6 +214,22 @@ def timeline(dossier: Dossier, *, with_notes: bool = True) -> list[TimelineEntry
 def supplement_request(dossier: Dossier) -> StatusChange | None:
     """The latest supplement request (what the agency asked for), if any."""
     return dossier.history.filter(action="request_supplement").order_by("-at", "-pk").first()
+
+
+def open_supplement_items(dossier: Dossier) -> dict | None:
+    """What the agency asked for in the request the dossier waits on (form 02): its items,
+    note and deadline; None when it is not waiting."""
+    if dossier.status != Status.WAITING_SUPPLEMENT:
+        return None
+    request = supplements.open_request(dossier)
+    if request is None:
+        return None
+    return {
+        "items": request.items,
+        "note": request.note,
+        "due_date": request.due_date,
+        "at_intake": request.at_intake,
+    }
 
 
 def expected_result_date(dossier: Dossier) -> tuple[dt.date | None, bool]:

@@ -21,6 +21,7 @@ from motcua.catalog import eform
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion
 from motcua.datastore import services as datastore_services
 from motcua.dossiers import services as dossier_services
+from motcua.dossiers import supplements
 from motcua.dossiers.exceptions import DossierError, IllegalTransition
 from motcua.dossiers.files import add_attachment, discard_file
 from motcua.dossiers.models import Attachment, Dossier, Rating, Status
@@ -378,7 +379,9 @@ def answer_supplement(
                     )
                 )
             note = (note or "").strip()[:2000] or _supplement_note(count, corrected)
-            return dossier_services.transition(dossier, "provide_supplement", by=by, note=note)
+            # A request made at receipt goes back to the desk; otherwise processing restarts.
+            action = supplements.completion_action(locked)
+            return dossier_services.transition(dossier, action, by=by, note=note)
     except BaseException:
         # The rows were rolled back (a later file refused, disk full): so go their files.
         for attachment in stored:
@@ -398,12 +401,22 @@ def _no_supplement(*, with_form: bool) -> DossierError:
 
 
 def withdraw_dossier(dossier: Dossier, *, reason: str = "", by=None) -> Dossier:
-    """Withdraw a dossier that is not decided yet (the applicant's right).
+    """Withdraw a dossier not yet received (the applicant's right).
 
-    Raises IllegalTransition when it has already been decided or withdrawn.
+    Raises IllegalTransition once it has been received (then: ``stop_dossier``).
     """
     note = (reason or "").strip()[:2000] or _("Công dân rút hồ sơ trực tuyến.")
     return dossier_services.transition(dossier, "withdraw", by=by, note=note)
+
+
+def stop_dossier(dossier: Dossier, *, reason: str, by=None) -> Dossier:
+    """The applicant's request to stop a received dossier (Decree 118/2025/NĐ-CP Art. 21):
+    the processing stops at once (the agency issues the notice, form 05).
+
+    Raises DossierError without a reason, IllegalTransition when it is not received or
+    already decided.
+    """
+    return dossier_services.stop(dossier, by=by, reason=reason)
 
 
 def rate_dossier(dossier: Dossier, *, score: int, comment: str = "", by=None) -> Rating:

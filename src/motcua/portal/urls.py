@@ -40,5 +40,6 @@ urlpatterns = [
     ),
     path("ho-so/<uuid:public_id>/bo-sung/", dossier_views.supplement, name="supplement"),
     path("ho-so/<uuid:public_id>/rut/", dossier_views.withdraw, name="withdraw"),
+    path("ho-so/<uuid:public_id>/dung-giai-quyet/", dossier_views.stop, name="stop"),
     path("ho-so/<uuid:public_id>/danh-gia/", dossier_views.rate, name="rate"),
 ]

@@ -33,6 +33,7 @@ from ..schemas import (
     FormIn,
     RatingIn,
     RatingOut,
+    StopIn,
     WithdrawIn,
 )
 from ..scopes import READ, WRITE
@@ -283,7 +284,7 @@ def supplement(
 @router.post(
     "/dossiers/{public_id}/withdraw",
     response={200: DossierDetail, **WRITE_ERRORS},
-    summary="Withdraw a dossier not yet decided",
+    summary="Withdraw a dossier not yet received",
 )
 @decorate_view(idempotent(required=False))
 def withdraw(
@@ -291,6 +292,20 @@ def withdraw(
 ):
     who, dossier = own_dossier(request, public_id, WRITE)
     dossier = portal_services.withdraw_dossier(dossier, reason=payload.reason, by=who.user)
+    return presenters.citizen_detail(dossier)
+
+
+@router.post(
+    "/dossiers/{public_id}/stop",
+    response={200: DossierDetail, **WRITE_ERRORS},
+    summary="Stop the processing of a received dossier at the applicant's request",
+)
+@decorate_view(idempotent(required=False))
+def stop(
+    request, public_id: uuid.UUID, payload: StopIn, idempotency_key: str | None = KEY_OPTIONAL
+):
+    who, dossier = own_dossier(request, public_id, WRITE)
+    dossier = portal_services.stop_dossier(dossier, reason=payload.reason, by=who.user)
     return presenters.citizen_detail(dossier)
 
 

@@ -63,7 +63,8 @@ def test_a_token_without_the_scope_is_403(citizen, make_dossier):
 
 
 def test_session_writes_need_the_csrf_token(citizen, make_dossier):
-    dossier = make_dossier(citizen, Status.RECEIVED)
+    # Withdrawal is possible only before receipt (Decree 118/2025): was RECEIVED.
+    dossier = make_dossier(citizen, Status.SUBMITTED)
     client = Client(enforce_csrf_checks=True)
     client.force_login(citizen)
     api = Api(client)

@@ -137,7 +137,8 @@ def test_supplement_answers_the_agency_and_restarts_the_clock(citizen, desk, mak
 
 
 def test_withdraw_then_withdraw_again_is_a_conflict(citizen, make_dossier):
-    dossier = make_dossier(citizen, Status.RECEIVED)
+    # Withdrawal is possible only before receipt (Decree 118/2025): was RECEIVED.
+    dossier = make_dossier(citizen, Status.SUBMITTED)
     api = as_bearer(citizen)
     first = api.post(f"/dossiers/{dossier.public_id}/withdraw", {"reason": "Nộp nhầm"})
     assert first.status_code == 200 and first.json()["status"] == "withdrawn"
@@ -176,3 +177,16 @@ def test_removing_a_file_of_a_draft(citizen, version):
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
     download = api.get(f"/dossiers/{dossier_id}/attachments/{attachment.public_id}")
     assert download.status_code == 404 and error_code(download) == "not_found"
+
+
+def test_a_received_dossier_is_stopped_not_withdrawn(citizen, make_dossier):
+    dossier = make_dossier(citizen, Status.RECEIVED)
+    api = as_bearer(citizen)
+    detail = api.get(f"/dossiers/{dossier.public_id}").json()
+    assert "stop" in detail["actions"] and "withdraw" not in detail["actions"]
+    refused = api.post(f"/dossiers/{dossier.public_id}/withdraw", {"reason": "Nộp nhầm"})
+    assert refused.status_code == 409
+    stopped = api.post(f"/dossiers/{dossier.public_id}/stop", {"reason": "Không còn nhu cầu"})
+    assert stopped.status_code == 200 and stopped.json()["status"] == "stopped"
+    again = api.post(f"/dossiers/{dossier.public_id}/stop", {"reason": "Không còn nhu cầu"})
+    assert again.status_code == 409

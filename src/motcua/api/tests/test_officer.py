@@ -45,7 +45,8 @@ def test_officer_detail_shows_the_applicant_masked_and_the_history(citizen, make
     dossier = make_dossier(citizen, Status.SUBMITTED)
     detail = as_bearer(desk).get(f"/officer/dossiers/{dossier.public_id}").json()
     assert detail["applicant"]["masked_identifier"] == "********1111"
-    assert detail["actions"] == ["receive", "refuse_intake"]
+    # A supplement request may now be made at receipt (Decree 118/2025).
+    assert detail["actions"] == ["receive", "refuse_intake", "request_supplement"]
     assert detail["history"] == []
 
 

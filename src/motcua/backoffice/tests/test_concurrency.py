@@ -98,6 +98,9 @@ def test_two_leaders_deciding_one_apology_at_once_send_it_once(agency, officer_o
     users = [officer_of(agency, Role.LEADER, username=f"ld{i}") for i in range(2)]
     url = reverse("backoffice:apology_decide", args=[dossier.public_id, letter.pk])
     pages = _race(users, url, {"decision": "approve"})
-    assert sum("Đã duyệt và gửi phiếu xin lỗi cho người nộp" in p for p in pages) == 1
+    assert (
+        sum("Đã duyệt và gửi văn bản xin lỗi và đề nghị gia hạn cho người nộp" in p for p in pages)
+        == 1
+    )
     assert sum("đã được xử lý" in p for p in pages) == 1
     assert AuditRecord.objects.filter(action="dossier.apology_sent").count() == 1

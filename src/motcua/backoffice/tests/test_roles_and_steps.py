@@ -13,6 +13,7 @@ from motcua.backoffice import scope, selectors
 from motcua.dossiers.models import ApologyLetter, Attachment, Status
 from motcua.dossiers.services import transition
 from motcua.dossiers.workflow import TRANSITIONS
+from motcua.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ EXPECTED = {
         "forward",
         "issue_result",
         "return_result",
+        "stop",
     },
     Role.SPECIALIST: {
         "start_processing",
@@ -48,7 +50,7 @@ EXPECTED = {
         "forward",
         "give_opinion",
     },
-    Role.LEADER: {"approve", "refuse", "transfer", "assign", "forward"},
+    Role.LEADER: {"approve", "refuse", "transfer", "assign", "forward", "stop"},
     Role.AGENCY_ADMIN: set(),
     Role.SUPERVISOR: set(),
 }
@@ -180,8 +182,9 @@ def test_files_of_another_agencys_dossier_are_not_found(
 
 def test_the_desk_drafts_an_apology_and_only_the_leader_sends_it(client, team, make_dossier):
     today = timezone.localdate()
+    # Made at the latest one working day before the due date (Decree 118/2025).
     dossier = make_dossier(
-        Status.IN_PROCESS, received_at=timezone.now(), due_date=today - dt.timedelta(days=1)
+        Status.IN_PROCESS, received_at=timezone.now(), due_date=add_working_days(today, 2)
     )
     client.force_login(team[Role.DESK_OFFICER])
     new_date = (today + dt.timedelta(days=10)).isoformat()
@@ -201,7 +204,7 @@ def test_the_desk_drafts_an_apology_and_only_the_leader_sends_it(client, team, m
     assert letter.status == ApologyLetter.Status.SENT
     assert dossier.appointment_date.isoformat() == new_date
     printed = client.get(reverse("backoffice:apology_print", args=[dossier.public_id, letter.pk]))
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in printed.content.decode()
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in printed.content.decode()
 
 
 def test_the_step_deadline_is_shown_with_its_colour(client, team, make_dossier):

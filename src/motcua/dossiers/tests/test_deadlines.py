@@ -64,6 +64,7 @@ def test_a_second_draft_by_hand_is_refused(make_dossier, frozen_today, leader):
     with pytest.raises(DossierError) as excinfo:
         deadlines.draft_apology(dossier, reason="Lần hai", new_date=D(2025, 3, 21), by=leader)
     assert "đang chờ lãnh đạo duyệt" in excinfo.value.message
+    assert excinfo.value.code == "apology_exists"
 
 
 def test_approving_sends_the_letter_and_sets_the_new_appointment(
@@ -108,29 +109,22 @@ def test_the_new_date_must_be_in_the_future(make_dossier, frozen_today):
     assert "sau ngày hôm nay" in excinfo.value.message
 
 
-def test_an_overdue_supplement_is_flagged(make_dossier):
+def test_a_waiting_dossier_from_before_the_requests_counts_from_paused_at(make_dossier):
+    # Updated for Decree 118/2025: no more "flagged only"; 15 working days by default.
     dossier = make_dossier(Status.WAITING_SUPPLEMENT, paused_at=local(2025, 3, 3, 9))
-    # 30 working days from Mon 3 Mar 2025, Hùng Kings' day (Mon 7 Apr) off: Tue 15 Apr.
-    assert deadlines.supplement_deadline(dossier) == D(2025, 4, 15)
-    assert deadlines.check_deadlines(D(2025, 4, 15)).supplements_flagged == []
-    report = deadlines.check_deadlines(D(2025, 4, 16))
-    assert report.supplements_flagged == [dossier.code]
+    # 15 working days from Mon 3 Mar 2025: Mon 24 Mar.
+    assert deadlines.supplement_deadline(dossier) == D(2025, 3, 24)
+    assert deadlines.check_deadlines(D(2025, 3, 24)).supplements_closed == []
+    report = deadlines.check_deadlines(D(2025, 3, 25))
+    assert report.supplements_closed == [dossier.code]
     dossier.refresh_from_db()
-    assert dossier.supplement_overdue_at is not None
-    assert dossier.status == Status.WAITING_SUPPLEMENT
+    assert dossier.status == Status.REFUSED
 
 
-def test_supplying_the_documents_clears_the_overdue_flag(make_dossier):
-    dossier = make_dossier(Status.WAITING_SUPPLEMENT, paused_at=local(2025, 3, 3, 9))
-    deadlines.check_deadlines(D(2025, 4, 16))
-    transition(dossier, "provide_supplement", at=local(2025, 4, 17, 9))
-    dossier.refresh_from_db()
-    assert dossier.supplement_overdue_at is None
-
-
-def test_an_overdue_supplement_is_closed_where_the_procedure_says_so(make_dossier, applicant):
+def test_an_overdue_supplement_is_closed_whatever_the_procedure_said(make_dossier, applicant):
+    # close_when_supplement_expires=False no longer keeps it open (Decree 118/2025).
     version = procedure_version(
-        "HT.09", supplement_days=5, close_when_supplement_expires=True, processing_days=3
+        "HT.09", supplement_days=5, close_when_supplement_expires=False, processing_days=3
     )
     dossier = make_dossier(
         Status.WAITING_SUPPLEMENT, procedure_version=version, paused_at=local(2025, 3, 3, 9)
@@ -139,13 +133,14 @@ def test_an_overdue_supplement_is_closed_where_the_procedure_says_so(make_dossie
     assert report.supplements_closed == [dossier.code]
     dossier.refresh_from_db()
     assert dossier.status == Status.REFUSED
+    assert dossier.finished_at is not None
     assert "Quá thời hạn bổ sung" in dossier.history.get().note
 
 
 def test_check_deadlines_command_reports_in_vietnamese(make_dossier, capsys):
     make_dossier(Status.WAITING_SUPPLEMENT, paused_at=local(2025, 3, 3, 9))
     call_command("check_deadlines", "--date", "2025-04-16")
-    assert "quá hạn bổ sung được đánh dấu: 1" in capsys.readouterr().out
+    assert "đã kết thúc do quá hạn bổ sung: 1" in capsys.readouterr().out
 
 
 def test_a_cancelled_letter_is_not_drafted_again(make_dossier, frozen_today, leader):

@@ -177,7 +177,8 @@ def test_step_deadlines_skip_tet(make_dossier, staff):
     assert dossier.step_due_date == D(2026, 2, 24)  # 2 working days after Tết
 
 
-def test_a_supplement_pause_moves_the_step_deadline_too(make_dossier, staff):
+def test_a_complete_supplement_restarts_the_step_deadline_too(make_dossier, staff):
+    # Was: moved by the paused days. Decree 118/2025: the time restarts from zero.
     dossier = _received(make_dossier, staff)
     transition(dossier, "start_processing", by=staff[Role.SPECIALIST], at=local(2025, 3, 10, 10))
     transition(
@@ -189,10 +190,11 @@ def test_a_supplement_pause_moves_the_step_deadline_too(make_dossier, staff):
     )
     transition(dossier, "provide_supplement", at=local(2025, 3, 14, 9))
     dossier.refresh_from_db()
-    # Paused Tue 11 → Fri 14: three working days; the step was due Wed 12.
-    assert dossier.step_due_date == D(2025, 3, 17)
-    assert StepRecord.objects.get(dossier=dossier, finished_at=None).due_date == D(2025, 3, 17)
-    assert dossier.due_date == D(2025, 3, 18)
+    # Completed Fri 14: the specialist's step (2 days, was due Wed 12) restarts: Tue 18;
+    # the dossier's 3 working days restart too: Wed 19.
+    assert dossier.step_due_date == D(2025, 3, 18)
+    assert StepRecord.objects.get(dossier=dossier, finished_at=None).due_date == D(2025, 3, 18)
+    assert dossier.due_date == D(2025, 3, 19)
 
 
 def test_a_transfer_times_each_agencys_part(make_dossier, staff, other_agency):

@@ -7,7 +7,13 @@ status or action is covered without editing this file.
 import pytest
 
 from motcua.dossiers.exceptions import DossierError, IllegalTransition
-from motcua.dossiers.models import CodeCounter, Dossier, Status, StatusChange
+from motcua.dossiers.models import (
+    CodeCounter,
+    Dossier,
+    Status,
+    StatusChange,
+    SupplementRequest,
+)
 from motcua.dossiers.services import transition
 from motcua.dossiers.workflow import TRANSITIONS, allowed_actions
 from tests.factories import AgencyFactory
@@ -22,7 +28,21 @@ def _extra(action):
     extra = {"agency": AgencyFactory()} if "agency" in required else {}
     if "assignee" in required:
         extra["assignee"] = None
+    if action == "request_supplement":
+        # One request lists everything (Decree 118/2025): at least one item.
+        extra["supplement_items"] = [{"component": None, "label": "Giấy tờ", "reason": "Thiếu"}]
     return extra
+
+
+def _dossier(make_dossier, action, source):
+    """A dossier in ``source``; one waiting on a request made at receipt for the action
+    that completes such a request."""
+    dossier = make_dossier(source)
+    if action == "complete_intake":
+        SupplementRequest.objects.create(
+            dossier=dossier, number=1, requested_at=AT, at_intake=True, due_date=AT.date()
+        )
+    return dossier
 
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +81,7 @@ def test_every_status_is_reachable_or_the_start():
 def test_legal_transition_moves_the_dossier_to_the_target_status(
     action, source, make_dossier, officer
 ):
-    dossier = make_dossier(source)
+    dossier = _dossier(make_dossier, action, source)
     transition(dossier, action, by=officer, note="Ghi chú kiểm thử", at=AT, **_extra(action))
     dossier.refresh_from_db()
     assert dossier.status == TRANSITIONS[action].target
@@ -69,7 +89,7 @@ def test_legal_transition_moves_the_dossier_to_the_target_status(
 
 @pytest.mark.parametrize(("action", "source"), LEGAL, ids=map(_ids, LEGAL))
 def test_legal_transition_writes_exactly_one_history_row(action, source, make_dossier, officer):
-    dossier = make_dossier(source)
+    dossier = _dossier(make_dossier, action, source)
     transition(dossier, action, by=officer, note="Ghi chú kiểm thử", at=AT, **_extra(action))
     change = StatusChange.objects.get(dossier=dossier)
     assert change.action == action
@@ -82,7 +102,7 @@ def test_legal_transition_writes_exactly_one_history_row(action, source, make_do
 
 @pytest.mark.parametrize(("action", "source"), LEGAL, ids=map(_ids, LEGAL))
 def test_legal_transition_updates_the_object_passed_in(action, source, make_dossier, officer):
-    dossier = make_dossier(source)
+    dossier = _dossier(make_dossier, action, source)
     returned = transition(dossier, action, by=officer, at=AT, **_extra(action))
     assert dossier.status == TRANSITIONS[action].target
     assert returned.status == TRANSITIONS[action].target
@@ -149,25 +169,26 @@ def test_transition_stamps_its_moment(action, source, field, make_dossier, offic
     assert getattr(dossier, field) == AT
 
 
-def test_supplement_request_pauses_the_clock(make_dossier, officer):
+def test_supplement_request_marks_the_waiting_time(make_dossier, officer):
     dossier = make_dossier(Status.IN_PROCESS)
-    transition(dossier, "request_supplement", by=officer, at=AT)
+    transition(dossier, "request_supplement", by=officer, note="Thiếu tờ khai", at=AT)
     dossier.refresh_from_db()
     assert dossier.status == Status.WAITING_SUPPLEMENT
     assert dossier.paused_at == AT
+    assert dossier.supplement_requests == 1
 
 
-def test_providing_the_supplement_moves_the_due_date_by_the_paused_working_days(
-    make_dossier, officer
-):
+def test_providing_the_supplement_restarts_the_processing_time(make_dossier, officer):
+    # Was: the due date moved by the paused working days. Decree 118/2025: from zero.
     import datetime as dt
 
     dossier = make_dossier(Status.IN_PROCESS, due_date=dt.date(2025, 3, 14))
-    transition(dossier, "request_supplement", by=officer, at=AT)  # Mon 10 Mar 2025
+    transition(dossier, "request_supplement", by=officer, note="Thiếu", at=AT)  # Mon 10 Mar
     transition(dossier, "provide_supplement", by=officer, at=local(2025, 3, 17, 9))
     dossier.refresh_from_db()
     assert dossier.paused_at is None
-    assert dossier.due_date == dt.date(2025, 3, 21)  # 5 working days later
+    assert dossier.clock_started_at == local(2025, 3, 17, 9)
+    assert dossier.due_date == dt.date(2025, 3, 20)  # 3 working days after Mon 17
 
 
 def test_a_caller_cannot_set_lifecycle_fields_through_a_transition(make_dossier, officer):
@@ -205,7 +226,8 @@ def test_history_records_a_whole_lifecycle_in_order(make_dossier, officer):
         "return_result",
     ]
     for minute, action in enumerate(path):
-        transition(dossier, action, by=officer, at=local(2025, 3, 10, 9, minute))
+        note = "Thiếu giấy chứng sinh" if action == "request_supplement" else ""
+        transition(dossier, action, by=officer, note=note, at=local(2025, 3, 10, 9, minute))
     history = list(StatusChange.objects.filter(dossier=dossier))
     assert [h.action for h in history] == path
     assert [h.from_status for h in history[1:]] == [h.to_status for h in history[:-1]]

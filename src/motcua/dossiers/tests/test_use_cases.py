@@ -130,8 +130,11 @@ def test_the_officer_actions_are_the_table_rows_officers_do_in_button_order():
         "accept_transfer",
         "issue_result",
         "return_result",
+        "stop",
     )
-    assert {"submit", "withdraw", "expire_supplement"}.isdisjoint(workflow.OFFICER_ACTIONS)
+    assert {"submit", "withdraw", "expire_supplement", "complete_intake"}.isdisjoint(
+        workflow.OFFICER_ACTIONS
+    )
 
 
 def test_the_lists_derived_from_the_table():
@@ -143,4 +146,5 @@ def test_the_lists_derived_from_the_table():
         "request_supplement",
         "give_opinion",
         "transfer",
+        "stop",
     }

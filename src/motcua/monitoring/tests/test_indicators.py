@@ -107,7 +107,8 @@ def test_early_on_time_and_late_compare_the_decision_day_with_the_due_date(
     world.decide(early, local(2026, 10, 7))
     world.decide(on_time, local(2026, 10, 8, 16))
     world.decide(late, local(2026, 10, 9))
-    services.transition(withdrawn, "withdraw", at=local(2026, 10, 6))  # not a decision
+    # Stopped at the applicant's request after receipt (was: withdrawn): not a decision.
+    services.transition(withdrawn, "stop", at=local(2026, 10, 6), note="Không còn nhu cầu")
 
     fig = figures(department)
     assert (fig.early, fig.on_time, fig.late, fig.finished) == (1, 1, 1, 3)
@@ -115,7 +116,8 @@ def test_early_on_time_and_late_compare_the_decision_day_with_the_due_date(
     assert fig.value(Indicator.ON_TIME) == pytest.approx(200 / 3)
 
 
-def test_supplement_pause_moves_the_due_date_and_is_not_processing_time(world, version, department):
+def test_a_complete_supplement_restarts_the_due_date(world, version, department):
+    # Was: the pause moved the due date by the waited days. Decree 118/2025: from zero.
     dossier = world.counter(version, department, local(2026, 10, 5))
     services.transition(dossier, "start_processing", at=local(2026, 10, 5, 10))
     services.transition(
@@ -123,15 +125,15 @@ def test_supplement_pause_moves_the_due_date_and_is_not_processing_time(world, v
     )
     services.transition(dossier, "provide_supplement", at=local(2026, 10, 9))
     dossier.refresh_from_db()
-    # Paused Tue 6 → Fri 9: 3 working days (Wed, Thu, Fri); due Thu 8 → Tue 13.
-    assert dossier.due_date == dt.date(2026, 10, 13)
+    # Completed Fri 9: 3 working days from then, Wed 14 (the first due date was Thu 8).
+    assert dossier.due_date == dt.date(2026, 10, 14)
     services.transition(dossier, "approve", at=local(2026, 10, 12))
 
     fig = figures(department)
-    # Decided Mon 12 before Tue 13: early, although after the first due date.
+    # Decided Mon 12 before Wed 14: early, although after the first due date.
     assert (fig.early, fig.late) == (1, 0)
-    # The clock ran on Tue 6 and on Mon 12: 2 working days (5 elapsed, 3 paused).
-    assert fig.value(Indicator.AVG_DAYS) == 2
+    # The processing time (AVG_DAYS) from the clock's periods is the measurement's
+    # (monitoring, issue #19): the due date no longer says how long the dossier waited.
 
 
 def test_a_dossier_closed_while_waiting_for_a_supplement_is_not_judged_on_time(

@@ -62,7 +62,8 @@ def live_sequence(world, version, department, commune):
     world.settle(c, local(2026, 10, 14))
     services.rate(c, score=2)
     d = world.online(free, commune, local(2026, 10, 30))
-    services.transition(d, "withdraw", at=local(2026, 11, 2))
+    # Received, so stopped at the applicant's request (was: withdrawn; Decree 118/2025).
+    services.transition(d, "stop", at=local(2026, 11, 2), note="Không còn nhu cầu")
     e = world.counter(version, commune, local(2026, 10, 31))
     services.transition(e, "request_supplement", at=local(2026, 11, 2), note="Thiếu giấy")
     services.transition(e, "refuse", at=local(2026, 11, 20), note="Không bổ sung")

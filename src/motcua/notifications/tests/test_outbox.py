@@ -129,7 +129,10 @@ def test_an_approved_apology_letter_tells_the_new_date_and_reason(make_dossier, 
     leader = MembershipFactory(agency=agency, role=Role.LEADER).user
     deadlines.approve_apology(letter, by=leader, new_date=new_date)
     email = Notification.objects.get(channel="email", event="apology_sent")
-    assert email.subject == f"Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ {dossier.code}"
+    assert (
+        email.subject
+        == f"Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ {dossier.code}"
+    )
     assert "Lý do: Phải xác minh thêm tại nơi cư trú cũ" in email.body
     assert f"Ngày hẹn trả kết quả mới: {new_date:%d/%m/%Y}." in email.body
     assert f"Ngày hẹn trả kết quả mới: {new_date:%d/%m/%Y}." in (

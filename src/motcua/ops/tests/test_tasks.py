@@ -38,7 +38,7 @@ def test_the_deadline_job_runs_its_command(caplog):
     with caplog.at_level(logging.INFO, logger="motcua.ops.jobs"):
         assert tasks.check_deadlines.delay().get() == "ok"
     assert "job check_deadlines done" in caplog.text
-    assert "Phiếu xin lỗi đã dự thảo: 0" in caplog.text
+    assert "văn bản xin lỗi và đề nghị gia hạn đã dự thảo: 0" in caplog.text
 
 
 @pytest.mark.django_db

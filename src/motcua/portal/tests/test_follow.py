@@ -193,3 +193,43 @@ def test_a_free_dossier_says_so_and_offers_no_payment(citizen_client, citizen, m
     dossier.save(update_fields=["fee_vnd"])
     body = citizen_client.get(f"/ho-so/{dossier.public_id}/").content.decode()
     assert "không phải nộp phí" in body and "Thanh toán trực tuyến" not in body
+
+
+def test_a_received_dossier_is_stopped_on_request_not_withdrawn(
+    citizen_client, citizen, make_dossier
+):
+    # Decree 118/2025/NĐ-CP Art. 21: after receipt the applicant asks to stop.
+    dossier = make_dossier(citizen, Status.IN_PROCESS)
+    page = citizen_client.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    assert "Đề nghị dừng giải quyết" in page and "Rút hồ sơ" not in page
+    # The old withdraw link leads to the stop page.
+    response = citizen_client.post(f"/ho-so/{dossier.public_id}/rut/")
+    assert response.status_code == 302 and response["Location"].endswith("/dung-giai-quyet/")
+    url = f"/ho-so/{dossier.public_id}/dung-giai-quyet/"
+    assert "Gửi đề nghị dừng giải quyết" in citizen_client.get(url).content.decode()
+    # Without the reason and the confirmation nothing happens.
+    refused = citizen_client.post(url, {"reason": ""}).content.decode()
+    assert "Vui lòng ghi lý do" in refused and "Vui lòng xác nhận" in refused
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESS
+    done = citizen_client.post(
+        url, {"reason": "Đã có giấy tờ khác thay thế", "confirm": "on"}, follow=True
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.STOPPED and dossier.finished_at is not None
+    body = done.content.decode()
+    assert "đã được dừng giải quyết" in body and "Đã có giấy tờ khác thay thế" in body
+
+
+def test_a_submitted_dossier_offers_withdraw_not_stop(citizen_client, citizen, make_dossier):
+    dossier = make_dossier(citizen, Status.SUBMITTED)
+    page = citizen_client.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    assert "Rút hồ sơ" in page and "Đề nghị dừng giải quyết" not in page
+    response = citizen_client.post(
+        f"/ho-so/{dossier.public_id}/dung-giai-quyet/",
+        {"reason": "x", "confirm": "on"},
+        follow=True,
+    )
+    assert "không đề nghị dừng giải quyết được" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED

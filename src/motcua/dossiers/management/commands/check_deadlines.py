@@ -8,7 +8,10 @@ from motcua.dossiers.deadlines import check_deadlines
 
 
 class Command(BaseCommand):
-    help = "Lập dự thảo phiếu xin lỗi cho hồ sơ sắp/đã quá hạn; xử lý hồ sơ quá hạn bổ sung."
+    help = (
+        "Đánh dấu hồ sơ quá hạn tiếp nhận; lập dự thảo văn bản xin lỗi và đề nghị gia hạn "
+        "cho hồ sơ sắp quá hạn; kết thúc hồ sơ quá hạn bổ sung."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Ngày xét (YYYY-MM-DD); mặc định hôm nay.")
@@ -22,7 +25,7 @@ class Command(BaseCommand):
                 raise CommandError("Ngày không hợp lệ, cần dạng YYYY-MM-DD.") from None
         report = check_deadlines(today)
         self.stdout.write(
-            f"Phiếu xin lỗi đã dự thảo: {len(report.apologies_drafted)}; "
-            f"hồ sơ quá hạn bổ sung được đánh dấu: {len(report.supplements_flagged)}; "
+            f"Hồ sơ quá hạn tiếp nhận được đánh dấu: {len(report.intake_overdue)}; "
+            f"văn bản xin lỗi và đề nghị gia hạn đã dự thảo: {len(report.apologies_drafted)}; "
             f"đã kết thúc do quá hạn bổ sung: {len(report.supplements_closed)}."
         )
