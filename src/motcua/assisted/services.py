@@ -323,7 +323,9 @@ def confirm_with_code(
     raise AssistedError(problem, code="wrong_code")
 
 
-def confirm_by_sign_in(dossier: Dossier, *, applicant: Applicant, by) -> Dossier:
+def confirm_by_sign_in(
+    dossier: Dossier, *, applicant: Applicant, by, eid_level: int | None = None
+) -> Dossier:
     """The citizen, signed in to the portal, confirms the dossier an agent filed for
     them: it is submitted with ``on_behalf_confirmation="sign_in"`` (audited as
     ``assisted.confirmed``). Idempotent once submitted. Raises AssistedError unless it is
@@ -335,10 +337,14 @@ def confirm_by_sign_in(dossier: Dossier, *, applicant: Applicant, by) -> Dossier
         return dossier
     _ready(dossier, by=by)
     with transaction.atomic():
-        return _submit(dossier, OnBehalfConfirmation.SIGN_IN, by=by, now=timezone.now())
+        return _submit(
+            dossier, OnBehalfConfirmation.SIGN_IN, by=by, now=timezone.now(), eid_level=eid_level
+        )
 
 
-def _submit(dossier: Dossier, how: str, *, by, now: dt.datetime) -> Dossier:
+def _submit(
+    dossier: Dossier, how: str, *, by, now: dt.datetime, eid_level: int | None = None
+) -> Dossier:
     """Inside a transaction: record the confirmation and submit (an online dossier)."""
     locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
     if locked.status != Status.DRAFT:
@@ -348,6 +354,12 @@ def _submit(dossier: Dossier, how: str, *, by, now: dt.datetime) -> Dossier:
     fields = ["on_behalf_confirmation", "on_behalf_confirmed_at", "updated_at"]
     if how == OnBehalfConfirmation.OTP:
         locked.identity_assurance = IdentityAssurance.AGENT_OTP
+        fields.append("identity_assurance")
+    elif eid_level in (1, 2):
+        # The citizen confirmed by signing in: the level of that sign-in.
+        locked.identity_assurance = (
+            IdentityAssurance.EID_LEVEL2 if eid_level == 2 else IdentityAssurance.EID_LEVEL1
+        )
         fields.append("identity_assurance")
     locked.save(update_fields=fields)
     submitted = dossier_services.transition(locked, "submit", by=by)

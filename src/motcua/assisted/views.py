@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from motcua.accounts.citizen import citizen_required, current_applicant
+from motcua.accounts.citizen import citizen_required, current_applicant, eid_level
 from motcua.accounts.models import mask_identifier
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureVersion
@@ -395,7 +395,9 @@ def citizen_review(request, public_id):
 def citizen_confirm(request, public_id):
     applicant, dossier = _citizen_draft(request, public_id)
     try:
-        dossier = services.confirm_by_sign_in(dossier, applicant=applicant, by=request.user)
+        dossier = services.confirm_by_sign_in(
+            dossier, applicant=applicant, by=request.user, eid_level=eid_level(request)
+        )
     except portal_services.SubmissionRefused as exc:
         for problem in exc.problems:
             messages.error(request, problem)

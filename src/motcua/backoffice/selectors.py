@@ -12,8 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.dossiers import digitisation
-from motcua.dossiers import supplements, timelimits
+from motcua.dossiers import digitisation, supplements, timelimits
 from motcua.dossiers.models import ApologyLetter, Dossier, Status
 from motcua.payments.selectors import payments_of
 from motcua.workdays.calendar import add_working_days

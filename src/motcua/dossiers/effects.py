@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from motcua.agencies.models import Agency
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureVersion
-from motcua.workdays.calendar import add_working_days
 
 from . import timelimits
 from .exceptions import DossierError

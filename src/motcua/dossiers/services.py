@@ -18,7 +18,7 @@ from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion, Registry
 
-from . import digitisation, steps, supplements
+from . import digitisation, steps, supplements, timelimits
 from .effects import (  # noqa: F401 (public)
     Move,
     compute_due_date,
@@ -271,6 +271,9 @@ def record_counter_dossier(
     """
     _check_version_in_force(version)
     now = at or timezone.now()
+    # The clock starts as at any receipt (the cut-off hour, the limit in its unit).
+    started = timelimits.clock_start(agency, now)
+    due_at = timelimits.legal_deadline(version, agency, started)
     dossier = Dossier.objects.create(
         applicant=applicant,
         procedure_version=version,
@@ -281,7 +284,9 @@ def record_counter_dossier(
         code=next_code(agency, local_date(now)),
         submitted_at=now,
         received_at=now,
-        due_date=compute_due_date(version, now),
+        clock_started_at=started,
+        due_at=due_at,
+        due_date=timezone.localtime(due_at).date(),
         fee_vnd=quote(version, agency, local_date(now)).counter_vnd,
     )
     StatusChange.objects.create(

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Applicant
@@ -24,7 +25,7 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers import supplements
 from motcua.dossiers.exceptions import DossierError, IllegalTransition
 from motcua.dossiers.files import add_attachment, discard_file
-from motcua.dossiers.models import Attachment, Dossier, Rating, Status
+from motcua.dossiers.models import Attachment, Dossier, OnBehalfConfirmation, Rating, Status
 from motcua.registries import services as registries
 
 from . import assurance, eform_pages, eforms, selectors
@@ -293,9 +294,15 @@ def submit_application(dossier: Dossier, *, by=None, eid_level: int | None = Non
         raise SubmissionRefused(problems)
     try:
         with transaction.atomic():
-            Dossier.objects.filter(pk=dossier.pk, status=Status.DRAFT).update(
-                identity_assurance=assurance.assurance_for(eid_level)
-            )
+            fields = {"identity_assurance": assurance.assurance_for(eid_level)}
+            if dossier.filed_by_id:
+                # A draft an agent prepared, submitted by the applicant signed in: that is
+                # the applicant's confirmation (assisted filing, docs/ASSISTED.md).
+                fields |= {
+                    "on_behalf_confirmation": OnBehalfConfirmation.SIGN_IN,
+                    "on_behalf_confirmed_at": timezone.now(),
+                }
+            Dossier.objects.filter(pk=dossier.pk, status=Status.DRAFT).update(**fields)
             return dossier_services.transition(dossier, "submit", by=by)
     except IllegalTransition:
         dossier.refresh_from_db()
