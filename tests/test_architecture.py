@@ -45,7 +45,17 @@ ALLOWED = {
         "backoffice",
         "events",
     },
-    "monitoring": {"dossiers", "catalog", "agencies", "accounts", "workdays", "audit"},
+    # events: the national portal's deliveries (sync rate); feedback: the PAKN facts.
+    "monitoring": {
+        "dossiers",
+        "catalog",
+        "agencies",
+        "accounts",
+        "workdays",
+        "audit",
+        "events",
+        "feedback",
+    },
     # Runs the other apps' jobs by command name; counts dossier events for /metrics.
     "ops": {"dossiers"},
     "portal": {
@@ -101,6 +111,8 @@ PUBLIC = {
     "portal": {"services", "selectors"},
     "backoffice": {"scope"},
     "monitoring": {"public"},
+    "events": {"public"},
+    "feedback": {"public"},
 }
 UNRESTRICTED = {"demo"}
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}
