@@ -274,7 +274,7 @@ def sort_and_filter(
         wanted = fold(query)
         rows = [r for r in rows if wanted in fold(r.name)]
     if sort == "name":
-        return sorted(rows, key=lambda r: fold(r.name), reverse=not descending)
+        return sorted(rows, key=lambda r: fold(r.name), reverse=descending)
     if sort == "score" and descending:
         return rows  # already in rank order
     present = [r for r in rows if sort_key_value(r, sort) is not None]
@@ -308,8 +308,11 @@ def ranking_table(
     def sorting(key: str) -> tuple[str, str]:
         if not sort:
             return "", ""
-        flip = key == sort and descending
-        url = links.ranking(node, sort=key, order="tang" if flip else "")
+        if key == sort:  # followed again: the other way
+            order = "tang" if descending else "giam"
+        else:
+            order = ""  # the column's natural order (names A→Z, figures best first)
+        url = links.ranking(node, sort=key, order=order)
         state = ("descending" if descending else "ascending") if key == sort else ""
         return url, state
 

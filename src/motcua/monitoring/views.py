@@ -190,7 +190,9 @@ def ranking_view(request, ctx: Context, access: Access):
         return forbidden(request, _("Chỉ cán bộ giám sát xem được xếp hạng các cơ quan cấp dưới."))
     rows = ranking(req.period, req.node, filters=req.filters, ctx=ctx, formula=req.formula)
     sort = request.GET.get("sort") or "score"
-    descending = request.GET.get("order") != "tang"
+    order = request.GET.get("order")  # "tang" ascending, "giam" descending
+    # Names read A→Z by default, figures best first.
+    descending = order == "giam" if sort == "name" else order != "tang"
     grade = request.GET.get("grade") or ""
     query = (request.GET.get("q") or "").strip()[:100]
     shown = sort_and_filter(rows, sort=sort, descending=descending, grade=grade, query=query)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import fields
 from collections.abc import Iterable
 
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q
@@ -68,6 +69,7 @@ class AgencyCounts:
     def __init__(self):
         self.facts: dict[int, NationalFacts] = defaultdict(NationalFacts)
         self.procedures: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self.synced_measured = False  # a national-portal subscriber exists
 
 
 def agency_counts(
@@ -190,8 +192,7 @@ def agency_counts(
             Dossier.objects.filter(pk__in=synced).values("agency_id").annotate(n=Count("pk")).order_by()
         ):
             out.facts[row["agency_id"]].synced = row["n"]
-        for f in out.facts.values():
-            f.synced = f.synced or 0
+        out.synced_measured = True
     return out
 
 
@@ -233,9 +234,13 @@ def national_facts(
     out = {}
     for node in nodes:
         f, procs = result[node], procedure_sets[node]
-        for attr in ("ended", "ended_late", "in_process", "in_process_late"):
-            if getattr(f, attr) is None:
+        # Read from this instance's dossiers: nothing found is 0, not "not measured"
+        # (only the national-portal sync stays None without a portal subscriber).
+        for attr in (x.name for x in fields(f)):
+            if getattr(f, attr) is None and attr != "synced":
                 setattr(f, attr, 0)
+        if counts.synced_measured and f.synced is None:
+            f.synced = 0
         f.procedures_used = len(procs["used"])
         f.procedures_with_fee = len(procs["fee"])
         f.procedures_fee_online = len(procs["fee_online"])

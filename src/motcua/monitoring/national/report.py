@@ -249,7 +249,8 @@ def indicator_rows(
     nodes = [
         pk
         for pk in ctx.tree.rows
-        if ctx.tree.is_current(pk)
+        if pk != node
+        and ctx.tree.is_current(pk)
         and ctx.tree.rows[pk].kind != "unit"
         and (members is None or pk in members)
     ]
