@@ -13,6 +13,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.lib.text import fold
+
 from . import charts
 from .indicators import PERCENT, SHARES, Figures
 from .models import Indicator
@@ -259,13 +261,15 @@ def sort_key_value(row: RankRow, key: str):
 
 
 def sort_and_filter(
-    rows: list[RankRow], *, sort: str = "score", descending: bool = True, grade: str = "",
+    rows: list[RankRow],
+    *,
+    sort: str = "score",
+    descending: bool = True,
+    grade: str = "",
     query: str = "",
 ) -> list[RankRow]:
     """The ranking's rows sorted by one column (empty values last) and filtered by grade
     ("none" = not graded) and by a part of the name. The rank stays the score's."""
-    from motcua.lib.text import fold
-
     if grade == "none":
         rows = [r for r in rows if not r.figures.graded]
     elif grade:
@@ -334,7 +338,9 @@ def ranking_table(
         )
         keys.append(group.code)
     for ind, _measure, short in RANK_COLUMNS:
-        columns.append(Column(str(ind.label), DECIMAL if ind not in PERCENT else PCT, short=str(short)))
+        columns.append(
+            Column(str(ind.label), DECIMAL if ind not in PERCENT else PCT, short=str(short))
+        )
         keys.append(ind.value)
     for column, key in zip(columns, keys, strict=True):
         if key:

@@ -5,8 +5,8 @@ docs/INDICATORS.md is the prose version of this module; keep them in step.
 
 from __future__ import annotations
 
-from collections import Counter
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -136,12 +136,16 @@ class Figures:
         """The counts the national formulas read: what the dossiers gave (``local``, set by
         the selectors of this instance) or, for remote facts (federation), the rollup
         counters alone; settlement and ratings always from the rollups."""
-        facts = replace(self.local) if self.local is not None else NationalFacts(
-            received=self.counters["received"],
-            online=self.counters["online"],
-            fee_required=self.counters["fee_required"],
-            paid_online=self.counters["paid_online"],
-            reused=self.counters["reused"],
+        facts = (
+            replace(self.local)
+            if self.local is not None
+            else NationalFacts(
+                received=self.counters["received"],
+                online=self.counters["online"],
+                fee_required=self.counters["fee_required"],
+                paid_online=self.counters["paid_online"],
+                reused=self.counters["reused"],
+            )
         )
         facts.settled = self.counters["finished"]
         facts.settled_on_time = self.counters["early"] + self.counters["on_time"]

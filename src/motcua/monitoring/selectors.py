@@ -19,7 +19,6 @@ from django.db.models import Q, QuerySet, Sum
 from motcua.dossiers.models import Dossier
 
 from .indicators import LOWER_IS_BETTER, Figures
-from .national.collect import national_facts
 from .models import (
     COUNTERS,
     DailyRollup,
@@ -31,6 +30,7 @@ from .models import (
     ProcessingDaysCount,
     Target,
 )
+from .national.collect import national_facts
 from .periods import Period
 from .provision import CatalogHistory, ProcedureState, matches
 from .tree import AgencyTree

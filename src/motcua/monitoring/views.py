@@ -26,11 +26,11 @@ from .dashboards import (
     ranking_table,
     sort_and_filter,
 )
-from .national import formulas
 from .forms import FilterForm
+from .national import formulas
+from .national import report as national_report
 from .periods import Period, PeriodError, parse
 from .plans import agencies_without_plan
-from .national import report as national_report
 from .reports import monthly_pdf, overview_pdf
 from .scope import Access, access_of
 from .selectors import (

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import fields
 from collections.abc import Iterable
+from dataclasses import fields
 
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Cast
@@ -73,7 +73,10 @@ class AgencyCounts:
 
 
 def agency_counts(
-    period: Period, agencies: set[int] | None, eligible: set[int], fully_online: set[int],
+    period: Period,
+    agencies: set[int] | None,
+    eligible: set[int],
+    fully_online: set[int],
     online_procedures: set[int],
 ) -> AgencyCounts:
     """Every count per current agency of the dossiers (``agencies``: None for all)."""
@@ -141,11 +144,13 @@ def agency_counts(
         f = out.facts[row["agency_id"]]
         f.ended, f.ended_late = row["n"], row["late"]
 
-    late_open = Q(due_at__lt=end) | Q(due_at__isnull=True, due_date__lt=period.end + dt.timedelta(days=1))
+    late_open = Q(due_at__lt=end) | Q(
+        due_at__isnull=True, due_date__lt=period.end + dt.timedelta(days=1)
+    )
     in_process = _scope(
-        Dossier.objects.filter(received_at__lt=end).filter(
-            Q(finished_at__isnull=True) | Q(finished_at__gte=end)
-        ).exclude(status__in=(Status.DRAFT, Status.SUBMITTED)),
+        Dossier.objects.filter(received_at__lt=end)
+        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=end))
+        .exclude(status__in=(Status.DRAFT, Status.SUBMITTED)),
         agencies,
     )
     for row in (
@@ -189,7 +194,10 @@ def agency_counts(
     synced = portal_synced_dossiers(received.values("pk"))
     if synced is not None:
         for row in (
-            Dossier.objects.filter(pk__in=synced).values("agency_id").annotate(n=Count("pk")).order_by()
+            Dossier.objects.filter(pk__in=synced)
+            .values("agency_id")
+            .annotate(n=Count("pk"))
+            .order_by()
         ):
             out.facts[row["agency_id"]].synced = row["n"]
         out.synced_measured = True

@@ -441,7 +441,7 @@ def grades() -> list[tuple[str, float]]:
 
 
 def grade_scale_text() -> str:
-    """"A ≥ 90, B ≥ 80, C ≥ 65, D ≥ 50, E < 50" for the pages."""
+    """ "A ≥ 90, B ≥ 80, C ≥ 65, D ≥ 50, E < 50" for the pages."""
     scale = grades()
     parts = [f"{g} ≥ {m:g}" for g, m in scale[:-1]]
     if scale:

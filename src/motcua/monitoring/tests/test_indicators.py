@@ -307,7 +307,7 @@ def test_satisfaction_average_and_share_satisfied(world, version, department):
     assert fig.value(Indicator.SATISFIED) == pytest.approx(200 / 3)  # 4 and 5: 2 of 3
 
 
-# --- Grade (the national score: test_national.py) ------------------------------------------------------------------
+# --- Grade (the national score: test_national.py) ----------------------------------
 
 
 def test_grades_follow_the_national_bands():

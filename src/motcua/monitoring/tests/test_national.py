@@ -60,7 +60,7 @@ def test_every_version_gives_100_points_and_documents_each_indicator(version):
     assert len(codes) == len(set(codes))
     for _group, indicator in version.indicators:
         assert indicator.name and indicator.formula and 0 < indicator.threshold <= 100
-    docs = (formulas.__file__.rsplit("/src/", 1)[0] + "/docs/INDICATORS.md")
+    docs = formulas.__file__.rsplit("/src/", 1)[0] + "/docs/INDICATORS.md"
     text = open(docs, encoding="utf-8").read()
     assert version.code in text
     for code in codes:
@@ -179,8 +179,9 @@ def test_digitisation_sub_indicators():
 
 def test_pakn_on_time_and_satisfaction_from_the_feedback_facts():
     facts = NationalFacts(received=10, ended=10, ended_late=0, in_process=0, in_process_late=0)
-    pakn = FakePakn(received=12, due_in_period=10, handled=9, handled_on_time=7, late=3, rated=4,
-                    satisfied=4)
+    pakn = FakePakn(
+        received=12, due_in_period=10, handled=9, handled_on_time=7, late=3, rated=4, satisfied=4
+    )
     portal = evaluate(facts, pakn, V2026, min_dossiers=5)
     assert row(portal, "hl_pakn_dung_han").points == pytest.approx(6 * 70 / 80)  # 5.25
     assert row(portal, "hl_pakn_hai_long").points == 6
@@ -305,9 +306,7 @@ def national(node, period=OCTOBER, formula=""):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("few")
-def test_dossiers_in_process_at_the_period_end_count_on_time_or_late(
-    world, version, department
-):
+def test_dossiers_in_process_at_the_period_end_count_on_time_or_late(world, version, department):
     on_time = world.online(version, department, local(2026, 10, 5))
     world.decide(on_time, local(2026, 10, 7))  # due Thu 8: early
     late = world.counter(version, department, local(2026, 10, 5))
@@ -405,7 +404,9 @@ def test_the_sync_rate_reads_the_deliveries_to_the_national_portal(world, versio
     _fig, facts = national(department)
     assert facts.synced is None  # no national-portal subscriber: not measured
     portal = Subscriber.objects.create(
-        name="Cổng DVCQG", url="https://dvc.example/su-kien", secret="s",
+        name="Cổng DVCQG",
+        url="https://dvc.example/su-kien",
+        secret="s",
         kind=Subscriber.Kind.PORTAL_SYNC,
     )
     from motcua.events.models import OutboxEvent
@@ -414,8 +415,12 @@ def test_the_sync_rate_reads_the_deliveries_to_the_national_portal(world, versio
     assert event is not None
     Delivery.objects.filter(event=event).delete()
     Delivery.objects.create(
-        event=event, subscriber=portal, dossier_id=dossiers[0].pk, sequence=1,
-        status=Delivery.Status.DELIVERED, next_attempt_at=local(2026, 10, 5),
+        event=event,
+        subscriber=portal,
+        dossier_id=dossiers[0].pk,
+        sequence=1,
+        status=Delivery.Status.DELIVERED,
+        next_attempt_at=local(2026, 10, 5),
     )
     _fig, facts = national(department)
     assert facts.synced == 1

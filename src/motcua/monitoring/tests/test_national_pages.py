@@ -63,7 +63,12 @@ def test_kpi_report_json_carries_the_formula_and_who_is_graded(month):
     national = by_code["TINH.STP"]["national"]
     assert national["formula_version"] == "dvcqg-2026"
     assert [g["code"] for g in national["groups"]] == [
-        "cong_khai", "tien_do", "dvc_truc_tuyen", "thanh_toan", "so_hoa", "hai_long",
+        "cong_khai",
+        "tien_do",
+        "dvc_truc_tuyen",
+        "thanh_toan",
+        "so_hoa",
+        "hai_long",
     ]
     on_time = next(i for i in national["indicators"] if i["code"] == "td_dung_han")
     # 4 ended (1 late) + 2 still open at 31 October, past their due date: 3 of 6.
@@ -174,8 +179,11 @@ def test_the_chart_labels_its_target_at_the_right_end_above_the_line():
             [("09/26", 40.0), ("10/26", 60.0)], title="Trực tuyến", top=100, target=50
         )
     )
-    label = re.search(r'<text x="([\d.]+)" y="([\d.]+)" font-size="11" fill="([^"]+)"'
-                      r' text-anchor="end">Chỉ tiêu 50,0%</text>', svg)
+    label = re.search(
+        r'<text x="([\d.]+)" y="([\d.]+)" font-size="11" fill="([^"]+)"'
+        r' text-anchor="end">Chỉ tiêu 50,0%</text>',
+        svg,
+    )
     assert label, svg
     x, y, fill = label.groups()
     assert float(x) == charts.WIDTH - charts.RIGHT and fill == charts.TARGET

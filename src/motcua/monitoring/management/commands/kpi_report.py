@@ -69,11 +69,7 @@ class Command(BaseCommand):
         )
         for row in [report["total"], *report["agencies"]]:
             ind = row["indicators"]
-            score = (
-                f"{ind['score']:.1f} {ind['grade']}"
-                if row["graded"]
-                else _("chưa đủ dữ liệu")
-            )
+            score = f"{ind['score']:.1f} {ind['grade']}" if row["graded"] else _("chưa đủ dữ liệu")
             self.stdout.write(
                 f"{row['code'] or '*':<22} {row['name'][:40]:<40} "
                 + _("tiếp nhận %(received)s, điểm %(score)s")
