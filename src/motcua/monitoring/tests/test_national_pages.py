@@ -157,6 +157,8 @@ def test_the_monthly_report_downloads_in_the_national_format(client, supervisor,
     assert text.startswith("period,agency_code,agency_name,formula_version")
     pdf = client.get(url, {**OCT, "agency": "TINH"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    overview_pdf = client.get(url, {**OCT, "agency": "TINH", "dinh-dang": "tong-quan"})
+    assert overview_pdf.content.startswith(b"%PDF")
     assert client.get(url, {**OCT, "dinh-dang": "doc"}).status_code == 404
 
 
