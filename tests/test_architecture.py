@@ -60,7 +60,17 @@ ALLOWED = {
         "events",
         "postal",
     },
-    "monitoring": {"dossiers", "catalog", "agencies", "accounts", "workdays", "audit"},
+    # events: the national portal's deliveries (sync rate); feedback: the PAKN facts.
+    "monitoring": {
+        "dossiers",
+        "catalog",
+        "agencies",
+        "accounts",
+        "workdays",
+        "audit",
+        "events",
+        "feedback",
+    },
     # Runs the other apps' jobs by command name; counts dossier events for /metrics.
     "ops": {"dossiers"},
     "portal": {
@@ -136,6 +146,7 @@ PUBLIC = {
     "notifications": {"services"},
     "feedback": {"public", "models", "services", "selectors", "forms", "exceptions"},
     "postal": {"services", "selectors", "addresses"},
+    "events": {"public"},
 }
 UNRESTRICTED = {"demo"}
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}

@@ -1,40 +1,37 @@
-"""Settings for monitoring (read from the environment).
-
-The scoring weights live here and nowhere else; ``docs/INDICATORS.md`` explains
-each one and which of them come from Decision 766/QĐ-TTg and which are ours.
-"""
+"""Settings for monitoring (read from the environment); docs/INDICATORS.md explains them."""
 
 import json
 
 from motcua.conf.env import env_int, env_str
 
-# Points of the composite service-quality score (out of 100), per indicator.
-# Group totals follow Decision 766/QĐ-TTg (2022): transparency 18, timeliness 20,
-# digitisation 22, online service 22, satisfaction 18. The split inside a group is
-# ours. Transparency (publication of procedures and of dossier status on the national
-# portal) is not measured by this platform: its 18 points are left out and the score
-# is scaled to 100 over the points that could be measured for the agency.
-MOTCUA_KPI_WEIGHTS = {
-    "on_time_rate": 20,  # timeliness (tiến độ, kết quả giải quyết)
-    "e_result_share": 11,  # digitisation (số hóa hồ sơ, kết quả)
-    "reuse_share": 11,
-    "eligible_full_online_share": 6,  # online service (cung cấp dịch vụ trực tuyến)
-    "online_dossier_share": 8,
-    "online_payment_share": 8,
-    "satisfied_share": 18,  # satisfaction (mức độ hài lòng)
-}
-_kpi_weights = env_str(
-    "MOTCUA_KPI_WEIGHTS",
+# The national indicator set is in monitoring/national/formulas.py (dated versions of
+# Decision 766/QĐ-TTg's points and the national portal's scoring; docs/INDICATORS.md).
+MOTCUA_KPI_FORMULA = env_str(
+    "MOTCUA_KPI_FORMULA",
     "",
-    "A JSON object {indicator: points} replacing the score's weights (docs/INDICATORS.md).",
-    doc_default="the table in motcua/conf/monitoring.py",
+    "The formula version used by default (qd766-2022, dvcqg-2026); empty: the one in force "
+    "at the period's end.",
 )
-if _kpi_weights:
-    # A JSON object {indicator: points} replacing the table above (a deployment's own).
-    MOTCUA_KPI_WEIGHTS = json.loads(_kpi_weights)
+# Fewer dossiers than this in a period: the agency (or a dossier indicator) shows
+# "chưa đủ dữ liệu", is not graded and ranks after the graded agencies.
+MOTCUA_KPI_MIN_DOSSIERS = env_int(
+    "MOTCUA_KPI_MIN_DOSSIERS",
+    "5",
+    "Fewer dossiers than this in a period: not graded (chưa đủ dữ liệu).",
+)
 
-# Lowest score of each grade, best first (the 2024 national rating of information systems).
+# Lowest score of each grade, best first: the Ministry's 2024 rating of information
+# systems (seed 002), not a scale of Decision 766. A deployment may replace it with a
+# JSON list [["A", 90], ...] in the variable of the same name.
 MOTCUA_KPI_GRADES = [("A", 90), ("B", 80), ("C", 65), ("D", 50), ("E", 0)]
+_kpi_grades = env_str(
+    "MOTCUA_KPI_GRADES",
+    "",
+    "A JSON list [[grade, lowest score], ...], best first, replacing the A-E scale.",
+    doc_default="A 90, B 80, C 65, D 50, E 0",
+)
+if _kpi_grades:
+    MOTCUA_KPI_GRADES = [(str(g), float(m)) for g, m in json.loads(_kpi_grades)]
 
 # A rating at or above this score (1–5) counts as satisfied.
 MOTCUA_KPI_SATISFIED_MIN_SCORE = env_int(

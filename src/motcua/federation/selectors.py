@@ -13,7 +13,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,6 +114,8 @@ def national_figures(period: Period) -> NationalFigures:
     for bucket in buckets:
         for figures in owners(bucket):
             figures.days[bucket["days"]] += bucket["n"]
+    for figures in (total, *provinces.values(), *agencies.values()):
+        figures.period_end = period.end  # the national formula in force at the period's end
     return NationalFigures(period, total, dict(provinces), dict(agencies), tree)
 
 
@@ -179,7 +180,7 @@ def national_report(period: Period, *, now: dt.datetime | None = None) -> dict:
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "generated_at": (now or timezone.now()).isoformat(),
-        "weights": dict(settings.MOTCUA_KPI_WEIGHTS),
+        "formula_version": data.total.formula_version,
         "total": _entry(None, data.total, data.tree, None),
         "provinces": [
             _entry(r.node, r.figures, data.tree, r.rank) for r in ranking(data, PROVINCE)

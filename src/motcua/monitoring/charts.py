@@ -10,8 +10,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 24, 16, 36
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 56, 24, 16, 52
+AXIS = "#444444"
 LINE = "#0b4f9c"
 TARGET = "#a50e0e"
 GRID = "#d9d9d9"
@@ -37,8 +38,16 @@ def line_chart(
     top: float | None = None,
     target: float | None = None,
     chart_id: str = "chart",
+    x_title: str = "",
+    y_title: str = "",
 ) -> SafeString:
-    """A line over ``points`` (label, value); gaps where a value is None."""
+    """A line over ``points`` (label, value); gaps where a value is None.
+
+    Both axes are drawn with their titles (default: "Tháng" and the unit), the target
+    as a dashed line labelled at its right end, and each point carries a ``<title>``
+    (the browser's tooltip: month and value)."""
+    x_title = x_title or _("Tháng")
+    y_title = y_title or (_("Tỷ lệ (%)") if unit == "%" else _("Giá trị"))
     values = [v for _label, v in points if v is not None]
     ceiling = top or max([*values, target or 0, 1]) * 1.1
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -88,14 +97,40 @@ def line_chart(
                 WIDTH - RIGHT,
                 _n(y(target)),
                 TARGET,
-                TARGET,
-                WIDTH - RIGHT,
-                _n(y(target) - 4),
+                WIDTH - RIGHT,  # x: the label ends at the line's right end
+                _n(y(target) - 4),  # y: just above the line
+                TARGET,  # fill
                 _("Chỉ tiêu %(value)s") % {"value": _fmt(target, unit)},
             )
         )
     segment: list[str] = []
     segments = []
+    dots = []  # drawn over the line, so each point's tooltip is reachable
+    parts.append(  # the axes and their titles
+        format_html(
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>'
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>'
+            '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>'
+            '<text x="12" y="{}" font-size="11" text-anchor="middle" '
+            'transform="rotate(-90 12 {})">{}</text>',
+            LEFT,
+            TOP,
+            LEFT,
+            HEIGHT - BOTTOM,
+            AXIS,
+            LEFT,
+            HEIGHT - BOTTOM,
+            WIDTH - RIGHT,
+            HEIGHT - BOTTOM,
+            AXIS,
+            _n(LEFT + plot_w / 2),
+            HEIGHT - 8,
+            x_title,
+            _n(TOP + plot_h / 2),
+            _n(TOP + plot_h / 2),
+            y_title,
+        )
+    )
     for i, (_label, value) in enumerate(points):
         if value is None:
             if segment:
@@ -103,8 +138,14 @@ def line_chart(
             segment = []
             continue
         segment.append(f"{x(i):.1f},{y(value):.1f}")
-        parts.append(
-            format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', _n(x(i)), _n(y(value)), LINE)
+        dots.append(
+            format_html(
+                '<circle cx="{}" cy="{}" r="4" fill="{}" tabindex="0"><title>{}</title></circle>',
+                _n(x(i)),
+                _n(y(value)),
+                LINE,
+                f"{_label}: {_fmt(value, unit)}",
+            )
         )
     if segment:
         segments.append(segment)
@@ -117,6 +158,7 @@ def line_chart(
                     LINE,
                 )
             )
+    parts.extend(dots)
     desc = "; ".join(f"{label}: {_fmt(v, unit)}" for label, v in points)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '

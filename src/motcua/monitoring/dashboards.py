@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.lib.text import fold
+
 from . import charts
 from .indicators import PERCENT, SHARES, Figures
 from .models import Indicator
+from .national import formulas
+from .national.formulas import GRADE_SCALE_LABEL, FormulaVersion
+from .national.tables import points_table
 from .periods import Period
 from .selectors import (
     NO_FILTERS,
@@ -68,6 +72,10 @@ COUNT_LABELS = {
     "fee_required": gettext_lazy("hồ sơ phải nộp phí"),
     "paid_online": gettext_lazy("hồ sơ nộp phí trực tuyến"),
     "finished": gettext_lazy("hồ sơ đã giải quyết"),
+    "not_online": gettext_lazy("hồ sơ không nộp trực tuyến"),
+    "early": gettext_lazy("hồ sơ giải quyết trước hạn"),
+    "on_time": gettext_lazy("hồ sơ giải quyết đúng hạn"),
+    "late": gettext_lazy("hồ sơ giải quyết quá hạn"),
     "early_or_on_time": gettext_lazy("hồ sơ trước và đúng hạn"),
     "results": gettext_lazy("hồ sơ đã có kết quả"),
     "results_electronic": gettext_lazy("kết quả điện tử"),
@@ -118,9 +126,13 @@ class Links:
     filters: Filters
     public: bool = False
     agency_codes: dict[int, str] = field(default_factory=dict)
+    formula: str = ""
+    keep: dict = field(default_factory=dict)  # the ranking page's own filters (grade, q)
 
     def _query(self, node: Node, **extra) -> str:
         params = {"period": self.period.key}
+        if self.formula:
+            params["formula"] = self.formula
         if node is not None:
             params["agency"] = self.agency_codes.get(node, "")
         if self.filters.sector_id:
@@ -133,6 +145,9 @@ class Links:
     def agency(self, node: Node) -> str:
         name = "monitoring:public" if self.public else "monitoring:overview"
         return f"{reverse(name)}?{self._query(node)}"
+
+    def ranking(self, node: Node, **extra) -> str:
+        return f"{reverse('monitoring:ranking')}?{self._query(node, **self.keep, **extra)}"
 
     def measure(self, node: Node, measure: str) -> str:
         if measure in PROCEDURE_MEASURES:
@@ -222,26 +237,130 @@ RANK_COLUMNS = [
 ]
 
 
-def ranking_table(rows: list[RankRow], links: Links, title: str) -> Table:
-    table = Table(
-        title,
-        [
-            Column(_("Hạng"), INT),
-            Column(_("Cơ quan"), wide=True),
-            Column(_("Điểm"), DECIMAL),
-            Column(_("Xếp loại"), GRADE),
-            Column(_("Hồ sơ tiếp nhận"), INT),
-        ]
-        + [
+NOT_GRADED = gettext_lazy("chưa đủ dữ liệu")
+# Sort keys of the ranking page besides the indicators' and the groups' codes.
+SORTS = ("score", "name", "received")
+
+
+def _group_points(row: RankRow, code: str) -> float | None:
+    for group in row.figures.national().groups():
+        if group["group"].code == code:
+            return group["points"]
+    return None
+
+
+def sort_key_value(row: RankRow, key: str):
+    """The value a ranking is sorted by (None: sorted last)."""
+    if key == "score":
+        return row.figures.score
+    if key == "received":
+        return row.figures.received
+    if key in Indicator.values:
+        return row.figures.value(key)
+    return _group_points(row, key)
+
+
+def sort_and_filter(
+    rows: list[RankRow],
+    *,
+    sort: str = "score",
+    descending: bool = True,
+    grade: str = "",
+    query: str = "",
+) -> list[RankRow]:
+    """The ranking's rows sorted by one column (empty values last) and filtered by grade
+    ("none" = not graded) and by a part of the name. The rank stays the score's."""
+    if grade == "none":
+        rows = [r for r in rows if not r.figures.graded]
+    elif grade:
+        rows = [r for r in rows if r.figures.grade == grade]
+    if query:
+        wanted = fold(query)
+        rows = [r for r in rows if wanted in fold(r.name)]
+    if sort == "name":
+        return sorted(rows, key=lambda r: fold(r.name), reverse=descending)
+    if sort == "score" and descending:
+        return rows  # already in rank order
+    present = [r for r in rows if sort_key_value(r, sort) is not None]
+    missing = [r for r in rows if sort_key_value(r, sort) is None]
+    present.sort(key=lambda r: sort_key_value(r, sort), reverse=descending)
+    return present + missing
+
+
+def ranking_table(
+    rows: list[RankRow],
+    links: Links,
+    title: str,
+    *,
+    version: FormulaVersion | None = None,
+    node: Node = None,
+    sort: str = "",
+    descending: bool = True,
+) -> Table:
+    """The ranking: rank, agency, score (or "chưa đủ dữ liệu"), grade, the points of each
+    group of the national formula, and the indicators. Column titles link to sorting
+    when ``sort`` is given (the ranking page)."""
+    if version is None:
+        if rows:
+            version = rows[0].figures.national().version
+        else:  # (federation's links carry no period nor formula)
+            period = getattr(links, "period", None)
+            version = formulas.get(
+                getattr(links, "formula", "") or None, on=period.end if period else None
+            )
+
+    def sorting(key: str) -> tuple[str, str]:
+        if not sort:
+            return "", ""
+        if key == sort:  # followed again: the other way
+            order = "tang" if descending else "giam"
+        else:
+            order = ""  # the column's natural order (names A→Z, figures best first)
+        url = links.ranking(node, sort=key, order=order)
+        state = ("descending" if descending else "ascending") if key == sort else ""
+        return url, state
+
+    columns = [
+        Column(_("Hạng"), INT),
+        Column(_("Cơ quan"), wide=True),
+        Column(_("Điểm"), DECIMAL),
+        Column(_("Xếp loại"), GRADE),
+        Column(_("Hồ sơ tiếp nhận"), INT),
+    ]
+    keys = ["", "name", "score", "", "received"]
+    for group in version.groups:
+        columns.append(
+            Column(
+                f"{group.name} ({group.points:g})",
+                DECIMAL,
+                short=f"{group.name} ({group.points:g})",
+            )
+        )
+        keys.append(group.code)
+    for ind, _measure, short in RANK_COLUMNS:
+        columns.append(
             Column(str(ind.label), DECIMAL if ind not in PERCENT else PCT, short=str(short))
-            for ind, _measure, short in RANK_COLUMNS
-        ],
-    )
+        )
+        keys.append(ind.value)
+    for column, key in zip(columns, keys, strict=True):
+        if key:
+            column.sort_url, column.sorted = sorting(key)
+    table = Table(title, columns)
     for row in rows:
         fig = row.figures
-        values = [row.rank, row.name, fig.score, fig.grade, fig.received]
+        result = fig.national(version)
+        graded = result.graded
+        values = [
+            row.rank,
+            row.name,
+            result.score if graded else str(NOT_GRADED),
+            result.grade,
+            fig.received,
+        ]
         urls = {1: links.agency(row.node), 4: links.measure(row.node, "received")}
-        for i, (indicator, measure, _short) in enumerate(RANK_COLUMNS, start=5):
+        values += [g["points"] for g in result.groups()]
+        start = len(values)
+        for i, (indicator, measure, _short) in enumerate(RANK_COLUMNS, start=start):
             value = fig.value(indicator)
             values.append(value)
             if value is not None:
@@ -262,14 +381,28 @@ class Overview:
     trend_table: Table
     ranking: list[RankRow]
     ranking_table: Table | None
+    national_table: Table | None = None
 
     @property
     def tables(self) -> list[Table]:
-        return [t for t in (self.summary, self.ranking_table, self.trend_table) if t]
+        tables = (self.summary, self.national_table, self.ranking_table, self.trend_table)
+        return [t for t in tables if t]
+
+    @property
+    def national(self):
+        return self.figures.national()
 
     @property
     def total_points(self) -> float:
-        return sum(settings.MOTCUA_KPI_WEIGHTS.values())
+        return self.national.version.total_points
+
+    @property
+    def grade_scale_label(self) -> str:
+        return str(GRADE_SCALE_LABEL)
+
+    @property
+    def grade_scale(self) -> str:
+        return formulas.grade_scale_text()
 
     @property
     def cards(self) -> list[dict]:
@@ -287,6 +420,7 @@ class Overview:
                     "target": display(float(check.target.value), kind) if check else "",
                     "met": check.met if check else None,
                     "grade": self.figures.grade if indicator == Indicator.SCORE else "",
+                    "not_graded": indicator == Indicator.SCORE and not self.figures.graded,
                 }
             )
         return result
@@ -301,11 +435,12 @@ def overview(
     filters: Filters = NO_FILTERS,
     with_ranking: bool = True,
     months: int = 12,
+    formula: str = "",
 ) -> Overview:
     """The figures of ``node`` against its targets, 12-month trends and its agencies' ranking."""
     name = ctx.tree.name(node)
     children = ctx.tree.children(node) if with_ranking else []
-    all_figures = figures_for([node, *children], period, filters=filters, ctx=ctx)
+    all_figures = figures_for([node, *children], period, filters=filters, ctx=ctx, formula=formula)
     figures = all_figures[node]
     checks = check_targets(node, figures, period.end.year, ctx.tree)
     summary = summary_table(
@@ -319,7 +454,7 @@ def overview(
             "period": period.label,
         },
     )
-    series = trend(node, period.previous_months(months), filters=filters, ctx=ctx)
+    series = trend(node, period.previous_months(months), filters=filters, ctx=ctx, formula=formula)
     targets = {c.indicator: float(c.target.value) for c in checks}
     chart_list = []
     for i, (indicator, unit) in enumerate(CHARTS):
@@ -360,7 +495,24 @@ def overview(
             rows,
             links,
             _("Xếp hạng các cơ quan trực thuộc – %(period)s") % {"period": period.label},
+            version=figures.national().version,
         )
+    result = figures.national()
+    national = points_table(
+        result,
+        _("Bộ chỉ số quốc gia – %(name)s – %(period)s – công thức %(version)s")
+        % {"name": name, "period": period.label, "version": result.version.code},
+    )
     return Overview(
-        node, name, period, figures, checks, summary, chart_list, trend_table, rows, table
+        node,
+        name,
+        period,
+        figures,
+        checks,
+        summary,
+        chart_list,
+        trend_table,
+        rows,
+        table,
+        national,
     )

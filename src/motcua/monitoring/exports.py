@@ -45,7 +45,9 @@ def workbook(tables: list[Table], *, heading: str = "") -> bytes:
             values = []
             for cell, column in zip(row, table.columns, strict=True):
                 value = cell.value
-                if value is not None and column.kind in FORMATS:
+                if isinstance(value, str):
+                    pass  # a note in a number column stays text
+                elif value is not None and column.kind in FORMATS:
                     value = round(float(value), 4) if column.kind != INT else int(value)
                 elif value is not None:
                     value = str(value)

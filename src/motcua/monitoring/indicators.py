@@ -5,12 +5,15 @@ docs/INDICATORS.md is the prose version of this module; keep them in step.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 
 from .models import COUNTERS, Indicator
+from .national import formulas
+from .national.compute import NationalFacts, NationalResult, evaluate
 
 # Indicators that are shares (per cent); the others are days or a 1–5 score.
 PERCENT = frozenset(
@@ -69,6 +72,7 @@ def median(histogram: Counter) -> float | None:
 
 
 def grade_of(score: float | None) -> str:
+    """The grade of a score on the configured scale (``MOTCUA_KPI_GRADES``)."""
     if score is None:
         return ""
     for grade, minimum in settings.MOTCUA_KPI_GRADES:
@@ -88,6 +92,13 @@ class Figures:
     procedures_eligible: int = 0
     online_services: int = 0
     online_services_used: int = 0
+    # The national formulas: the dossiers' own counts (None: remote facts, rollups only),
+    # the PAKN facts, the chosen formula version ("" = in force at the period's end).
+    local: NationalFacts | None = None
+    pakn: object | None = None
+    formula: str = ""
+    period_end: dt.date | None = None
+    _national: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add_row(self, row: dict) -> None:
         for name in COUNTERS:
@@ -121,36 +132,67 @@ class Figures:
             return self.score
         raise KeyError(indicator)
 
-    def score_parts(self) -> dict[str, float]:
-        """Points earned per weighted indicator that could be measured."""
-        return {
-            key: weight * value / 100
-            for key, weight in settings.MOTCUA_KPI_WEIGHTS.items()
-            if (value := self.value(key)) is not None
-        }
+    def national_input(self) -> NationalFacts:
+        """The counts the national formulas read: what the dossiers gave (``local``, set by
+        the selectors of this instance) or, for remote facts (federation), the rollup
+        counters alone; settlement and ratings always from the rollups."""
+        facts = (
+            replace(self.local)
+            if self.local is not None
+            else NationalFacts(
+                received=self.counters["received"],
+                online=self.counters["online"],
+                fee_required=self.counters["fee_required"],
+                paid_online=self.counters["paid_online"],
+                reused=self.counters["reused"],
+            )
+        )
+        facts.settled = self.counters["finished"]
+        facts.settled_on_time = self.counters["early"] + self.counters["on_time"]
+        facts.results = self.counters["results"]
+        facts.results_electronic = self.counters["results_electronic"]
+        facts.ratings = self.counters["ratings"]
+        facts.satisfied_ratings = self.counters["satisfied"]
+        return facts
+
+    def national(self, version: str | formulas.FormulaVersion | None = None) -> NationalResult:
+        """The national indicators under ``version`` (default: this figures' formula, else
+        the one in force at the period's end)."""
+        if not isinstance(version, formulas.FormulaVersion):
+            version = formulas.get(version or self.formula, on=self.period_end)
+        if version.code not in self._national:
+            self._national[version.code] = evaluate(self.national_input(), self.pakn, version)
+        return self._national[version.code]
 
     @property
-    def measured_points(self) -> float:
-        weights = settings.MOTCUA_KPI_WEIGHTS
-        return sum(weights[key] for key in self.score_parts())
+    def formula_version(self) -> str:
+        return self.national().version.code
 
     @property
     def score(self) -> float | None:
-        """Points earned out of 100, scaled over the points that could be measured."""
-        measured = self.measured_points
-        if not measured:
-            return None
-        return 100 * sum(self.score_parts().values()) / measured
+        """The national score out of 100, over the points that could be measured; None
+        when there were too few dossiers (``MOTCUA_KPI_MIN_DOSSIERS``) to grade."""
+        return self.national().score
+
+    @property
+    def graded(self) -> bool:
+        return self.national().graded
+
+    @property
+    def measured_points(self) -> float:
+        return self.national().points_measured
 
     @property
     def grade(self) -> str:
-        return grade_of(self.score)
+        return self.national().grade
 
     def as_dict(self) -> dict:
         """Every indicator and the counters behind them (for JSON and exports)."""
         result = {key.value: self.value(key) for key in Indicator}
         result["grade"] = self.grade
+        result["graded"] = self.graded
         result["measured_points"] = self.measured_points
+        result["formula_version"] = self.formula_version
         result["counts"] = {name: self.counters[name] for name in COUNTERS}
         result["counts"].update(
             procedures=self.procedures,

@@ -19,6 +19,8 @@ from motcua.lib.pdf import render_pdf
 from .dashboards import Links, overview
 from .indicators import Figures
 from .models import ReportDispatch
+from .national import formulas
+from .national.formulas import GRADE_SCALE_LABEL
 from .periods import Period, last_month
 from .plans import agencies_without_plan
 from .scope import home_agency
@@ -41,13 +43,19 @@ def _entry(code: str | None, name: str, kind: str, parent: str | None, fig: Figu
         "name": name,
         "kind": kind,
         "parent": parent,
+        "graded": fig.graded,
         "indicators": {k: _rounded(v) for k, v in data.items()},
         "counts": counts,
+        "national": fig.national().as_dict(),
     }
 
 
 def kpi_report(
-    period: Period, *, root: Agency | None = None, now: dt.datetime | None = None
+    period: Period,
+    *,
+    root: Agency | None = None,
+    now: dt.datetime | None = None,
+    formula: str = "",
 ) -> dict:
     """Every indicator for the whole system (or ``root``) and every current agency below it.
 
@@ -66,7 +74,8 @@ def kpi_report(
         and (members is None or pk in members)
     ]
     nodes.sort(key=lambda pk: (len(tree.chain(pk)), tree.rows[pk].name))
-    figures = figures_for([top, *nodes], period, ctx=ctx)
+    figures = figures_for([top, *nodes], period, ctx=ctx, formula=formula)
+    version = figures[top].national().version
 
     def code(pk):
         return tree.rows[pk].code if pk is not None else None
@@ -81,7 +90,13 @@ def kpi_report(
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "generated_at": (now or timezone.now()).isoformat(),
-        "weights": dict(settings.MOTCUA_KPI_WEIGHTS),
+        "formula_version": version.code,
+        "formula_name": str(version.name),
+        "min_dossiers": settings.MOTCUA_KPI_MIN_DOSSIERS,
+        "grade_scale": {
+            "label": str(GRADE_SCALE_LABEL),
+            "grades": [[g, m] for g, m in formulas.grades()],
+        },
         "total": _entry(
             code(top), tree.name(top), tree.rows[top].kind if top else "", None, figures[top]
         ),
@@ -95,21 +110,38 @@ def kpi_report(
 # --- The monthly report (PDF) -------------------------------------------------------
 
 
-def report_context(node: int | None, period: Period, ctx: Context | None = None) -> dict:
+def report_context(
+    node: int | None, period: Period, ctx: Context | None = None, *, formula: str = ""
+) -> dict:
     ctx = ctx or Context()
-    links = Links(period, Filters(), public=True, agency_codes={})
-    data = overview(node, period, ctx=ctx, links=links)
+    links = Links(period, Filters(), public=True, agency_codes={}, formula=formula)
+    data = overview(node, period, ctx=ctx, links=links, formula=formula)
     return {
         "overview": data,
         "missing_plans": agencies_without_plan(period.end.year, node, ctx),
         "generated_at": timezone.localtime(),
-        "weights": settings.MOTCUA_KPI_WEIGHTS,
+        "grade_scale_label": GRADE_SCALE_LABEL,
     }
 
 
-def monthly_pdf(node: int | None, period: Period, ctx: Context | None = None) -> bytes:
-    """The monthly report of ``node`` as a PDF (fonts from the system, nothing fetched)."""
-    html = render_to_string("monitoring/report_pdf.html", report_context(node, period, ctx))
+def monthly_pdf(
+    node: int | None, period: Period, ctx: Context | None = None, *, formula: str = ""
+) -> bytes:
+    """The monthly report of ``node`` in the national format (seed 001: tình hình cung
+    cấp DVCTT) as a PDF (``national/report.py``)."""
+    from .national.report import monthly_report, report_pdf
+
+    return report_pdf(monthly_report(node, period, ctx, formula=formula))
+
+
+def overview_pdf(
+    node: int | None, period: Period, ctx: Context | None = None, *, formula: str = ""
+) -> bytes:
+    """The dashboard of ``node`` (indicators, 12-month charts, ranking) as a PDF (fonts
+    from the system, nothing fetched)."""
+    html = render_to_string(
+        "monitoring/report_pdf.html", report_context(node, period, ctx, formula=formula)
+    )
     # data: URLs are allowed; a refused resource is left out of the report, not fatal.
     return render_pdf(html, folder=REPORT_DIR, allow_data=True, strict=False)
 

@@ -30,6 +30,7 @@ from .models import (
     ProcessingDaysCount,
     Target,
 )
+from .national.collect import national_facts
 from .periods import Period
 from .provision import CatalogHistory, ProcedureState, matches
 from .tree import AgencyTree
@@ -174,10 +175,34 @@ def _add_provision(
         fig.online_services_used = len(online & used.get(node, set()))
 
 
+def _add_national(
+    figures: dict[Node, Figures], period: Period, states, formula: str, ctx: Context
+) -> None:
+    """The national formulas' own counts (dossiers in process, digitisation, PAKN, …)."""
+    found = national_facts(
+        list(figures),
+        period,
+        tree=ctx.tree,
+        states=states,
+        owners=lambda agency_id, wanted: _owners(agency_id, wanted, ctx.tree),
+    )
+    for node, fig in figures.items():
+        fig.local, fig.pakn = found[node]
+        fig.formula, fig.period_end = formula, period.end
+
+
 def figures_for(
-    nodes: Iterable[Node], period: Period, *, filters: Filters = NO_FILTERS, ctx: Context
+    nodes: Iterable[Node],
+    period: Period,
+    *,
+    filters: Filters = NO_FILTERS,
+    ctx: Context,
+    formula: str = "",
 ) -> dict[Node, Figures]:
-    """Each node's figures over ``period`` (a node's figures include everything below it)."""
+    """Each node's figures over ``period`` (a node's figures include everything below it).
+
+    ``formula`` names the national formula version of the score ("" = in force at the
+    period's end)."""
     nodes = list(dict.fromkeys(nodes))
     figures = {node: Figures() for node in nodes}
     states = ctx.catalog.in_force(period.end)
@@ -205,11 +230,17 @@ def figures_for(
         for node in _owners(bucket["agency_id"], wanted, ctx.tree):
             figures[node].days[bucket["days"]] += bucket["n"]
     _add_provision(figures, states, used, filters, ctx.tree)
+    _add_national(figures, period, states, formula, ctx)
     return figures
 
 
 def trend(
-    node: Node, months: list[Period], *, filters: Filters = NO_FILTERS, ctx: Context
+    node: Node,
+    months: list[Period],
+    *,
+    filters: Filters = NO_FILTERS,
+    ctx: Context,
+    formula: str = "",
 ) -> list[tuple[Period, Figures]]:
     """The node's figures month by month: whole calendar months are read from the monthly
     tables in one grouped query (per table) for all of them; other spans one by one."""
@@ -237,7 +268,9 @@ def trend(
             rows, buckets = per_month[month.start]
         else:
             rows, buckets = _sum_rows(month.start, month.end, agencies, keys, histogram_keys)
-        result.append((month, _month_figures(node, month, rows, buckets, filters, ctx)))
+        fig = _month_figures(node, month, rows, buckets, filters, ctx)
+        _add_national({node: fig}, month, ctx.catalog.in_force(month.end), formula, ctx)
+        result.append((month, fig))
     return result
 
 
@@ -268,15 +301,21 @@ class RankRow:
 
 
 def ranking(
-    period: Period, root: Node, *, filters: Filters = NO_FILTERS, ctx: Context
+    period: Period,
+    root: Node,
+    *,
+    filters: Filters = NO_FILTERS,
+    ctx: Context,
+    formula: str = "",
 ) -> list[RankRow]:
     """The agencies directly below ``root`` (top level for None), best score first.
 
-    Agencies with nothing to measure are left out; those with nothing to score are listed
-    last, without a rank.
+    Agencies with nothing to measure are left out; those not graded (too few dossiers,
+    nothing to score: "chưa đủ dữ liệu") are listed last, without a rank.
     """
     children = ctx.tree.children(root)
-    return rank(children, figures_for(children, period, filters=filters, ctx=ctx), ctx.tree)
+    figures = figures_for(children, period, filters=filters, ctx=ctx, formula=formula)
+    return rank(children, figures, ctx.tree)
 
 
 def rank(nodes: list[int], figures: dict[Node, Figures], tree: AgencyTree) -> list[RankRow]:
@@ -286,10 +325,12 @@ def rank(nodes: list[int], figures: dict[Node, Figures], tree: AgencyTree) -> li
         for pk in nodes
         if figures[pk].has_activity
     ]
-    rows.sort(key=lambda r: (r.figures.score is None, -(r.figures.score or 0), r.name))
+    # Graded agencies first, best score first; the others ("chưa đủ dữ liệu") after,
+    # by name, without a rank.
+    rows.sort(key=lambda r: (not r.figures.graded, -(r.figures.score or 0), r.name))
     position_of_score: dict[float, int] = {}
     for position, row in enumerate(rows, start=1):
-        if row.figures.score is None:
+        if not row.figures.graded:
             break
         row.rank = position_of_score.setdefault(round(row.figures.score, 1), position)
     return rows

@@ -19,6 +19,8 @@ class Column:
     kind: str = TEXT
     wide: bool = False  # a name: keep it readable on a narrow screen
     short: str = ""  # a shorter title for narrow screens (the export keeps ``label``)
+    sort_url: str = ""  # the ranking sorts by this column when its title is followed
+    sorted: str = ""  # "descending" / "ascending" when the rows are sorted by it
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Table:
     title: str
     columns: list[Column]
     rows: list[list[Cell]] = field(default_factory=list)
+    # row index -> {"formula", "source", "version", "note"}: the help shown next to a row.
+    help: dict[int, dict] = field(default_factory=dict)
 
     def add(self, *values, urls: dict[int, str] | None = None) -> None:
         urls = urls or {}
@@ -44,6 +48,11 @@ class Table:
                 (display(cell.value, col.kind), cell.url, _css(col))
                 for cell, col in zip(row, self.columns, strict=True)
             ]
+
+    def rows_with_help(self):
+        """(cells as ``html_rows``, help or None) for templates that show the formulas."""
+        for i, cells in enumerate(self.html_rows()):
+            yield cells, self.help.get(i)
 
 
 def _css(column: Column) -> str:
@@ -58,6 +67,8 @@ def display(value, kind: str) -> str:
     """Vietnamese number formatting: 1.234 dossiers, 85,3 %."""
     if value is None or value == "":
         return "" if kind == GRADE else "–"
+    if isinstance(value, str):  # a note in a number column ("chưa đủ dữ liệu")
+        return value
     if kind == INT:
         return format_number(value)
     if kind == PERCENT:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -22,11 +24,14 @@ from .dashboards import (
     Links,
     overview,
     ranking_table,
+    sort_and_filter,
 )
 from .forms import FilterForm
+from .national import formulas
+from .national import report as national_report
 from .periods import Period, PeriodError, parse
 from .plans import agencies_without_plan
-from .reports import monthly_pdf
+from .reports import monthly_pdf, overview_pdf
 from .scope import Access, access_of
 from .selectors import (
     Context,
@@ -93,9 +98,22 @@ class RequestParams:
         else:
             self.node = default_node
         self.codes = {pk: row.code for pk, row in ctx.tree.rows.items()}
+        self.formula = request.GET.get("formula") or ""
+        try:
+            self.version = formulas.get(self.formula or None, on=self.period.end)
+        except formulas.UnknownFormula as error:
+            self.error = self.error or str(error)
+            self.formula = ""
+            self.version = formulas.get(None, on=self.period.end)
 
     def links(self, public=False) -> Links:
-        return Links(self.period, self.filters, public=public, agency_codes=self.codes)
+        return Links(
+            self.period,
+            self.filters,
+            public=public,
+            agency_codes=self.codes,
+            formula=self.formula,
+        )
 
     def context(self, ctx: Context, **extra) -> dict:
         return {
@@ -107,6 +125,9 @@ class RequestParams:
             "node_code": self.codes.get(self.node, "") if self.node else "",
             "merged_from": self.merged_from,
             "error": self.error,
+            "formula": self.formula,
+            "version": self.version,
+            "versions": list(formulas.VERSIONS.values()),
             **extra,
         }
 
@@ -139,6 +160,7 @@ def overview_view(request, ctx: Context, access: Access):
         links=req.links(),
         filters=req.filters,
         with_ranking=access.can_rank_below(req.node, ctx.tree),
+        formula=req.formula,
     )
     exported = export_response(request, data.tables, data.name)
     if exported:
@@ -166,17 +188,51 @@ def ranking_view(request, ctx: Context, access: Access):
     check_access(access, req.node, ctx)
     if not access.can_rank_below(req.node, ctx.tree):
         return forbidden(request, _("Chỉ cán bộ giám sát xem được xếp hạng các cơ quan cấp dưới."))
-    rows = ranking(req.period, req.node, filters=req.filters, ctx=ctx)
+    rows = ranking(req.period, req.node, filters=req.filters, ctx=ctx, formula=req.formula)
+    sort = request.GET.get("sort") or "score"
+    order = request.GET.get("order")  # "tang" ascending, "giam" descending
+    # Names read A→Z by default, figures best first.
+    descending = order == "giam" if sort == "name" else order != "tang"
+    grade = request.GET.get("grade") or ""
+    query = (request.GET.get("q") or "").strip()[:100]
+    shown = sort_and_filter(rows, sort=sort, descending=descending, grade=grade, query=query)
+    links = req.links()
+    links.keep = {"grade": grade, "q": query}  # the sorting links keep the filters
     table = ranking_table(
-        rows,
-        req.links(),
-        _("Xếp hạng – %(name)s – %(period)s")
-        % {"name": ctx.tree.name(req.node), "period": req.period.label},
+        shown,
+        links,
+        _("Xếp hạng – %(name)s – %(period)s – công thức %(version)s")
+        % {
+            "name": ctx.tree.name(req.node),
+            "period": req.period.label,
+            "version": req.version.code,
+        },
+        version=req.version,
+        node=req.node,
+        sort=sort,
+        descending=descending,
     )
     exported = export_response(request, [table], ctx.tree.name(req.node))
     if exported:
         return exported
-    return render(request, "monitoring/ranking.html", req.context(ctx, table=table, rows=rows))
+    return render(
+        request,
+        "monitoring/ranking.html",
+        req.context(
+            ctx,
+            table=table,
+            rows=shown,
+            total_rows=len(rows),
+            graded=sum(r.figures.graded for r in rows),
+            grade=grade,
+            query=query,
+            sort=sort,
+            grades=[g for g, _m in formulas.grades()],
+            grade_scale_label=formulas.GRADE_SCALE_LABEL,
+            grade_scale=formulas.grade_scale_text(),
+            min_dossiers=settings.MOTCUA_KPI_MIN_DOSSIERS,
+        ),
+    )
 
 
 @officer_view
@@ -292,7 +348,12 @@ def public_view(request):
     ctx = Context()
     req = RequestParams(request, ctx, None)
     data = overview(
-        req.node, req.period, ctx=ctx, links=req.links(public=True), filters=req.filters
+        req.node,
+        req.period,
+        ctx=ctx,
+        links=req.links(public=True),
+        filters=req.filters,
+        formula=req.formula,
     )
     exported = export_response(request, data.tables, data.name)
     if exported:
@@ -316,10 +377,38 @@ def public_view(request):
 
 @officer_view
 def report_pdf_view(request, ctx: Context, access: Access):
-    """The monthly report of one agency as a PDF."""
+    """The monthly report of one agency: ``?dinh-dang=`` pdf (default; the national format),
+    xlsx (the same tables), json / csv (every national indicator with its formula version),
+    tong-quan (the dashboard with its charts, as a PDF)."""
     req = RequestParams(request, ctx, access.default_root())
     check_access(access, req.node, ctx)
-    pdf = monthly_pdf(req.node, req.period, ctx)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{req.period.key}.pdf"'
+    kind = request.GET.get("dinh-dang") or "pdf"
+    name = f"bao-cao-{req.period.key}"
+    if kind == "pdf":
+        body, content_type = monthly_pdf(req.node, req.period, ctx, formula=req.formula), PDF
+    elif kind == "tong-quan":
+        body = overview_pdf(req.node, req.period, ctx, formula=req.formula)
+        content_type, name = PDF, f"tong-quan-{req.period.key}"
+    elif kind == "xlsx":
+        report = national_report.monthly_report(req.node, req.period, ctx, formula=req.formula)
+        body, content_type = national_report.report_xlsx(report), exports.XLSX_TYPE
+    elif kind in ("json", "csv"):
+        rows = national_report.indicator_rows(
+            req.period, ctx=ctx, node=req.node, formula=req.formula
+        )
+        name = f"chi-so-{req.period.key}"
+        if kind == "json":
+            body = json.dumps({"period": req.period.key, "rows": rows}, ensure_ascii=False)
+            content_type = "application/json"
+        else:
+            body, content_type = national_report.rows_csv(rows), "text/csv; charset=utf-8"
+    else:
+        raise Http404(_("Không có định dạng báo cáo “%(kind)s”.") % {"kind": kind})
+    extension = {"tong-quan": "pdf"}.get(kind, kind)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+PDF = "application/pdf"

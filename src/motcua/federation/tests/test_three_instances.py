@@ -174,11 +174,15 @@ def assert_national_equals_provinces(own: dict[str, dict], national: dict) -> No
     assert ranks == sorted(ranks) and ranks[0] == 1
 
 
-def test_national_ranking_equals_the_union_of_two_provinces(instance_databases, tmp_path):
+def test_national_ranking_equals_the_union_of_two_provinces(instance_databases, tmp_path, settings):
+    # A handful of dossiers per province: grade them anyway (MOTCUA_KPI_MIN_DOSSIERS), here
+    # and in every instance, so that the ranks and scores compare.
+    settings.MOTCUA_KPI_MIN_DOSSIERS = 1
     national = base_env(
         tmp_path / "var-quoc-gia",
         instance_databases.new("qg"),
         MOTCUA_INSTANCE_CODE="QG",
+        MOTCUA_KPI_MIN_DOSSIERS="1",
         MOTCUA_FEDERATION_MODE="national",
         MOTCUA_FEDERATION_SOURCES=",".join(
             f"{code}|{name}|{SECRETS[code]}" for code, name in PROVINCES.items()
@@ -191,6 +195,7 @@ def test_national_ranking_equals_the_union_of_two_provinces(instance_databases, 
             tmp_path / f"var-{code}",
             instance_databases.new(code),
             MOTCUA_INSTANCE_CODE=code,
+            MOTCUA_KPI_MIN_DOSSIERS="1",
             MOTCUA_EVENTS_SUBSCRIBERS=f"quoc-gia|{inbox}|{SECRETS[code]}|measurement",
             MOTCUA_EVENTS_BACKOFF_S="0.3",
             MOTCUA_EVENTS_TIMEOUT_S="5",

@@ -309,24 +309,7 @@ def test_satisfaction_average_and_share_satisfied(world, version, department):
     assert fig.value(Indicator.SATISFIED) == pytest.approx(200 / 3)  # 4 and 5: 2 of 3
 
 
-# --- Score and grade ------------------------------------------------------------------
-
-
-def test_score_scales_the_points_earned_over_the_points_measured(world, department):
-    free = procedure_version("KT.50", fee_vnd=0)
-    free.agencies.add(department)
-    online = world.online(free, department, local(2026, 10, 5))
-    counter = world.counter(free, department, local(2026, 10, 5))
-    for dossier in (online, counter):
-        world.settle(dossier, local(2026, 10, 7), electronic=True)
-
-    fig = figures(department)
-    # Measured: on time 100 % × 20, e-result 100 % × 11, reuse 0 % × 11, eligible fully
-    # online 100 % × 6, online dossiers 50 % × 8 → 41 of 56 points. Nobody owed a fee and
-    # nobody rated: those 26 points are left out. 41 / 56 × 100 = 73.21 → grade C.
-    assert fig.measured_points == 56
-    assert fig.score == pytest.approx(4100 / 56)
-    assert fig.grade == "C"
+# --- Grade (the national score: test_national.py) ----------------------------------
 
 
 def test_grades_follow_the_national_bands():
