@@ -31,7 +31,8 @@ def test_a_filing_through_the_api_stays_within_its_queries(
         with django_assert_max_num_queries(24):
             upload = {"component": component.pk, "file": pdf()}
             assert me.upload(f"/dossiers/{dossier}/attachments", upload).status_code == 201
-    with django_assert_max_num_queries(45):
+    # (+1 since the identification level and an agent's confirmation are recorded at submission)
+    with django_assert_max_num_queries(47):
         submitted = me.post(f"/dossiers/{dossier}/submit")
     assert submitted.status_code == 200, submitted.content
 
