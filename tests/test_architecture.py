@@ -60,7 +60,8 @@ ALLOWED = {
         "events",
         "postal",
     },
-    # events: the national portal's deliveries (sync rate); feedback: the PAKN facts.
+    # events: the national portal's deliveries (sync rate); feedback: the PAKN facts;
+    # postal: results delivered by post (selectors).
     "monitoring": {
         "dossiers",
         "catalog",
@@ -70,6 +71,7 @@ ALLOWED = {
         "audit",
         "events",
         "feedback",
+        "postal",
     },
     # Runs the other apps' jobs by command name; counts dossier events for /metrics.
     "ops": {"dossiers"},

@@ -258,6 +258,14 @@ PLANS = Rule(
         )
     ),
 )
+CROSS_CHECK = Rule(
+    "cross_check",
+    "the agency's administrator, the supervisor above it, the superuser",
+    lambda p, s: (
+        p.superuser
+        or (s is not None and (AGENCY_ADMIN in p.roles_at(s.agency) or s.agency in p.supervises))
+    ),
+)
 STAFF = Rule("staff", "staff accounts (superuser, agency administrators)", lambda p, s: p.staff)
 SUPERUSER = Rule("superuser", "the superuser only", lambda p, s: p.superuser)
 

@@ -20,6 +20,7 @@ from typing import Any
 from .matrix import (
     AGENT,
     CITIZEN,
+    CROSS_CHECK,
     DESK,
     DESK_ANYWHERE,
     FILER,
@@ -223,6 +224,7 @@ WEB: list[Entry] = [
     E("monitoring:plan_edit[agency]", PLANS, ("GET", "POST"), AB, query=agency_of),
     E("monitoring:plan", IN_REACH, sides=AB, kwargs=lambda w, s: {"pk": s.plan.pk}),
     E("monitoring:report_pdf[agency]", IN_REACH, sides=AB, query=agency_of),
+    E("monitoring:crosscheck[agency]", CROSS_CHECK, ("GET", "POST"), AB, query=agency_of),
     E("monitoring:public", PUBLIC),
     E("monitoring:public_procedures", PUBLIC),
     # The citizen's sign-in through the e-ID provider (/cong-dan/).

@@ -408,3 +408,36 @@ class ReportDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} → {self.user_id}"
+
+
+class NationalFigure(models.Model):
+    """One sub-indicator of one agency for one month as the National Public Service
+    Portal published it (imported from the file a supervisor downloads there, to be
+    cross-checked with MotCua's own count; docs/INDICATORS.md, "Cross-check")."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("cơ quan"))
+    month = models.DateField(_("tháng"), help_text=_("Ngày đầu tháng."))
+    indicator = models.CharField(_("mã chỉ số"), max_length=40)
+    numerator = models.DecimalField(_("tử số"), max_digits=14, decimal_places=2)
+    denominator = models.DecimalField(_("mẫu số"), max_digits=14, decimal_places=2)
+    points = models.DecimalField(_("điểm"), max_digits=7, decimal_places=2)
+    imported_at = models.DateTimeField(_("nhập lúc"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
+    source_file_sha256 = models.CharField(_("SHA-256 của tệp"), max_length=64)
+
+    class Meta:
+        verbose_name = _("số liệu Cổng DVCQG")
+        verbose_name_plural = _("số liệu Cổng DVCQG")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "month", "indicator"], name="one_national_figure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.month:%Y-%m} {self.indicator}"

@@ -25,6 +25,7 @@ class Access:
     supervised: frozenset[int]  # roots of the subtrees the user supervises
     own: frozenset[int]  # agencies the user works for
     managed: frozenset[int] = frozenset()  # agencies the user leads or administers
+    administered: frozenset[int] = frozenset()  # agencies the user administers
 
     @property
     def is_officer(self) -> bool:
@@ -57,6 +58,13 @@ class Access:
             return False
         return self.everything or node in self.managed or self.can_rank_below(node, tree)
 
+    def can_cross_check(self, node: int | None, tree: AgencyTree) -> bool:
+        """Whether the user may import ``node``'s national figures and compare them: its
+        administrators and the supervisors above it."""
+        if node is None:
+            return False
+        return self.everything or node in self.administered or self.can_rank_below(node, tree)
+
     def can_rank_below(self, node: int | None, tree: AgencyTree) -> bool:
         """Whether the user may see the agencies below ``node`` one by one."""
         if self.everything:
@@ -85,7 +93,7 @@ def access_of(user, tree: AgencyTree | None = None) -> Access:
     if cached is not None:
         return cached
     tree = tree or AgencyTree.load()
-    supervised, own, managed = set(), set(), set()
+    supervised, own, managed, administered = set(), set(), set(), set()
     for membership in Membership.objects.filter(user=user).select_related("agency__parent__parent"):
         if membership.role == Role.AGENT:
             continue  # an assisted-filing agent is no officer (docs/ASSISTED.md)
@@ -96,6 +104,14 @@ def access_of(user, tree: AgencyTree | None = None) -> Access:
             own.add(home)
         if membership.role in (Role.LEADER, Role.AGENCY_ADMIN):
             managed.add(home)
-    access = Access(False, frozenset(supervised), frozenset(own), frozenset(managed))
+        if membership.role == Role.AGENCY_ADMIN:
+            administered.add(home)
+    access = Access(
+        False,
+        frozenset(supervised),
+        frozenset(own),
+        frozenset(managed),
+        frozenset(administered),
+    )
     user._motcua_monitoring_access = access
     return access

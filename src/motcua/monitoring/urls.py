@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import plan_views, views
+from . import crosscheck_views, plan_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("ke-hoach/lap/", plan_views.plan_edit_view, name="plan_edit"),
     path("ke-hoach/<int:pk>/", plan_views.plan_view, name="plan"),
     path("bao-cao/", views.report_pdf_view, name="report_pdf"),
+    path("doi-chieu/", crosscheck_views.crosscheck_view, name="crosscheck"),
     path("cong-khai/", views.public_view, name="public"),
     path("cong-khai/thu-tuc/", views.public_procedures_view, name="public_procedures"),
 ]

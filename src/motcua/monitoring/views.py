@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import AuthorityLevel, ServiceLevel
+from motcua.postal.selectors import delivered_by_post
 
 from . import exports
 from .dashboards import (
@@ -166,6 +167,7 @@ def overview_view(request, ctx: Context, access: Access):
     if exported:
         return exported
     roots = [(r, ctx.tree.name(r), req.codes.get(r, "")) for r in access.roots()]
+    members = ctx.tree.members(req.node)
     return render(
         request,
         "monitoring/overview.html",
@@ -173,6 +175,13 @@ def overview_view(request, ctx: Context, access: Access):
             ctx,
             data=data,
             roots=roots,
+            # Results returned by post (issue #18 item 7, the one-stop rules).
+            by_post=delivered_by_post(
+                sorted(members if members is not None else ctx.tree.rows),
+                req.period.start,
+                req.period.end,
+            ),
+            can_cross_check=access.can_cross_check(req.node, ctx.tree),
             national=national_targets(req.period.end.year),
             missing=agencies_without_plan(req.period.end.year, req.node, ctx)
             if access.can_rank_below(req.node, ctx.tree)

@@ -40,6 +40,41 @@ ONLINE = Q(channel=Channel.ONLINE) | Q(filed_by__isnull=False)  # assisted filin
 LATE_ANYWAY = Q(supplement_requests__gt=1) | Q(intake_overdue_at__isnull=False)
 
 
+# Late for the portal: ended after the legal deadline, or still open past it at the end.
+LATE_ENDED = Q(due_at__lt=F("finished_at")) | Q(
+    due_at__isnull=True, finished_at__date__gt=F("due_date")
+)
+
+
+def late_open(period: Period) -> Q:
+    """Still in process at the end of ``period`` and already past the deadline."""
+    _start, end = bounds(period)
+    return Q(due_at__lt=end) | Q(
+        due_at__isnull=True, due_date__lt=period.end + dt.timedelta(days=1)
+    )
+
+
+def ended_in(period: Period):
+    """The dossiers that ended (ENDED_STATUSES) in ``period``."""
+    start, end = bounds(period)
+    return Dossier.objects.filter(
+        received_at__isnull=False,
+        finished_at__gte=start,
+        finished_at__lt=end,
+        status__in=ENDED_STATUSES,
+    )
+
+
+def in_process_at_end(period: Period):
+    """The dossiers received and not yet ended at the end of ``period``."""
+    _start, end = bounds(period)
+    return (
+        Dossier.objects.filter(received_at__lt=end)
+        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=end))
+        .exclude(status__in=(Status.DRAFT, Status.SUBMITTED))
+    )
+
+
 def bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     """The period's [start, end) as aware datetimes (local days)."""
     tz = timezone.get_current_timezone()
@@ -124,38 +159,19 @@ def agency_counts(
         if row["population"]:
             procs["population"].add(proc)
 
-    late_ended = Q(due_at__lt=F("finished_at")) | Q(
-        due_at__isnull=True, finished_at__date__gt=F("due_date")
-    )
-    ended = _scope(
-        Dossier.objects.filter(
-            received_at__isnull=False,
-            finished_at__gte=start,
-            finished_at__lt=end,
-            status__in=ENDED_STATUSES,
-        ),
-        agencies,
-    )
+    ended = _scope(ended_in(period), agencies)
     for row in (
         ended.values("agency_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=late_ended | LATE_ANYWAY))
+        .annotate(n=Count("pk"), late=Count("pk", filter=LATE_ENDED | LATE_ANYWAY))
         .order_by()
     ):
         f = out.facts[row["agency_id"]]
         f.ended, f.ended_late = row["n"], row["late"]
 
-    late_open = Q(due_at__lt=end) | Q(
-        due_at__isnull=True, due_date__lt=period.end + dt.timedelta(days=1)
-    )
-    in_process = _scope(
-        Dossier.objects.filter(received_at__lt=end)
-        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=end))
-        .exclude(status__in=(Status.DRAFT, Status.SUBMITTED)),
-        agencies,
-    )
+    in_process = _scope(in_process_at_end(period), agencies)
     for row in (
         in_process.values("agency_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=late_open | LATE_ANYWAY))
+        .annotate(n=Count("pk"), late=Count("pk", filter=late_open(period) | LATE_ANYWAY))
         .order_by()
     ):
         f = out.facts[row["agency_id"]]
