@@ -313,13 +313,15 @@ def test_dossiers_in_process_at_the_period_end_count_on_time_or_late(world, vers
     world.decide(late, local(2026, 10, 12))  # late
     world.counter(version, department, local(2026, 10, 5))  # open, due 8 Oct: late at 31 Oct
     world.counter(version, department, local(2026, 10, 29))  # open, due 3 Nov: on time
-    withdrawn = world.online(version, department, local(2026, 10, 6))
+    stopped = world.online(version, department, local(2026, 10, 6))
     from motcua.dossiers import services
 
-    services.transition(withdrawn, "withdraw", at=local(2026, 10, 7), note="Không cần nữa")
+    # Since Decree 118/2025 a received dossier is stopped at the applicant's request (Art.
+    # 21), not withdrawn; it counts as ended.
+    services.transition(stopped, "stop", at=local(2026, 10, 7), note="Không cần nữa")
 
     fig, facts = national(department)
-    assert (facts.ended, facts.ended_late) == (3, 1)  # the withdrawal ended on time
+    assert (facts.ended, facts.ended_late) == (3, 1)  # the stop ended on time
     assert (facts.in_process, facts.in_process_late) == (2, 1)
     assert fig.national("dvcqg-2026").by_code("td_dung_han").rate == pytest.approx(60.0)
     # 2022 counts the settled dossiers only: 1 early of 2.
