@@ -316,7 +316,8 @@ def test_dossiers_in_process_at_the_period_end_count_on_time_or_late(world, vers
     withdrawn = world.online(version, department, local(2026, 10, 6))
     from motcua.dossiers import services
 
-    services.transition(withdrawn, "withdraw", at=local(2026, 10, 7), note="Không cần nữa")
+    # Received, so stopped at the applicant's request (was: withdrawn; Decree 118/2025).
+    services.transition(withdrawn, "stop", at=local(2026, 10, 7), note="Không cần nữa")
 
     fig, facts = national(department)
     assert (facts.ended, facts.ended_late) == (3, 1)  # the withdrawal ended on time
