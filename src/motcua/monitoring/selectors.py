@@ -277,9 +277,7 @@ def trend(
         else:
             rows, buckets = _sum_rows(month.start, month.end, agencies, keys, histogram_keys)
         fig = _month_figures(node, month, rows, buckets, filters, ctx)
-        _add_national(
-            {node: fig}, month, ctx.catalog.in_force(month.end), formula, ctx, filters
-        )
+        _add_national({node: fig}, month, ctx.catalog.in_force(month.end), formula, ctx, filters)
         result.append((month, fig))
     return result
 

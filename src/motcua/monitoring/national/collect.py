@@ -154,8 +154,7 @@ def agency_counts(
     # due date was frozen while the applicant had the dossier, so it is not late for
     # that; the agency's own faults (LATE_ANYWAY) still count.
     late_ended = (
-        Q(due_at__lt=F("finished_at"))
-        | Q(due_at__isnull=True, finished_at__date__gt=F("due_date"))
+        Q(due_at__lt=F("finished_at")) | Q(due_at__isnull=True, finished_at__date__gt=F("due_date"))
     ) & Q(waiting_closed=False)
     ended = _scope(
         Dossier.objects.filter(

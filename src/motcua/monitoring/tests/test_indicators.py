@@ -180,9 +180,7 @@ def test_processing_time_runs_from_the_restarted_clock(world, version, departmen
     assert fig.days == {2: 1}
 
 
-def test_processing_time_is_in_working_days_whatever_the_unit_of_the_time_limit(
-    world, department
-):
+def test_processing_time_is_in_working_days_whatever_the_unit_of_the_time_limit(world, department):
     from motcua.catalog.models import ProcessingUnit
 
     # A one-month limit: received Mon 5 October, due Thu 5 November. Decided Mon 12

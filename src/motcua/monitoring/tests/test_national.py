@@ -439,9 +439,7 @@ def test_a_dossier_waiting_for_a_supplement_is_not_late_in_process(world, versio
     services.transition(waiting, "request_supplement", at=local(2026, 10, 6), note="Thiếu giấy")
     # Asked a second time: late whatever the deadline (the agency's own fault).
     asked_twice = world.counter(version, department, local(2026, 10, 5))
-    services.transition(
-        asked_twice, "request_supplement", at=local(2026, 10, 6), note="Thiếu giấy"
-    )
+    services.transition(asked_twice, "request_supplement", at=local(2026, 10, 6), note="Thiếu giấy")
     Dossier.objects.filter(pk=asked_twice.pk).update(supplement_requests=2)
     # Waiting only since November: still in process and past its due date on 31 October.
     late_then = world.counter(version, department, local(2026, 10, 5))

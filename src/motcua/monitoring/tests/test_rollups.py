@@ -103,9 +103,7 @@ def test_rebuilt_processing_days_follow_the_restarted_clock_and_any_unit(
     world.decide(c, local(2026, 10, 7))  # 2 days
     live = snapshot()
     days = {
-        (key[1], key[3], key[4]): n
-        for key, n in live[1].items()
-        if key[0] == "ProcessingDaysCount"
+        (key[1], key[3], key[4]): n for key, n in live[1].items() if key[0] == "ProcessingDaysCount"
     }
     assert days == {
         (dt.date(2026, 10, 12), monthly.procedure_id, 5): 1,
