@@ -88,12 +88,8 @@ def fact_from_snapshot(snapshot: dict) -> Fact | None:
         result_issued = electronic = fully_online = False
         if settled:
             outcome = outcome_of(finished_day, due_date)
-            days = net_processing_days(
-                intake_day,
-                finished_day,
-                due_date,
-                int(snapshot["procedure"]["legal_processing_days"]),
-            )
+            clock_at = snapshot.get("clock_started_at") or snapshot["received_at"]
+            days = net_processing_days(_local_day(clock_at), finished_day)
             result_issued = status in RESULT_STATUSES
             electronic = result_issued and bool(snapshot.get("result_electronic"))
             fully_online = electronic and online and (paid_online or not fee_required)

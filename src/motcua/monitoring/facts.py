@@ -10,8 +10,11 @@ The rules (docs/INDICATORS.md, "Which dossiers count where"):
   returned, refused), not withdrawn and not closed while waiting for a supplement the
   applicant never sent; it counts for the agency responsible at the decision, on the
   local day of ``finished_at``; early / on time / late compare that day with the legal
-  due date (which already includes the paused supplement time); processing time is in
-  working days from the intake day to the decision day, less the paused days;
+  due date (reset when a complete supplement restarts the clock); processing time is
+  the net time in working days from the day the clock last started (``clock_started_at``,
+  else ``received_at``) to the decision day, whatever unit the procedure's time limit is
+  stated in (Decree 118/2025/NĐ-CP: the time restarts from zero on a complete supplement,
+  so the waiting time falls out);
 * **satisfaction** – a rating counts on the local day it was given, for the same agency.
 
 ``refresh_dossier`` recomputes a dossier's fact from the database and moves the
@@ -81,16 +84,15 @@ def outcome_of(finished_day: dt.date, due_date: dt.date) -> str:
     return Outcome.LATE
 
 
-def net_processing_days(
-    intake_day: dt.date, finished_day: dt.date, due_date: dt.date, legal_days: int
-) -> int:
-    """Working days from intake to decision, less the days the clock was paused.
+def net_processing_days(clock_day: dt.date, finished_day: dt.date) -> int:
+    """Working days from the day the processing clock last started to the decision day.
 
-    The paused days are what the due date moved beyond the legal time
-    (``provide_supplement`` adds them to ``due_date``).
+    The clock restarts from zero when a complete supplement arrives (Decree
+    118/2025/NĐ-CP; ``dossiers.supplements.provide_supplement`` moves
+    ``clock_started_at``), so the applicant's waiting time is not counted. Always in
+    working days, whatever ``ProcedureVersion.processing_unit`` states the limit in.
     """
-    paused = max(0, working_days_between(intake_day, due_date) - legal_days)
-    return max(0, working_days_between(intake_day, finished_day) - paused)
+    return max(0, working_days_between(clock_day, finished_day))
 
 
 def first_part():
@@ -129,6 +131,7 @@ def compute_fact(dossier_id: int) -> Fact | None:
             "channel",
             "agency_id",
             "received_at",
+            "clock_started_at",
             "due_date",
             "finished_at",
             "fee_vnd",
@@ -137,7 +140,6 @@ def compute_fact(dossier_id: int) -> Fact | None:
             "reused_data",
             "result_electronic",
             "procedure_version__procedure_id",
-            "procedure_version__processing_days",
             "part_agency",
             "part_started",
             "waiting_closed",
@@ -169,7 +171,7 @@ def compute_fact(dossier_id: int) -> Fact | None:
     if settled:
         outcome = outcome_of(finished_day, row["due_date"])
         days = net_processing_days(
-            intake_day, finished_day, row["due_date"], row["procedure_version__processing_days"]
+            local_day(row["clock_started_at"] or row["received_at"]), finished_day
         )
         result_issued = status in RESULT_STATUSES
         electronic = result_issued and row["result_electronic"]

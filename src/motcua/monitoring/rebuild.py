@@ -119,18 +119,14 @@ def fact_queryset(dossiers=None):
     ).annotate(
         x_intake_day=TruncDate(Coalesce("part_started", "received_at"), tzinfo=tz),
         x_finished_day=TruncDate("finished_at", tzinfo=tz),
+        x_clock_day=TruncDate(Coalesce("clock_started_at", "received_at"), tzinfo=tz),
     )
     qs = qs.annotate(
-        o_intake=_ordinal_of("x_intake_day"),
+        o_clock=_ordinal_of("x_clock_day"),
         o_finished=_ordinal_of("x_finished_day"),
-        o_due=_ordinal_of("due_date"),
     )
-    days = ExpressionWrapper(
-        F("o_finished")
-        - F("o_intake")
-        - Greatest(Value(0), F("o_due") - F("o_intake") - F("procedure_version__processing_days")),
-        output_field=IntegerField(),
-    )
+    # facts.net_processing_days: working days from the clock's last start to the decision.
+    days = ExpressionWrapper(F("o_finished") - F("o_clock"), output_field=IntegerField())
     return qs.annotate(
         x_dossier_id=F("pk"),
         x_procedure_id=F("procedure_version__procedure_id"),

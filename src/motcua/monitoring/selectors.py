@@ -176,15 +176,23 @@ def _add_provision(
 
 
 def _add_national(
-    figures: dict[Node, Figures], period: Period, states, formula: str, ctx: Context
+    figures: dict[Node, Figures],
+    period: Period,
+    states,
+    formula: str,
+    ctx: Context,
+    filters: Filters = NO_FILTERS,
 ) -> None:
-    """The national formulas' own counts (dossiers in process, digitisation, PAKN, …)."""
+    """The national formulas' own counts (dossiers in process, digitisation, PAKN, …),
+    filtered as the rollup figures are (sector, authority level)."""
     found = national_facts(
         list(figures),
         period,
         tree=ctx.tree,
         states=states,
         owners=lambda agency_id, wanted: _owners(agency_id, wanted, ctx.tree),
+        sector_id=filters.sector_id,
+        level=filters.level or None,
     )
     for node, fig in figures.items():
         fig.local, fig.pakn = found[node]
@@ -230,7 +238,7 @@ def figures_for(
         for node in _owners(bucket["agency_id"], wanted, ctx.tree):
             figures[node].days[bucket["days"]] += bucket["n"]
     _add_provision(figures, states, used, filters, ctx.tree)
-    _add_national(figures, period, states, formula, ctx)
+    _add_national(figures, period, states, formula, ctx, filters)
     return figures
 
 
@@ -269,7 +277,7 @@ def trend(
         else:
             rows, buckets = _sum_rows(month.start, month.end, agencies, keys, histogram_keys)
         fig = _month_figures(node, month, rows, buckets, filters, ctx)
-        _add_national({node: fig}, month, ctx.catalog.in_force(month.end), formula, ctx)
+        _add_national({node: fig}, month, ctx.catalog.in_force(month.end), formula, ctx, filters)
         result.append((month, fig))
     return result
 

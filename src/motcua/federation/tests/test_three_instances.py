@@ -103,7 +103,7 @@ services.transition(c, "accept_transfer", at=at(3))
 settle(c, 20)
 services.rate(c, score=2)
 d = counter(free, commune, 2)
-services.transition(d, "withdraw", at=at(3))
+services.transition(d, "stop", at=at(3), note="Không còn nhu cầu")  # received: stop
 e = online(version, commune, 4)
 services.transition(e, "start_processing", at=at(5))
 """,

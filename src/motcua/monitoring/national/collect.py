@@ -24,6 +24,7 @@ from motcua.dossiers.models import Attachment, Channel, Dossier, Rating, Status
 from motcua.events.public import portal_synced_dossiers
 from motcua.feedback.public import pakn_facts
 
+from ..facts import closed_while_waiting
 from ..periods import Period
 from .compute import DISLIKE_MAX_SCORE, NationalFacts
 
@@ -41,28 +42,40 @@ LATE_ANYWAY = Q(supplement_requests__gt=1) | Q(intake_overdue_at__isnull=False)
 
 
 # Late for the portal: ended after the legal deadline, or still open past it at the end.
-LATE_ENDED = Q(due_at__lt=F("finished_at")) | Q(
-    due_at__isnull=True, finished_at__date__gt=F("due_date")
-)
+# Closed while waiting for a supplement (``expire_supplement``, or refused then): the due
+# date was frozen while the applicant had the dossier, so it is not late for that; the
+# agency's own faults (LATE_ANYWAY) still count. Needs ``ended_in``'s annotation.
+LATE_ENDED = (
+    Q(due_at__lt=F("finished_at")) | Q(due_at__isnull=True, finished_at__date__gt=F("due_date"))
+) & Q(waiting_closed=False)
 
 
 def late_open(period: Period) -> Q:
-    """Still in process at the end of ``period`` and already past the deadline."""
+    """Still in process at the end of ``period`` and already past the deadline.
+
+    Waiting for a supplement at the period's end: the processing time restarts from zero
+    when the complete dossier arrives (Decree 118/2025/NĐ-CP; ``dossiers.supplements``),
+    so the due date it holds is stale; such a dossier counts as not yet due (on time)
+    unless LATE_ANYWAY."""
     _start, end = bounds(period)
-    return Q(due_at__lt=end) | Q(
-        due_at__isnull=True, due_date__lt=period.end + dt.timedelta(days=1)
+    waiting = Q(status=Status.WAITING_SUPPLEMENT) & (
+        Q(paused_at__isnull=True) | Q(paused_at__lt=end)
     )
+    return (
+        Q(due_at__lt=end) | Q(due_at__isnull=True, due_date__lt=period.end + dt.timedelta(days=1))
+    ) & ~waiting
 
 
 def ended_in(period: Period):
-    """The dossiers that ended (ENDED_STATUSES) in ``period``."""
+    """The dossiers that ended (ENDED_STATUSES) in ``period``, annotated with whether they
+    were closed while waiting for a supplement (for LATE_ENDED)."""
     start, end = bounds(period)
     return Dossier.objects.filter(
         received_at__isnull=False,
         finished_at__gte=start,
         finished_at__lt=end,
         status__in=ENDED_STATUSES,
-    )
+    ).annotate(waiting_closed=closed_while_waiting())
 
 
 def in_process_at_end(period: Period):
@@ -94,8 +107,25 @@ def _population():
     return Q(prefill_text__contains=f'"{Registry.POPULATION.value}"')
 
 
-def _scope(qs, agencies: set[int] | None, field: str = "agency_id"):
-    return qs if agencies is None else qs.filter(**{f"{field}__in": agencies})
+def _scope(
+    qs,
+    agencies: set[int] | None,
+    field: str = "agency_id",
+    *,
+    sector_id: int | None = None,
+    level: str | None = None,
+):
+    """Keep the dossiers of ``agencies`` (None: all) and of the filtered procedures: the
+    sector / authority level of the dossier's procedure version (``field``'s prefix
+    leads to the dossier)."""
+    if agencies is not None:
+        qs = qs.filter(**{f"{field}__in": agencies})
+    prefix = field.removesuffix("agency_id")  # "" or "dossier__"
+    if sector_id is not None:
+        qs = qs.filter(**{f"{prefix}procedure_version__sector_id": sector_id})
+    if level:
+        qs = qs.filter(**{f"{prefix}procedure_version__level": level})
+    return qs
 
 
 class AgencyCounts:
@@ -113,11 +143,19 @@ def agency_counts(
     eligible: set[int],
     fully_online: set[int],
     online_procedures: set[int],
+    *,
+    sector_id: int | None = None,
+    level: str | None = None,
 ) -> AgencyCounts:
-    """Every count per current agency of the dossiers (``agencies``: None for all)."""
+    """Every count per current agency of the dossiers (``agencies``: None for all), of
+    the procedures of ``sector_id`` / authority ``level`` when given (the dashboards'
+    filters, as the rollup figures apply them)."""
     start, end = bounds(period)
     out = AgencyCounts()
-    received = _scope(Dossier.objects.filter(received_at__gte=start, received_at__lt=end), agencies)
+    only = {"sector_id": sector_id, "level": level}
+    received = _scope(
+        Dossier.objects.filter(received_at__gte=start, received_at__lt=end), agencies, **only
+    )
     intake = (
         received.annotate(
             prefill_text=Cast("prefill_sources", CharField()), from_store=_datastore_file()
@@ -159,7 +197,7 @@ def agency_counts(
         if row["population"]:
             procs["population"].add(proc)
 
-    ended = _scope(ended_in(period), agencies)
+    ended = _scope(ended_in(period), agencies, **only)
     for row in (
         ended.values("agency_id")
         .annotate(n=Count("pk"), late=Count("pk", filter=LATE_ENDED | LATE_ANYWAY))
@@ -168,7 +206,7 @@ def agency_counts(
         f = out.facts[row["agency_id"]]
         f.ended, f.ended_late = row["n"], row["late"]
 
-    in_process = _scope(in_process_at_end(period), agencies)
+    in_process = _scope(in_process_at_end(period), agencies, **only)
     for row in (
         in_process.values("agency_id")
         .annotate(n=Count("pk"), late=Count("pk", filter=late_open(period) | LATE_ANYWAY))
@@ -187,6 +225,7 @@ def agency_counts(
         .filter(dossier__filed_by__isnull=True),
         agencies,
         "dossier__agency_id",
+        **only,
     )
     for row in (
         paper.values("dossier__agency_id")
@@ -197,7 +236,10 @@ def agency_counts(
         f.paper_components, f.paper_components_digitised = row["n"], row["done"]
 
     ratings = _scope(
-        Rating.objects.filter(rated_at__gte=start, rated_at__lt=end), agencies, "dossier__agency_id"
+        Rating.objects.filter(rated_at__gte=start, rated_at__lt=end),
+        agencies,
+        "dossier__agency_id",
+        **only,
     )
     for row in (
         ratings.values("dossier__agency_id")
@@ -227,11 +269,15 @@ def national_facts(
     tree,
     states: dict,
     owners,
+    sector_id: int | None = None,
+    level: str | None = None,
 ) -> dict[int | None, tuple[NationalFacts, object]]:
     """(facts, PAKN facts) of each node (an agency with everything below it; None: all).
 
     ``states`` are the procedures in force at the period's end (``CatalogHistory``),
-    ``owners(agency_id, wanted)`` the nodes an agency's counts add up to.
+    ``owners(agency_id, wanted)`` the nodes an agency's counts add up to; ``sector_id``
+    / ``level`` keep the dossiers of those procedures (PAKN are not per procedure and
+    stay unfiltered).
     """
     nodes = list(dict.fromkeys(nodes))
     wanted = set(nodes)
@@ -244,7 +290,8 @@ def national_facts(
     eligible = {p for p, s in states.items() if s.eligible}
     fully = {p for p, s in states.items() if s.fully_online}
     online = {p for p, s in states.items() if s.online}
-    counts = agency_counts(period, agencies, eligible, fully, online)
+    only = {"sector_id": sector_id, "level": level}
+    counts = agency_counts(period, agencies, eligible, fully, online, **only)
     result: dict[int | None, NationalFacts] = {node: NationalFacts() for node in nodes}
     procedure_sets: dict[int | None, dict[str, set[int]]] = {
         node: defaultdict(set) for node in nodes
@@ -275,7 +322,9 @@ def national_facts(
         pakn = pakn_facts(ids, period.start, period.end)
         complained = set(getattr(pakn, "dossiers_complained", set()) or set())
         if complained:
-            f.complained = _scope(Dossier.objects.filter(pk__in=complained), members).count()
+            f.complained = _scope(
+                Dossier.objects.filter(pk__in=complained), members, **only
+            ).count()
         else:
             f.complained = 0
         out[node] = (f, pakn)

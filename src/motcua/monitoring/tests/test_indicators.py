@@ -164,6 +164,44 @@ def test_average_and_median_processing_days(world, department):
     assert fig.value(Indicator.MEDIAN_DAYS) == pytest.approx((2 + 3) / 2)  # 2.5
 
 
+def test_processing_time_runs_from_the_restarted_clock(world, version, department):
+    # Received Mon 5, waiting Tue 6 → Fri 9 (complete: the clock restarts from zero on
+    # Fri 9), decided Tue 13: 2 working days (Mon 12, Tue 13), the waiting time left out.
+    dossier = world.counter(version, department, local(2026, 10, 5))
+    services.transition(dossier, "start_processing", at=local(2026, 10, 5, 10))
+    services.transition(dossier, "request_supplement", at=local(2026, 10, 6), note="Thiếu")
+    services.transition(dossier, "provide_supplement", at=local(2026, 10, 9))
+    services.transition(dossier, "approve", at=local(2026, 10, 13))
+    dossier.refresh_from_db()
+    assert timezone.localtime(dossier.clock_started_at).date() == dt.date(2026, 10, 9)
+
+    fig = figures(department)
+    assert fig.value(Indicator.AVG_DAYS) == 2
+    assert fig.days == {2: 1}
+
+
+def test_processing_time_is_in_working_days_whatever_the_unit_of_the_time_limit(world, department):
+    from motcua.catalog.models import ProcessingUnit
+
+    # A one-month limit: received Mon 5 October, due Thu 5 November. Decided Mon 12
+    # October: 5 working days (the due date says nothing about any pause).
+    monthly = procedure_version("KT.M1", processing_days=1, processing_unit=ProcessingUnit.MONTHS)
+    dossier = world.counter(monthly, department, local(2026, 10, 5))
+    assert dossier.due_date == dt.date(2026, 11, 5)
+    world.decide(dossier, local(2026, 10, 12))
+    # Ten calendar days: due Thu 15; decided Fri 9, 4 working days.
+    calendar = procedure_version(
+        "KT.C10", processing_days=10, processing_unit=ProcessingUnit.CALENDAR_DAYS
+    )
+    other = world.counter(calendar, department, local(2026, 10, 5))
+    world.decide(other, local(2026, 10, 9))
+
+    fig = figures(department)
+    assert fig.days == {5: 1, 4: 1}
+    assert fig.value(Indicator.AVG_DAYS) == pytest.approx(4.5)
+    assert (fig.early, fig.late) == (2, 0)
+
+
 def test_median_of_a_histogram():
     assert median({}) is None
     assert median({4: 1}) == 4

@@ -426,3 +426,83 @@ def test_the_sync_rate_reads_the_deliveries_to_the_national_portal(world, versio
     )
     _fig, facts = national(department)
     assert facts.synced == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("few")
+def test_a_dossier_waiting_for_a_supplement_is_not_late_in_process(world, version, department):
+    from motcua.dossiers import services
+
+    # Due Thu 8 October, waiting since Tue 6: the clock restarts from zero when the
+    # complete dossier arrives (Decree 118/2025), so the stale due date is not held
+    # against the agency at the end of October.
+    waiting = world.counter(version, department, local(2026, 10, 5))
+    services.transition(waiting, "request_supplement", at=local(2026, 10, 6), note="Thiếu giấy")
+    # Asked a second time: late whatever the deadline (the agency's own fault).
+    asked_twice = world.counter(version, department, local(2026, 10, 5))
+    services.transition(asked_twice, "request_supplement", at=local(2026, 10, 6), note="Thiếu giấy")
+    Dossier.objects.filter(pk=asked_twice.pk).update(supplement_requests=2)
+    # Waiting only since November: still in process and past its due date on 31 October.
+    late_then = world.counter(version, department, local(2026, 10, 5))
+    services.transition(late_then, "request_supplement", at=local(2026, 11, 2), note="Thiếu")
+    # Open and past its due date: late.
+    world.counter(version, department, local(2026, 10, 5))
+
+    _fig, facts = national(department)
+    assert (facts.in_process, facts.in_process_late) == (4, 3)
+    Dossier.objects.filter(pk=asked_twice.pk).update(supplement_requests=1)
+    _fig, facts = national(department)
+    assert (facts.in_process, facts.in_process_late) == (4, 2)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("few")
+def test_a_dossier_closed_while_waiting_for_a_supplement_did_not_end_late(
+    world, version, department
+):
+    from motcua.dossiers import services
+
+    # Due Thu 8 October; the applicant never completed it: closed on the 29th by the
+    # deadline job, or refused by an officer on the 30th. Neither is late for the agency.
+    expired, refused = (world.counter(version, department, local(2026, 10, 5)) for _ in "ab")
+    for dossier in (expired, refused):
+        services.transition(dossier, "request_supplement", at=local(2026, 10, 6), note="Thiếu")
+    services.transition(
+        expired, "expire_supplement", at=local(2026, 10, 29), note="Quá hạn bổ sung"
+    )
+    services.transition(refused, "refuse", at=local(2026, 10, 30), note="Không bổ sung")
+    # Decided after its due date without any supplement: late.
+    late = world.counter(version, department, local(2026, 10, 5))
+    world.decide(late, local(2026, 10, 12), action="refuse")
+
+    _fig, facts = national(department)
+    assert (facts.ended, facts.ended_late) == (3, 1)
+    assert (facts.in_process, facts.in_process_late) == (0, 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("few")
+def test_the_national_counts_follow_the_sector_and_level_filters(world, version, department):
+    from motcua.catalog.models import AuthorityLevel
+    from motcua.monitoring.selectors import Filters
+    from tests.factories import procedure_version
+
+    land = procedure_version("DD.01", sector="Đất đai", level=AuthorityLevel.PROVINCE)
+    world.counter(version, department, local(2026, 10, 5))  # Hộ tịch, commune level: open
+    for _ in range(2):
+        world.counter(land, department, local(2026, 10, 5))  # Đất đai, province level
+    decided = world.counter(land, department, local(2026, 10, 5))
+    world.decide(decided, local(2026, 10, 7))
+
+    def counts(**filters):
+        fig = figures_for([department.pk], OCTOBER, filters=Filters(**filters), ctx=Context())
+        fig = fig[department.pk]
+        facts = fig.national_input()
+        return fig.received, facts.received, facts.in_process, facts.ended
+
+    assert counts() == (4, 4, 3, 1)
+    assert counts(sector_id=land.sector_id) == (3, 3, 2, 1)
+    assert counts(sector_id=version.sector_id) == (1, 1, 1, 0)
+    assert counts(level=AuthorityLevel.PROVINCE) == (3, 3, 2, 1)
+    assert counts(level=AuthorityLevel.COMMUNE) == (1, 1, 1, 0)
+    assert counts(sector_id=version.sector_id, level=AuthorityLevel.PROVINCE) == (0, 0, 0, 0)

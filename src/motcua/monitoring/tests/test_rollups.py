@@ -85,6 +85,37 @@ def test_incremental_rollups_equal_the_rebuilt_ones(world, version, department, 
     assert snapshot() == live
 
 
+def test_rebuilt_processing_days_follow_the_restarted_clock_and_any_unit(
+    world, version, department
+):
+    from motcua.catalog.models import ProcessingUnit
+
+    monthly = procedure_version("KT.M1", processing_days=1, processing_unit=ProcessingUnit.MONTHS)
+    a = world.counter(monthly, department, local(2026, 10, 5))
+    world.decide(a, local(2026, 10, 12))  # Mon 5 → Mon 12: 5 working days
+    b = world.counter(version, department, local(2026, 10, 5))
+    services.transition(b, "start_processing", at=local(2026, 10, 5, 10))
+    services.transition(b, "request_supplement", at=local(2026, 10, 6), note="Thiếu giấy")
+    services.transition(b, "provide_supplement", at=local(2026, 10, 9))
+    services.transition(b, "approve", at=local(2026, 10, 13))  # restarted Fri 9: 2 days
+    c = world.counter(version, department, local(2026, 10, 5))
+    Dossier.objects.filter(pk=c.pk).update(clock_started_at=None)  # older rows: received_at
+    world.decide(c, local(2026, 10, 7))  # 2 days
+    live = snapshot()
+    days = {
+        (key[1], key[3], key[4]): n for key, n in live[1].items() if key[0] == "ProcessingDaysCount"
+    }
+    assert days == {
+        (dt.date(2026, 10, 12), monthly.procedure_id, 5): 1,
+        (dt.date(2026, 10, 13), version.procedure_id, 2): 1,
+        (dt.date(2026, 10, 7), version.procedure_id, 2): 1,
+    }
+
+    rebuild()
+
+    assert snapshot() == live
+
+
 def test_a_bulk_loaded_dossier_counts_only_after_the_rebuild(world, version, department):
     world.counter(version, department, local(2026, 10, 5))
     # A bulk insert (like seed_demo's raw SQL) sends no signal: no figure exists yet.
