@@ -34,6 +34,7 @@ from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.models import Dossier, IdentityAssurance, OnBehalfConfirmation, Status
 from motcua.notifications.services import send_text
 from motcua.portal import services as portal_services
+from motcua.portal.assurance import assurance_problem
 from motcua.registries import services as registries
 
 from . import selectors
@@ -194,6 +195,23 @@ def _ready(dossier: Dossier, *, by) -> None:
         raise portal_services.SubmissionRefused(problems)
 
 
+def _otp_allowed(dossier: Dossier) -> None:
+    """Refuse the agent's code path for a procedure that requires e-ID level 2.
+
+    A code read out to the agent proves less than a level-2 e-ID sign-in (Decree
+    69/2024/NĐ-CP Art. 9; ``ProcedureVersion.min_assurance``): the citizen must sign in
+    at level 2 and confirm the dossier themselves (docs/ASSISTED.md).
+    """
+    if (dossier.procedure_version.min_assurance or 1) >= 2:
+        raise AssistedError(
+            _(
+                "Thủ tục này yêu cầu định danh điện tử mức độ 2: công dân cần tự đăng nhập "
+                "VNeID mức 2 để xác nhận hồ sơ"
+            ),
+            code="level2_required",
+        )
+
+
 def sends_left(dossier: Dossier, now: dt.datetime | None = None) -> tuple[int, dt.datetime | None]:
     """(codes that may still be sent now, when the next one may be sent if none)."""
     now = now or timezone.now()
@@ -217,6 +235,7 @@ def send_code(dossier: Dossier, *, by, now: dt.datetime | None = None) -> Confir
     AssistedError (too many codes, no registered phone, database down).
     """
     _ready(dossier, by=by)
+    _otp_allowed(dossier)
     now = now or timezone.now()
     left, next_at = sends_left(dossier, now)
     if not left:
@@ -304,6 +323,7 @@ def confirm_with_code(
     if dossier.status != Status.DRAFT and dossier.code:
         return dossier
     _ready(dossier, by=by)
+    _otp_allowed(dossier)
     now = now or timezone.now()
     with transaction.atomic():
         row = (
@@ -336,6 +356,10 @@ def confirm_by_sign_in(
     if dossier.status != Status.DRAFT and dossier.code:
         return dossier
     _ready(dossier, by=by)
+    too_low = assurance_problem(dossier.procedure_version, eid_level)
+    if too_low:
+        # As the portal refuses a filing below the procedure's level (portal/assurance.py).
+        raise AssistedError(too_low, code="assurance_too_low")
     with transaction.atomic():
         return _submit(
             dossier, OnBehalfConfirmation.SIGN_IN, by=by, now=timezone.now(), eid_level=eid_level

@@ -204,3 +204,40 @@ def test_the_same_form_token_gives_the_same_draft(agent, citizen, version, commu
     first, _ = services.start_filing(key=key, **kwargs)
     again, _ = services.start_filing(key=key, **kwargs)
     assert first.pk == again.pk
+
+
+LEVEL2 = "Thủ tục này yêu cầu định danh điện tử mức độ 2: công dân cần tự đăng nhập VNeID mức 2"
+
+
+def test_a_level2_procedure_refuses_the_code_path(draft, agent, version):
+    version.min_assurance = 2
+    version.save(update_fields=["min_assurance"])
+    with pytest.raises(services.AssistedError, match=LEVEL2):
+        services.send_code(draft, by=agent)
+    assert not Notification.objects.filter(dossier_public_id=draft.public_id).exists()
+    with pytest.raises(services.AssistedError, match=LEVEL2):
+        services.confirm_with_code(draft, "123456", by=agent)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_a_code_sent_before_the_procedure_required_level2_no_longer_confirms(
+    draft, agent, version
+):
+    services.send_code(draft, by=agent)
+    version.min_assurance = 2
+    version.save(update_fields=["min_assurance"])
+    with pytest.raises(services.AssistedError, match=LEVEL2):
+        services.confirm_with_code(draft, _code_of(draft), by=agent)
+
+
+@pytest.mark.parametrize("level", [None, 1])
+def test_a_level2_procedure_refuses_a_sign_in_below_level2(draft, agent, version, level):
+    version.min_assurance = 2
+    version.save(update_fields=["min_assurance"])
+    with pytest.raises(services.AssistedError, match="yêu cầu tài khoản định danh điện tử mức độ 2"):
+        services.confirm_by_sign_in(draft, applicant=draft.applicant, by=agent, eid_level=level)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    submitted = services.confirm_by_sign_in(draft, applicant=draft.applicant, by=agent, eid_level=2)
+    assert submitted.status == Status.SUBMITTED and submitted.identity_assurance == "eid_level2"
