@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts import ratelimit
 from motcua.accounts.models import Applicant, mask_identifier, validate_personal_id
 from motcua.accounts.services import get_or_create_person
 from motcua.agencies.models import Agency
@@ -44,6 +45,11 @@ CODE_VALID = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 SEND_WINDOW = dt.timedelta(minutes=15)
 MAX_SENDS_PER_WINDOW = 3
+# Codes sent per hour to one phone number (whatever the dossier) and by one agent: an
+# SMS costs money and a flood of codes is harassment (counted in the cache, as every
+# request limit: accounts.ratelimit).
+PHONE_RATE = "5/h"
+AGENT_RATE = "20/h"
 FROM_ASSISTED = "assisted"  # the audit record's source of an applicant an agent creates
 
 
@@ -261,6 +267,7 @@ def send_code(dossier: Dossier, *, by, now: dt.datetime | None = None) -> Confir
             ),
             code="no_phone",
         )
+    _count_send(citizen.phone, by)
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         row = ConfirmationCode(
@@ -275,8 +282,16 @@ def send_code(dossier: Dossier, *, by, now: dt.datetime | None = None) -> Confir
         text = _(
             "Mã xác nhận nộp hộ hồ sơ %(procedure)s: %(code)s (hiệu lực 10 phút). Chỉ đọc "
             "mã cho nhân viên hỗ trợ nếu bạn đồng ý nộp hồ sơ này."
-        ) % {"procedure": dossier.procedure_version.procedure.code, "code": code}
-        send_text(citizen.phone, text, event="assisted_code", dossier=dossier)
+        )
+        procedure = dossier.procedure_version.procedure.code
+        # The outbox keeps the code only until the SMS is handed to the sender.
+        send_text(
+            citizen.phone,
+            text % {"procedure": procedure, "code": code},
+            event="assisted_code",
+            dossier=dossier,
+            text_after_send=text % {"procedure": procedure, "code": "******"},
+        )
         record(
             "assisted.code_sent",
             actor=by,
@@ -285,6 +300,31 @@ def send_code(dossier: Dossier, *, by, now: dt.datetime | None = None) -> Confir
             data={"phone": citizen.masked_phone, "code_id": str(row.public_id)},
         )
     return row
+
+
+def _count_send(phone: str, by) -> None:
+    """Count one code for ``by`` and for ``phone``; AssistedError when either is over."""
+    wait = ratelimit.hit("assisted-code-agent", str(getattr(by, "pk", by)), AGENT_RATE)
+    if wait:
+        raise AssistedError(
+            _(
+                "Bạn đã gửi quá %(n)d mã xác nhận trong một giờ. Vui lòng thử lại sau "
+                "%(minutes)d phút."
+            )
+            % {"n": ratelimit.parse_rate(AGENT_RATE)[0], "minutes": -(-wait // 60)},
+            code="too_many_codes_agent",
+        )
+    wait = ratelimit.hit("assisted-code-phone", phone, PHONE_RATE)
+    if wait:
+        raise AssistedError(
+            _(
+                "Số điện thoại của công dân đã nhận %(n)d mã xác nhận trong một giờ. Vui lòng "
+                "thử lại sau %(minutes)d phút, hoặc đề nghị công dân đăng nhập Cổng dịch vụ "
+                "công để tự xác nhận."
+            )
+            % {"n": ratelimit.parse_rate(PHONE_RATE)[0], "minutes": -(-wait // 60)},
+            code="too_many_codes_phone",
+        )
 
 
 def _verdict(row: ConfirmationCode | None, code: str, now: dt.datetime) -> str | None:
