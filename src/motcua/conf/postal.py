@@ -19,9 +19,10 @@ simulator (``motcua.postsim``), read from the environment.
 ``postsim`` (the simulator at ``/mo-phong/buu-chinh/``):
 
 - ``MOTCUA_POSTSIM_ENABLED`` (on, off with ``MOTCUA_PRODUCTION=1``; off removes its URLs),
-  ``MOTCUA_POSTSIM_KEY`` (the key it shares with MotCua), ``MOTCUA_POSTSIM_IN_PROVINCE_VND`` / ``MOTCUA_POSTSIM_OTHER_VND``
-  (its postage table), ``MOTCUA_POSTSIM_TRANSIT_S`` (how long a parcel travels before
-  ``postsim_deliver`` delivers it), ``MOTCUA_POSTSIM_WEBHOOK_TIMEOUT_S``.
+  ``MOTCUA_POSTSIM_KEY`` (the key it shares with MotCua),
+  ``MOTCUA_POSTSIM_IN_PROVINCE_VND`` / ``MOTCUA_POSTSIM_OTHER_VND`` (its postage table),
+  ``MOTCUA_POSTSIM_TRANSIT_S`` (how long a parcel travels before ``postsim_deliver``
+  delivers it), ``MOTCUA_POSTSIM_WEBHOOK_TIMEOUT_S``.
 """
 
 from motcua.conf.base import MOTCUA_PRODUCTION as _PRODUCTION

@@ -122,9 +122,7 @@ def test_a_published_demo_value_is_named(setting, demo):
 
 
 def test_the_postal_simulator_is_off_in_production_and_its_key_then_unchecked(tmp_path):
-    production = settings_of(
-        tmp_path, ["MOTCUA_POSTSIM_ENABLED"], **PRODUCTION, **real_secrets()
-    )
+    production = settings_of(tmp_path, ["MOTCUA_POSTSIM_ENABLED"], **PRODUCTION, **real_secrets())
     assert production == {"MOTCUA_POSTSIM_ENABLED": False}
     assert settings_of(tmp_path, ["MOTCUA_POSTSIM_ENABLED"]) == {"MOTCUA_POSTSIM_ENABLED": True}
     # Turned on in production, its published key is refused (motcua.E002).

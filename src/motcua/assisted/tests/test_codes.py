@@ -222,9 +222,7 @@ def test_a_level2_procedure_refuses_the_code_path(draft, agent, version):
     assert draft.status == Status.DRAFT
 
 
-def test_a_code_sent_before_the_procedure_required_level2_no_longer_confirms(
-    draft, agent, version
-):
+def test_a_code_sent_before_the_procedure_required_level2_no_longer_confirms(draft, agent, version):
     services.send_code(draft, by=agent)
     version.min_assurance = 2
     version.save(update_fields=["min_assurance"])
@@ -236,7 +234,9 @@ def test_a_code_sent_before_the_procedure_required_level2_no_longer_confirms(
 def test_a_level2_procedure_refuses_a_sign_in_below_level2(draft, agent, version, level):
     version.min_assurance = 2
     version.save(update_fields=["min_assurance"])
-    with pytest.raises(services.AssistedError, match="yêu cầu tài khoản định danh điện tử mức độ 2"):
+    with pytest.raises(
+        services.AssistedError, match="yêu cầu tài khoản định danh điện tử mức độ 2"
+    ):
         services.confirm_by_sign_in(draft, applicant=draft.applicant, by=agent, eid_level=level)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
