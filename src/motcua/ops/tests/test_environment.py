@@ -199,6 +199,7 @@ def production(settings, monkeypatch):
     settings.MOTCUA_PRODUCTION = True
     settings.MOTCUA_HTTPS = True
     settings.MOTCUA_ALLOW_DEMO_SECRETS = False
+    settings.MOTCUA_POSTSIM_ENABLED = False  # its default in production
     for name, value in REAL_SECRETS.items():
         setattr(settings, name, value)
     for name in FROM_ENVIRONMENT:
