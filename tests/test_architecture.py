@@ -142,7 +142,7 @@ PUBLIC = {
     "datastore": {"models", "selectors", "services"},
     "payments": {"models", "services", "selectors", "exceptions", "receipt_pdf"},
     "results": {"models", "services", "selectors", "verify"},
-    "portal": {"services", "selectors"},
+    "portal": {"services", "selectors", "assurance"},
     "backoffice": {"scope"},
     "monitoring": {"public"},
     "notifications": {"services"},

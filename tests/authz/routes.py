@@ -293,7 +293,7 @@ WEB: list[Entry] = [
     E("postsim:quote", NOBODY, ("POST",)),
     E("postsim:book", NOBODY, ("POST",)),
     E("postsim:track", NOBODY, ("POST",)),
-    E("postsim:shipments", PUBLIC, ("GET", "POST")),
+    E("postsim:shipments", STAFF, ("GET", "POST")),
     # The post's signed delivery events (/buu-chinh/su-kien/): 401 without the signature.
     E("postal:receive_event", NOBODY, ("POST",)),
     # Payments (/thanh-toan/).

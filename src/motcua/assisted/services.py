@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts import ratelimit
 from motcua.accounts.models import Applicant, mask_identifier, validate_personal_id
 from motcua.accounts.services import get_or_create_person
 from motcua.agencies.models import Agency
@@ -34,6 +35,7 @@ from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.models import Dossier, IdentityAssurance, OnBehalfConfirmation, Status
 from motcua.notifications.services import send_text
 from motcua.portal import services as portal_services
+from motcua.portal.assurance import assurance_problem
 from motcua.registries import services as registries
 
 from . import selectors
@@ -43,6 +45,11 @@ CODE_VALID = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 SEND_WINDOW = dt.timedelta(minutes=15)
 MAX_SENDS_PER_WINDOW = 3
+# Codes sent per hour to one phone number (whatever the dossier) and by one agent: an
+# SMS costs money and a flood of codes is harassment (counted in the cache, as every
+# request limit: accounts.ratelimit).
+PHONE_RATE = "5/h"
+AGENT_RATE = "20/h"
 FROM_ASSISTED = "assisted"  # the audit record's source of an applicant an agent creates
 
 
@@ -194,6 +201,23 @@ def _ready(dossier: Dossier, *, by) -> None:
         raise portal_services.SubmissionRefused(problems)
 
 
+def _otp_allowed(dossier: Dossier) -> None:
+    """Refuse the agent's code path for a procedure that requires e-ID level 2.
+
+    A code read out to the agent proves less than a level-2 e-ID sign-in (Decree
+    69/2024/NĐ-CP Art. 9; ``ProcedureVersion.min_assurance``): the citizen must sign in
+    at level 2 and confirm the dossier themselves (docs/ASSISTED.md).
+    """
+    if (dossier.procedure_version.min_assurance or 1) >= 2:
+        raise AssistedError(
+            _(
+                "Thủ tục này yêu cầu định danh điện tử mức độ 2: công dân cần tự đăng nhập "
+                "VNeID mức 2 để xác nhận hồ sơ"
+            ),
+            code="level2_required",
+        )
+
+
 def sends_left(dossier: Dossier, now: dt.datetime | None = None) -> tuple[int, dt.datetime | None]:
     """(codes that may still be sent now, when the next one may be sent if none)."""
     now = now or timezone.now()
@@ -217,6 +241,7 @@ def send_code(dossier: Dossier, *, by, now: dt.datetime | None = None) -> Confir
     AssistedError (too many codes, no registered phone, database down).
     """
     _ready(dossier, by=by)
+    _otp_allowed(dossier)
     now = now or timezone.now()
     left, next_at = sends_left(dossier, now)
     if not left:
@@ -242,6 +267,7 @@ def send_code(dossier: Dossier, *, by, now: dt.datetime | None = None) -> Confir
             ),
             code="no_phone",
         )
+    _count_send(citizen.phone, by)
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         row = ConfirmationCode(
@@ -256,8 +282,16 @@ def send_code(dossier: Dossier, *, by, now: dt.datetime | None = None) -> Confir
         text = _(
             "Mã xác nhận nộp hộ hồ sơ %(procedure)s: %(code)s (hiệu lực 10 phút). Chỉ đọc "
             "mã cho nhân viên hỗ trợ nếu bạn đồng ý nộp hồ sơ này."
-        ) % {"procedure": dossier.procedure_version.procedure.code, "code": code}
-        send_text(citizen.phone, text, event="assisted_code", dossier=dossier)
+        )
+        procedure = dossier.procedure_version.procedure.code
+        # The outbox keeps the code only until the SMS is handed to the sender.
+        send_text(
+            citizen.phone,
+            text % {"procedure": procedure, "code": code},
+            event="assisted_code",
+            dossier=dossier,
+            text_after_send=text % {"procedure": procedure, "code": "******"},
+        )
         record(
             "assisted.code_sent",
             actor=by,
@@ -266,6 +300,31 @@ def send_code(dossier: Dossier, *, by, now: dt.datetime | None = None) -> Confir
             data={"phone": citizen.masked_phone, "code_id": str(row.public_id)},
         )
     return row
+
+
+def _count_send(phone: str, by) -> None:
+    """Count one code for ``by`` and for ``phone``; AssistedError when either is over."""
+    wait = ratelimit.hit("assisted-code-agent", str(getattr(by, "pk", by)), AGENT_RATE)
+    if wait:
+        raise AssistedError(
+            _(
+                "Bạn đã gửi quá %(n)d mã xác nhận trong một giờ. Vui lòng thử lại sau "
+                "%(minutes)d phút."
+            )
+            % {"n": ratelimit.parse_rate(AGENT_RATE)[0], "minutes": -(-wait // 60)},
+            code="too_many_codes_agent",
+        )
+    wait = ratelimit.hit("assisted-code-phone", phone, PHONE_RATE)
+    if wait:
+        raise AssistedError(
+            _(
+                "Số điện thoại của công dân đã nhận %(n)d mã xác nhận trong một giờ. Vui lòng "
+                "thử lại sau %(minutes)d phút, hoặc đề nghị công dân đăng nhập Cổng dịch vụ "
+                "công để tự xác nhận."
+            )
+            % {"n": ratelimit.parse_rate(PHONE_RATE)[0], "minutes": -(-wait // 60)},
+            code="too_many_codes_phone",
+        )
 
 
 def _verdict(row: ConfirmationCode | None, code: str, now: dt.datetime) -> str | None:
@@ -304,6 +363,7 @@ def confirm_with_code(
     if dossier.status != Status.DRAFT and dossier.code:
         return dossier
     _ready(dossier, by=by)
+    _otp_allowed(dossier)
     now = now or timezone.now()
     with transaction.atomic():
         row = (
@@ -336,6 +396,10 @@ def confirm_by_sign_in(
     if dossier.status != Status.DRAFT and dossier.code:
         return dossier
     _ready(dossier, by=by)
+    too_low = assurance_problem(dossier.procedure_version, eid_level)
+    if too_low:
+        # As the portal refuses a filing below the procedure's level (portal/assurance.py).
+        raise AssistedError(too_low, code="assurance_too_low")
     with transaction.atomic():
         return _submit(
             dossier, OnBehalfConfirmation.SIGN_IN, by=by, now=timezone.now(), eid_level=eid_level

@@ -55,11 +55,18 @@ def check_secrets_from_environment(app_configs=None, **kwargs) -> list[Error]:
 @register(Tags.security, "motcua")
 def check_no_published_secret(app_configs=None, **kwargs) -> list[Error]:
     """motcua.E002: in production no secret has a value published in this repository."""
-    from motcua.conf.security import SECRET_SETTINGS, published_demo_secrets
+    from motcua.conf.security import (
+        SECRET_SETTINGS,
+        SIMULATOR_SECRET_SETTINGS,
+        published_demo_secrets,
+    )
 
     if not _demo_secrets_refused():
         return []
     values = {name: getattr(settings, name, "") for name in SECRET_SETTINGS}
+    for name, enabled in SIMULATOR_SECRET_SETTINGS.items():
+        if getattr(settings, enabled, False):
+            values[name] = getattr(settings, name, "")
     return [
         Error(
             f"MOTCUA_PRODUCTION=1 refuses demo secrets: {problem}",

@@ -52,6 +52,7 @@ from motcua.conf.env import env_int as _env_int
 from motcua.conf.env import env_list as _env_list
 from motcua.conf.env import env_str as _env_str
 from motcua.conf.payments import _DEMO_HASH_SECRET
+from motcua.conf.postal import DEMO_POSTAL_KEY as _DEMO_POSTAL_KEY
 
 # --- Headers and cookies -----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -204,6 +205,7 @@ DEMO_SECRET_VALUES = frozenset(
     {
         _DEMO_HASH_SECRET,
         _DEMO_AUDIT_KEY,
+        _DEMO_POSTAL_KEY,
         "demo-registry-key",
         "change-me-to-50-random-characters-shared-by-every-node",
     }
@@ -215,7 +217,8 @@ def demo_secret_problems(environ, values: dict[str, str]) -> list[str]:
 
     ``values`` holds the settings as loaded (``SECRET_KEY``, ``MOTCUA_PKI_PASSPHRASE``,
     ``MOTCUA_VNPAY_HASH_SECRET``, ``MOTCUA_REGISTRY_API_KEY``,
-    ``MOTCUA_OIDC_CLIENT_SECRET``, ``MOTCUA_AUDIT_KEY``). A secret that the zero-setup
+    ``MOTCUA_OIDC_CLIENT_SECRET``, ``MOTCUA_AUDIT_KEY``, ``MOTCUA_POSTAL_KEY``, and
+    ``MOTCUA_POSTSIM_KEY`` when the simulator is on). A secret that the zero-setup
     mode makes up in ``var/`` (the secret key, the OIDC client secret) or derives (the PKI
     passphrase) or has a demo default (the audit key) must come from the environment
     instead; one that is published in this repository must be replaced.
@@ -246,13 +249,19 @@ SECRET_SETTINGS = (
     "MOTCUA_REGISTRY_API_KEY",
     "MOTCUA_OIDC_CLIENT_SECRET",
     "MOTCUA_AUDIT_KEY",
+    "MOTCUA_POSTAL_KEY",
 )
+# Checked only while the simulator that uses it is on (MOTCUA_POSTSIM_ENABLED): with the
+# published demo key anyone could sign delivery events as the simulated postal service.
+SIMULATOR_SECRET_SETTINGS = {"MOTCUA_POSTSIM_KEY": "MOTCUA_POSTSIM_ENABLED"}
 
 
 def published_demo_secrets(values: dict[str, str]) -> list[str]:
     """The settings in ``values`` that hold a value published in this repository (motcua.E002)."""
     problems = []
-    for setting in SECRET_SETTINGS:
+    for setting in (*SECRET_SETTINGS, *SIMULATOR_SECRET_SETTINGS):
+        if setting not in values and setting in SIMULATOR_SECRET_SETTINGS:
+            continue
         value = values.get(setting) or ""
         if value in DEMO_SECRET_VALUES or "change-me" in value:
             problems.append(f"{setting} still has the demo value published in the repository.")

@@ -254,10 +254,11 @@ def published_texts(feedback: Feedback, answer: str) -> dict[str, str]:
     names = [feedback.contact_name]
     if feedback.applicant_id:
         names.append(feedback.applicant.name)
+    addresses = [feedback.contact_address]
     return {
-        "published_title": anonymise(feedback.title, names)[:200],
-        "published_question": anonymise(feedback.content, names),
-        "published_answer": anonymise(answer, names),
+        "published_title": anonymise(feedback.title, names, addresses)[:200],
+        "published_question": anonymise(feedback.content, names, addresses),
+        "published_answer": anonymise(answer, names, addresses),
     }
 
 

@@ -32,6 +32,10 @@ class Notification(models.Model):
     recipient = models.CharField(_("người nhận"), max_length=254)
     subject = models.CharField(_("tiêu đề"), max_length=255, blank=True)
     body = models.TextField(_("nội dung"))
+    # The body with its secret masked (a one-time code, say): it replaces ``body`` once
+    # the message has been handed to the backend or given up, so the stored text does
+    # not keep the secret. Empty: the body is kept as it is.
+    body_after_send = models.TextField(_("nội dung sau khi gửi"), blank=True, editable=False)
     event = models.CharField(_("sự kiện"), max_length=32)
     # A reference, not a foreign key: the outbox can be archived apart from the dossiers.
     dossier_code = models.CharField(_("mã hồ sơ"), max_length=64, blank=True)

@@ -65,19 +65,29 @@ def notify(dossier: Dossier, event: str, data: dict[str, Any] | None = None) -> 
     return created
 
 
-def send_text(phone: str, text: str, *, event: str, dossier: Dossier | None = None) -> Notification:
+def send_text(
+    phone: str,
+    text: str,
+    *,
+    event: str,
+    dossier: Dossier | None = None,
+    text_after_send: str = "",
+) -> Notification:
     """Put one SMS with ``text`` for ``phone`` in the outbox (a one-time code, say).
 
     Unlike ``notify`` it is not tied to a dossier event and is written whatever
     ``MOTCUA_NOTIFICATIONS_CHANNELS`` says (the person asked for it). Call inside the
     transaction that needs it; with ``MOTCUA_NOTIFICATIONS_INLINE`` it is sent right
     after the commit. ``event`` names the message's kind (at most 32 characters).
+    ``text_after_send``: the text with its secret masked, stored instead of ``text`` once
+    the SMS is handed to the sender (or given up).
     """
     now = timezone.now()
     notification = Notification.objects.create(
         channel=Notification.Channel.SMS,
         recipient=phone,
         body=text,
+        body_after_send=text_after_send,
         event=event[:32],
         dossier_code=(dossier.code or "") if dossier else "",
         dossier_public_id=dossier.public_id if dossier else None,
@@ -135,14 +145,27 @@ def _attempt(notification: Notification, now: dt.datetime) -> bool:
                 type(exc).__name__,
                 notification.next_attempt_at.isoformat(),
             )
-        notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        fields = ["attempts", "last_error", "status", "next_attempt_at"]
+        if notification.status == Notification.Status.FAILED:
+            fields += _forget_secret(notification)
+        notification.save(update_fields=fields)
         return False
     notification.status = Notification.Status.SENT
     notification.sent_at = timezone.now()
     notification.external_id = str(external_id or "")[:255]
     notification.last_error = ""
-    notification.save(update_fields=["attempts", "status", "sent_at", "external_id", "last_error"])
+    fields = ["attempts", "status", "sent_at", "external_id", "last_error"]
+    notification.save(update_fields=fields + _forget_secret(notification))
     return True
+
+
+def _forget_secret(notification: Notification) -> list[str]:
+    """Replace the body by its masked form, if any (the fields changed)."""
+    if not notification.body_after_send:
+        return []
+    notification.body = notification.body_after_send
+    notification.body_after_send = ""
+    return ["body", "body_after_send"]
 
 
 def _send_next(now: dt.datetime, among: list[int] | None = None) -> bool | None:

@@ -105,6 +105,8 @@ class Refund(models.Model):
     class Reason(models.TextChoices):
         REFUSED = "refused", _("Hồ sơ bị từ chối")
         DUPLICATE = "duplicate", _("Nộp phí trùng")
+        # Paid after the applicant withdrew the dossier or asked to stop its processing.
+        ENDED = "ended", _("Hồ sơ đã rút hoặc đã dừng giải quyết")
 
     payment = models.OneToOneField(
         Payment, verbose_name=_("khoản thanh toán"), on_delete=models.PROTECT, related_name="refund"

@@ -170,6 +170,9 @@ def apply(payment: Payment, result: GatewayResult, *, channel: str = Channel.QUE
                 refund = open_refund(locked, Refund.Reason.DUPLICATE, by)
             elif dossier.status == Status.REFUSED:
                 refund = open_refund(locked, Refund.Reason.REFUSED, by)
+            elif dossier.status in (Status.STOPPED, Status.WITHDRAWN):
+                # Paid late, once the applicant withdrew or stopped: nothing to pay for.
+                refund = open_refund(locked, Refund.Reason.ENDED, by)
             log_notice(
                 channel,
                 Verdict.APPLIED,

@@ -3,7 +3,8 @@
 - ``POST api/cuoc/``, ``api/van-don/``, ``api/hanh-trinh/``: quote, book, track (JSON,
   signed both ways with ``MOTCUA_POSTSIM_KEY``; 401 for a bad signature).
 - ``GET van-don/``: the parcels and a button per next status (the post office's side, for
-  demos); ``POST van-don/`` with ``shipment`` and ``status`` advances one and sends the
+  demos; staff accounts only, since it lists recipients' names and addresses);
+  ``POST van-don/`` with ``shipment`` and ``status`` advances one and sends the
   signed events to the sender.
 """
 
@@ -14,6 +15,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -100,6 +102,7 @@ NEXT = {
 
 
 @never_cache
+@staff_member_required
 def shipments(request):
     """The parcels, newest first, with the statuses each may move to; POST moves one."""
     if request.method == "POST":

@@ -17,6 +17,7 @@ import pytest
 
 from motcua.conf.audit import DEMO_AUDIT_KEY
 from motcua.conf.payments import _DEMO_HASH_SECRET
+from motcua.conf.postal import DEMO_POSTAL_KEY
 from motcua.conf.security import demo_secret_problems
 
 REPO = Path(__file__).resolve().parents[4]
@@ -50,6 +51,7 @@ def real_secrets() -> dict[str, str]:
         "MOTCUA_REGISTRY_API_KEY": secrets.token_urlsafe(24),
         "MOTCUA_OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
         "MOTCUA_AUDIT_KEY": secrets.token_urlsafe(32),
+        "MOTCUA_POSTAL_KEY": secrets.token_urlsafe(32),
     }
 
 
@@ -96,6 +98,7 @@ def test_every_secret_set_from_the_environment_passes():
         "MOTCUA_REGISTRY_API_KEY": environ["MOTCUA_REGISTRY_API_KEY"],
         "MOTCUA_OIDC_CLIENT_SECRET": environ["MOTCUA_OIDC_CLIENT_SECRET"],
         "MOTCUA_AUDIT_KEY": environ["MOTCUA_AUDIT_KEY"],
+        "MOTCUA_POSTAL_KEY": environ["MOTCUA_POSTAL_KEY"],
     }
     assert demo_secret_problems(environ, values) == []
 
@@ -107,6 +110,8 @@ def test_every_secret_set_from_the_environment_passes():
         ("MOTCUA_REGISTRY_API_KEY", "demo-registry-key"),
         ("SECRET_KEY", "change-me-to-50-random-characters-shared-by-every-node"),
         ("MOTCUA_AUDIT_KEY", DEMO_AUDIT_KEY),
+        ("MOTCUA_POSTAL_KEY", DEMO_POSTAL_KEY),
+        ("MOTCUA_POSTSIM_KEY", DEMO_POSTAL_KEY),
     ],
 )
 def test_a_published_demo_value_is_named(setting, demo):
@@ -114,6 +119,16 @@ def test_a_published_demo_value_is_named(setting, demo):
     values = {"SECRET_KEY": "x" * 50, setting: demo}
     problems = demo_secret_problems(environ, values)
     assert problems == [f"{setting} still has the demo value published in the repository."]
+
+
+def test_the_postal_simulator_is_off_in_production_and_its_key_then_unchecked(tmp_path):
+    production = settings_of(tmp_path, ["MOTCUA_POSTSIM_ENABLED"], **PRODUCTION, **real_secrets())
+    assert production == {"MOTCUA_POSTSIM_ENABLED": False}
+    assert settings_of(tmp_path, ["MOTCUA_POSTSIM_ENABLED"]) == {"MOTCUA_POSTSIM_ENABLED": True}
+    # Turned on in production, its published key is refused (motcua.E002).
+    done = run(tmp_path, ["check"], **PRODUCTION, **real_secrets(), MOTCUA_POSTSIM_ENABLED="1")
+    assert done.returncode != 0
+    assert "MOTCUA_POSTSIM_KEY still has the demo value" in done.stderr, done.stderr
 
 
 @pytest.mark.parametrize(
@@ -136,6 +151,7 @@ DEMO_SECRET_PROBLEMS = (
     "(motcua.E001) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_AUDIT_KEY is not set",
     "(motcua.E002) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_VNPAY_HASH_SECRET still has",
     "(motcua.E002) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_REGISTRY_API_KEY still has",
+    "(motcua.E002) MOTCUA_PRODUCTION=1 refuses demo secrets: MOTCUA_POSTAL_KEY still has",
 )
 
 
@@ -144,6 +160,8 @@ def assert_refused_for_demo_secrets(done: subprocess.CompletedProcess) -> None:
     for problem in DEMO_SECRET_PROBLEMS:
         assert problem in done.stderr, done.stderr
     assert "MOTCUA_SECRET_KEY is not set" not in done.stderr
+    # The postal simulator is off in production, so its own key is not checked.
+    assert "MOTCUA_POSTSIM_KEY" not in done.stderr
 
 
 def test_production_refuses_to_start_with_demo_secrets(tmp_path):

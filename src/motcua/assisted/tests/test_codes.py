@@ -15,6 +15,7 @@ from motcua.assisted.models import ConfirmationCode
 from motcua.catalog.models import OnlineOnlyRule
 from motcua.dossiers.models import Status
 from motcua.notifications.models import Notification
+from motcua.notifications.services import process_outbox
 from motcua.portal import services as portal_services
 
 from .conftest import PDF, PHONE, PID, form_data
@@ -204,3 +205,89 @@ def test_the_same_form_token_gives_the_same_draft(agent, citizen, version, commu
     first, _ = services.start_filing(key=key, **kwargs)
     again, _ = services.start_filing(key=key, **kwargs)
     assert first.pk == again.pk
+
+
+LEVEL2 = "Thủ tục này yêu cầu định danh điện tử mức độ 2: công dân cần tự đăng nhập VNeID mức 2"
+
+
+def test_a_level2_procedure_refuses_the_code_path(draft, agent, version):
+    version.min_assurance = 2
+    version.save(update_fields=["min_assurance"])
+    with pytest.raises(services.AssistedError, match=LEVEL2):
+        services.send_code(draft, by=agent)
+    assert not Notification.objects.filter(dossier_public_id=draft.public_id).exists()
+    with pytest.raises(services.AssistedError, match=LEVEL2):
+        services.confirm_with_code(draft, "123456", by=agent)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_a_code_sent_before_the_procedure_required_level2_no_longer_confirms(draft, agent, version):
+    services.send_code(draft, by=agent)
+    version.min_assurance = 2
+    version.save(update_fields=["min_assurance"])
+    with pytest.raises(services.AssistedError, match=LEVEL2):
+        services.confirm_with_code(draft, _code_of(draft), by=agent)
+
+
+@pytest.mark.parametrize("level", [None, 1])
+def test_a_level2_procedure_refuses_a_sign_in_below_level2(draft, agent, version, level):
+    version.min_assurance = 2
+    version.save(update_fields=["min_assurance"])
+    with pytest.raises(
+        services.AssistedError, match="yêu cầu tài khoản định danh điện tử mức độ 2"
+    ):
+        services.confirm_by_sign_in(draft, applicant=draft.applicant, by=agent, eid_level=level)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    submitted = services.confirm_by_sign_in(draft, applicant=draft.applicant, by=agent, eid_level=2)
+    assert submitted.status == Status.SUBMITTED and submitted.identity_assurance == "eid_level2"
+
+
+def _another_draft(agent, citizen, version, commune):
+    dossier, _prefill = services.start_filing(
+        agent=agent,
+        for_agency=commune,
+        citizen=citizen,
+        version=version,
+        agency=commune,
+        key=str(uuid.uuid4()),
+    )
+    portal_services.save_form(dossier, form_data=form_data(), by=agent)
+    for component in version.components.all():
+        upload = SimpleUploadedFile("giay.pdf", PDF, content_type="application/pdf")
+        portal_services.attach_upload(dossier, upload, component_id=component.pk, by=agent)
+    return dossier
+
+
+def test_the_code_leaves_the_stored_sms_once_it_is_sent(draft, agent):
+    services.send_code(draft, by=agent)
+    sms = Notification.objects.get(dossier_public_id=draft.public_id)
+    code = _code_of(draft)
+    assert code in sms.body  # waiting in the outbox: the sender needs it
+    assert process_outbox(now=timezone.now() + dt.timedelta(seconds=1)) == 1
+    sms.refresh_from_db()
+    assert sms.status == "sent" and code not in sms.body and ": ****** (hiệu lực" in sms.body
+    assert sms.body_after_send == ""
+    # The code was sent as it was (the SMS backend got the real text) and still confirms.
+    assert services.confirm_with_code(draft, code, by=agent).status == Status.SUBMITTED
+
+
+def test_five_codes_per_hour_to_one_phone(draft, agent, citizen, version, commune):
+    second = _another_draft(agent, citizen, version, commune)
+    for _ in range(3):
+        services.send_code(draft, by=agent)
+    services.send_code(second, by=agent)
+    services.send_code(second, by=agent)
+    with pytest.raises(services.AssistedError, match="đã nhận 5 mã xác nhận trong một giờ"):
+        services.send_code(second, by=agent)
+    assert ConfirmationCode.objects.count() == 5
+
+
+def test_codes_per_hour_by_one_agent(draft, agent, monkeypatch):
+    monkeypatch.setattr(services, "AGENT_RATE", "2/h")
+    services.send_code(draft, by=agent)
+    services.send_code(draft, by=agent)
+    with pytest.raises(services.AssistedError, match="Bạn đã gửi quá 2 mã xác nhận trong một giờ"):
+        services.send_code(draft, by=agent)
+    assert ConfirmationCode.objects.count() == 2

@@ -1,6 +1,7 @@
 """PAKN services: routing, deadline, contact rules, files, answer and publish, rating."""
 
 import datetime as dt
+import unicodedata
 
 import pytest
 from django.utils import timezone
@@ -183,3 +184,70 @@ def test_due_date_counts_working_days_only(ward, settings):
     settings.MOTCUA_PAKN_DAYS = 1
     friday = timezone.make_aware(dt.datetime(2026, 3, 6, 10))
     assert services.due_date_for(friday) == dt.date(2026, 3, 9)
+
+
+NAMES = ["Nguyễn Văn An"]
+ADDRESS = ["12 Lý Thái Tổ, Phường Võ Cường, Tỉnh Bắc Ninh"]
+
+
+def test_anonymise_matches_a_name_typed_in_nfd():
+    text = unicodedata.normalize("NFD", "Tôi là Nguyễn Văn An, hồ sơ bị chậm.")
+    assert anonymise(text, NAMES) == "Tôi là [người gửi], hồ sơ bị chậm."
+    # And a name given in NFD matches a text in NFC.
+    nfd_name = [unicodedata.normalize("NFD", NAMES[0])]
+    assert anonymise("Tôi là Nguyễn Văn An.", nfd_name) == "Tôi là [người gửi]."
+
+
+def test_anonymise_matches_a_name_without_diacritics_or_case():
+    assert anonymise("Nguyen Van An gui phan anh", NAMES) == "[người gửi] gui phan anh"
+    assert anonymise("NGUYỄN VĂN AN", NAMES) == "[người gửi]"
+
+
+@pytest.mark.parametrize("honorific", ["ông", "bà", "anh", "chị", "em", "cô", "chú", "Ông"])
+def test_anonymise_masks_the_given_name_after_an_honorific(honorific):
+    assert anonymise(f"Đề nghị {honorific} An bổ sung.", NAMES) == (
+        f"Đề nghị {honorific} [người gửi] bổ sung."
+    )
+
+
+def test_anonymise_leaves_the_given_name_as_an_ordinary_word():
+    assert anonymise("Bà an tâm chờ kết quả.", NAMES) == "Bà an tâm chờ kết quả."
+    assert anonymise("An toàn giao thông.", NAMES) == "An toàn giao thông."
+
+
+def test_anonymise_masks_the_address_and_its_street():
+    text = "Nhà tôi ở 12 Lý Thái Tổ, Phường Võ Cường, Tỉnh Bắc Ninh; ngõ 12 Ly Thai To ngập."
+    masked = anonymise(text, NAMES, ADDRESS)
+    assert masked == "Nhà tôi ở [địa chỉ đã ẩn]; ngõ [địa chỉ đã ẩn] ngập."
+    # The commune alone is no personal data.
+    assert anonymise("Phường Võ Cường", NAMES, ADDRESS) == "Phường Võ Cường"
+
+
+@pytest.mark.parametrize(
+    ("written", "masked"),
+    [
+        ("001 090 012 345", "********2345"),
+        ("001.090.012.345", "********2345"),
+        ("001-090-012-345", "********2345"),
+        ("123 456 789", "*****6789"),
+    ],
+)
+def test_anonymise_masks_an_id_written_in_digit_groups(written, masked):
+    assert anonymise(f"Số CCCD {written}.") == f"Số CCCD {masked}."
+
+
+def test_anonymise_leaves_amounts_dates_and_short_groups_alone():
+    text = "Phí 1.500.000.000 đồng, ngày 2024-03-02, mã 12 345."
+    assert anonymise(text) == text
+
+
+def test_publishing_masks_the_contact_address(ward, desk):
+    feedback = _anonymous(
+        agency=ward,
+        contact_name="Nguyễn Văn An",
+        contact_address="12 Lý Thái Tổ, Phường Võ Cường",
+        content=unicodedata.normalize("NFD", "Ông An ở 12 Lý Thái Tổ phản ánh."),
+    )
+    answered = services.answer_feedback(feedback, text="Đã trả lời ông An.", by=desk, publish=True)
+    assert answered.published_question == "Ông [người gửi] ở [địa chỉ đã ẩn] phản ánh."
+    assert answered.published_answer == "Đã trả lời ông [người gửi]."

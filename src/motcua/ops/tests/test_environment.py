@@ -18,6 +18,7 @@ from motcua.conf.checks import (
     check_storage,
 )
 from motcua.conf.payments import _DEMO_HASH_SECRET
+from motcua.conf.postal import DEMO_POSTAL_KEY
 
 REPO = Path(__file__).resolve().parents[4]
 SRC = REPO / "src" / "motcua"
@@ -179,6 +180,7 @@ REAL_SECRETS = {
     "MOTCUA_REGISTRY_API_KEY": "a-real-registry-key",
     "MOTCUA_OIDC_CLIENT_SECRET": "a-real-client-secret",
     "MOTCUA_AUDIT_KEY": "a-real-audit-key",
+    "MOTCUA_POSTAL_KEY": "a-real-postal-key",
 }
 FROM_ENVIRONMENT = (
     "MOTCUA_SECRET_KEY",
@@ -197,6 +199,7 @@ def production(settings, monkeypatch):
     settings.MOTCUA_PRODUCTION = True
     settings.MOTCUA_HTTPS = True
     settings.MOTCUA_ALLOW_DEMO_SECRETS = False
+    settings.MOTCUA_POSTSIM_ENABLED = False  # its default in production
     for name, value in REAL_SECRETS.items():
         setattr(settings, name, value)
     for name in FROM_ENVIRONMENT:
@@ -221,6 +224,20 @@ def test_a_published_demo_secret_is_motcua_e002(production):
     errors = check_no_published_secret()
     assert _ids(errors) == ["motcua.E002", "motcua.E002"]
     assert "MOTCUA_VNPAY_HASH_SECRET still has the demo value" in errors[0].msg
+
+
+def test_the_published_postal_keys_are_motcua_e002(production):
+    production.MOTCUA_POSTAL_KEY = DEMO_POSTAL_KEY
+    production.MOTCUA_POSTSIM_KEY = DEMO_POSTAL_KEY
+    production.MOTCUA_POSTSIM_ENABLED = False
+    errors = check_no_published_secret()
+    assert _ids(errors) == ["motcua.E002"]
+    assert "MOTCUA_POSTAL_KEY still has the demo value" in errors[0].msg
+    # The simulator's key matters only while the simulator is served.
+    production.MOTCUA_POSTSIM_ENABLED = True
+    errors = check_no_published_secret()
+    assert _ids(errors) == ["motcua.E002", "motcua.E002"]
+    assert "MOTCUA_POSTSIM_KEY still has the demo value" in errors[1].msg
 
 
 def test_the_demo_secrets_pass_outside_production_and_opted_in_on_plain_http(

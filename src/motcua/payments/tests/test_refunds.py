@@ -106,6 +106,24 @@ def test_a_payment_arriving_after_the_refusal_is_refunded(gateway, make_dossier,
     assert (refund.reason, refund.status) == ("refused", Refund.Status.DONE)
 
 
+@pytest.mark.parametrize("ended", [Status.STOPPED, Status.WITHDRAWN])
+def test_a_payment_arriving_after_the_dossier_ended_is_refunded(gateway, make_dossier, ended):
+    dossier = make_dossier(Status.RECEIVED)
+    payment, url = start_payment(gateway.url, dossier)
+    browser = Browser(gateway.url)
+    page = browser.get(url)
+    # The applicant withdrew the dossier (or had its processing stopped) meanwhile.
+    type(dossier).objects.filter(pk=dossier.pk).update(status=ended)
+
+    browser.press(page)
+
+    payment.refresh_from_db()
+    refund = Refund.objects.get(payment=payment)
+    assert payment.status == "paid"
+    assert (refund.reason, refund.status) == ("ended", Refund.Status.DONE)
+    assert refund.get_reason_display() == "Hồ sơ đã rút hoặc đã dừng giải quyết"
+
+
 def test_paying_twice_in_two_tabs_refunds_the_second_payment(gateway, dossier, fee_events):
     first, first_url = start_payment(gateway.url, dossier)
     second, second_url = start_payment(gateway.url, dossier)

@@ -65,9 +65,27 @@ def test_an_unsigned_or_wrongly_signed_call_is_refused():
     assert unsigned.status_code == 401
 
 
-def test_the_post_office_page_advances_a_parcel():
+def test_the_post_office_page_is_for_staff_only(django_user_model):
+    shipment, _new = services.book(PARCEL)
+    anonymous = Client().get("/mo-phong/buu-chinh/van-don/")
+    assert anonymous.status_code == 302 and shipment.tracking_number not in anonymous.text
+    citizen = Client()
+    citizen.force_login(django_user_model.objects.create_user("cong-dan", password="x"))
+    page = citizen.get("/mo-phong/buu-chinh/van-don/")
+    assert page.status_code == 302 and PARCEL["recipient"] not in page.text
+    posted = citizen.post(
+        "/mo-phong/buu-chinh/van-don/", {"shipment": str(shipment.public_id), "status": "returned"}
+    )
+    assert posted.status_code == 302
+    assert SimShipment.objects.get(pk=shipment.pk).status == "created"
+
+
+def test_the_post_office_page_advances_a_parcel(django_user_model):
     shipment, _new = services.book(PARCEL)
     client = Client()
+    client.force_login(
+        django_user_model.objects.create_user("buu-cuc", password="x", is_staff=True)
+    )
     page = client.get("/mo-phong/buu-chinh/van-don/")
     assert shipment.tracking_number in page.text and "Đã nhận bưu gửi" in page.text
 
