@@ -149,6 +149,31 @@ def finish(move: Move) -> None:
     ).update(closed_at=move.now)
 
 
+def withdraw(move: Move) -> None:
+    """Effect of ``withdraw``: only a dossier never received (submitted, or waiting for a
+    supplement requested at intake) is withdrawn; a received one is stopped (form 05)."""
+    if move.dossier.received_at is not None:
+        raise DossierError(
+            _(
+                "Hồ sơ đã được tiếp nhận nên không rút được; bạn có thể đề nghị cơ quan dừng "
+                "giải quyết hồ sơ."
+            ),
+            code="withdraw_received",
+        )
+    finish(move)
+
+
+def stop(move: Move) -> None:
+    """Effect of ``stop`` (Decree 118/2025/NĐ-CP Art. 21): only for a received dossier; one
+    never received (a supplement asked at intake) is withdrawn instead."""
+    if move.dossier.received_at is None:
+        raise DossierError(
+            _("Hồ sơ chưa được tiếp nhận nên không dừng giải quyết; hãy rút hồ sơ."),
+            code="stop_not_received",
+        )
+    finish(move)
+
+
 def mark_result_electronic(move: Move) -> None:
     # An electronic result: the document is attached to the dossier (and so reaches
     # the citizen's data store), not only handed over on paper.

@@ -21,7 +21,13 @@ from motcua.dossiers.models import Dossier, Status
 
 from . import common
 
-APPLICANT_ACTIONS = ("request_supplement", "provide_supplement", "return_result")
+APPLICANT_ACTIONS = (
+    "request_supplement",
+    "provide_supplement",
+    "complete_intake",
+    "stop",
+    "return_result",
+)
 
 
 @dataclass
@@ -133,7 +139,9 @@ def applicant_handovers(dossier: Dossier) -> list[Handover]:
             result = ""
         else:
             note = _("Trả kết quả")
-            due = dossier.appointment_date or dossier.due_date
+            # Timeliness is measured against the legal due date: an apology's
+            # appointment date does not make a late dossier on time.
+            due = dossier.due_at or dossier.due_date
             result = common.timeliness(dossier.finished_at or change.at, due)
         rows.append(
             Handover(
