@@ -25,7 +25,15 @@ from motcua.catalog.models import ProcedureVersion
 
 from . import timelimits
 from .exceptions import DossierError
-from .models import Attachment, Channel, CodeCounter, Dossier, FormRevision, SupplementRequest
+from .models import (
+    Attachment,
+    Channel,
+    CodeCounter,
+    Dossier,
+    FormRevision,
+    Status,
+    SupplementRequest,
+)
 from .timelimits import clock_start, legal_deadline
 
 
@@ -151,8 +159,10 @@ def finish(move: Move) -> None:
 
 def withdraw(move: Move) -> None:
     """Effect of ``withdraw``: only a dossier never received (submitted, or waiting for a
-    supplement requested at intake) is withdrawn; a received one is stopped (form 05)."""
-    if move.dossier.received_at is not None:
+    supplement asked at intake) is withdrawn; a received one is stopped (form 05)."""
+    from .supplements import open_request_at_intake
+
+    if move.from_status == Status.WAITING_SUPPLEMENT and not open_request_at_intake(move.dossier):
         raise DossierError(
             _(
                 "Hồ sơ đã được tiếp nhận nên không rút được; bạn có thể đề nghị cơ quan dừng "
@@ -165,8 +175,10 @@ def withdraw(move: Move) -> None:
 
 def stop(move: Move) -> None:
     """Effect of ``stop`` (Decree 118/2025/NĐ-CP Art. 21): only for a received dossier; one
-    never received (a supplement asked at intake) is withdrawn instead."""
-    if move.dossier.received_at is None:
+    waiting for a supplement asked at intake (never received) is withdrawn instead."""
+    from .supplements import open_request_at_intake
+
+    if open_request_at_intake(move.dossier):
         raise DossierError(
             _("Hồ sơ chưa được tiếp nhận nên không dừng giải quyết; hãy rút hồ sơ."),
             code="stop_not_received",

@@ -51,6 +51,18 @@ def open_request(dossier: Dossier) -> SupplementRequest | None:
     )
 
 
+def waiting_at_intake(dossier: Dossier) -> bool:
+    """Whether ``dossier`` waits for a supplement asked at intake (never received): the
+    applicant withdraws it rather than asking to stop it."""
+    return dossier.status == Status.WAITING_SUPPLEMENT and open_request_at_intake(dossier)
+
+
+def open_request_at_intake(dossier: Dossier) -> bool:
+    """Whether the request the dossier waits on (if any) was made at intake."""
+    request = open_request(dossier)
+    return request is not None and request.at_intake
+
+
 def completion_action(dossier: Dossier) -> str:
     """The action that completes the dossier's open request: ``complete_intake`` for a
     request made at receipt (the dossier goes back to the desk), else

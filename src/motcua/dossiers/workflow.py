@@ -89,12 +89,12 @@ STOPPABLE = {Status.RECEIVED, Status.IN_PROCESS, Status.WAITING_SUPPLEMENT}
 def may_withdraw(dossier) -> bool:
     """Whether the applicant withdraws ``dossier`` (never received: submitted, or waiting
     for a supplement asked at intake)."""
-    return dossier.status in TRANSITIONS["withdraw"].sources and dossier.received_at is None
+    return dossier.status == Status.SUBMITTED or supplements.waiting_at_intake(dossier)
 
 
 def may_stop(dossier) -> bool:
     """Whether the applicant may ask to stop ``dossier`` (received and not yet decided)."""
-    return dossier.status in STOPPABLE and dossier.received_at is not None
+    return dossier.status in STOPPABLE and not supplements.waiting_at_intake(dossier)
 
 
 # Rows in the order the back office shows their buttons.
