@@ -264,15 +264,6 @@ def stop(request, applicant, public_id):
     the notice (form 05)."""
     dossier = selectors.dossier_for(applicant, public_id)
     if not may_stop(dossier):
-        if may_withdraw(dossier):
-            messages.info(
-                request,
-                _(
-                    "Hồ sơ chưa được tiếp nhận; bạn có thể rút hồ sơ thay vì đề nghị dừng "
-                    "giải quyết."
-                ),
-            )
-            return redirect("portal:withdraw", dossier.public_id)
         messages.error(
             request,
             _("Hồ sơ ở trạng thái “%(status)s” nên không đề nghị dừng giải quyết được.")
