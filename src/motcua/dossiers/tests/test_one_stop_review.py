@@ -192,3 +192,17 @@ def test_a_received_waiting_dossier_is_stopped_not_withdrawn(make_dossier, offic
     with pytest.raises(DossierError) as excinfo:
         transition(dossier, "withdraw", note="Rút")
     assert excinfo.value.code == "withdraw_received"
+
+
+def test_form_06_measures_against_the_legal_due_date_not_the_appointment():
+    from motcua.backoffice.paperwork import control
+    from motcua.dossiers.models import Dossier
+
+    late = Dossier(
+        due_date=D(2025, 3, 14), due_at=local(2025, 3, 14, 17), appointment_date=D(2025, 3, 20)
+    )
+    assert control.legal_timeliness(late, local(2025, 3, 18, 9)) == "Quá hạn"
+    assert control.legal_timeliness(late, local(2025, 3, 14, 17, 30)) == "Quá hạn"
+    assert control.legal_timeliness(late, local(2025, 3, 14, 16)) == "Đúng hạn"
+    assert control.legal_timeliness(late, local(2025, 3, 13, 9)) == "Trước hạn"
+    assert {"complete_intake", "stop"} <= set(control.APPLICANT_ACTIONS)
