@@ -484,6 +484,7 @@ from motcua.conf.feedback import *  # noqa: E402,F403
 from motcua.conf.monitoring import *  # noqa: E402,F403
 from motcua.conf.notifications import *  # noqa: E402,F403
 from motcua.conf.oidc import *  # noqa: E402,F403
+from motcua.conf.onestop import *  # noqa: E402,F403
 from motcua.conf.ops import *  # noqa: E402,F403
 from motcua.conf.payments import *  # noqa: E402,F403
 from motcua.conf.portal import *  # noqa: E402,F403

@@ -7,7 +7,7 @@ from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Attachment, Dossier, Rating, Status
 from motcua.dossiers.services import DECISION_STATUSES, definition_of
-from motcua.dossiers.workflow import RATEABLE, STOPPABLE, TRANSITIONS
+from motcua.dossiers.workflow import RATEABLE, TRANSITIONS, may_stop, may_withdraw
 from motcua.portal import selectors as portal
 from motcua.portal.selectors import eforms, locked_fields
 from motcua.postal import selectors as postal_selectors
@@ -151,9 +151,9 @@ def citizen_actions(d: Dossier, rating: dict | None) -> list[str]:
         actions += ["edit", "upload", "submit"]
     if d.status == Status.WAITING_SUPPLEMENT:
         actions.append("supplement")
-    if d.status in TRANSITIONS["withdraw"].sources:
+    if may_withdraw(d):
         actions.append("withdraw")
-    if d.status in STOPPABLE:
+    if may_stop(d):
         actions.append("stop")
     if d.status in RATEABLE and rating is None:
         actions.append("rate")

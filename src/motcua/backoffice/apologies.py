@@ -64,12 +64,21 @@ def decide(request, public_id, pk):
         return redirect("backoffice:dossier", public_id=public_id)
     try:
         if form.cleaned_data["decision"] == "approve":
+            late = deadlines.approval_is_late(letter.dossier)
             deadlines.approve_apology(
                 letter, by=request.user, new_date=form.cleaned_data["new_date"]
             )
             messages.success(
                 request, _("Đã duyệt và gửi văn bản xin lỗi và đề nghị gia hạn cho người nộp.")
             )
+            if late:
+                messages.warning(
+                    request,
+                    _(
+                        "Văn bản được gửi muộn hơn 01 ngày làm việc trước ngày hết hạn giải "
+                        "quyết; việc gửi muộn đã được ghi nhận."
+                    ),
+                )
         else:
             deadlines.cancel_apology(letter, by=request.user)
             messages.success(request, _("Đã hủy dự thảo văn bản xin lỗi và đề nghị gia hạn."))

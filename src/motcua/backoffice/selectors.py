@@ -324,7 +324,8 @@ def history(dossier: Dossier) -> QuerySet:
     return dossier.history.select_related("actor").order_by("at", "pk")
 
 
-APOLOGY_STATUSES = (*RUNNING_CLOCK, Status.WAITING_SUPPLEMENT)
+# Not while waiting for a supplement: the completed dossier restarts its time from zero.
+APOLOGY_STATUSES = RUNNING_CLOCK
 
 
 def step_deadline_state(dossier: Dossier, today: dt.date | None = None) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import mask_identifier
-from motcua.dossiers import services
+from motcua.dossiers import deadlines, services
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.models import Attachment, Status
 from motcua.dossiers.workflow import (
@@ -182,6 +182,7 @@ def _render_detail(
             and dossier.status in selectors.APOLOGY_STATUSES
             and not any(letter.status in ("draft", "sent") for letter in letters),
             "can_decide_apology": "decide_apology" in permitted,
+            "apology_approval_late": deadlines.approval_is_late(dossier),
             "apology_form": apology_form or ApologyDraftForm(),
             "actions": _actions_for(dossier, permitted, form),
             **selectors.fee_panel(dossier, permitted),

@@ -3,19 +3,24 @@ docs/ONE_STOP.md):
 
 * **Intake**: an online dossier neither received nor asked to be completed within
   8 working hours of its arrival (``intake_due_at``) is flagged (``intake_overdue_at``).
-* **Rescheduling**: at the latest one working day before a dossier's legal due date, if
-  it is still being processed, the system drafts the apology letter ("Văn bản xin lỗi và
+* **Rescheduling**: ``MOTCUA_APOLOGY_LEAD_DAYS`` working days (2 by default) before a
+  dossier's legal due date, if it is still being processed, the system drafts the apology
+  letter ("Văn bản xin lỗi và
   đề nghị gia hạn thời gian giải quyết", form 04) with a new appointment date; a leader
   approves it (possibly with another date) and it is sent. A dossier is rescheduled at
   most once (one sent letter), and an officer drafts a letter no later than one working
-  day before the due date.
+  day before the due date. The letter must reach the applicant at the latest one working
+  day before the due date; a leader approving later is still allowed (sending a late
+  apology is better than none) but the approval is recorded as late (``late`` in the
+  audit data) and the leader is warned first. No letter is drafted or approved while the
+  dossier waits for a supplement: the completed dossier restarts the time from zero.
 * **Supplements**: a dossier not completed within ``supplement_days`` working days of
   the request (``supplement_due_date``, 15 by default) is closed on the next day
   (``expire_supplement``), and the applicant is told (``notifications``).
 
-``check_deadlines`` runs all three; the ``check_deadlines`` command runs it daily (cron,
-Celery beat) — several times a day is fine, and is what the 8-hour limit needs. Each
-dossier is handled in its own transaction.
+``check_deadlines`` runs all three (``dry_run``: only lists what it would do); the
+``check_deadlines`` command runs it daily (cron, Celery beat) — several times a day is
+fine, and is what the 8-hour limit needs. Each dossier is handled in its own transaction.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,7 +76,8 @@ def draft_apology(
     or the new date is not after today.
     """
     locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-    if locked.status not in RUNNING and locked.status != Status.WAITING_SUPPLEMENT:
+    _check_not_waiting(locked)
+    if locked.status not in RUNNING:
         raise DossierError(
             _("Chỉ lập văn bản xin lỗi và đề nghị gia hạn cho hồ sơ đang được xử lý."),
             code="apology_state",
@@ -115,6 +122,28 @@ def latest_apology_day(dossier: Dossier) -> dt.date:
     return add_working_days(dossier.due_date, -1)
 
 
+def approval_is_late(dossier: Dossier, today: dt.date | None = None) -> bool:
+    """Whether approving the apology now sends it later than the law wants: after one
+    working day before the due date (the approval is allowed, recorded as late)."""
+    if not dossier.due_date:
+        return False
+    return (today or _today()) > latest_apology_day(dossier)
+
+
+def _check_not_waiting(dossier: Dossier) -> None:
+    # A dossier waiting for a supplement restarts its time from zero once completed
+    # (Decree 118/2025/NĐ-CP): there is nothing to apologise for yet.
+    if dossier.status == Status.WAITING_SUPPLEMENT:
+        raise DossierError(
+            _(
+                "Hồ sơ đang chờ người nộp bổ sung, hoàn thiện; khi nhận đủ hồ sơ, thời gian "
+                "giải quyết được tính lại từ đầu nên không lập hay gửi văn bản xin lỗi và đề "
+                "nghị gia hạn trong thời gian này."
+            ),
+            code="apology_waiting_supplement",
+        )
+
+
 def _check_not_rescheduled(dossier: Dossier) -> None:
     if ApologyLetter.objects.filter(dossier=dossier, status=ApologyLetter.Status.SENT).exists():
         raise DossierError(
@@ -137,7 +166,9 @@ def approve_apology(letter: ApologyLetter, *, by, new_date: dt.date | None = Non
 
     The dossier's appointment date becomes the new date; its legal due date stays, so
     the dossier still counts as late. Raises DossierError when the letter is no longer
-    a draft or the date is not after today.
+    a draft, the dossier waits for a supplement or the date is not after today. An
+    approval later than one working day before the due date is allowed but recorded as
+    late (``late`` in the audit data; ``approval_is_late`` warns the leader first).
     """
     letter = ApologyLetter.objects.select_for_update().select_related("dossier").get(pk=letter.pk)
     if letter.status != ApologyLetter.Status.DRAFT:
@@ -148,7 +179,8 @@ def approve_apology(letter: ApologyLetter, *, by, new_date: dt.date | None = Non
     if new_date:
         letter.new_date = new_date
     _check_new_date(letter.new_date)  # a draft's date may have passed while it waited
-    if letter.dossier.status not in (*RUNNING, Status.WAITING_SUPPLEMENT):
+    _check_not_waiting(letter.dossier)
+    if letter.dossier.status not in RUNNING:
         raise DossierError(
             _("Hồ sơ đã được giải quyết; văn bản này không cần gửi nữa, hãy hủy dự thảo."),
             code="apology_state",
@@ -164,13 +196,14 @@ def approve_apology(letter: ApologyLetter, *, by, new_date: dt.date | None = Non
             _("Hồ sơ này đã được gia hạn thời gian giải quyết một lần."), code="apology_once"
         ) from None
     dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=letter.dossier_id)
+    late = approval_is_late(dossier)
     dossier.appointment_date = letter.new_date
     dossier.save(update_fields=["appointment_date", "updated_at"])
     record(
         "dossier.apology_sent",
         actor=by,
         obj=dossier,
-        data={"code": dossier.code, "new_date": letter.new_date.isoformat()},
+        data={"code": dossier.code, "new_date": letter.new_date.isoformat(), "late": late},
     )
     announce(
         dossier,
@@ -206,8 +239,9 @@ def cancel_apology(letter: ApologyLetter, *, by, reason: str = "") -> ApologyLet
 def supplement_deadline(dossier: Dossier) -> dt.date | None:
     """The last day the applicant may complete the dossier (None: not waiting).
 
-    ``supplement_due_date`` is set by the request; a dossier waiting since before it
-    existed counts ``supplement_days`` working days from ``paused_at``.
+    ``supplement_due_date`` is set by the request (and by migration 0008 for dossiers
+    already waiting when it was introduced); without it ``supplement_days`` working days
+    are counted from ``paused_at``.
     """
     if dossier.supplement_due_date:
         return dossier.supplement_due_date
@@ -222,14 +256,17 @@ class DeadlineReport:
     apologies_drafted: list[str] = field(default_factory=list)
     supplements_closed: list[str] = field(default_factory=list)
     intake_overdue: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
 
 def at_risk(today: dt.date):
-    """Dossiers still being processed whose legal due date is at most one working day away
-    (or past) and that have no apology letter yet (a cancelled draft counts: the leader
-    decided none was needed, and the job does not draft it again). The letter is due at
-    the latest one working day before the due date, so the job drafts it on that day."""
-    soon = add_working_days(today, 1)
+    """Dossiers still being processed whose legal due date is at most
+    ``MOTCUA_APOLOGY_LEAD_DAYS`` working days away (or past) and that have no apology
+    letter yet (a cancelled draft counts: the leader decided none was needed, and the job
+    does not draft it again). The letter must reach the applicant at the latest one
+    working day before the due date; drafting it earlier leaves the leader time to
+    approve it."""
+    soon = add_working_days(today, max(1, settings.MOTCUA_APOLOGY_LEAD_DAYS))
     return (
         Dossier.objects.filter(status__in=RUNNING, due_date__lte=soon)
         .exclude(pk__in=ApologyLetter.objects.values("dossier_id"))
@@ -237,14 +274,22 @@ def at_risk(today: dt.date):
     )
 
 
-def check_deadlines(today: dt.date | None = None, now: dt.datetime | None = None) -> DeadlineReport:
+def check_deadlines(
+    today: dt.date | None = None, now: dt.datetime | None = None, *, dry_run: bool = False
+) -> DeadlineReport:
     """Flag late online intake; draft apology letters for dossiers that will be late;
-    close dossiers whose supplement was not provided in time. Safe to run again."""
+    close dossiers whose supplement was not provided in time. Safe to run again.
+
+    ``dry_run``: write nothing, only report the dossiers it would flag, draft for and close.
+    """
     today = today or _today()
     now = now or timezone.now()
-    report = DeadlineReport()
-    report.intake_overdue = flag_late_intake(now)
+    report = DeadlineReport(dry_run=dry_run)
+    report.intake_overdue = flag_late_intake(now, dry_run=dry_run)
     for dossier in at_risk(today).iterator():
+        if dry_run:
+            report.apologies_drafted.append(dossier.code)
+            continue
         try:
             draft_apology(
                 dossier,
@@ -260,6 +305,9 @@ def check_deadlines(today: dt.date | None = None, now: dt.datetime | None = None
     for dossier in waiting.iterator():
         last_day = supplement_deadline(dossier)
         if last_day is None or last_day >= today:
+            continue
+        if dry_run:
+            report.supplements_closed.append(dossier.code)
             continue
         # Not completed within the limit: the dossier is closed (Decree 118/2025/NĐ-CP),
         # on the first day after it (day 16 of the default 15 working days).
@@ -279,13 +327,15 @@ def check_deadlines(today: dt.date | None = None, now: dt.datetime | None = None
     return report
 
 
-def flag_late_intake(now: dt.datetime) -> list[str]:
+def flag_late_intake(now: dt.datetime, *, dry_run: bool = False) -> list[str]:
     """Online dossiers neither received nor asked to be completed within their 8 working
     hours: ``intake_overdue_at`` is set once (the monitoring counts late intake)."""
     flagged = []
     late = Dossier.objects.filter(
         status=Status.SUBMITTED, intake_due_at__lt=now, intake_overdue_at=None
     )
+    if dry_run:
+        return list(late.values_list("code", flat=True))
     for dossier in late.iterator():
         with transaction.atomic():
             updated = Dossier.objects.filter(

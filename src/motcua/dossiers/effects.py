@@ -25,7 +25,15 @@ from motcua.catalog.models import ProcedureVersion
 
 from . import timelimits
 from .exceptions import DossierError
-from .models import Attachment, Channel, CodeCounter, Dossier, FormRevision, SupplementRequest
+from .models import (
+    Attachment,
+    Channel,
+    CodeCounter,
+    Dossier,
+    FormRevision,
+    Status,
+    SupplementRequest,
+)
 from .timelimits import clock_start, legal_deadline
 
 
@@ -147,6 +155,35 @@ def finish(move: Move) -> None:
     SupplementRequest.objects.filter(
         dossier=move.dossier, completed_at=None, closed_at=None
     ).update(closed_at=move.now)
+
+
+def withdraw(move: Move) -> None:
+    """Effect of ``withdraw``: only a dossier never received (submitted, or waiting for a
+    supplement asked at intake) is withdrawn; a received one is stopped (form 05)."""
+    from .supplements import open_request_at_intake
+
+    if move.from_status == Status.WAITING_SUPPLEMENT and not open_request_at_intake(move.dossier):
+        raise DossierError(
+            _(
+                "Hồ sơ đã được tiếp nhận nên không rút được; bạn có thể đề nghị cơ quan dừng "
+                "giải quyết hồ sơ."
+            ),
+            code="withdraw_received",
+        )
+    finish(move)
+
+
+def stop(move: Move) -> None:
+    """Effect of ``stop`` (Decree 118/2025/NĐ-CP Art. 21): only for a received dossier; one
+    waiting for a supplement asked at intake (never received) is withdrawn instead."""
+    from .supplements import open_request_at_intake
+
+    if open_request_at_intake(move.dossier):
+        raise DossierError(
+            _("Hồ sơ chưa được tiếp nhận nên không dừng giải quyết; hãy rút hồ sơ."),
+            code="stop_not_received",
+        )
+    finish(move)
 
 
 def mark_result_electronic(move: Move) -> None:

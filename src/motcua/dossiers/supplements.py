@@ -51,6 +51,18 @@ def open_request(dossier: Dossier) -> SupplementRequest | None:
     )
 
 
+def waiting_at_intake(dossier: Dossier) -> bool:
+    """Whether ``dossier`` waits for a supplement asked at intake (never received): the
+    applicant withdraws it rather than asking to stop it."""
+    return dossier.status == Status.WAITING_SUPPLEMENT and open_request_at_intake(dossier)
+
+
+def open_request_at_intake(dossier: Dossier) -> bool:
+    """Whether the request the dossier waits on (if any) was made at intake."""
+    request = open_request(dossier)
+    return request is not None and request.at_intake
+
+
 def completion_action(dossier: Dossier) -> str:
     """The action that completes the dossier's open request: ``complete_intake`` for a
     request made at receipt (the dossier goes back to the desk), else
@@ -59,6 +71,30 @@ def completion_action(dossier: Dossier) -> str:
     if request is not None and request.at_intake:
         return "complete_intake"
     return "provide_supplement"
+
+
+def requested_components(request: SupplementRequest | None) -> dict[int, str]:
+    """The components a request asks files for (id → label); free-text items need none."""
+    if request is None:
+        return {}
+    return {int(i["component"]): i["label"] for i in request.items if i.get("component")}
+
+
+def check_components_provided(request: SupplementRequest | None, provided) -> None:
+    """Raise DossierError listing the requested components ``provided`` (component ids
+    given at least one file) leaves out: the one allowed request is completed only when
+    every requested component has its file (Decree 118/2025/NĐ-CP)."""
+    given = {int(c) for c in provided}
+    missing = [label for pk, label in requested_components(request).items() if pk not in given]
+    if missing:
+        raise DossierError(
+            _(
+                "Chưa bổ sung đủ các thành phần hồ sơ được yêu cầu; vui lòng gửi tệp cho: "
+                "%(missing)s."
+            )
+            % {"missing": "; ".join(missing)},
+            code="supplement_incomplete",
+        )
 
 
 def supplement_days(version) -> int:
@@ -186,6 +222,11 @@ def provide_supplement(move: Move) -> None:
     dossier.due_date = local_date(dossier.due_at)
     move.restarted_at = start
     move.fields |= {"clock_started_at", "due_at", "due_date"}
+    # An appointment promised by an apology before the restart is void once the new
+    # legal due date is later: the time counts from zero (Decree 118/2025/NĐ-CP).
+    if dossier.appointment_date and dossier.appointment_date < dossier.due_date:
+        dossier.appointment_date = None
+        move.fields.add("appointment_date")
 
 
 def complete_intake(move: Move) -> None:

@@ -19,11 +19,16 @@ A limit counted in days ends at the **close of office hours** of its last day ra
 at midnight (Art. 148(6)): the agency returns results during office hours, and this is
 the moment the one-stop desk can still hand the result over.
 
-Where the clock starts (``clock_start``): a dossier received on a day off, or after the
+Where the clock starts (``clock_start``): a dossier received on a day off, after the
 agency's cut-off hour (some provinces count dossiers received after 15:00 from the next
-working day), counts from the opening of the next working day. The cut-off is the
-agency's own (``Agency.intake_cutoff``), else its nearest parent's, else the setting
-``MOTCUA_INTAKE_CUTOFF`` (empty: none).
+working day), or after the close of office hours (the effective cut-off when none is
+configured: nobody can work on it that day), counts from the opening of the next working
+day. One rule for every such move: the start moves to that opening, and for limits in
+days the moved-to day is not counted either (as for any start, the first day is not
+counted), so a dossier received Friday 18:00 and one received Saturday 08:00 have the
+same due date. The cut-off is the agency's own (``Agency.intake_cutoff``), else its
+nearest parent's, else the setting ``MOTCUA_INTAKE_CUTOFF`` (empty: the close of office
+hours); a cut-off later than the close of office hours is the close.
 
 An online dossier must be received, or answered with one request to complete it, within
 **8 working hours** of arriving (Decree 118/2025/NĐ-CP; ``intake_deadline``).
@@ -73,14 +78,17 @@ def clock_start(agency: Agency | None, moment: dt.datetime) -> dt.datetime:
     """When the legal time of a dossier ``agency`` receives at ``moment`` starts counting.
 
     ``moment`` itself on a working day up to the cut-off hour (inclusive: received at
-    15:00 with a 15:00 cut-off counts that day); otherwise — after the cut-off, or on a
-    weekend, holiday or day off — the opening of the next working day.
+    15:00 with a 15:00 cut-off counts that day); otherwise — after the cut-off, after the
+    close of office hours, or on a weekend, holiday or day off — the opening of the next
+    working day.
     """
     local = timezone.localtime(moment, timezone.get_default_timezone())
     day = local.date()
-    cutoff = intake_cutoff(agency)
-    if is_working_day(day) and (cutoff is None or local.time() <= cutoff):
-        return local
+    if is_working_day(day):
+        cutoff = intake_cutoff(agency)
+        closing = timezone.localtime(closing_of(day), timezone.get_default_timezone()).time()
+        if local.time() <= (closing if cutoff is None else min(cutoff, closing)):
+            return local
     return opening_of(next_working_day(day))
 
 

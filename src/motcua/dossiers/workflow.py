@@ -85,6 +85,18 @@ OPEN_BEFORE_DECISION = {
 # once received and not yet decided (before receipt they withdraw).
 STOPPABLE = {Status.RECEIVED, Status.IN_PROCESS, Status.WAITING_SUPPLEMENT}
 
+
+def may_withdraw(dossier) -> bool:
+    """Whether the applicant withdraws ``dossier`` (never received: submitted, or waiting
+    for a supplement asked at intake)."""
+    return dossier.status == Status.SUBMITTED or supplements.waiting_at_intake(dossier)
+
+
+def may_stop(dossier) -> bool:
+    """Whether the applicant may ask to stop ``dossier`` (received and not yet decided)."""
+    return dossier.status in STOPPABLE and not supplements.waiting_at_intake(dossier)
+
+
 # Rows in the order the back office shows their buttons.
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
@@ -220,10 +232,11 @@ TRANSITIONS: dict[str, Transition] = {
         # Before receipt the applicant withdraws; after it they ask to stop (Art. 21).
         _t(
             "withdraw",
-            {Status.SUBMITTED},
+            # Waiting: only a supplement asked at intake (never received; effects.withdraw).
+            {Status.SUBMITTED, Status.WAITING_SUPPLEMENT},
             Status.WITHDRAWN,
             _("Rút hồ sơ"),
-            effect=effects.finish,
+            effect=effects.withdraw,
             actor=APPLICANT,
         ),
         _t(
@@ -231,7 +244,7 @@ TRANSITIONS: dict[str, Transition] = {
             STOPPABLE,
             Status.STOPPED,
             _("Dừng giải quyết theo đề nghị của người nộp"),
-            effect=effects.finish,
+            effect=effects.stop,
             note_required=True,
         ),
         _t(

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import mask_identifier
 from motcua.datastore import selectors as datastore_selectors
+from motcua.dossiers import supplements
 from motcua.dossiers.exceptions import DossierError, InvalidData
 from motcua.dossiers.files import max_upload_bytes
 from motcua.dossiers.models import Rating, Status
-from motcua.dossiers.workflow import RATEABLE, STOPPABLE, TRANSITIONS
+from motcua.dossiers.workflow import RATEABLE, may_stop, may_withdraw
 from motcua.lib.downloads import file_response
 from motcua.postal import selectors as postal_selectors
 
@@ -22,8 +23,8 @@ from . import eform_pages, eforms, selectors, services
 from .access import citizen_view
 from .forms import RatingForm, StopForm, SupplementForm, WithdrawForm
 
-# Before receipt the applicant withdraws; after it they ask to stop (Decree 118/2025 Art. 21).
-WITHDRAWABLE = TRANSITIONS["withdraw"].sources
+# Before receipt the applicant withdraws (also while completing a supplement asked at
+# intake); after it they ask to stop (Decree 118/2025 Art. 21): workflow.may_withdraw/may_stop.
 
 
 @citizen_view
@@ -70,8 +71,8 @@ def dossier_detail(request, applicant, public_id):
             if dossier.status == Status.WAITING_SUPPLEMENT
             else None,
             "supplement_items": selectors.open_supplement_items(dossier),
-            "can_withdraw": dossier.status in WITHDRAWABLE,
-            "can_stop": dossier.status in STOPPABLE,
+            "can_withdraw": may_withdraw(dossier),
+            "can_stop": may_stop(dossier),
             "can_rate": dossier.status in RATEABLE and rating is None,
             "rating": rating,
             "delivery_panel": postal_selectors.delivery_panel(dossier),
@@ -117,12 +118,15 @@ def supplement(request, applicant, public_id):
         messages.info(request, _("Hồ sơ này hiện không cần bổ sung."))
         return redirect("portal:dossier", dossier.public_id)
     documents = list(datastore_selectors.documents_of(request.user))
+    components = supplements.requested_components(supplements.open_request(dossier))
     defn = eforms.definition(dossier.procedure_version.form_schema)
     with_form = _has_fields(defn)
     stored, sources = dossier.form_data or {}, dossier.prefill_sources or {}
     page = _SupplementPage(request, dossier, defn if with_form else None, stored, sources)
     if request.method != "POST":
-        return page.render(SupplementForm(documents=documents, with_form=with_form))
+        return page.render(
+            SupplementForm(documents=documents, with_form=with_form, components=components)
+        )
     answers, changed, eform_errors = None, False, {}
     if with_form and request.POST.get(FORM_SHOWN):
         parsed = eforms.parse_post(defn, request.POST, stored=stored, sources=sources)
@@ -136,6 +140,7 @@ def supplement(request, applicant, public_id):
                 },
                 documents=documents,
                 with_form=True,
+                components=components,
             )
             return page.render(kept, errors=parsed.errors, files_dropped=bool(request.FILES))
         answers, strict_errors = eforms.check(defn, parsed.data, strict=True)
@@ -149,6 +154,7 @@ def supplement(request, applicant, public_id):
         documents=documents,
         with_form=with_form,
         answers_changed=changed,
+        components=components,
     )
     if form.is_valid() and not eform_errors:
         try:
@@ -158,6 +164,7 @@ def supplement(request, applicant, public_id):
                 documents=form.chosen_documents(),
                 note=form.cleaned_data["note"],
                 form_data=answers,
+                component_uploads=form.component_files(),
                 by=request.user,
             )
         except InvalidData as exc:
@@ -222,8 +229,8 @@ class _SupplementPage:
 def withdraw(request, applicant, public_id):
     """Withdraw a dossier not yet received, after a confirmation page."""
     dossier = selectors.dossier_for(applicant, public_id)
-    if dossier.status not in WITHDRAWABLE:
-        if dossier.status in STOPPABLE:
+    if not may_withdraw(dossier):
+        if may_stop(dossier):
             messages.info(
                 request,
                 _(
@@ -256,7 +263,7 @@ def stop(request, applicant, public_id):
     the reason and a confirmation; the processing stops at once and the agency issues
     the notice (form 05)."""
     dossier = selectors.dossier_for(applicant, public_id)
-    if dossier.status not in STOPPABLE:
+    if not may_stop(dossier):
         messages.error(
             request,
             _("Hồ sơ ở trạng thái “%(status)s” nên không đề nghị dừng giải quyết được.")

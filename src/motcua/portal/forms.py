@@ -119,8 +119,25 @@ class SupplementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, documents=(), with_form=False, answers_changed=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        documents=(),
+        with_form=False,
+        answers_changed=False,
+        components=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # One file input per component the request asks for (id → label); each needs a
+        # file before the supplement is sent (checked by ``answer_supplement``).
+        self.components = dict(components or {})
+        for pk, label in self.components.items():
+            self.fields[f"component_{pk}"] = MultipleFileField(
+                label=_("Tệp bổ sung cho: %(label)s") % {"label": label},
+                required=False,
+                allow_empty_file=True,
+            )
         # Corrected e-form answers (``with_form``: the page shows the e-form) are a
         # supplement too: then no file is needed.
         self.with_form = with_form
@@ -137,6 +154,7 @@ class SupplementForm(forms.Form):
             and not self.answers_changed
             and not cleaned.get("files")
             and not cleaned.get("documents")
+            and not any(self.component_files().values())
         ):
             if self.with_form:
                 message = _(
@@ -147,6 +165,14 @@ class SupplementForm(forms.Form):
                 message = _("Vui lòng chọn ít nhất một tệp để bổ sung.")
             raise ValidationError(message, code="no_file")
         return cleaned
+
+    def component_files(self) -> dict[int, list]:
+        """The files given for each requested component (id → files)."""
+        data = getattr(self, "cleaned_data", {})
+        return {pk: data.get(f"component_{pk}") or [] for pk in self.components}
+
+    def component_fields(self) -> list:
+        return [self[f"component_{pk}"] for pk in self.components]
 
     def chosen_documents(self) -> list:
         return [self.documents[pk] for pk in self.cleaned_data.get("documents") or []]

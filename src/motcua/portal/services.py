@@ -337,10 +337,15 @@ def answer_supplement(
     documents: list = (),
     note: str = "",
     form_data: dict | None = None,
+    component_uploads: dict | None = None,
     by=None,
 ) -> Dossier:
     """Send the documents the agency asked for and/or corrected answers; the legal
     clock resumes.
+
+    ``component_uploads`` maps a requested component's id to its new files: every
+    component the open request lists needs at least one (free-text items need none),
+    else DossierError (``supplement_incomplete``) names the missing ones.
 
     ``uploads`` are new files, ``documents`` copies from the person's data store,
     ``form_data`` the e-form's answers as corrected by the applicant (every value, as
@@ -352,7 +357,8 @@ def answer_supplement(
     is refused, InvalidData (messages by data path) when the answers are refused,
     IllegalTransition when the dossier is not waiting for a supplement.
     """
-    count = len(uploads) + len(documents)
+    component_uploads = {int(k): list(v) for k, v in (component_uploads or {}).items() if v}
+    count = len(uploads) + len(documents) + sum(len(v) for v in component_uploads.values())
     if not count and form_data is None:
         raise _no_supplement(with_form=False)
     if dossier.status != Status.WAITING_SUPPLEMENT:
@@ -370,6 +376,8 @@ def answer_supplement(
             )
             if locked.status != Status.WAITING_SUPPLEMENT:
                 raise IllegalTransition(_("Bổ sung hồ sơ"), locked.get_status_display())
+            request = supplements.open_request(locked)
+            supplements.check_components_provided(request, component_uploads)
             corrected = bool(supplement_changes(locked, form_data))
             if not count and not corrected:
                 raise _no_supplement(with_form=True)
@@ -379,6 +387,20 @@ def answer_supplement(
                 stored.append(
                     add_attachment(locked, upload, kind=Attachment.Kind.SUPPLEMENT, by=by)
                 )
+            components = ProcedureComponent.objects.filter(
+                version_id=locked.procedure_version_id, pk__in=component_uploads
+            ).in_bulk()
+            for pk, files in component_uploads.items():
+                for upload in files:
+                    stored.append(
+                        add_attachment(
+                            locked,
+                            upload,
+                            kind=Attachment.Kind.SUPPLEMENT,
+                            by=by,
+                            component=components.get(pk),
+                        )
+                    )
             for document in documents:
                 stored.append(
                     datastore_services.copy_to_dossier(

@@ -15,6 +15,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
+from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.models import Attachment
 from motcua.dossiers.workflow import RATEABLE
 from motcua.portal import selectors as portal
@@ -254,6 +255,19 @@ def supplement(
         File(None, description="PDF, JPG or PNG files (none when only answers change)"),
     ] = None,
     note: Annotated[str, Form("", max_length=2000)] = "",
+    components: Annotated[
+        str,
+        Form(
+            "",
+            max_length=2000,
+            description=(
+                "the component each file in `files` answers, in the same order: component "
+                "ids separated by commas, empty for a file tied to none (e.g. `12,,15`). "
+                "Every component the open request lists needs at least one file, else 422 "
+                "`supplement_incomplete`."
+            ),
+        ),
+    ] = "",
     form: Annotated[
         str,
         Form(
@@ -275,10 +289,36 @@ def supplement(
     as a revision the officers compare."""
     who, dossier = own_dossier(request, public_id, WRITE)
     answers = supplement_answers(dossier, form) if form.strip() else None
+    uploads, by_component = split_by_component(files or [], components)
     dossier = portal_services.answer_supplement(
-        dossier, uploads=files or [], note=note, form_data=answers, by=who.user
+        dossier,
+        uploads=uploads,
+        note=note,
+        form_data=answers,
+        component_uploads=by_component,
+        by=who.user,
     )
     return presenters.citizen_detail(dossier)
+
+
+def split_by_component(files: list, components: str) -> tuple[list, dict[int, list]]:
+    """``files`` split by the comma-separated component ids (one per file, in order; empty:
+    none) into (files for no component, {component id: files})."""
+    ids = [part.strip() for part in components.split(",")] if components.strip() else []
+    if len(ids) > len(files):
+        raise DossierError(
+            _("Số thành phần hồ sơ nhiều hơn số tệp gửi kèm."), code="bad_components"
+        )
+    loose, tied = [], {}
+    for index, upload in enumerate(files):
+        ident = ids[index] if index < len(ids) else ""
+        if not ident:
+            loose.append(upload)
+            continue
+        if not ident.isdigit():
+            raise DossierError(_("Mã thành phần hồ sơ không hợp lệ."), code="bad_components")
+        tied.setdefault(int(ident), []).append(upload)
+    return loose, tied
 
 
 @router.post(

@@ -190,3 +190,25 @@ def test_a_received_dossier_is_stopped_not_withdrawn(citizen, make_dossier):
     assert stopped.status_code == 200 and stopped.json()["status"] == "stopped"
     again = api.post(f"/dossiers/{dossier.public_id}/stop", {"reason": "Không còn nhu cầu"})
     assert again.status_code == 409
+
+
+def test_supplement_needs_a_file_for_every_requested_component(citizen, desk, make_dossier):
+    from motcua.catalog.models import ProcedureComponent
+    from motcua.dossiers import services as dossier_services
+
+    dossier = make_dossier(citizen, Status.RECEIVED)
+    component = ProcedureComponent.objects.create(
+        version=dossier.procedure_version, position=91, name="Giấy chứng sinh"
+    )
+    dossier_services.request_supplement(
+        dossier, by=desk, items=[{"component": component.pk, "reason": "Bản chụp mờ"}]
+    )
+    api = as_bearer(citizen)
+    url = f"/dossiers/{dossier.public_id}/supplement"
+    refused = api.upload(url, {"files": [pdf("khac.pdf")]})
+    assert refused.status_code == 422, refused.content
+    assert error_code(refused) == "supplement_incomplete"
+    assert "Giấy chứng sinh" in refused.content.decode()
+    accepted = api.upload(url, {"files": [pdf("chung-sinh.pdf")], "components": str(component.pk)})
+    assert accepted.status_code == 200, accepted.content
+    assert dossier.attachments.get().component_id == component.pk

@@ -21,7 +21,13 @@ from motcua.dossiers.models import Dossier, Status
 
 from . import common
 
-APPLICANT_ACTIONS = ("request_supplement", "provide_supplement", "return_result")
+APPLICANT_ACTIONS = (
+    "request_supplement",
+    "provide_supplement",
+    "complete_intake",
+    "stop",
+    "return_result",
+)
 
 
 @dataclass
@@ -108,13 +114,21 @@ def transfer_handovers(dossier: Dossier) -> list[Handover]:
     return rows
 
 
+def legal_timeliness(dossier: Dossier, finished: dt.datetime) -> str:
+    """Form 06's result against the legal due date (``due_at`` to the minute when known):
+    an apology's appointment date does not make a late dossier on time."""
+    if dossier.due_at and finished > dossier.due_at:
+        return _("Quá hạn")
+    return common.timeliness(finished, dossier.due_date)
+
+
 def applicant_handovers(dossier: Dossier) -> list[Handover]:
     applicant = dossier.applicant.name
     rows = []
     changes = dossier.history.filter(action__in=APPLICANT_ACTIONS).select_related("actor")
     for change in changes.order_by("at", "pk"):
         officer = common.person_name(change.actor)
-        if change.action == "provide_supplement":
+        if change.action in ("provide_supplement", "complete_intake"):
             rows.append(
                 Handover(
                     _("Người nộp hồ sơ"),
@@ -131,10 +145,14 @@ def applicant_handovers(dossier: Dossier) -> list[Handover]:
                 f": {change.note}" if change.note else ""
             )
             result = ""
+        elif change.action == "stop":
+            note = _("Dừng giải quyết theo đề nghị của người nộp") + (
+                f": {change.note}" if change.note else ""
+            )
+            result = ""
         else:
             note = _("Trả kết quả")
-            due = dossier.appointment_date or dossier.due_date
-            result = common.timeliness(dossier.finished_at or change.at, due)
+            result = legal_timeliness(dossier, dossier.finished_at or change.at)
         rows.append(
             Handover(
                 _desk(dossier), officer, _("Người nộp hồ sơ"), applicant, change.at, result, note

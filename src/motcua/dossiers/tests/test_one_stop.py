@@ -373,7 +373,11 @@ def test_the_job_drafts_on_the_last_allowed_day_and_may_draft_later(make_dossier
 
 
 def test_withdraw_only_before_receipt_and_stop_only_after(make_dossier, officer):
-    assert workflow.TRANSITIONS["withdraw"].sources == {Status.SUBMITTED}
+    # Waiting for a supplement: only one asked at intake (never received) is withdrawn.
+    assert workflow.TRANSITIONS["withdraw"].sources == {
+        Status.SUBMITTED,
+        Status.WAITING_SUPPLEMENT,
+    }
     assert workflow.TRANSITIONS["stop"].sources == {
         Status.RECEIVED,
         Status.IN_PROCESS,
@@ -386,7 +390,7 @@ def test_withdraw_only_before_receipt_and_stop_only_after(make_dossier, officer)
     assert submitted.status == Status.WITHDRAWN
     for status in (Status.RECEIVED, Status.IN_PROCESS, Status.WAITING_SUPPLEMENT):
         dossier = make_dossier(status)
-        with pytest.raises(IllegalTransition):
+        with pytest.raises(DossierError):
             transition(dossier, "withdraw", note="Rút")
         services.stop(dossier, by=officer, reason="Người nộp đề nghị dừng", at=local(2025, 3, 10))
         dossier.refresh_from_db()

@@ -61,11 +61,34 @@ def test_a_dossier_received_on_a_day_off_counts_from_the_next_working_day():
     assert clock_start(agency, local(2027, 2, 8, 10, 0)) == local(2027, 2, 11, 7, 30)
 
 
-def test_without_any_cut_off_the_evening_counts_that_day(settings):
+def test_without_any_cut_off_the_close_of_office_hours_is_the_cut_off(settings):
     settings.MOTCUA_INTAKE_CUTOFF = ""
     agency = AgencyFactory()
     assert intake_cutoff(agency) is None
-    assert clock_start(agency, local(2025, 3, 12, 18, 30)) == local(2025, 3, 12, 18, 30)
+    # Up to the close (17:00) the day counts; after it, the next working day's opening.
+    assert clock_start(agency, local(2025, 3, 12, 17, 0)) == local(2025, 3, 12, 17, 0)
+    assert clock_start(agency, local(2025, 3, 12, 18, 30)) == local(2025, 3, 13, 7, 30)
+
+
+def test_friday_evening_and_saturday_morning_are_due_on_the_same_day(settings):
+    settings.MOTCUA_INTAKE_CUTOFF = ""
+    agency = AgencyFactory()
+    one_day = version_in(ProcessingUnit.WORKING_DAYS, 1)
+    friday_evening = clock_start(agency, local(2025, 3, 14, 18, 0))
+    saturday_morning = clock_start(agency, local(2025, 3, 15, 8, 0))
+    assert friday_evening == saturday_morning == local(2025, 3, 17, 7, 30)
+    # The moved-to Monday is not counted (as with a cut-off): due Tuesday at the close.
+    due = legal_deadline(one_day, agency, friday_evening)
+    assert due == legal_deadline(one_day, agency, saturday_morning) == local(2025, 3, 18, 17, 0)
+    # Friday before the close counts Friday as the (uncounted) first day: due Monday.
+    friday_afternoon = clock_start(agency, local(2025, 3, 14, 16, 0))
+    assert legal_deadline(one_day, agency, friday_afternoon) == local(2025, 3, 17, 17, 0)
+
+
+def test_a_cut_off_after_the_close_is_the_close(settings):
+    settings.MOTCUA_INTAKE_CUTOFF = "20:00"
+    agency = AgencyFactory()
+    assert clock_start(agency, local(2025, 3, 12, 18, 0)) == local(2025, 3, 13, 7, 30)
 
 
 def test_the_setting_is_the_cut_off_of_an_agency_without_one(settings):

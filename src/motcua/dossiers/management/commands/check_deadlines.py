@@ -15,6 +15,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Ngày xét (YYYY-MM-DD); mặc định hôm nay.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Chỉ liệt kê những hồ sơ sẽ được xử lý, không ghi gì.",
+        )
 
     def handle(self, *args, **options):
         today = None
@@ -23,7 +28,16 @@ class Command(BaseCommand):
                 today = dt.date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError("Ngày không hợp lệ, cần dạng YYYY-MM-DD.") from None
-        report = check_deadlines(today)
+        report = check_deadlines(today, dry_run=options["dry_run"])
+        if report.dry_run:
+            self.stdout.write("Chạy thử (--dry-run): không ghi thay đổi nào.")
+            for label, codes in (
+                ("Sẽ đánh dấu quá hạn tiếp nhận", report.intake_overdue),
+                ("Sẽ lập dự thảo văn bản xin lỗi và đề nghị gia hạn", report.apologies_drafted),
+                ("Sẽ kết thúc do quá hạn bổ sung", report.supplements_closed),
+            ):
+                self.stdout.write(f"{label} ({len(codes)}): {', '.join(codes) or '—'}")
+            return
         self.stdout.write(
             f"Hồ sơ quá hạn tiếp nhận được đánh dấu: {len(report.intake_overdue)}; "
             f"văn bản xin lỗi và đề nghị gia hạn đã dự thảo: {len(report.apologies_drafted)}; "
