@@ -253,11 +253,14 @@ def parse_post(defn: dict, post, *, stored=None, sources=None) -> Parsed:
 
     def getlist(name: str) -> list[str]:
         if hasattr(post, "getlist"):
-            return post.getlist(name)
-        value = post.get(name)
-        if value is None:
-            return []
-        return value if isinstance(value, list) else [value]
+            values = post.getlist(name)
+        else:
+            value = post.get(name)
+            if value is None:
+                return []
+            values = value if isinstance(value, list) else [value]
+        # A NUL character is never part of an answer (and PostgreSQL refuses it in JSON).
+        return [v.replace("\x00", "") if isinstance(v, str) else v for v in values]
 
     def read(spec: dict, path: str, pattern: str, target: dict, key: str) -> None:
         kind = spec.get("type")

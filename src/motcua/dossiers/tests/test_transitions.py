@@ -36,9 +36,10 @@ def _extra(action):
 
 def _dossier(make_dossier, action, source):
     """A dossier in ``source``; one waiting on a request made at receipt for the action
-    that completes such a request."""
+    that completes such a request, and for a withdrawal while waiting (only a dossier
+    never received may be withdrawn)."""
     dossier = make_dossier(source)
-    if action == "complete_intake":
+    if action == "complete_intake" or (action == "withdraw" and source == "waiting_supplement"):
         SupplementRequest.objects.create(
             dossier=dossier, number=1, requested_at=AT, at_intake=True, due_date=AT.date()
         )

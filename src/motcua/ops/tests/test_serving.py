@@ -20,6 +20,7 @@ PRODUCTION = {
     "MOTCUA_REGISTRY_API_KEY": secrets.token_urlsafe(32),
     "MOTCUA_OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
     "MOTCUA_AUDIT_KEY": secrets.token_urlsafe(32),
+    "MOTCUA_POSTAL_KEY": secrets.token_urlsafe(32),
 }
 
 
