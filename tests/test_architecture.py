@@ -42,7 +42,31 @@ ALLOWED = {
         "audit",
         "notifications",
     },
-    "federation": {"monitoring", "catalog", "agencies", "accounts", "workdays", "audit"},
+    # exchange: the sync rate and delay per agency on the national dashboard (public).
+    "federation": {
+        "monitoring",
+        "catalog",
+        "agencies",
+        "accounts",
+        "workdays",
+        "audit",
+        "exchange",
+    },
+    # Dossier exchange between instances (docs/EXCHANGE.md): listens to dossier_event,
+    # applies peers' messages through the dossiers' services, payments and results.
+    "exchange": {
+        "dossiers",
+        "catalog",
+        "agencies",
+        "accounts",
+        "workdays",
+        "audit",
+        "events",
+        "payments",
+        "results",
+        "notifications",
+        "datastore",
+    },
     "api": {
         "dossiers",
         "catalog",
@@ -149,6 +173,7 @@ PUBLIC = {
     "feedback": {"public", "models", "services", "selectors", "forms", "exceptions"},
     "postal": {"services", "selectors", "addresses"},
     "events": {"public"},
+    "exchange": {"public"},
 }
 UNRESTRICTED = {"demo"}
 APPS = {p.name for p in SRC.iterdir() if (p / "apps.py").exists()}

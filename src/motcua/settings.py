@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "motcua.postal",
     "motcua.events",
     "motcua.federation",
+    "motcua.exchange",
     "motcua.monitoring",
     "motcua.feedback",
     "motcua.backoffice",

@@ -56,6 +56,16 @@ class Agency(models.Model):
     # Dossiers received after this hour count from the next working day (unset: the
     # setting MOTCUA_INTAKE_CUTOFF, if any, else no cut-off).
     intake_cutoff = models.TimeField(_("giờ tiếp nhận cuối ngày"), null=True, blank=True)
+    # The official electronic identifier (mã định danh điện tử, Decision 20/2020/QĐ-TTg),
+    # the agency part of the national dossier code; validated in ``identifiers.py``.
+    identifier = models.CharField(
+        _("mã định danh điện tử"), max_length=20, unique=True, null=True, blank=True
+    )
+    # The MotCua instance that settles this agency's dossiers (its exchange peer code,
+    # docs/EXCHANGE.md); blank: this instance. Set on agencies replicated from a province.
+    home_instance = models.CharField(
+        _("hệ thống giải quyết"), max_length=40, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("cơ quan")

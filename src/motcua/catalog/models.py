@@ -431,3 +431,55 @@ class OnlineOnlyRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} ({self.valid_from})"
+
+
+class CrossBoundaryIntake(models.Model):
+    """One line of the province's "phi địa giới" list (Decree 118/2025/NĐ-CP, Art. 14):
+    a desk (a provincial or commune service centre, or a unit below it) receives paper
+    dossiers of a procedure settled by another agency and routes them to it.
+
+    ``procedure`` empty: every procedure the settling agency settles; ``settling_agency``
+    empty: any agency of the desk's province that settles the procedure. Maintained by an
+    administrator in the admin (audited), never in code.
+    """
+
+    desk = models.ForeignKey(
+        Agency,
+        verbose_name=_("bộ phận tiếp nhận"),
+        on_delete=models.CASCADE,
+        related_name="cross_boundary_intakes",
+    )
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("thủ tục"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="cross_boundary_intakes",
+        help_text=_("Để trống: mọi thủ tục của cơ quan giải quyết."),
+    )
+    settling_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan giải quyết"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Để trống: mọi cơ quan trong tỉnh giải quyết thủ tục."),
+    )
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_until = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
+    note = models.CharField(_("căn cứ, ghi chú"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tiếp nhận không phụ thuộc địa giới hành chính")
+        verbose_name_plural = _("danh mục tiếp nhận không phụ thuộc địa giới hành chính")
+        ordering = ["desk__name", "valid_from"]
+
+    def __str__(self) -> str:
+        what = self.procedure.code if self.procedure_id else "*"
+        return f"{self.desk} ← {what}"

@@ -182,6 +182,25 @@ class Dossier(models.Model):
         _("địa chỉ nhận kết quả"), default=dict, db_default={}, blank=True
     )
     postage_vnd = models.PositiveIntegerField(_("cước bưu chính (đồng)"), null=True, blank=True)
+    # Receipt regardless of administrative boundary (Decree 118/2025, Art. 14): the desk
+    # that received the paper dossier when it is not the settling agency (``agency``),
+    # and the desk where the result is returned (empty: the settling agency's own desk).
+    intake_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("nơi tiếp nhận (phi địa giới)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("nơi trả kết quả"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Assisted filing: the agent who filed on the applicant's behalf, for which agency,
     # and how the applicant confirmed it.
     filed_by = models.ForeignKey(
