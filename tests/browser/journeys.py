@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 LOADED = """() => {
   const n = performance.getEntriesByType("navigation")[0];
@@ -167,12 +167,19 @@ class Recorder:
         locator.set_input_files(files)
         self._count_click()
 
-    def download(self, locator) -> Path:
-        """Click a link that downloads a file (one click, no screen); the file's path."""
-        with self.page.expect_download() as download:
-            locator.click()
+    def download(self, locator) -> bytes:
+        """Follow a link to a file (one click, no screen): its content.
+
+        The file is fetched with the tab's cookies rather than by clicking, since a PDF
+        served inline opens in Chromium's viewer while another browser saves it: either
+        way the user gets the file in one click.
+        """
+        href = locator.get_attribute("href")
+        assert href, "not a link to a file"
+        response = self.page.context.request.get(urljoin(self.page.url, href))
+        assert response.ok, f"{href}: HTTP {response.status}"
         self._count_click()
-        return Path(download.value.path())
+        return response.body()
 
     def keep(self, name: str) -> None:
         """Save the visible part of the page as ``<pictures>/<name>.png`` (README)."""

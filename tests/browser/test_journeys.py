@@ -37,6 +37,7 @@ import json
 import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -463,7 +464,7 @@ def download_and_verify(rec: Recorder, site: str, dossier: Dossier) -> None:
         page.locator("li", has_text="Kết quả giải quyết").get_by_role("link"),
     )
     assert result is not None, f"no result to download on {page.url}"
-    pdf = rec.download(result).read_bytes()
+    pdf = rec.download(result)
     assert pdf.startswith(b"%PDF")
     verify = first_visible(page.get_by_role("link", name=re.compile(r"^(Xác minh|Kiểm tra)")))
     if verify is not None:
@@ -538,12 +539,29 @@ def leader_approval(rec: Recorder, dossier: Dossier) -> None:
 
 
 def issue_and_return(dossier: Dossier, desk: User, site: str) -> None:
-    """The desk signs the result the leader approved and returns it (not measured)."""
+    """The desk signs the result the leader approved and returns it (not measured).
+
+    In a thread of its own: signing runs ``asyncio.run``, which cannot run inside
+    Playwright's event loop; the thread uses the test's database connection, as the
+    live server's threads do."""
+    from django.db import connections
+
     from motcua.results import services as results
 
-    results.ensure_preview(dossier, by=desk, base_url=site)
-    issued = results.issue_result(dossier, by=desk, base_url=site)
-    if issued.status != Status.RETURNED:
-        dossier_services.transition(issued, "return_result", by=desk)
+    shared = connections["default"]
+
+    def issue() -> None:
+        connections["default"] = shared
+        results.ensure_preview(dossier, by=desk, base_url=site)
+        issued = results.issue_result(dossier, by=desk, base_url=site)
+        if issued.status != Status.RETURNED:
+            dossier_services.transition(issued, "return_result", by=desk)
+
+    shared.inc_thread_sharing()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(issue).result()
+    finally:
+        shared.dec_thread_sharing()
     dossier.refresh_from_db()
     assert dossier.status == Status.RETURNED and dossier.result_electronic
