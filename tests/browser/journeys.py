@@ -212,7 +212,9 @@ class Recorder:
             return
         self._seen.add(timing["origin"])
         journey = self.journey
-        journey.screens.append(Screen(urlparse(timing["url"]).path, timing["ms"]))
+        url = urlparse(timing["url"])
+        path = f"{url.path}?{url.query}" if url.query else url.path
+        journey.screens.append(Screen(path, timing["ms"]))
         name = f"{journey.name}-{self.width}-{len(journey.screens):02d}"
         if self.audit is not None:
             self.audit(self.page, name)
