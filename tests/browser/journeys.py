@@ -95,6 +95,7 @@ class Recorder:
         self.journey: Journey | None = None
         self._seen: set[float] = set()
         page.on("load", self._on_load)
+        page.on("dialog", self._on_dialog)
 
     # --- the journey -------------------------------------------------------------------
 
@@ -163,9 +164,15 @@ class Recorder:
         self._count_click()
 
     def pick_file(self, locator, files) -> None:
-        """Pick a file for an upload field (one click; a page may send it at once)."""
+        """Pick a file for an upload field (one click). A page that sends the file as
+        soon as it is picked may load a new screen: it is then timed and checked."""
+        before = self._origin()
         locator.set_input_files(files)
         self._count_click()
+        self.page.wait_for_timeout(300)  # time for a script to send the form
+        self.page.wait_for_load_state("load")
+        if self._origin() != before:
+            self.settle()
 
     def download(self, locator) -> bytes:
         """Follow a link to a file (one click, no screen): its content.
@@ -199,6 +206,19 @@ class Recorder:
             "e => (e.form && e.form.action || location.pathname) + '#' +"
             " (e.name || e.id || e.getAttribute('aria-label') || '')"
         )
+
+    def _origin(self) -> float | None:
+        for _attempt in range(20):
+            try:
+                return self.page.evaluate("performance.timeOrigin")
+            except Exception:  # the page is navigating: its context went away
+                self.page.wait_for_timeout(100)
+        return None
+
+    def _on_dialog(self, dialog) -> None:
+        """A confirmation (window.confirm) is accepted: one more click."""
+        self._count_click()
+        dialog.accept()
 
     def _timing(self) -> dict:
         self.page.wait_for_load_state("load")

@@ -295,8 +295,8 @@ def apply(rec: Recorder, citizen: Applicant, *, pictures: bool = False) -> Dossi
         rec.keep("path-2-thu-tuc")
     rec.click(
         first_visible(
-            page.get_by_role("link", name=re.compile(r"^(Nộp hồ sơ|Bắt đầu)")),
-            page.get_by_role("button", name=re.compile(r"^(Nộp hồ sơ|Bắt đầu)")),
+            page.get_by_role("link", name=re.compile(r"^(Nộp|Bắt đầu)")),
+            page.get_by_role("button", name=re.compile(r"^(Nộp|Bắt đầu)")),
         )
     )
     for _ in range(12):
@@ -434,7 +434,8 @@ def pay(rec: Recorder) -> None:
     rec.click(action(page, pay_now.pattern))
     assert "/mo-phong/thanh-toan/" in page.url, page.url
     rec.click(first_visible(page.get_by_role("button", name="Thanh toán", exact=True)))
-    assert "Đã thanh toán" in page.locator("main").inner_text(), page.url
+    paid = re.compile(r"Đã thanh toán|Đã nộp (phí|trực tuyến)", re.IGNORECASE)
+    assert paid.search(page.locator("main").inner_text()), page.url
 
 
 def answer_supplement(rec: Recorder, site: str, dossier: Dossier) -> None:
@@ -490,7 +491,7 @@ def open_dossier(rec: Recorder, dossier: Dossier) -> None:
         if mine is not None and "viec-cua-toi" not in page.url:
             rec.click(mine)
     if link() is None:
-        search = first_visible(page.get_by_role("textbox", name=re.compile("Mã hồ sơ|Tìm")))
+        search = first_visible(page.get_by_role("textbox", name=re.compile("^(Mã hồ sơ|Tìm)")))
         assert search is not None, f"no way to {dossier.code} from {page.url}"
         rec.fill(search, dossier.code)
         rec.press_enter(search)
@@ -518,7 +519,7 @@ def specialist_opinion(rec: Recorder, dossier: Dossier, leader: User) -> None:
     save = first_visible(page.get_by_role("button", name=re.compile(r"kết quả thẩm định$")))
     if save is not None:
         rec.click(save)
-    opinion = re.compile(r"^Cho ý kiến")
+    opinion = re.compile(r"^(Cho|Gửi) ý kiến|^Chuyển (lãnh đạo|phê duyệt)")
     form = page.locator("form", has=page.get_by_role("button", name=opinion))
     assignee = form.locator("select[name=assignee]")
     if assignee.count() and assignee.input_value() != str(leader.pk):
