@@ -1,9 +1,10 @@
 """Request limits for public pages and calls, counted in Django's cache.
 
 django-ratelimit refuses the per-process memory cache of the zero-setup mode, so this
-is a fixed-window counter on ``cache.add`` + ``cache.incr``: each request is one atomic
-increment (in Redis and in the memory cache), so a concurrent burst cannot slip past
-the limit as a read-then-write count would. With ``REDIS_URL`` every process shares
+is a fixed-window counter: each request is one atomic increment (with Redis, ``SET NX
+EX`` + ``INCR`` in one pipeline, a single round trip; in the memory cache ``add`` +
+``incr``), so a concurrent burst cannot slip past the limit as a read-then-write count
+would. With ``REDIS_URL`` every process shares
 the count (production must use it: without it each process counts its own). When the
 cache cannot be reached the request goes through (the look-up must not fail because
 Redis is down) and a warning is logged.
@@ -44,6 +45,30 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(multiple or 1) * PERIODS[unit]
 
 
+def _count(key: str, period: int) -> int:
+    """Add one to the window's counter ``key``; its new value.
+
+    With Redis (Django's ``RedisCache``): ``SET key 0 EX period NX`` and ``INCR key`` in
+    one pipeline, one round trip, atomic on the server; the first request of a window
+    creates the counter with its expiry, and no request can see it without one. With
+    another cache (the per-process memory cache of the zero-setup mode): ``add`` then
+    ``incr``, each atomic.
+    """
+    redis_cache = getattr(cache, "_cache", None)
+    if hasattr(redis_cache, "get_client") and hasattr(cache, "make_and_validate_key"):
+        full = cache.make_and_validate_key(key)
+        pipe = redis_cache.get_client(full, write=True).pipeline(transaction=True)
+        pipe.set(full, 0, ex=period + 1, nx=True)
+        pipe.incr(full)
+        return int(pipe.execute()[1])
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.add(key, 1, timeout=period + 1)
+        return 1
+
+
 def hit(scope: str, ident: str, rate: str) -> int | None:
     """Count one request of ``ident`` in ``scope``; the seconds to wait when it is over
     ``rate``, else None."""
@@ -53,12 +78,7 @@ def hit(scope: str, ident: str, rate: str) -> int | None:
     digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
     key = f"motcua:limit:{scope}:{digest}:{period}:{window}"
     try:
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the key expired between add and incr
-            cache.add(key, 1, timeout=period + 1)
-            count = 1
+        count = _count(key, period)
     except Exception as failure:  # an unreachable cache must not stop the page
         log.warning("rate limit %s not counted: %s", scope, type(failure).__name__)
         return None

@@ -15,7 +15,6 @@ from motcua.portal import selectors as portal
 from motcua.results import selectors as result_selectors
 from motcua.results.verify import verify_pdf
 
-from .. import presenters
 from ..errors import ApiError, errors
 from ..schemas import LookupIn, LookupOut, VerdictOut
 from ..throttles import PublicThrottle
@@ -36,8 +35,9 @@ def lookup(request, payload: LookupIn):
     wait = lookup_wait(request, payload.code)
     if wait is not None:
         raise Throttled(wait=wait)
-    dossier = portal.find_for_lookup(payload.code, payload.secret)
-    if dossier is None:
+    # The cached answer (motcua.portal.lookup_cache): no dossier rows on a hit.
+    answer = portal.lookup_answer(payload.code, payload.secret)
+    if answer is None:
         raise ApiError(
             404,
             "not_found",
@@ -46,19 +46,7 @@ def lookup(request, payload: LookupIn):
                 "mã in trên biên nhận."
             ),
         )
-    expected, estimated = portal.expected_result_date(dossier)
-    return {
-        "code": dossier.code,
-        "status": dossier.status,
-        "status_label": str(dossier.get_status_display()),
-        "procedure_name": dossier.procedure_version.name,
-        "agency": presenters.agency(dossier.agency),
-        "masked_identifier": dossier.applicant.masked_identifier,
-        "submitted_at": dossier.submitted_at,
-        "expected_result_date": expected,
-        "expected_is_estimate": estimated,
-        "timeline": [vars(e) for e in portal.timeline(dossier, with_notes=False)],
-    }
+    return answer.as_api()
 
 
 @router.post(
