@@ -147,7 +147,11 @@ _FIELDS = (
     "agency_id",
     "procedure_version_id",
     "procedure_version__name",
+    "procedure_version__processing_days",
+    "procedure_version__processing_unit",
     "agency__code",
+    "agency__intake_cutoff",
+    "agency__parent_id",
     "agency__name",
     "applicant__name",
     "applicant__kind",
@@ -162,10 +166,17 @@ def _expected(row: dict) -> tuple[dt.date | None, bool]:
     if row["due_date"]:
         return row["due_date"], False
     if row["status"] == Status.SUBMITTED:
-        # The calendar rules need the version and the agency (two primary-key reads,
-        # once per dossier until it changes).
-        version = ProcedureVersion.objects.get(pk=row["procedure_version_id"])
-        agency = Agency.objects.get(pk=row["agency_id"])
+        # The calendar rules read the version's time limit and the agency's cut-off
+        # hour (its parents' when it has none): unsaved instances holding those fields.
+        version = ProcedureVersion(
+            processing_days=row["procedure_version__processing_days"],
+            processing_unit=row["procedure_version__processing_unit"],
+        )
+        agency = Agency(
+            pk=row["agency_id"],
+            intake_cutoff=row["agency__intake_cutoff"],
+            parent_id=row["agency__parent_id"],
+        )
         start = row["submitted_at"] or dt.datetime.now(dt.UTC)
         return compute_due_date(version, start, agency), True
     return None, False

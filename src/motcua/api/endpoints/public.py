@@ -26,12 +26,16 @@ router = Router(tags=["Tra cứu công khai"], auth=None, throttle=[PublicThrott
     "/public/lookup",
     response={200: LookupOut, **errors(400, 404, 422, 429, 503)},
     summary="Status of a dossier by its code and look-up code",
+    # Not the router's per-address API counter: the look-up's own limits below (per
+    # address and per dossier code, shared with the portal's /tra-cuu/) in one round trip.
+    throttle=[],
 )
 def lookup(request, payload: LookupIn):
     """The same rule as the portal's `/tra-cuu/`: the dossier code and the look-up code
     printed on the receipt, both needed; a wrong code and a wrong look-up code give the
     same 404. Shows no more than the receipt (identity number masked, no notes)."""
-    # The portal's limits, same counters: per client address and per dossier code.
+    # The portal's limits, same counters: per client address and per dossier code
+    # (MOTCUA_LOOKUP_RATE, MOTCUA_LOOKUP_CODE_RATE).
     wait = lookup_wait(request, payload.code)
     if wait is not None:
         raise Throttled(wait=wait)
