@@ -13,8 +13,8 @@
    server of its own (another system: its CPU is not counted).
 3. Drives the read paths with wrk (keep-alive, 2 threads; a Lua script posts the
    look-ups) at 16 and 64 connections: ``/healthz`` (the probe, before most middleware),
-   the plain view ``GET /tra-cuu/`` (the look-up form: the whole middleware and a
-   template, no database), the look-up ``POST /api/v1/public/lookup`` and a procedure
+   the plain view ``/bench/plain/`` (``MOTCUA_BENCH=1``: a view that does nothing,
+   behind the whole middleware), the look-up ``POST /api/v1/public/lookup`` and a procedure
    page ``/thu-tuc/<code>/``; and filings (create with prefill, one upload, submit) with
    a keep-alive client of Python threads (``bench/_load.py``) at 16 clients.
 4. For each: requests/s, p50/p99 and the CPU milliseconds per request of gunicorn,
@@ -465,6 +465,7 @@ def main() -> int:
             "MOTCUA_ALLOW_DEMO_SECRETS": "1",
             "MOTCUA_NOTIFICATIONS_INLINE": "0",
             "MOTCUA_METRICS": "1",
+            "MOTCUA_BENCH": "1",
             "PROMETHEUS_MULTIPROC_DIR": str(prometheus),
             "REDIS_URL": redis_url,
             # Tasks queue in Redis (no worker runs during the bench).
@@ -535,7 +536,9 @@ def main() -> int:
                 reads[("healthz", conns)] = measure(
                     wrk, base, "/healthz", conns, args.seconds, pids
                 )
-                reads[("plain", conns)] = measure(wrk, base, "/tra-cuu/", conns, args.seconds, pids)
+                reads[("plain", conns)] = measure(
+                    wrk, base, "/bench/plain/", conns, args.seconds, pids
+                )
                 reads[("lookup", conns)] = measure(
                     wrk, base, "/", conns, args.seconds, pids, script
                 )
@@ -581,7 +584,7 @@ def main() -> int:
             continue
         print(f"{conns} connections:")
         print(line("/healthz (floor)", reads[("healthz", conns)]))
-        print(line("plain view GET /tra-cuu/ (floor)", reads[("plain", conns)]))
+        print(line("plain view /bench/plain/ (floor)", reads[("plain", conns)]))
         print(line("look-up POST /api/v1/public/lookup", reads[("lookup", conns)]))
         print(line(f"procedure page {page}", reads[("procedure", conns)]))
     print(
