@@ -137,22 +137,28 @@ class CpuMeter:
         self.redis_pid = redis_pid
         self.pg_pids = pg_pids  # a callable: the backends' pids now
 
-    def _pids(self) -> set[int]:
-        pids = {self.master, *children(self.master), *self.pg_pids()}
+    def _pids(self) -> dict[int, str]:
+        """pid → "web", "db" or "cache"."""
+        pids = {self.master: "web", **{pid: "web" for pid in children(self.master)}}
+        pids.update({pid: "db" for pid in self.pg_pids()})
         if self.redis_pid:
-            pids.add(self.redis_pid)
+            pids[self.redis_pid] = "cache"
         return pids
 
     def start(self) -> None:
-        self._before = {pid: _cpu_ticks(pid) for pid in self._pids()}
+        self._kinds = self._pids()
+        self._before = {pid: _cpu_ticks(pid) for pid in self._kinds}
 
     def stop(self) -> float:
-        total = 0
-        for pid in self._pids() | set(self._before):
+        """CPU seconds since :meth:`start`; ``self.parts`` splits them by kind."""
+        kinds = {**self._kinds, **self._pids()}
+        parts = {"web": 0, "db": 0, "cache": 0}
+        for pid, kind in kinds.items():
             now = _cpu_ticks(pid)
             # A backend that started during the run counts from zero.
-            total += max(0, now - self._before.get(pid, 0)) if now else 0
-        return total / TICK
+            parts[kind] += max(0, now - self._before.get(pid, 0)) if now else 0
+        self.parts = {kind: ticks / TICK for kind, ticks in parts.items()}
+        return sum(self.parts.values())
 
 
 def multipart(component: int) -> bytes:

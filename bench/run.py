@@ -8,11 +8,11 @@ Each benchmark prints its figures next to the baseline measured in the same run,
 hands them over as a ``BENCH_RESULT`` JSON line (``bench/_results.py``). The JSON file
 holds the figures plus the machine (cores, memory), the commit and the sizes used.
 
-Quick: HTTP read paths (wrk) for 8 s each at 16 and 64 connections and filings for 12 s (PostgreSQL when it answers at
-``MOTCUA_BENCH_PG``, else SQLite), the ranking over 50,000 dossiers (SQLite), search over
-6,000 procedures, the assistant's held-out questions over 6,000 procedures (SQLite),
-seeding 20,000 dossiers (projected to a million), the memory of one process over 600
-officer actions (SQLite; 3,000 with --full).
+Quick: HTTP read paths (wrk) for 8 s each at 16 and 64 connections and filings for
+12 s (PostgreSQL when it answers at ``MOTCUA_BENCH_PG``, else SQLite), the ranking over
+50,000 dossiers (SQLite), search over 6,000 procedures, the assistant's held-out
+questions over 6,000 procedures (SQLite), seeding 20,000 dossiers (projected to a
+million), the memory of one process over 600 officer actions (SQLite; 3,000 with --full).
 
 Full (needs PostgreSQL at ``MOTCUA_BENCH_PG``, default postgres://postgres@127.0.0.1:5432):
 HTTP read paths for 20 s each; the ranking over 10,000,000 dossiers in the database
