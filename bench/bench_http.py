@@ -301,6 +301,10 @@ HISTORY_SQL = (
 
 def raw_lookup_floor(pairs: list[list[str]], connections: int, seconds: float) -> float:
     """The look-up's two SELECTs (as an uncached look-up runs them), per second."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
 
     def work(conn, n, i):
         code = pairs[(n * 7919 + i) % len(pairs)][0]
