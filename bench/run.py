@@ -8,14 +8,14 @@ Each benchmark prints its figures next to the baseline measured in the same run,
 hands them over as a ``BENCH_RESULT`` JSON line (``bench/_results.py``). The JSON file
 holds the figures plus the machine (cores, memory), the commit and the sizes used.
 
-Quick: HTTP submission and look-up for 15 s each (PostgreSQL when it answers at
-``MOTCUA_BENCH_PG``, else SQLite), the ranking over 50,000 dossiers (SQLite), search over
-6,000 procedures, the assistant's held-out questions over 6,000 procedures (SQLite),
-seeding 20,000 dossiers (projected to a million), the memory of one process over 600
-officer actions (SQLite; 3,000 with --full).
+Quick: HTTP read paths (wrk) for 8 s each at 16 and 64 connections and filings for
+12 s (PostgreSQL when it answers at ``MOTCUA_BENCH_PG``, else SQLite), the ranking over
+50,000 dossiers (SQLite), search over 6,000 procedures, the assistant's held-out
+questions over 6,000 procedures (SQLite), seeding 20,000 dossiers (projected to a
+million), the memory of one process over 600 officer actions (SQLite; 3,000 with --full).
 
 Full (needs PostgreSQL at ``MOTCUA_BENCH_PG``, default postgres://postgres@127.0.0.1:5432):
-HTTP for 60 s each; the ranking over 10,000,000 dossiers in the database
+HTTP read paths for 20 s each; the ranking over 10,000,000 dossiers in the database
 ``motcua_bench10m`` (seeded on the first run, about 45 minutes; reused afterwards); search
 over 6,000 procedures; the assistant over 6,000 procedures on SQLite and on PostgreSQL;
 ``seed_demo --dossiers 1000000`` timed in ``motcua_bench_seed``.
@@ -71,7 +71,7 @@ def database_exists(database: str) -> bool:
 def plan(full: bool, postgres: bool) -> list[tuple[str, list[str], dict]]:
     """(script, arguments, extra environment) for each benchmark, in order."""
     http_env = {"DATABASE_URL": recreate("motcua_bench_http")} if postgres else {}
-    steps = [("bench_http.py", ["--seconds", "60" if full else "15"], http_env)]
+    steps = [("bench_http.py", ["--seconds", "20" if full else "8"], http_env)]
     if full:
         kpi_db = "motcua_bench10m"
         reuse = database_exists(kpi_db)

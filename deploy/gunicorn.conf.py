@@ -4,7 +4,15 @@
 
 - ``GUNICORN_BIND`` ("127.0.0.1:8000"; "0.0.0.0:8000" behind a load balancer, or
   "unix:/run/motcua/web.sock" behind nginx on the same machine).
-- ``GUNICORN_WORKERS`` (cores + 1) and ``GUNICORN_THREADS`` (4): gthread workers.
+- ``GUNICORN_WORKERS`` (2 × cores + 1) sync workers, one request at a time each, behind
+  nginx (which buffers slow clients and uploads, and opens one upstream connection per
+  request: no upstream keep-alive). Measured with ``bench/bench_http.py --models``
+  (docs/DEPLOY.md, "Balanced workers"): with keep-alive clients, threaded workers keep
+  each connection on the worker that accepted it, so one worker can hold most of them
+  while the others idle, and p99 grows from 16 to 64 connections; sync workers take
+  each request from the shared socket, whichever worker is free.
+- ``GUNICORN_THREADS`` (1): more than 1 selects gthread workers (``GUNICORN_WORKER_CLASS``
+  overrides either way), for a node without a buffering proxy in front.
   Workers × threads is the number of PostgreSQL connections a node keeps open
   (``MOTCUA_DB_CONN_MAX_AGE``): keep the sum over nodes under ``max_connections``.
 - ``GUNICORN_TIMEOUT`` (30 s): a worker silent for longer is restarted;
@@ -30,9 +38,9 @@ def _bool(name: str, default: bool) -> bool:
 
 wsgi_app = "motcua.wsgi:application"
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
-worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", "0")) or multiprocessing.cpu_count() + 1
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or ("gthread" if threads > 1 else "sync")
+workers = int(os.environ.get("GUNICORN_WORKERS", "0")) or 2 * multiprocessing.cpu_count() + 1
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))

@@ -289,6 +289,7 @@ def test_the_listeners_of_dossier_event_are_these_in_this_order():
         "motcua.payments.receivers.refund_on_refusal",
         "motcua.events.receivers.write_outbox",
         "motcua.monitoring.receivers.keep_rollups",
+        "motcua.portal.lookup_cache.forget",
         "motcua.ops.metrics.count_dossier_event",
     ]
 

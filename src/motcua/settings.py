@@ -196,6 +196,10 @@ INSTALLED_APPS = [
 MOTCUA_METRICS = env_bool(
     "MOTCUA_METRICS", True, "Prometheus request metrics and /metrics (off leaves them out)."
 )
+# bench/bench_http.py's floor: /bench/plain/, a trivial view behind the whole middleware.
+MOTCUA_BENCH = env_bool(
+    "MOTCUA_BENCH", False, "Serve /bench/plain/ (the benchmark's plain-view floor); off in use."
+)
 MIDDLEWARE = [
     # The request id first, so that every log line of the request carries it; the
     # probes and /metrics next, before the host check and the HTTPS redirect.

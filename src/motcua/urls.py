@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import include, path
 
 from motcua.portal.preview import form_preview
@@ -28,3 +30,11 @@ urlpatterns = [
     path("", include("motcua.ops.urls")),  # /healthz, /readyz, /metrics
     path("", include("motcua.portal.urls")),
 ]
+
+if settings.MOTCUA_BENCH:
+    # The benchmark's floor (bench/bench_http.py): a view that does nothing, behind the
+    # same middleware as every page. Absent unless MOTCUA_BENCH=1.
+    def _bench_plain(request):
+        return HttpResponse("MotCua", content_type="text/plain; charset=utf-8")
+
+    urlpatterns.append(path("bench/plain/", _bench_plain, name="bench_plain"))

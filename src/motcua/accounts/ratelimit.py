@@ -1,15 +1,16 @@
 """Request limits for public pages and calls, counted in Django's cache.
 
 django-ratelimit refuses the per-process memory cache of the zero-setup mode, so this
-is a fixed-window counter on ``cache.add`` + ``cache.incr``: each request is one atomic
-increment (in Redis and in the memory cache), so a concurrent burst cannot slip past
-the limit as a read-then-write count would. With ``REDIS_URL`` every process shares
+is a fixed-window counter: each request is one atomic increment (with Redis, ``SET NX
+EX`` + ``INCR`` in a Lua script: a single round trip for all the counters of a request;
+in the memory cache ``add`` + ``incr``), so a concurrent burst cannot slip past the
+limit as a read-then-write count would. With ``REDIS_URL`` every process shares
 the count (production must use it: without it each process counts its own). When the
 cache cannot be reached the request goes through (the look-up must not fail because
 Redis is down) and a warning is logged.
 
 Public API: :func:`client_ip` (also django-axes' ``AXES_CLIENT_IP_CALLABLE``),
-:func:`rate_limited` (a view decorator), :func:`hit`, :func:`lookup_wait` (the one
+:func:`rate_limited` (a view decorator), :func:`hit`, :func:`hit_many`, :func:`lookup_wait` (the one
 limit of the dossier look-up, shared by the portal and the API) and
 :func:`too_many_requests`.
 """
@@ -44,27 +45,94 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(multiple or 1) * PERIODS[unit]
 
 
-def hit(scope: str, ident: str, rate: str) -> int | None:
-    """Count one request of ``ident`` in ``scope``; the seconds to wait when it is over
-    ``rate``, else None."""
-    limit, period = parse_rate(rate)
-    now = time.time()
-    window = int(now // period)
-    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
-    key = f"motcua:limit:{scope}:{digest}:{period}:{window}"
-    try:
+# Counts one request in each window counter (KEYS) in turn: the counter is created
+# with its expiry (SET NX EX) and incremented (INCR), atomically on the server; it stops
+# at the first counter over its limit, so a refused request does not use up the next
+# counters. ARGV: expiry and limit of each key. Returns the counts so far.
+_COUNT_SCRIPT = """
+local counts = {}
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], 0, 'EX', ARGV[2 * i - 1], 'NX')
+  local n = redis.call('INCR', KEYS[i])
+  counts[i] = n
+  if n > tonumber(ARGV[2 * i]) then return counts end
+end
+return counts
+"""
+_scripts: dict[int, object] = {}
+
+
+def _redis_script():
+    """The counting script bound to a client of the cache's Redis pool, or None when
+    the cache is not Django's RedisCache. One client per pool and process (Django
+    builds a new client object on every call, which costs more than the count)."""
+    backend = getattr(cache, "_cache", None)
+    if not hasattr(backend, "_get_connection_pool") or not hasattr(backend, "_client"):
+        return None
+    pool = backend._get_connection_pool(0)
+    script = _scripts.get(id(pool))
+    if script is None:
+        script = backend._client(connection_pool=pool).register_script(_COUNT_SCRIPT)
+        _scripts[id(pool)] = script
+    return script
+
+
+def _counts(keys: list[tuple[str, int, int]]) -> list[int]:
+    """Count one request in each (key, period, limit), stopping at the first over its
+    limit; the counts. With Redis one round trip (a Lua script, atomic on the server);
+    with another cache (the memory cache of the zero-setup mode) ``add`` + ``incr``,
+    each atomic."""
+    script = _redis_script()
+    if script is not None:
+        full = [cache.make_and_validate_key(key) for key, _period, _limit in keys]
+        args = []
+        for _key, period, limit in keys:
+            args += [period + 1, limit]
+        return [int(n) for n in script(keys=full, args=args)]
+    counts = []
+    for key, period, limit in keys:
         cache.add(key, 0, timeout=period + 1)
         try:
             count = cache.incr(key)
         except ValueError:  # the key expired between add and incr
             cache.add(key, 1, timeout=period + 1)
             count = 1
+        counts.append(count)
+        if count > limit:
+            break
+    return counts
+
+
+def hit_many(hits: list[tuple[str, str, str]]) -> tuple[int, int] | None:
+    """Count one request against each (scope, ident, rate), in order, in one round trip;
+    (index of the first limit reached, seconds to wait), or None when all allow it. The
+    counters after a refused one are not counted."""
+    now = time.time()
+    keys, windows = [], []
+    for scope, ident, rate in hits:
+        limit, period = parse_rate(rate)
+        window = int(now // period)
+        digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+        keys.append((f"motcua:limit:{scope}:{digest}:{period}:{window}", period, limit))
+        windows.append((window, period))
+    try:
+        counts = _counts(keys)
     except Exception as failure:  # an unreachable cache must not stop the page
-        log.warning("rate limit %s not counted: %s", scope, type(failure).__name__)
+        scopes = ",".join(scope for scope, _ident, _rate in hits)
+        log.warning("rate limit %s not counted: %s", scopes, type(failure).__name__)
         return None
-    if count > limit:
-        return max(1, int((window + 1) * period - now) + 1)
+    for index, count in enumerate(counts):
+        if count > keys[index][2]:
+            window, period = windows[index]
+            return index, max(1, int((window + 1) * period - now) + 1)
     return None
+
+
+def hit(scope: str, ident: str, rate: str) -> int | None:
+    """Count one request of ``ident`` in ``scope``; the seconds to wait when it is over
+    ``rate``, else None."""
+    refused = hit_many([(scope, ident, rate)])
+    return refused[1] if refused else None
 
 
 def lookup_wait(request, code: str) -> int | None:
@@ -76,20 +144,21 @@ def lookup_wait(request, code: str) -> int | None:
     addresses together cannot try more secrets of one dossier). A refused address
     does not use up the code's count. Empty rates turn the limits off.
     """
+    hits = []
     rate = settings.MOTCUA_LOOKUP_RATE
     if rate:
-        wait = hit("lookup", client_ip(request), rate)
-        if wait is not None:
-            log.warning("rate limit reached: lookup per address")
-            return wait
+        hits.append(("lookup", client_ip(request), rate))
     code_rate = settings.MOTCUA_LOOKUP_CODE_RATE
     code = (code or "").strip().upper()
     if code_rate and code:
-        wait = hit("lookup-code", code, code_rate)
-        if wait is not None:
-            log.warning("rate limit reached: lookup per dossier code")
-            return wait
-    return None
+        hits.append(("lookup-code", code, code_rate))
+    # Both counters in one round trip; the code's is not counted when the address's
+    # limit is reached.
+    refused = hit_many(hits) if hits else None
+    if refused is None:
+        return None
+    log.warning("rate limit reached: lookup per %s", hits[refused[0]][0].replace("lookup-", ""))
+    return refused[1]
 
 
 def too_many_requests(request, retry_after: int):

@@ -182,6 +182,19 @@ MOTCUA_LOOKUP_CODE_RATE = _env_str(
     "30/h",
     "Look-up attempts per dossier code from any address (portal and API); empty: no limit.",
 ).strip()
+# The look-up's answer and the catalogue's procedure pages are cached (motcua.portal's
+# lookup_cache and page_cache), dropped when the dossier changes or a version is
+# published; these bound how long anything changed otherwise can show.
+MOTCUA_LOOKUP_CACHE_SECONDS = _env_int(
+    "MOTCUA_LOOKUP_CACHE_SECONDS",
+    "300",
+    "Seconds the public look-up's answer stays cached (dropped at once on a dossier change).",
+)
+MOTCUA_PAGE_CACHE_SECONDS = _env_int(
+    "MOTCUA_PAGE_CACHE_SECONDS",
+    "600",
+    "Seconds a procedure page stays cached for visitors (dropped at once on publication).",
+)
 
 # The bundled identity provider in production (refresh-token reuse protection, https
 # callbacks only): motcua.conf.oidc.

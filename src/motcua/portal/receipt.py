@@ -81,7 +81,8 @@ def lookup(request):
     form = LookupForm(request.POST or None)
     dossier = None
     if request.method == "POST" and form.is_valid():
-        dossier = selectors.find_for_lookup(form.cleaned_data["code"], form.cleaned_data["secret"])
+        # The cached answer (motcua.portal.lookup_cache), not the dossier's rows.
+        dossier = selectors.lookup_answer(form.cleaned_data["code"], form.cleaned_data["secret"])
         if dossier is None:
             form.add_error(
                 None,
@@ -92,13 +93,12 @@ def lookup(request):
             )
     context = {"form": form, "dossier": dossier}
     if dossier is not None:
-        expected, estimated = selectors.expected_result_date(dossier)
         context.update(
             {
-                "masked_id": mask_identifier(dossier.applicant.identifier),
-                "timeline": selectors.timeline(dossier, with_notes=False),
-                "expected": expected,
-                "estimated": estimated,
+                "masked_id": dossier.masked_identifier,
+                "timeline": dossier.timeline(),
+                "expected": dossier.expected_result_date,
+                "estimated": dossier.expected_is_estimate,
             }
         )
     return render(request, "portal/lookup.html", context)

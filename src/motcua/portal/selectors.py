@@ -22,7 +22,7 @@ from motcua.dossiers.services import compute_due_date
 from motcua.dossiers.workflow import TRANSITIONS
 
 # The e-form and its locked (prefilled) fields are public: the API files through them.
-from . import eform_pages, eforms  # noqa: F401 (the e-form's pages, for assisted filing)
+from . import eform_pages, eforms, lookup_cache  # noqa: F401 (the e-form's pages, for assisted filing)
 from .eforms import definition, locked_fields  # noqa: F401
 
 
@@ -247,12 +247,9 @@ def expected_result_date(dossier: Dossier) -> tuple[dt.date | None, bool]:
     return None, False
 
 
-_SECRET_TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None})
-
-
-def normalize_lookup_secret(secret: str | None) -> str:
-    """A look-up secret as stored: capitals, no spaces or dashes, O → 0, I and L → 1."""
-    return (secret or "").strip().upper().translate(_SECRET_TYPOS)
+# The public look-up's answer, cached per dossier code (the portal page and the API).
+lookup_answer = lookup_cache.find_answer
+normalize_lookup_secret = lookup_cache.normalize_lookup_secret
 
 
 def find_for_lookup(code: str, secret: str) -> Dossier | None:

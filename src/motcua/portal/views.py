@@ -16,6 +16,7 @@ from motcua.search.folding import fold
 from motcua.search.selectors import search
 
 from . import selectors
+from .page_cache import cached_procedure_page
 
 
 def _int_param(request, name: str) -> int | None:
@@ -63,6 +64,7 @@ def home(request):
     )
 
 
+@cached_procedure_page
 def procedure_detail(request, code: str):
     version = selectors.procedure_page(code)
     if version is None:

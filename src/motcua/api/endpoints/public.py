@@ -15,7 +15,6 @@ from motcua.portal import selectors as portal
 from motcua.results import selectors as result_selectors
 from motcua.results.verify import verify_pdf
 
-from .. import presenters
 from ..errors import ApiError, errors
 from ..schemas import LookupIn, LookupOut, VerdictOut
 from ..throttles import PublicThrottle
@@ -27,17 +26,22 @@ router = Router(tags=["Tra cứu công khai"], auth=None, throttle=[PublicThrott
     "/public/lookup",
     response={200: LookupOut, **errors(400, 404, 422, 429, 503)},
     summary="Status of a dossier by its code and look-up code",
+    # Not the router's per-address API counter: the look-up's own limits below (per
+    # address and per dossier code, shared with the portal's /tra-cuu/) in one round trip.
+    throttle=[],
 )
 def lookup(request, payload: LookupIn):
     """The same rule as the portal's `/tra-cuu/`: the dossier code and the look-up code
     printed on the receipt, both needed; a wrong code and a wrong look-up code give the
     same 404. Shows no more than the receipt (identity number masked, no notes)."""
-    # The portal's limits, same counters: per client address and per dossier code.
+    # The portal's limits, same counters: per client address and per dossier code
+    # (MOTCUA_LOOKUP_RATE, MOTCUA_LOOKUP_CODE_RATE).
     wait = lookup_wait(request, payload.code)
     if wait is not None:
         raise Throttled(wait=wait)
-    dossier = portal.find_for_lookup(payload.code, payload.secret)
-    if dossier is None:
+    # The cached answer (motcua.portal.lookup_cache): no dossier rows on a hit.
+    answer = portal.lookup_answer(payload.code, payload.secret)
+    if answer is None:
         raise ApiError(
             404,
             "not_found",
@@ -46,19 +50,7 @@ def lookup(request, payload: LookupIn):
                 "mã in trên biên nhận."
             ),
         )
-    expected, estimated = portal.expected_result_date(dossier)
-    return {
-        "code": dossier.code,
-        "status": dossier.status,
-        "status_label": str(dossier.get_status_display()),
-        "procedure_name": dossier.procedure_version.name,
-        "agency": presenters.agency(dossier.agency),
-        "masked_identifier": dossier.applicant.masked_identifier,
-        "submitted_at": dossier.submitted_at,
-        "expected_result_date": expected,
-        "expected_is_estimate": estimated,
-        "timeline": [vars(e) for e in portal.timeline(dossier, with_notes=False)],
-    }
+    return answer.as_api()
 
 
 @router.post(

@@ -1,0 +1,267 @@
+"""The public look-up's answer, cached per dossier code (the Redis cache in production).
+
+A look-up reads a handful of fields: the dossier's status and dates, the names of its
+procedure, agency and applicant, and its status history. They are read with one
+``values()`` query and one ``values_list()`` query (no ORM objects, no form or schema
+JSON) and kept in Django's cache under the dossier code, next to a SHA-256 of the
+look-up secret, never the secret itself. A later look-up of the same code compares the
+SHA-256 of what the citizen typed with the cached one in constant time
+(:func:`hmac.compare_digest`) and answers without touching the database.
+
+The entry is dropped when the dossier changes: :mod:`motcua.portal.apps` connects
+:func:`forget` to ``dossiers.signals.dossier_event``, which deletes the entry at once
+(inside the change's transaction) and again once that transaction commits, so a
+look-up that read the old row while the change was in flight cannot keep it. Entries
+also expire after ``MOTCUA_LOOKUP_CACHE_SECONDS`` (a bound on anything changed without
+an event, and on the estimated result date, which is computed from today's calendar).
+
+Labels (status, action) are translated when the answer is shown, so one entry serves
+every language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from motcua.accounts.models import Applicant, mask_identifier
+from motcua.agencies.models import Agency
+from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers.models import Dossier, Status, StatusChange
+from motcua.dossiers.services import compute_due_date
+from motcua.dossiers.workflow import TRANSITIONS
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "motcua:lookup:v1:"
+# The hash of an unknown code: no secret has it.
+_NO_DOSSIER = "-"
+_SECRET_TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None})
+
+
+def normalize_lookup_secret(secret: str | None) -> str:
+    """A look-up secret as stored: capitals, no spaces or dashes, O → 0, I and L → 1."""
+    return (secret or "").strip().upper().translate(_SECRET_TYPOS)
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(normalize_lookup_secret(secret).encode()).hexdigest()
+
+
+def cache_key(code: str) -> str:
+    return KEY_PREFIX + hashlib.sha256(code.encode()).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class LookupEntry:
+    status_label: str
+    action_label: str
+    at: dt.datetime
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LookupAnswer:
+    """What the look-up shows, and no more than the receipt: the applicant's identity
+    number masked, no notes."""
+
+    code: str
+    status: str
+    procedure_name: str
+    agency_code: str
+    agency_name: str
+    applicant_name: str
+    masked_identifier: str
+    submitted_at: dt.datetime | None
+    expected_result_date: dt.date | None
+    expected_is_estimate: bool
+    history: tuple  # (from_status, to_status, action, at) oldest first
+
+    @property
+    def status_label(self) -> str:
+        return str(dict(Status.choices).get(self.status, self.status))
+
+    def get_status_display(self) -> str:  # the templates' name for it
+        return self.status_label
+
+    # The look-up page's template reads the dossier's names through its relations.
+    @property
+    def procedure_version(self) -> SimpleNamespace:
+        return SimpleNamespace(name=self.procedure_name)
+
+    @property
+    def agency(self) -> SimpleNamespace:
+        return SimpleNamespace(code=self.agency_code, name=self.agency_name)
+
+    @property
+    def applicant(self) -> SimpleNamespace:
+        return SimpleNamespace(name=self.applicant_name)
+
+    def timeline(self) -> list[LookupEntry]:
+        """Every status the dossier went through (hand-overs that keep it left out)."""
+        statuses = dict(Status.choices)
+        entries = []
+        for from_status, to_status, action, at in self.history:
+            if from_status == to_status:
+                continue
+            rule = TRANSITIONS.get(action)
+            entries.append(
+                LookupEntry(
+                    status_label=str(statuses.get(to_status, to_status)),
+                    action_label=str(rule.label) if rule else action,
+                    at=at,
+                )
+            )
+        return entries
+
+    def as_api(self) -> dict:
+        return {
+            "code": self.code,
+            "status": self.status,
+            "status_label": self.status_label,
+            "procedure_name": self.procedure_name,
+            "agency": {"code": self.agency_code, "name": self.agency_name},
+            "masked_identifier": self.masked_identifier,
+            "submitted_at": self.submitted_at,
+            "expected_result_date": self.expected_result_date,
+            "expected_is_estimate": self.expected_is_estimate,
+            "timeline": [vars(e) for e in self.timeline()],
+        }
+
+
+_FIELDS = (
+    "id",
+    "code",
+    "status",
+    "lookup_secret",
+    "submitted_at",
+    "due_date",
+    "agency_id",
+    "procedure_version_id",
+    "procedure_version__name",
+    "procedure_version__processing_days",
+    "procedure_version__processing_unit",
+    "agency__code",
+    "agency__intake_cutoff",
+    "agency__parent_id",
+    "agency__name",
+    "applicant__name",
+    "applicant__kind",
+    "applicant__personal_id",
+    "applicant__tax_code",
+)
+
+
+def _expected(row: dict) -> tuple[dt.date | None, bool]:
+    """As ``portal.selectors.expected_result_date``: the legal due date once received;
+    before, estimated as if received on the day of submission."""
+    if row["due_date"]:
+        return row["due_date"], False
+    if row["status"] == Status.SUBMITTED:
+        # The calendar rules read the version's time limit and the agency's cut-off
+        # hour (its parents' when it has none): unsaved instances holding those fields.
+        version = ProcedureVersion(
+            processing_days=row["procedure_version__processing_days"],
+            processing_unit=row["procedure_version__processing_unit"],
+        )
+        agency = Agency(
+            pk=row["agency_id"],
+            intake_cutoff=row["agency__intake_cutoff"],
+            parent_id=row["agency__parent_id"],
+        )
+        start = row["submitted_at"] or dt.datetime.now(dt.UTC)
+        return compute_due_date(version, start, agency), True
+    return None, False
+
+
+def _read(code: str) -> tuple[str, LookupAnswer | None]:
+    """(SHA-256 of the secret, the answer) from the database; (``_NO_DOSSIER``, None)
+    when no submitted dossier has ``code``."""
+    row = (
+        # Exact matches use the unique index; codes are printed in capitals.
+        Dossier.objects.filter(code__in={code, code.upper()})
+        .exclude(status=Status.DRAFT)
+        .values(*_FIELDS)
+        .first()
+    )
+    if row is None:
+        return _NO_DOSSIER, None
+    history = tuple(
+        StatusChange.objects.filter(dossier_id=row["id"])
+        .order_by("at", "pk")
+        .values_list("from_status", "to_status", "action", "at")
+    )
+    expected, estimated = _expected(row)
+    answer = LookupAnswer(
+        code=row["code"],
+        status=row["status"],
+        procedure_name=row["procedure_version__name"],
+        agency_code=row["agency__code"],
+        agency_name=row["agency__name"],
+        applicant_name=row["applicant__name"],
+        masked_identifier=mask_identifier(
+            row["applicant__personal_id"]
+            if row["applicant__kind"] == Applicant.Kind.PERSON
+            else row["applicant__tax_code"]
+        ),
+        submitted_at=row["submitted_at"],
+        expected_result_date=expected,
+        expected_is_estimate=estimated,
+        history=history,
+    )
+    return secret_hash(row["lookup_secret"]), answer
+
+
+def find_answer(code: str, secret: str) -> LookupAnswer | None:
+    """The look-up's answer for ``code`` and ``secret``, or None (a wrong code and a
+    wrong secret look the same).
+
+    The secret is read as people type it (any case, spaces and dashes ignored, O as 0,
+    I and L as 1) and compared in constant time with the cached SHA-256.
+    """
+    code = (code or "").strip()
+    typed = normalize_lookup_secret(secret)
+    if not code:
+        return None
+    key = cache_key(code)
+    try:
+        cached = cache.get(key)
+    except Exception as failure:  # an unreachable cache must not stop the look-up
+        log.warning("look-up cache not read: %s", type(failure).__name__)
+        cached = None
+    if cached is None:
+        cached = _read(code)
+        # Unknown codes are not kept: guesses must not fill the cache.
+        if cached[1] is not None:
+            try:
+                cache.set(key, cached, timeout=settings.MOTCUA_LOOKUP_CACHE_SECONDS)
+            except Exception as failure:
+                log.warning("look-up cache not written: %s", type(failure).__name__)
+    expected_hash, answer = cached
+    typed_hash = hashlib.sha256(typed.encode()).hexdigest()
+    matches = hmac.compare_digest(expected_hash.encode(), typed_hash.encode())
+    return answer if answer is not None and typed and matches else None
+
+
+def _delete(code: str) -> None:
+    try:
+        cache.delete_many([cache_key(code), cache_key(code.upper())])
+    except Exception as failure:
+        log.warning("look-up cache entry not dropped: %s", type(failure).__name__)
+
+
+def forget(sender=None, dossier=None, **kwargs) -> None:
+    """``dossier_event`` receiver: drop the cached answer now and after the commit."""
+    code = getattr(dossier, "code", None)
+    if not code:
+        return
+    _delete(code)
+    transaction.on_commit(lambda: _delete(code))

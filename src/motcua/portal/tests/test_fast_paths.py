@@ -1,0 +1,206 @@
+"""The cached public paths: the look-up's answer per dossier code, the shared rate
+counters, and the catalogue's procedure pages (motcua.portal.lookup_cache, page_cache,
+motcua.accounts.ratelimit)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from motcua.accounts import ratelimit
+from motcua.catalog import services as catalog_services
+from motcua.dossiers.models import Status
+from motcua.dossiers.services import transition
+from motcua.portal import lookup_cache
+from tests.factories import procedure_version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def submitted(citizen, make_dossier):
+    return make_dossier(citizen, Status.SUBMITTED)
+
+
+def _api_lookup(dossier, secret=None):
+    return Client().post(
+        "/api/v1/public/lookup",
+        {"code": dossier.code, "secret": secret or dossier.lookup_secret},
+        content_type="application/json",
+    )
+
+
+def test_a_cached_look_up_reads_no_row_and_a_status_change_shows_at_once(
+    submitted, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    assert _api_lookup(submitted).json()["status"] == Status.SUBMITTED
+    with django_assert_num_queries(0):
+        again = _api_lookup(submitted)
+    assert again.json()["status_label"] == "Đã nộp, chờ tiếp nhận"
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        transition(submitted, "refuse_intake", note="Giấy tờ bị mờ")
+    assert callbacks, "the entry is dropped again once the change commits"
+
+    after = _api_lookup(submitted).json()
+    assert after["status"] == Status.REFUSED
+    assert [e["status_label"] for e in after["timeline"]][-1] == after["status_label"]
+    # The portal's page reads the same entry.
+    page = Client().post("/tra-cuu/", {"code": submitted.code, "secret": submitted.lookup_secret})
+    assert after["status_label"] in page.content.decode()
+
+
+def test_an_answer_read_during_a_change_does_not_outlive_its_commit(
+    submitted, django_capture_on_commit_callbacks
+):
+    """The receiver drops the entry after the commit too: an answer cached from the old
+    row while the change was in flight goes with it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(submitted, "refuse_intake", note="Giấy tờ bị mờ")
+        # A concurrent look-up caches the answer in between (here: the same transaction).
+        stale = lookup_cache._read(submitted.code)
+        cache.set(lookup_cache.cache_key(submitted.code), stale)
+    assert cache.get(lookup_cache.cache_key(submitted.code)) is None
+
+
+def test_the_secret_is_compared_in_constant_time_and_never_cached_in_clear(submitted, monkeypatch):
+    compared = []
+    real = lookup_cache.hmac.compare_digest
+
+    def spy(a, b):
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(lookup_cache.hmac, "compare_digest", spy)
+    assert _api_lookup(submitted).status_code == 200
+    assert _api_lookup(submitted, secret="00000000").status_code == 404
+    assert len(compared) == 2
+    assert all(len(a) == len(b) == 64 for a, b in compared)  # SHA-256 hex on both sides
+    entry = cache.get(lookup_cache.cache_key(submitted.code))
+    assert submitted.lookup_secret not in repr(entry)
+    # Typed as people do: lower case with a dash.
+    typed = submitted.lookup_secret.lower()[:4] + "-" + submitted.lookup_secret.lower()[4:]
+    assert lookup_cache.find_answer(submitted.code.lower(), typed) is not None
+
+
+def _burst(limit: int, threads: int, each: int) -> int:
+    allowed = []
+    lock = threading.Lock()
+    start = threading.Barrier(threads)
+
+    def work():
+        start.wait()
+        for _ in range(each):
+            if ratelimit.hit("burst", "203.0.113.9", f"{limit}/h") is None:
+                with lock:
+                    allowed.append(1)
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return len(allowed)
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_cache(settings):
+    if not _redis_answers():
+        pytest.skip("needs Redis at 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "motcua-test-fast-paths",
+        }
+    }
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_a_concurrent_burst_does_not_pass_the_limit_in_redis(redis_cache):
+    assert _burst(limit=50, threads=16, each=10) == 50
+    # One counter, created with its expiry by the first request of the window.
+    client = redis_cache._cache.get_client()
+    keys = client.keys("*motcua:limit:burst:*")
+    assert len(keys) == 1
+    assert 0 < client.ttl(keys[0]) <= 3601
+    assert int(client.get(keys[0])) == 160
+
+
+def test_a_concurrent_burst_does_not_pass_the_limit_in_the_memory_cache():
+    assert _burst(limit=30, threads=8, each=10) == 30
+
+
+def test_a_refused_address_does_not_use_up_the_codes_count(redis_cache, rf, settings):
+    settings.MOTCUA_LOOKUP_RATE = "2/m"
+    settings.MOTCUA_LOOKUP_CODE_RATE = "100/h"
+    request = rf.post("/tra-cuu/", REMOTE_ADDR="198.51.100.7")
+    waits = [ratelimit.lookup_wait(request, "BN.X-1") for _ in range(5)]
+    assert waits[:2] == [None, None] and all(w for w in waits[2:])
+    client = redis_cache._cache.get_client()
+    (code_key,) = client.keys("*motcua:limit:lookup-code:*")
+    assert int(client.get(code_key)) == 2
+
+
+def test_the_web_and_api_look_ups_share_one_counter(submitted, settings):
+    settings.MOTCUA_LOOKUP_RATE = "3/m"
+    web = Client(REMOTE_ADDR="198.51.100.8")
+    api = Client(REMOTE_ADDR="198.51.100.8")
+    body = {"code": submitted.code, "secret": submitted.lookup_secret}
+    assert web.post("/tra-cuu/", body).status_code == 200
+    answered = api.post("/api/v1/public/lookup", body, content_type="application/json")
+    assert answered.status_code == 200
+    assert web.post("/tra-cuu/", body).status_code == 200
+    refused = api.post("/api/v1/public/lookup", body, content_type="application/json")
+    assert refused.status_code == 429
+
+
+def test_a_procedure_page_is_rendered_once_and_again_when_a_version_is_published(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    version = procedure_version("T.FAST", name="Đăng ký khai sinh")
+    first = client.get("/thu-tuc/T.FAST/")
+    assert "Đăng ký khai sinh" in first.content.decode()
+    with django_assert_num_queries(0):
+        cached = client.get("/thu-tuc/T.FAST/")
+    assert cached.content == first.content
+
+    draft = catalog_services.new_draft_version(version.procedure)
+    draft.name = "Đăng ký khai sinh (phiên bản mới)"
+    draft.save()
+    # A draft is not shown: the page rendered again still names the published version.
+    assert "phiên bản mới" not in client.get("/thu-tuc/T.FAST/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.publish_version(draft)
+    assert "Đăng ký khai sinh (phiên bản mới)" in client.get("/thu-tuc/T.FAST/").content.decode()
+
+
+def test_signed_in_people_get_the_page_rendered_for_them(client, citizen):
+    procedure_version("T.FAST2", name="Đăng ký kết hôn")
+    assert client.get("/thu-tuc/T.FAST2/").status_code == 200  # cached for visitors
+    client.force_login(citizen)
+    body = client.get("/thu-tuc/T.FAST2/").content.decode()
+    assert "Đăng xuất" in body and "Đăng nhập" not in body
