@@ -307,8 +307,13 @@ def import_catalogue(peer: Peer, data: dict[str, Any]) -> ImportReport:
     return report
 
 
-def pull_catalogue(peer: Peer) -> ImportReport:
-    """Fetch ``peer``'s catalogue through its transport and import it."""
+def fetch_catalogue(peer: Peer) -> dict[str, Any]:
+    """``peer``'s catalogue through its transport (signed GET /lien-thong/danh-muc/)."""
     from .transport import get_transport  # the transport layer (docs/EXCHANGE.md)
 
-    return import_catalogue(peer, get_transport(peer).fetch_catalogue(peer))
+    return get_transport(peer).fetch_catalogue(peer)
+
+
+def pull_catalogue(peer: Peer) -> ImportReport:
+    """Fetch ``peer``'s catalogue and import it."""
+    return import_catalogue(peer, fetch_catalogue(peer))

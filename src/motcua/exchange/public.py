@@ -57,7 +57,9 @@ def remote_state(dossier: Dossier) -> RemoteState | None:
     ):
         label = _("Đã chuyển đến %(name)s, chờ tiếp nhận") % {"name": name}
         return RemoteState(name, "handed_over", label, pending, last)
-    if pending:
+    if dossier.finished_at is not None and not pending:
+        label = _("Hồ sơ do %(name)s giải quyết; thông tin đã được đồng bộ.") % {"name": name}
+    elif pending:
         label = _(
             "Đang được giải quyết tại %(name)s; thông tin bạn vừa gửi đang được chuyển đến."
         ) % {"name": name}

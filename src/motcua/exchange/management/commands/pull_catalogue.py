@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from motcua.exchange.catalogue import pull_catalogue
+from motcua.exchange import catalogue
 from motcua.exchange.models import Peer
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         failed = 0
         for item in peers:
             try:
-                report = pull_catalogue(item)
+                report = catalogue.pull_catalogue(item)
             except Exception as error:  # noqa: BLE001 - one province down does not stop the rest
                 failed += 1
                 self.stderr.write(
