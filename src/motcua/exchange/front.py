@@ -184,7 +184,11 @@ def mirror_of(message: InMessage) -> tuple[Link, Dossier]:
         if link is None:
             raise InvalidMessage("no dossier was handed over with this front_id", "unknown_dossier")
     if link.remote_id is None and message.body.get("back_id"):
-        Link.objects.filter(pk=link.pk).update(remote_id=message.body["back_id"])
+        # The province writes back before its ack of the hand-over reached us.
+        Link.objects.filter(pk=link.pk).update(
+            remote_id=message.body["back_id"], handed_over_at=timezone.now()
+        )
+        link.refresh_from_db()
     return link, link.dossier
 
 

@@ -45,8 +45,11 @@ def remote_state(dossier: Dossier) -> RemoteState | None:
             "Chưa chuyển được thông tin đến %(name)s; hệ thống đã báo quản trị viên xử lý."
         ) % {"name": name}
         return RemoteState(name, "failing", label, pending, last)
+    # Handed over once the province acknowledged it or has written back.
     handed_over = (
-        link.handed_over_at is not None or not waiting.filter(type="dossier.filed").exists()
+        link.handed_over_at is not None
+        or link.remote_id is not None
+        or not waiting.filter(type="dossier.filed").exists()
     )
     if not handed_over:
         label = _("Đang chuyển đến %(name)s") % {"name": name}
