@@ -296,3 +296,42 @@ def test_stop_and_withdrawal_asked_on_the_portal_apply_here(national_peer, versi
     )
     assert ack["applied"] is False and ack["conflict"] == "illegal_transition"
     assert [m.body["action"] for m in sent(second)] == ["receive"]  # stop not echoed
+
+
+def test_the_body_the_portal_writes_is_the_body_read_here(national_peer, version, files):
+    """``front.filed_body`` (the portal's producer) read by ``back.apply_filed``: the
+    national copy is made here on a stand-in agency, its body re-addressed to BN.STP."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.dossiers.files import add_attachment
+    from motcua.exchange import front
+    from tests.factories import AgencyFactory, ApplicantFactory
+
+    elsewhere = AgencyFactory(code="QG.STP", home_instance="BN")
+    version.agencies.add(elsewhere)
+    portal_copy = dossier_services.create_draft(
+        applicant=ApplicantFactory(personal_id="001190009999", name="Lê Văn Minh"),
+        version=version,
+        agency=elsewhere,
+        form_data={"full_name": "Lê Văn Minh"},
+    )
+    attachment = add_attachment(
+        portal_copy,
+        SimpleUploadedFile("to-khai.png", PNG + b"\x09", content_type="image/png"),
+        kind=Attachment.Kind.COMPONENT,
+        component=version.components.get(position=1),
+    )
+    files.add(attachment.file.read())
+    Dossier.objects.filter(pk=portal_copy.pk).update(
+        code="QG-1", submitted_at=SUBMITTED_AT, fee_vnd=5000
+    )
+    portal_copy.refresh_from_db()
+    body = front.filed_body(portal_copy)
+    body.update(code="000.00.12.H05-261123-010099", agency={"code": "BN.STP", "identifier": ""})
+    _m, ack = receive(national_peer, "dossier.filed", body)
+    here = Dossier.objects.get(public_id=ack["dossier_id"])
+    assert here.applicant.personal_id == "001190009999" and here.applicant.name == "Lê Văn Minh"
+    assert here.form_data == {"full_name": "Lê Văn Minh"} and here.fee_vnd == 5000
+    assert here.submitted_at == SUBMITTED_AT
+    (copied,) = here.attachments.all()
+    assert copied.sha256 == attachment.sha256 and copied.component.position == 1

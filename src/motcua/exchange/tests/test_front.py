@@ -294,3 +294,26 @@ def test_the_dossier_page_says_where_it_is_settled(submitted, province_peer, cit
     Link.objects.filter(dossier=submitted).update(handed_over_at=timezone.now())
     text = client.get(f"/ho-so/{submitted.public_id}/").content.decode()
     assert "chờ tiếp nhận" in text
+
+
+def test_the_deadline_job_leaves_the_copy_to_the_province(submitted, province_peer):
+    """The province flags, apologises and closes; the national copy only follows."""
+    from motcua.dossiers.deadlines import check_deadlines
+
+    link = Link.objects.get(dossier=submitted)
+    for action in ("receive", "start_processing"):
+        from_province(province_peer, link, "dossier.status", status(action))
+    from_province(
+        province_peer,
+        link,
+        "dossier.supplement_requested",
+        status("request_supplement", note="Thiếu giấy tờ", items=[]),
+    )
+    Dossier.objects.filter(pk=submitted.pk).update(
+        due_date=dt.date(2026, 1, 2), intake_due_at=timezone.now() - dt.timedelta(days=9)
+    )
+    SupplementRequest.objects.filter(dossier=submitted).update(due_date=dt.date(2026, 1, 2))
+    report = check_deadlines(today=dt.date(2027, 1, 1))
+    submitted.refresh_from_db()
+    assert submitted.status == Status.WAITING_SUPPLEMENT
+    assert submitted.code not in report.supplements_closed + report.apologies_drafted
