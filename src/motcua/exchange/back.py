@@ -29,6 +29,7 @@ from motcua.dossiers.workflow import TRANSITIONS
 from motcua.results.remote import describe as describe_result
 
 from . import attachments, messages
+from .front import paid_body
 from .messages import InvalidMessage
 from .models import InMessage, Link
 
@@ -128,9 +129,14 @@ def _dossier(message: InMessage) -> tuple[Link, Dossier]:
     link = message.link
     if link is None:
         messages.required(message.body, "front_id")
-        link = Link.objects.filter(
-            peer=message.peer, side=Link.Side.BACK, remote_id=message.body["front_id"]
-        ).first()
+        links = Link.objects.filter(peer=message.peer)
+        link = (
+            links.filter(side=Link.Side.BACK, remote_id=message.body["front_id"]).first()
+            # ``dossier.paid`` also flows back (a fee paid at the province's desk).
+            or links.filter(
+                side=Link.Side.FRONT, dossier__public_id=message.body["front_id"]
+            ).first()
+        )
         if link is None:
             raise InvalidMessage("no dossier was filed with this front_id", "unknown_dossier")
     return link, link.dossier
@@ -142,7 +148,8 @@ def _conflict(dossier: Dossier, action: str, error: DossierError) -> dict[str, A
 
 
 def apply_paid(message: InMessage) -> dict[str, Any]:
-    """``dossier.paid``: the fee paid on the portal's gateway is recorded here once."""
+    """``dossier.paid``: the fee paid on the portal's gateway (or, the other way, at the
+    province's desk) is recorded here once."""
     body = message.body
     messages.required(body, "paid_at")
     _link, dossier = _dossier(message)
@@ -287,6 +294,11 @@ def report(
             "reason": str(data.get("reason") or ""),
         }
         messages.enqueue(link.peer, messages.APOLOGY, body, link=link, at=at)
+        return
+    if event == "fee_paid":  # paid at the desk here: the portal stops asking for it
+        body = {"front_id": str(link.remote_id), "back_id": str(dossier.public_id)}
+        body.update(paid_body(dossier, at))
+        messages.enqueue(link.peer, messages.PAID, body, link=link, at=at)
         return
     if event not in TRANSITIONS:
         return  # decisions recorded, digitised copies, ratings: nothing for the portal

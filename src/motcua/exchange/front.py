@@ -119,7 +119,7 @@ def _supplement_body(dossier: Dossier, at: dt.datetime, note: str) -> dict[str, 
     }
 
 
-def _paid_body(dossier: Dossier, at: dt.datetime) -> dict[str, Any]:
+def paid_body(dossier: Dossier, at: dt.datetime) -> dict[str, Any]:
     payment = (
         Payment.objects.filter(dossier=dossier, status=Payment.Status.PAID)
         .order_by("-paid_at", "-pk")
@@ -143,7 +143,7 @@ def forward(link: Link, dossier: Dossier, event: str, at: dt.datetime, data: dic
         return
     note = str(data.get("note") or "")
     if type_ == messages.PAID:
-        body = _paid_body(dossier, at)
+        body = paid_body(dossier, at)
     elif type_ == messages.SUPPLEMENT_PROVIDED:
         body = _supplement_body(dossier, at, note)
     elif type_ == messages.RATED:

@@ -55,6 +55,8 @@ Province → national (the settling side), each with ``front_id``, ``back_id``, 
     records, so the portal shows download and verification; empty for a paper result).
 ``dossier.apology``
     ``at``, ``reason``, ``new_date`` (form 04, the new appointment date).
+``dossier.paid``
+    as national → province, when the fee was paid at the province's desk.
 
 Not sent: fee changes after submission (``dossier.fee`` is reserved; the fee is frozen
 at submission and the portal's quote uses the province's replicated fee schedule).

@@ -335,3 +335,16 @@ def test_the_body_the_portal_writes_is_the_body_read_here(national_peer, version
     assert here.submitted_at == SUBMITTED_AT
     (copied,) = here.attachments.all()
     assert copied.sha256 == attachment.sha256 and copied.component.position == 1
+
+
+def test_a_fee_paid_at_the_desk_here_goes_to_the_portal(filed, province_agency):
+    from motcua.payments import services as payment_services
+
+    dossier, _message, body = filed
+    desk = officer_user(province_agency, Role.DESK_OFFICER)
+    dossier_services.transition(dossier, "receive", by=desk)
+    payment_services.record_counter_payment(dossier, by=desk)
+    paid = sent(dossier)[-1]
+    assert paid.type == "dossier.paid" and paid.body["front_id"] == body["front_id"]
+    assert paid.body["online"] is False and paid.body["amount_vnd"] == 5000
+    assert paid.body["receipt_number"]

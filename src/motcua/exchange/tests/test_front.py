@@ -317,3 +317,19 @@ def test_the_deadline_job_leaves_the_copy_to_the_province(submitted, province_pe
     submitted.refresh_from_db()
     assert submitted.status == Status.WAITING_SUPPLEMENT
     assert submitted.code not in report.supplements_closed + report.apologies_drafted
+
+
+def test_a_fee_paid_at_the_provinces_desk_is_recorded_on_the_portal(submitted, province_peer):
+    link = Link.objects.get(dossier=submitted)
+    from_province(province_peer, link, "dossier.status", status("receive"))
+    ack = from_province(
+        province_peer,
+        link,
+        "dossier.paid",
+        {"paid_at": "2026-11-24T08:30:00+00:00", "amount_vnd": submitted.fee_vnd, "online": False},
+    )
+    submitted.refresh_from_db()
+    assert ack["applied"] is True
+    assert submitted.fee_paid_at == dt.datetime(2026, 11, 24, 8, 30, tzinfo=dt.UTC)
+    assert not submitted.fee_paid_online
+    assert [m.type for m in out(submitted)] == ["dossier.filed"]  # not sent back
