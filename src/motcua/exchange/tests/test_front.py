@@ -242,9 +242,13 @@ def _signed_elsewhere(version):
 
 
 def test_the_provinces_signed_result_downloads_and_verifies_on_the_portal(
-    submitted, province_peer, version, files, client
+    submitted, province_peer, version, files, client, citizen
 ):
     data, described, document = _signed_elsewhere(version)
+    # The portal has its own demo CA, named like every instance's.
+    from motcua.results import pki
+
+    own_ca, _created = pki.ensure_ca()
     files.add(data)
     assert not verify_pdf(data).valid  # unknown here before the message
     link = Link.objects.get(dossier=submitted)
@@ -265,7 +269,14 @@ def test_the_provinces_signed_result_downloads_and_verifies_on_the_portal(
     assert record.token == document["token"] and record.attachment == result
     verdict = verify_pdf(data)
     assert verdict.valid, verdict.reasons
+    assert record.certificate.issuer != own_ca
     assert verdict.document == record
+    # The citizen downloads it from their dossier page, as any result.
+    client.force_login(citizen)
+    download = client.get(f"/ho-so/{submitted.public_id}/tep/{result.public_id}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == data
+    client.logout()
     # The QR code's verification page works on the portal too.
     page = client.get(f"/ket-qua/xac-minh/{record.token}/")
     assert page.status_code == 200 and document["number"] in page.content.decode()
