@@ -54,10 +54,7 @@ def remote_state(dossier: Dossier) -> RemoteState | None:
     if not handed_over:
         label = _("Đang chuyển đến %(name)s") % {"name": name}
         return RemoteState(name, "sending", label, pending, last)
-    if (
-        dossier.status == Status.SUBMITTED
-        and not dossier.history.filter(action="complete_intake").exists()
-    ):
+    if dossier.status == Status.SUBMITTED:  # the province's desk has not received it
         label = _("Đã chuyển đến %(name)s, chờ tiếp nhận") % {"name": name}
         return RemoteState(name, "handed_over", label, pending, last)
     if dossier.finished_at is not None and not pending:
