@@ -113,6 +113,8 @@ ALLOWED = {
         "payments",
         "results",
         "postal",
+        # exchange.public: where a dossier settled by a province is, on the national portal.
+        "exchange",
     },
     # Assisted filing: agents file through the portal's services for citizens.
     "assisted": {
@@ -160,12 +162,13 @@ PUBLIC = {
         "digitisation",
         "supplements",
         "timelimits",
+        "remote",
     },
     "search": {"selectors", "assistant", "folding", "services"},
     "registries": {"services", "writes"},
     "datastore": {"models", "selectors", "services"},
     "payments": {"models", "services", "selectors", "exceptions", "receipt_pdf"},
-    "results": {"models", "services", "selectors", "verify"},
+    "results": {"models", "services", "selectors", "verify", "remote"},
     "portal": {"services", "selectors", "assurance"},
     "backoffice": {"scope"},
     "monitoring": {"public"},
@@ -288,6 +291,7 @@ def test_the_listeners_of_dossier_event_are_these_in_this_order():
         "motcua.notifications.receivers.queue_notifications",
         "motcua.payments.receivers.refund_on_refusal",
         "motcua.events.receivers.write_outbox",
+        "motcua.exchange.receivers.send_to_peer",
         "motcua.monitoring.receivers.keep_rollups",
         "motcua.portal.lookup_cache.forget",
         "motcua.ops.metrics.count_dossier_event",

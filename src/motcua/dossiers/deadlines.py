@@ -43,6 +43,10 @@ from .services import announce, transition
 from .supplements import supplement_days
 
 RUNNING = (Status.RECEIVED, Status.IN_PROCESS)
+# A dossier settled by another instance (its agency's ``home_instance``, the dossier
+# exchange, docs/EXCHANGE.md) is a copy kept in sync: the settling side flags it late,
+# apologises and closes it, and the copy follows from its messages.
+SETTLED_HERE = {"agency__home_instance": ""}
 
 
 def _today() -> dt.date:
@@ -268,7 +272,7 @@ def at_risk(today: dt.date):
     approve it."""
     soon = add_working_days(today, max(1, settings.MOTCUA_APOLOGY_LEAD_DAYS))
     return (
-        Dossier.objects.filter(status__in=RUNNING, due_date__lte=soon)
+        Dossier.objects.filter(status__in=RUNNING, due_date__lte=soon, **SETTLED_HERE)
         .exclude(pk__in=ApologyLetter.objects.values("dossier_id"))
         .select_related("procedure_version", "current_step")
     )
@@ -299,9 +303,9 @@ def check_deadlines(
         except DossierError:
             continue  # changed meanwhile (decided, or a letter was drafted by hand)
         report.apologies_drafted.append(dossier.code)
-    waiting = Dossier.objects.filter(status=Status.WAITING_SUPPLEMENT).select_related(
-        "procedure_version"
-    )
+    waiting = Dossier.objects.filter(
+        status=Status.WAITING_SUPPLEMENT, **SETTLED_HERE
+    ).select_related("procedure_version")
     for dossier in waiting.iterator():
         last_day = supplement_deadline(dossier)
         if last_day is None or last_day >= today:
@@ -332,7 +336,7 @@ def flag_late_intake(now: dt.datetime, *, dry_run: bool = False) -> list[str]:
     hours: ``intake_overdue_at`` is set once (the monitoring counts late intake)."""
     flagged = []
     late = Dossier.objects.filter(
-        status=Status.SUBMITTED, intake_due_at__lt=now, intake_overdue_at=None
+        status=Status.SUBMITTED, intake_due_at__lt=now, intake_overdue_at=None, **SETTLED_HERE
     )
     if dry_run:
         return list(late.values_list("code", flat=True))

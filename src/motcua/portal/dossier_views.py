@@ -16,6 +16,7 @@ from motcua.dossiers.exceptions import DossierError, InvalidData
 from motcua.dossiers.files import max_upload_bytes
 from motcua.dossiers.models import Rating, Status
 from motcua.dossiers.workflow import RATEABLE, may_stop, may_withdraw
+from motcua.exchange import public as exchange_public
 from motcua.lib.downloads import file_response
 from motcua.postal import selectors as postal_selectors
 
@@ -76,6 +77,8 @@ def dossier_detail(request, applicant, public_id):
             "can_rate": dossier.status in RATEABLE and rating is None,
             "rating": rating,
             "delivery_panel": postal_selectors.delivery_panel(dossier),
+            # Settled by a province (the national portal's front door, issue #17).
+            "remote": exchange_public.remote_state(dossier),
         },
     )
 
