@@ -25,6 +25,7 @@ from motcua.conf.base import (  # noqa: F401
     DEBUG,
     MOTCUA_HTTPS,
     MOTCUA_PRODUCTION,
+    MOTCUA_PUBLIC_URL,
     TIME_ZONE,
     VAR_DIR,
 )
@@ -115,6 +116,16 @@ CSRF_TRUSTED_ORIGINS = env_list(
     "",
     "Extra origins trusted for posts (Django's CSRF_TRUSTED_ORIGINS), comma-separated.",
 )
+# MOTCUA_PUBLIC_URL's host is always served and its origin trusted for posts.
+if MOTCUA_PUBLIC_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _public = _urlsplit(MOTCUA_PUBLIC_URL)
+    if _public.hostname and _public.hostname not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_public.hostname)
+    _public_origin = f"{_public.scheme}://{_public.netloc}"
+    if _public.netloc and _public_origin not in CSRF_TRUSTED_ORIGINS:
+        CSRF_TRUSTED_ORIGINS.append(_public_origin)
 if env_bool(
     "MOTCUA_BEHIND_HTTPS_PROXY",
     False,
