@@ -376,6 +376,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates typed and shown as dd/mm/yyyy (motcua/formats/vi/formats.py); HTML date inputs
+# keep ISO values and the browser shows them in the visitor's locale.
+FORMAT_MODULE_PATH = ["motcua.formats"]
+# A post refused by the CSRF check gets the site's own Vietnamese page (motcua.portal.errors).
+CSRF_FAILURE_VIEW = "motcua.portal.errors.csrf_failure"
 USE_I18N = True
 USE_TZ = True
 

@@ -28,3 +28,9 @@ urlpatterns = [
     path("", include("motcua.ops.urls")),  # /healthz, /readyz, /metrics
     path("", include("motcua.portal.urls")),
 ]
+
+# The site's own error pages, in Vietnamese and in its layout (motcua.portal.errors).
+handler400 = "motcua.portal.errors.bad_request"
+handler403 = "motcua.portal.errors.permission_denied"
+handler404 = "motcua.portal.errors.page_not_found"
+handler500 = "motcua.portal.errors.server_error"
