@@ -19,3 +19,14 @@ MOTCUA_PORTAL_PUBLIC_URL = _env_str(
     "request's address.",
     doc_default="MOTCUA_PUBLIC_URL",
 ).strip()
+# The name under which the portal installs to a phone's home screen (web app manifest).
+MOTCUA_PWA_NAME = _env_str(
+    "MOTCUA_PWA_NAME",
+    "Dịch vụ công MotCua",
+    "The portal's name once installed on a phone (web app manifest).",
+)
+MOTCUA_PWA_SHORT_NAME = _env_str(
+    "MOTCUA_PWA_SHORT_NAME",
+    "Dịch vụ công",
+    "The short name under the home-screen icon (web app manifest).",
+)

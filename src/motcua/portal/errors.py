@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -24,7 +25,11 @@ def _back_link(request: HttpRequest) -> str:
     sent for same-origin requests only: ``SECURE_REFERRER_POLICY``)."""
     referer = request.META.get("HTTP_REFERER", "")
     parts = urlsplit(referer)
-    if not referer or parts.netloc != request.get_host():
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 of a request to a host this site does not serve
+        return ""
+    if not referer or parts.netloc != host:
         return ""
     back = parts.path + (f"?{parts.query}" if parts.query else "")
     return "" if back == request.path else back
