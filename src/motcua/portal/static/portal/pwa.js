@@ -14,7 +14,8 @@
     saved: "Đã lưu bản nháp, sẽ gửi khi có mạng.",
     sending: "Đã có mạng trở lại: đang gửi bản nháp…",
     sent: "Bản nháp đã được gửi.",
-    failed: "Chưa gửi được bản nháp; sẽ thử lại khi có mạng."
+    failed: "Chưa gửi được bản nháp; sẽ thử lại khi có mạng.",
+    review: "Đã có mạng trở lại nhưng tờ khai còn thông tin cần sửa: hãy bấm nút gửi một lần nữa để xem chi tiết."
   };
   var SIGN_OUT = /\/dang-xuat\/?$/;
   var SCRIPT = document.querySelector("script[data-sw]");
@@ -73,6 +74,7 @@
     say(TEXTS.sending);
     var left = [];
     var next = null;
+    var review = false;
     var chain = Promise.resolve();
     drafts.forEach(function (draft) {
       chain = chain.then(function () {
@@ -81,7 +83,13 @@
         return fetch(draft.url, {method: "POST", body: body, credentials: "same-origin"})
           .then(function (response) {
             if (!response.ok) { throw new Error("HTTP " + response.status); }
-            if (draft.page === window.location.href) { next = response.url; }
+            // "Lưu và tiếp tục" answered with the next step: the page follows it. A form
+            // answered with itself (not redirected) had something to correct: the values
+            // are still on this page, the citizen sends it again to see what.
+            if (!response.redirected) { review = true; }
+            if (draft.page === window.location.href && response.url !== window.location.href) {
+              next = response.url;
+            }
           })
           .catch(function () { left.push(draft); });
       });
@@ -92,7 +100,7 @@
       })));
       sending = false;
       if (left.length) { say(TEXTS.failed, "warning"); return; }
-      say(TEXTS.sent);
+      say(review ? TEXTS.review : TEXTS.sent, review ? "warning" : "info");
       if (next) { window.location.assign(next); }
     });
   }
