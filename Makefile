@@ -13,26 +13,51 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# System packages (Chromium for the browser tests, Pango for PDFs, poppler for pdftotext,
-# PostgreSQL for the second CI run) from .ci/apt-packages, when missing and run as root.
+# System packages (Chromium for the browser tests, Pango and DejaVu fonts for PDFs, poppler
+# for pdftotext, PostgreSQL for the second CI run) from .ci/apt-packages: installed when
+# missing and run as root; otherwise make stops and prints the one command to run.
 system-packages:
 	@missing=$$(for p in $$(cat .ci/apt-packages); do dpkg -s "$$p" >/dev/null 2>&1 || echo "$$p"; done); \
+	missing=$$(echo $$missing); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing system packages: $$missing"; \
 			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-		else echo "Missing system packages (install them as root): $$missing"; fi; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+		else \
+			echo "Missing system packages. Install them, then run make again:"; \
+			echo "  sudo apt-get install -y $$missing"; \
+			exit 1; \
+		fi; \
 	fi
+
+# axe-core for the browser tests' accessibility checks, from the npm registry (once, into
+# var/npm; tests/browser/conftest.py uses it). Without npm, or offline, the tests use the
+# copy bundled in axe-playwright-python.
+AXE := var/npm/node_modules/axe-core/axe.min.js
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --no-save --no-audit --no-fund --prefix var/npm axe-core@4 >/dev/null \
+		|| echo "npm install axe-core failed: the browser tests use the bundled axe-core"; \
+	else echo "npm not found: the browser tests use the axe-core bundled in axe-playwright-python"; fi
 
 install: $(STAMP) system-packages
 
+# `make run PORT=8123` serves on another port; MOTCUA_PUBLIC_URL (the identity provider,
+# payment gateway, simulators and QR links all derive from it) follows the port. DEBUG is
+# off, so a mistyped address gets the site's own 404 page (static files are served by
+# runserver --insecure); `make run MOTCUA_DEBUG=1` gives developers Django's debug pages.
+PORT ?= 8000
+HOST ?= 127.0.0.1
+MOTCUA_PUBLIC_URL ?= http://$(HOST):$(PORT)
+run: export MOTCUA_PUBLIC_URL := $(MOTCUA_PUBLIC_URL)
 run: install
 	$(BIN)/motcua migrate --noinput
 	$(BIN)/motcua setup_pki
 	$(BIN)/motcua seed_demo --once
 	$(BIN)/motcua setup_idp
 	$(BIN)/motcua check_deadlines
-	MOTCUA_DEBUG=1 $(BIN)/motcua runserver 127.0.0.1:8000
+	MOTCUA_DEBUG="$${MOTCUA_DEBUG:-0}" $(BIN)/motcua runserver --insecure $(HOST):$(PORT)
 
 # The production stack on this machine (docs/DEPLOY.md): PostgreSQL and Redis from the
 # environment (local defaults below), gunicorn + a Celery worker + beat, plain HTTP on
@@ -48,7 +73,7 @@ run-prod: install
 	MOTCUA_SETUP_COMMANDS="$${MOTCUA_SETUP_COMMANDS-seed_demo --once; setup_idp}" \
 	$(BIN)/python deploy/run_stack.py --create-database
 
-test: install
+test: install $(AXE)
 	$(BIN)/motcua makemigrations --check --dry-run
 	$(BIN)/pytest
 

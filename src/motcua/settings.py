@@ -25,6 +25,7 @@ from motcua.conf.base import (  # noqa: F401
     DEBUG,
     MOTCUA_HTTPS,
     MOTCUA_PRODUCTION,
+    MOTCUA_PUBLIC_URL,
     TIME_ZONE,
     VAR_DIR,
 )
@@ -115,6 +116,16 @@ CSRF_TRUSTED_ORIGINS = env_list(
     "",
     "Extra origins trusted for posts (Django's CSRF_TRUSTED_ORIGINS), comma-separated.",
 )
+# MOTCUA_PUBLIC_URL's host is always served and its origin trusted for posts.
+if MOTCUA_PUBLIC_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _public = _urlsplit(MOTCUA_PUBLIC_URL)
+    if _public.hostname and _public.hostname not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_public.hostname)
+    _public_origin = f"{_public.scheme}://{_public.netloc}"
+    if _public.netloc and _public_origin not in CSRF_TRUSTED_ORIGINS:
+        CSRF_TRUSTED_ORIGINS.append(_public_origin)
 if env_bool(
     "MOTCUA_BEHIND_HTTPS_PROXY",
     False,
@@ -369,6 +380,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates typed and shown as dd/mm/yyyy (motcua/formats/vi/formats.py); HTML date inputs
+# keep ISO values and the browser shows them in the visitor's locale.
+FORMAT_MODULE_PATH = ["motcua.formats"]
+# A post refused by the CSRF check gets the site's own Vietnamese page (motcua.portal.errors).
+CSRF_FAILURE_VIEW = "motcua.portal.errors.csrf_failure"
 USE_I18N = True
 USE_TZ = True
 

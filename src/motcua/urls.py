@@ -38,3 +38,8 @@ if settings.MOTCUA_BENCH:
         return HttpResponse("MotCua", content_type="text/plain; charset=utf-8")
 
     urlpatterns.append(path("bench/plain/", _bench_plain, name="bench_plain"))
+# The site's own error pages, in Vietnamese and in its layout (motcua.portal.errors).
+handler400 = "motcua.portal.errors.bad_request"
+handler403 = "motcua.portal.errors.permission_denied"
+handler404 = "motcua.portal.errors.page_not_found"
+handler500 = "motcua.portal.errors.server_error"

@@ -339,6 +339,11 @@ WEB: list[Entry] = [
     ),
     # The portal: public pages.
     E("portal:home", PUBLIC),
+    # Installable on a phone (motcua.portal.pwa): manifest, service worker, offline page.
+    E("portal:manifest", PUBLIC),
+    E("portal:service_worker", PUBLIC),
+    E("portal:offline", PUBLIC),
+    E("portal:favicon", PUBLIC),
     E("portal:procedure", PUBLIC, kwargs=code),
     E("portal:search", PUBLIC),
     E("portal:communes", PUBLIC, query=lambda w, s: "?tinh=Tỉnh Bắc Ninh"),

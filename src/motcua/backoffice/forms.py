@@ -32,10 +32,12 @@ class SearchForm(forms.Form):
     received_from = forms.DateField(
         label=_("Tiếp nhận từ ngày"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     received_to = forms.DateField(
-        label=_("đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("đến ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -200,7 +202,7 @@ class ApologyDraftForm(forms.Form):
     new_date = forms.DateField(
         label=_("Ngày hẹn trả mới"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Để trống: hệ thống đề xuất theo thời gian các bước còn lại."),
     )
 
@@ -212,5 +214,5 @@ class ApologyDecisionForm(forms.Form):
     new_date = forms.DateField(
         label=_("Ngày hẹn trả mới (nếu đổi)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -4,7 +4,7 @@ time zone. ``motcua.settings`` and the files of ``motcua/conf/`` import them fro
 
 from pathlib import Path
 
-from motcua.conf.env import env_bool, env_path
+from motcua.conf.env import env_bool, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path(
@@ -33,3 +33,26 @@ MOTCUA_HTTPS = env_bool(
     doc_default="MOTCUA_PRODUCTION",
 )
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+# The one public address of this installation (scheme, host, port). The bundled
+# simulators and identity provider, the QR and verification links, the e-mails and the
+# host checks all derive from it; each keeps its own variable to point elsewhere.
+MOTCUA_PUBLIC_URL = (
+    env_str(
+        "MOTCUA_PUBLIC_URL",
+        "",
+        "The site's public address, e.g. https://dichvucong.example.vn or "
+        "http://127.0.0.1:8123; the identity provider, payment gateway, registry and postal "
+        "simulators, QR/verification links and allowed hosts derive from it.",
+        doc_default="http://127.0.0.1:8000 for the derived addresses",
+    )
+    .strip()
+    .rstrip("/")
+)
+# The base of every derived address (the development default when unset).
+PUBLIC_BASE_URL = MOTCUA_PUBLIC_URL or "http://127.0.0.1:8000"
+
+
+def public_url(path: str = "") -> str:
+    """An absolute address on this site: ``PUBLIC_BASE_URL`` followed by ``path``."""
+    return PUBLIC_BASE_URL + path

@@ -28,6 +28,7 @@
 - ``MOTCUA_DATASTORE_PAGE_SIZE``: documents per page (20).
 """
 
+from motcua.conf.base import MOTCUA_PUBLIC_URL as _MOTCUA_PUBLIC_URL
 from motcua.conf.env import env_bool as _env_bool
 from motcua.conf.env import env_float as _env_float
 from motcua.conf.env import env_int as _env_int
@@ -55,7 +56,10 @@ MOTCUA_NOTIFICATIONS_BACKOFF_MAX_S = _env_float(
     "Longest wait between tries of a notification, in seconds.",
 )
 MOTCUA_NOTIFICATIONS_SITE_URL = _env_str(
-    "MOTCUA_NOTIFICATIONS_SITE_URL", "", "The portal's public address quoted in emails."
+    "MOTCUA_NOTIFICATIONS_SITE_URL",
+    _MOTCUA_PUBLIC_URL,
+    "The portal's public address quoted in emails.",
+    doc_default="MOTCUA_PUBLIC_URL",
 )
 MOTCUA_SMS_BACKEND = _env_str(
     "MOTCUA_SMS_BACKEND",

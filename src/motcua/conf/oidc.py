@@ -12,15 +12,16 @@ Two halves that only meet over HTTP:
 
 from django.utils.translation import gettext_lazy as _
 
-from motcua.conf.base import MOTCUA_HTTPS, MOTCUA_PRODUCTION, VAR_DIR
+from motcua.conf.base import MOTCUA_HTTPS, MOTCUA_PRODUCTION, VAR_DIR, public_url
 from motcua.conf.env import env_float, env_int, env_str
 from motcua.idp.keys import read_or_create_client_secret, read_or_create_rsa_private_key
 
 # --- Relying party: the citizen portal --------------------------------------------------
 MOTCUA_OIDC_DISCOVERY_URL = env_str(
     "MOTCUA_OIDC_DISCOVERY_URL",
-    "http://127.0.0.1:8000/idp/.well-known/openid-configuration",
+    public_url("/idp/.well-known/openid-configuration"),
     "The identity provider's discovery document (VNeID in production).",
+    doc_default="MOTCUA_PUBLIC_URL + /idp/.well-known/openid-configuration",
 )
 MOTCUA_OIDC_CLIENT_ID = env_str(
     "MOTCUA_OIDC_CLIENT_ID", "motcua-cong-dan", "The portal's client id at the provider."

@@ -44,6 +44,7 @@ simulator (``motcua.paygate``), read from the environment.
 - ``MOTCUA_PAYGATE_IPN_TIMEOUT_S``: timeout of each IPN call.
 """
 
+from motcua.conf.base import public_url as _public_url
 from motcua.conf.env import env_bool as _env_bool
 from motcua.conf.env import env_float as _env_float
 from motcua.conf.env import env_int as _env_int
@@ -68,13 +69,15 @@ MOTCUA_PAYMENT_GATEWAYS = {
 }
 MOTCUA_VNPAY_PAY_URL = _env_str(
     "MOTCUA_VNPAY_PAY_URL",
-    "http://127.0.0.1:8000/mo-phong/thanh-toan/paymentv2/vpcpay.html",
+    _public_url("/mo-phong/thanh-toan/paymentv2/vpcpay.html"),
     "The VNPay page the citizen is sent to (default: the bundled simulator).",
+    doc_default="MOTCUA_PUBLIC_URL + /mo-phong/thanh-toan/paymentv2/vpcpay.html",
 )
 MOTCUA_VNPAY_API_URL = _env_str(
     "MOTCUA_VNPAY_API_URL",
-    "http://127.0.0.1:8000/mo-phong/thanh-toan/merchant_webapi/api/transaction",
+    _public_url("/mo-phong/thanh-toan/merchant_webapi/api/transaction"),
     "VNPay's merchant API (querydr and refund).",
+    doc_default="MOTCUA_PUBLIC_URL + /mo-phong/thanh-toan/merchant_webapi/api/transaction",
 )
 MOTCUA_VNPAY_TMN_CODE = _env_str(
     "MOTCUA_VNPAY_TMN_CODE", _DEMO_TMN_CODE, "The merchant's terminal code (vnp_TmnCode)."

@@ -26,6 +26,7 @@ simulator (``motcua.postsim``), read from the environment.
 """
 
 from motcua.conf.base import MOTCUA_PRODUCTION as _PRODUCTION
+from motcua.conf.base import public_url as _public_url
 from motcua.conf.env import env_bool as _env_bool
 from motcua.conf.env import env_float as _env_float
 from motcua.conf.env import env_int as _env_int
@@ -43,8 +44,9 @@ MOTCUA_POSTAL_BACKEND = _env_str(
 )
 MOTCUA_POSTAL_URL = _env_str(
     "MOTCUA_POSTAL_URL",
-    "http://127.0.0.1:8000/mo-phong/buu-chinh/",
+    _public_url("/mo-phong/buu-chinh/"),
     "The postal service's API (default: the bundled simulator).",
+    doc_default="MOTCUA_PUBLIC_URL + /mo-phong/buu-chinh/",
 )
 MOTCUA_POSTAL_KEY = _env_str(
     "MOTCUA_POSTAL_KEY",

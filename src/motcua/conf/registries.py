@@ -28,6 +28,7 @@
   ``MOTCUA_REGISTRYSIM_FLAKY_PERCENT`` (share of failed answers in the ``flaky`` mode).
 """
 
+from motcua.conf.base import public_url as _public_url
 from motcua.conf.env import env_bool as _env_bool
 from motcua.conf.env import env_float as _env_float
 from motcua.conf.env import env_int as _env_int
@@ -38,8 +39,9 @@ from motcua.conf.env import env_str as _env_str
 # --- Connectors (motcua.registries) ----------------------------------------
 MOTCUA_REGISTRY_BASE_URL = _env_str(
     "MOTCUA_REGISTRY_BASE_URL",
-    "http://127.0.0.1:8000/mo-phong/csdl/",
+    _public_url("/mo-phong/csdl/"),
     "Where the data-sharing platform answers (default: the bundled simulator).",
+    doc_default="MOTCUA_PUBLIC_URL + /mo-phong/csdl/",
 )
 # The bundled simulator's demo key; a real platform's key comes from the environment.
 MOTCUA_REGISTRY_API_KEY = _env_str(

@@ -18,6 +18,7 @@
   accepts (default 10 MB).
 """
 
+from motcua.conf.base import PUBLIC_BASE_URL as _PUBLIC_BASE_URL
 from motcua.conf.env import env_bool as _env_bool
 from motcua.conf.env import env_int as _env_int
 from motcua.conf.env import env_str as _env_str
@@ -46,8 +47,9 @@ MOTCUA_PKI_AUTO_CREATE = _env_bool(
 )
 MOTCUA_RESULTS_DEFAULT_BASE_URL = _env_str(
     "MOTCUA_RESULTS_DEFAULT_BASE_URL",
-    "http://127.0.0.1:8000",
+    _PUBLIC_BASE_URL,
     "Portal address in the QR code when neither MOTCUA_PORTAL_PUBLIC_URL nor a request gives one.",
+    doc_default="MOTCUA_PUBLIC_URL, else http://127.0.0.1:8000",
 ).strip()
 MOTCUA_RESULTS_VERIFY_MAX_BYTES = _env_int(
     "MOTCUA_RESULTS_VERIFY_MAX_BYTES",

@@ -90,6 +90,9 @@ _csp = {
         "img-src": [_SELF, "data:"],
         "font-src": [_SELF],
         "connect-src": [_SELF],
+        # The service worker (/sw.js) and the web app manifest (motcua.portal.pwa).
+        "worker-src": [_SELF],
+        "manifest-src": [_SELF],
         "object-src": [_NONE],
         "base-uri": [_SELF],
         "frame-ancestors": [_NONE],

@@ -9,6 +9,23 @@ from django.urls import reverse
 from oauth2_provider.models import get_application_model
 
 DEFAULT_PORTAL_BASE_URLS = ("http://127.0.0.1:8000", "http://localhost:8000")
+
+
+def default_portal_base_urls(public_url: str = "") -> tuple[str, ...]:
+    """The portal addresses registered by default: ``MOTCUA_PUBLIC_URL`` (with its
+    ``localhost``/``127.0.0.1`` twin on a developer's machine), else port 8000's two."""
+    from django.conf import settings
+
+    base = (public_url or getattr(settings, "MOTCUA_PUBLIC_URL", "")).rstrip("/")
+    if not base:
+        return DEFAULT_PORTAL_BASE_URLS
+    twins = {"//127.0.0.1": "//localhost", "//localhost": "//127.0.0.1"}
+    for host, twin in twins.items():
+        if host + ":" in base or base.endswith(host):
+            return (base, base.replace(host, twin, 1))
+    return (base,)
+
+
 PORTAL_CLIENT_NAME = "Cổng dịch vụ công MotCua"
 
 

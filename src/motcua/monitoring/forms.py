@@ -72,7 +72,8 @@ class PlanForm(forms.Form):
 
     document_number = forms.CharField(label=gettext_lazy("Số, ký hiệu văn bản"), max_length=100)
     issued_on = forms.DateField(
-        label=gettext_lazy("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Ngày ban hành"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     summary = forms.CharField(
         label=gettext_lazy("Nội dung chính"),

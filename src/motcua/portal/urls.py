@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import apply_views, delivery, dossier_views, receipt, views
+from . import apply_views, delivery, dossier_views, pwa, receipt, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    # Installable on a phone: the manifest, the service worker (root scope), offline page.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("ngoai-tuyen/", pwa.offline, name="offline"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
     path("thu-tuc/<str:code>/nop-ho-so/", apply_views.apply_start, name="apply"),
     path("tim-kiem/", views.search_results, name="search"),

@@ -403,3 +403,16 @@ def test_demo_pakn_some_answered_published_and_rated(seeded):
     assert published.count() == 2
     assert all("0912 000 111" not in f.published_question for f in published)
     assert at_stp.filter(satisfied=True).count() == 1
+
+
+def test_the_demo_citizens_sign_in_ids_are_printed(seeded):
+    """The README promises them: `seed_demo` (and `make run`'s `--once`) prints the first
+    demo citizens' personal IDs, which are their sign-in names at the demo e-ID."""
+    out = io.StringIO()
+    call_command("seed_demo", "--once", stdout=out)
+    printed = re.findall(r"^\s+(\d{12})\s+\S", out.getvalue(), re.M)
+    assert "Công dân mẫu" in out.getvalue() and len(printed) == 5
+    for personal_id in printed:
+        applicant = Applicant.objects.get(personal_id=personal_id, kind=Applicant.Kind.PERSON)
+        assert applicant.user.username == personal_id
+        assert applicant.user.has_usable_password()

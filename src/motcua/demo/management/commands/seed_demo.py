@@ -6,6 +6,20 @@ from motcua.demo.province import demo_exists
 from motcua.demo.seeding import seed_demo
 
 
+def format_citizens(count: int = 5) -> str:
+    """The first demo citizens' personal IDs (their sign-in names at the demo e-ID)."""
+    from motcua.accounts.models import Applicant
+
+    people = (
+        Applicant.objects.filter(kind=Applicant.Kind.PERSON, user__isnull=False)
+        .order_by("pk")
+        .values_list("personal_id", "name")[:count]
+    )
+    lines = [f"Công dân mẫu (đăng nhập định danh điện tử, mật khẩu {DEMO_PASSWORD}):"]
+    lines += [f"  {personal_id}  {name}" for personal_id, name in people]
+    return "\n".join(lines)
+
+
 class Command(BaseCommand):
     help = (
         "Seed the demo: agencies, the catalogue, the demo province (Bắc Ninh) with officers for "
@@ -56,6 +70,7 @@ class Command(BaseCommand):
     ):
         if once and demo_exists():
             self.stdout.write("Demo data already present; nothing to do (--once).")
+            self.stdout.write(format_citizens())
             return
         if dossiers < 0 or citizens < 1 or businesses < 0 or batch_size < 1:
             raise CommandError("--dossiers, --businesses ≥ 0; --citizens, --batch-size ≥ 1.")
@@ -73,3 +88,4 @@ class Command(BaseCommand):
         except ImportErrors as exc:
             raise CommandError(f"procedures.csv cannot be imported:\n{exc}") from exc
         self.stdout.write(self.style.SUCCESS(format_accounts(result.accounts)))
+        self.stdout.write(self.style.SUCCESS(format_citizens()))

@@ -17,8 +17,8 @@ class Command(BaseCommand):
             action="append",
             dest="base_urls",
             metavar="URL",
-            help="the portal's address, repeatable (default: http://127.0.0.1:8000 and "
-            "http://localhost:8000)",
+            help="the portal's address, repeatable (default: MOTCUA_PUBLIC_URL and its "
+            "localhost twin, else http://127.0.0.1:8000 and http://localhost:8000)",
         )
         parser.add_argument("--client-id", default=None)
         parser.add_argument("--client-secret", default=None)
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             application = services.register_portal_client(
                 client_id=client_id or settings.MOTCUA_OIDC_CLIENT_ID,
                 client_secret=client_secret or settings.MOTCUA_OIDC_CLIENT_SECRET,
-                base_urls=base_urls or services.DEFAULT_PORTAL_BASE_URLS,
+                base_urls=base_urls or services.default_portal_base_urls(),
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
