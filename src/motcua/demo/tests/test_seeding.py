@@ -403,3 +403,16 @@ def test_demo_pakn_some_answered_published_and_rated(seeded):
     assert published.count() == 2
     assert all("0912 000 111" not in f.published_question for f in published)
     assert at_stp.filter(satisfied=True).count() == 1
+
+
+def test_the_demo_commune_desk_receives_the_department_of_justices_procedures(seeded):
+    """The demo's "phi địa giới" line (Decree 118/2025/NĐ-CP Art. 14)."""
+    from django.utils import timezone
+
+    from motcua.agencies.models import Agency
+    from motcua.catalog.selectors import receivable_at
+
+    desk = Agency.objects.get(code="BN.KINHBAC")
+    found = receivable_at(desk, timezone.localdate())
+    assert found
+    assert {r.settling_agency.code for r in found} == {"BN.STP"}
