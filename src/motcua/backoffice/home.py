@@ -49,6 +49,8 @@ def _roles(user) -> set[str]:
 def _section(key, title, qs: QuerySet[Dossier], order, more="", empty="") -> Section:
     rows = list(qs.select_related(*RELATED).order_by(*order)[:ROWS])
     count = len(rows) if len(rows) < ROWS else qs.values("pk")[: selectors.COUNT_CAP + 1].count()
+    for dossier in rows:
+        dossier.intake_text, dossier.intake_state = selectors.intake_time(dossier)
     return Section(
         key,
         title,

@@ -10,6 +10,12 @@ from ..scope import NOT_OFFICER_ROLES
 register = template.Library()
 
 
+def _where(agency) -> str:
+    """A unit is named with the agency it works for ("Bộ phận một cửa – Sở Tư pháp")."""
+    home = agency.home_agency
+    return agency.name if home.pk == agency.pk else f"{agency.name} – {home.name}"
+
+
 @register.simple_tag(takes_context=True)
 def officer_identity(context) -> dict:
     request = context.get("request")
@@ -24,7 +30,7 @@ def officer_identity(context) -> dict:
         .select_related("agency__parent")
         .order_by("agency__name", "role")
     )
-    posts = [(Role(m.role).label, m.agency.name) for m in memberships]
+    posts = [(Role(m.role).label, _where(m.agency)) for m in memberships]
     identity = {
         "name": user.full_name or user.username,
         "posts": posts,
