@@ -98,7 +98,9 @@ def sections_for(user, roles: set[str], today=None) -> list[Section]:
                 _("Không có hồ sơ nào sắp đến hạn."),
             )
         )
-        returnable = Q(status__in=(Status.APPROVED, Status.RESULT_ISSUED)) & (
+        # The settling desk issues every result, and returns those not returned at
+        # another desk (received regardless of administrative boundary).
+        returnable = Q(status=Status.APPROVED) | Q(status=Status.RESULT_ISSUED) & (
             Q(return_agency__isnull=True) | Q(return_agency_id=F("agency_id"))
         )
         at_my_desk = scope.received_for_others(user).filter(status=Status.RESULT_ISSUED)

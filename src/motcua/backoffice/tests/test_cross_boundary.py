@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from motcua.agencies.models import Agency
+from motcua.agencies.models import Agency, Role
 from motcua.audit.models import AuditRecord
-from motcua.backoffice import scope
+from motcua.backoffice import home, scope
 from motcua.backoffice.intake_forms import IntakeForm
 from motcua.backoffice.paperwork import documents
 from motcua.catalog.models import CrossBoundaryIntake
@@ -158,6 +158,9 @@ def test_the_result_is_returned_at_the_desk_where_it_was_filed(client, land, off
     Dossier.objects.filter(pk=dossier.pk).update(status=Status.RESULT_ISSUED)
     dossier = scope.get_dossier_for(desk_officer, dossier.public_id)
     assert scope.can(desk_officer, "return_result", dossier)
+    # "Việc của tôi": the result waits at the commune's desk, not at the department's.
+    assert dossier in [d for d, _ in home.sections_for(desk_officer, {Role.DESK_OFFICER})[2].rows]
+    assert home.sections_for(department_desk, {Role.DESK_OFFICER})[2].rows == []
     assert not scope.can(department_desk, "return_result", dossier)
     # Another commune's desk does not even see it.
     stranger = officer_of(land["other"], username="motcua.xb")
