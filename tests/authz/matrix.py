@@ -178,7 +178,7 @@ def acting(*roles: str, step_bound: bool = False, forward: bool = False) -> Rule
         if step_bound:
             if p.system or s.step_role not in held:
                 return False
-            if forward and s.step_role == LEADER:
+            if forward and s.step_role in (LEADER, SPECIALIST):
                 return False
         return bool(held & set(roles))
 

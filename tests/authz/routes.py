@@ -131,6 +131,7 @@ WEB: list[Entry] = [
     E("logout", PUBLIC, ("POST",)),
     # The back office (/mot-cua/).
     E("backoffice:queue", OFFICER),
+    E("backoffice:received_for_others", OFFICER),
     E("backoffice:dossier", IN_REACH, sides=ALL, kwargs=dossier),
     E("backoffice:intake", DESK_ANYWHERE, ("GET", "POST")),
     E("backoffice:receipt", IN_REACH, sides=AB, kwargs=dossier),

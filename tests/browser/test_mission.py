@@ -297,22 +297,32 @@ def officer_page(browser, site: str, username: str, landing: str = "/mot-cua/"):
 
 
 def my_tasks(page, dossier: Dossier) -> None:
-    """The officer's "Việc của tôi" queue lists the dossier given to them."""
-    page.get_by_role("link", name=re.compile("^Việc của tôi")).click()
-    page.wait_for_url("**/mot-cua/?hang=viec-cua-toi**")
+    """The officer's "Việc của tôi" (where they land) lists the dossier given to them."""
+    page.get_by_role("navigation", name="Menu một cửa").get_by_role(
+        "link", name="Việc của tôi", exact=True
+    ).click()
+    page.wait_for_url(re.compile(r".*/mot-cua/$"))
     assert dossier.code in page.locator("main").inner_text()
 
 
 def act(page, dossier: Dossier, action: str, *, note: str = "", assignee: str = "") -> None:
     """Submit the action's form on the back-office dossier page; expect it to be done."""
     form = page.locator(f"form[data-action={action}]")
+    folded = page.locator(f"details:has(form[data-action={action}])")
+    if folded.count() and folded.first.get_attribute("open") is None:
+        folded.first.locator("summary").click()
+    if form.locator("input[name=confirm]").count():
+        form.locator("input[name=confirm]").check()
     if assignee:
         form.locator("select[name=assignee]").select_option(label=assignee)
     if note:
         form.locator("textarea[name=note]").fill(note)
     form.locator("button[type=submit]").click()
     page.wait_for_url(f"**/mot-cua/ho-so/{dossier.public_id}/")
-    assert "Đã thực hiện" in page.content(), page.locator("main").inner_text()[:800]
+    messages = page.locator(".messages .success")
+    assert messages.count() and dossier.code in messages.first.inner_text(), page.locator(
+        "main"
+    ).inner_text()[:800]
 
 
 def process_at_the_agency(browser, site: str, dossier: Dossier, check) -> None:

@@ -46,15 +46,30 @@ class OfficerChoice(forms.ModelChoiceField):
         return obj.full_name or obj.username
 
 
+# Actions that end or hand away the dossier: shown as such and confirmed (the officer
+# ticks a box stating they checked, and gives the reason the applicant will read).
+DESTRUCTIVE = frozenset({"refuse", "refuse_intake", "transfer", "stop"})
+
+
 class ActionForm(forms.Form):
     """The note of an action, plus what the action needs: the officer of the next step,
-    the agency of a transfer and its share of days, the result document."""
+    the agency of a transfer and its share of days, the result document; a destructive
+    action (``DESTRUCTIVE``) also needs its confirmation."""
 
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000)
 
     def __init__(self, *args, action: str, dossier: Dossier | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        if action in DESTRUCTIVE:
+            self.fields["confirm"] = forms.BooleanField(
+                label=_(
+                    "Tôi đã kiểm tra hồ sơ và xác nhận thực hiện; thao tác không hoàn tác được."
+                ),
+                error_messages={
+                    "required": _("Vui lòng đánh dấu xác nhận trước khi thực hiện thao tác này.")
+                },
+            )
         if dossier is None:
             return
         if action in ASSIGNING:

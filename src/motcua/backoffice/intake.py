@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -88,14 +89,29 @@ def intake(request):
             token=str(data["token"]),
             scan=data.get("scan") or None,
             component_scans=form.component_scans(),
+            intake_agency=form.desk_obj if form.settling_obj else None,
+            return_agency=form.return_agency_obj,
         )
     except DossierError as error:
         form.add_error(None, error.message)
         return _render_form(request, form, query, status=400)
     keep_choice(request, dossier, data)
     _remember_token(request, str(data["token"]), dossier)
-    messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
+    messages.success(request, received_message(dossier))
     return redirect("backoffice:receipt", public_id=dossier.public_id)
+
+
+def received_message(dossier: Dossier) -> str:
+    """What the desk officer is told after recording a paper dossier."""
+    due = dossier.due_date.strftime("%d/%m/%Y") if dossier.due_date else ""
+    text = _(
+        "Đã tiếp nhận hồ sơ %(code)s, hẹn trả %(due)s. In phiếu tiếp nhận và giao cho người nộp."
+    ) % {"code": dossier.code, "due": due}
+    if dossier.intake_agency_id:
+        text += " " + _("Hồ sơ đã được chuyển ngay đến %(agency)s để giải quyết.") % {
+            "agency": dossier.agency.name
+        }
+    return text
 
 
 def _render_form(request, form, query, status=200):
@@ -115,7 +131,7 @@ def _receipt_dossier(user, public_id) -> Dossier:
         allowed = [a.pk for a in intake_agencies(user)]
         dossier = (
             Dossier.objects.select_related("applicant", "agency", "procedure_version__procedure")
-            .filter(public_id=public_id, agency_id__in=allowed)
+            .filter(Q(agency_id__in=allowed) | Q(intake_agency_id__in=allowed), public_id=public_id)
             .first()
         )
         if dossier is None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import Applicant, validate_personal_id, validate_tax_code
 from motcua.agencies.models import Agency, Membership, Role
 from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
-from motcua.catalog.selectors import online_only_procedure_ids
+from motcua.catalog.selectors import online_only_procedure_ids, own_version_ids, receivable_at
 from motcua.dossiers.digitisation import ComponentScan, Handling, scan_refusal
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.files import check_upload
@@ -22,6 +22,8 @@ from .intake_delivery import DeliveryChoiceMixin
 
 ONLINE_ONLY_MARK = _("chỉ tiếp nhận trực tuyến")
 SCAN_ERROR = _("Tệp phải là PDF, JPG hoặc PNG, tối đa 10 MB")
+CROSS_MARK = _("tiếp nhận hộ %(agencies)s (phi địa giới)")
+RETURN_AT_DESK, RETURN_AT_SETTLING = "desk", "settling"
 PARENT_KINDS = {Agency.Kind.DEPARTMENT, Agency.Kind.COMMUNE}
 
 
@@ -45,8 +47,23 @@ def intake_agencies(user) -> list[Agency]:
     return list(Agency.objects.filter(pk__in=ids).order_by("name"))
 
 
-def procedure_choices(query: str = "", agencies=()) -> list[tuple[int, str]]:
-    """Published current versions; with ``query``, the procedure search's hits, best first
+def receivable_for_others(agencies) -> dict[int, list[Agency]]:
+    """Version id → the agencies the desks of ``agencies`` receive it for today (the
+    "phi địa giới" list, ``catalog.selectors.receivable_at``)."""
+    today = timezone.localdate()
+    found: dict[int, list[Agency]] = {}
+    for desk in agencies:
+        for item in receivable_at(desk, today):
+            settling = found.setdefault(item.version.pk, [])
+            if item.settling_agency not in settling:
+                settling.append(item.settling_agency)
+    return found
+
+
+def procedure_choices(query: str = "", agencies=(), others=None) -> list[tuple[int, str]]:
+    """The current versions the desks of ``agencies`` receive: their agencies' own (and
+    those bound to no agency) and those of the "phi địa giới" list (``others``, marked
+    with the settling agency); with ``query``, the procedure search's hits, best first
     (everyday words, no diacritics and typos work as on the portal). A procedure received
     online only at one of ``agencies`` today is marked (the desk refuses its paper dossier)."""
     versions = {
@@ -56,6 +73,12 @@ def procedure_choices(query: str = "", agencies=()) -> list[tuple[int, str]]:
             pk__in=Procedure.objects.values("current_version_id"),
         ).select_related("procedure")
     }
+    if agencies:
+        others = receivable_for_others(agencies) if others is None else others
+        own = own_version_ids(agencies, list(versions.values()))
+        versions = {pk: v for pk, v in versions.items() if pk in own or pk in others}
+    else:
+        own, others = set(versions), {}
     query = (query or "").strip()[:200]
     if query:
         ordered = [
@@ -65,16 +88,38 @@ def procedure_choices(query: str = "", agencies=()) -> list[tuple[int, str]]:
         ordered = sorted(versions.values(), key=lambda v: v.procedure.code)
     online = online_only_procedure_ids(agencies, timezone.localdate()) if agencies else set()
     mark = " – " + str(ONLINE_ONLY_MARK)
-    return [
-        (v.pk, f"{v.procedure.code} – {v.name}{mark if v.procedure_id in online else ''}")
-        for v in ordered
-    ]
+
+    def label(v) -> str:
+        text = f"{v.procedure.code} – {v.name}{mark if v.procedure_id in online else ''}"
+        if v.pk not in own:
+            names = ", ".join(a.name for a in others[v.pk])
+            text += " – " + str(CROSS_MARK) % {"agencies": names}
+        return text
+
+    return [(v.pk, label(v)) for v in ordered]
 
 
 class IntakeForm(DeliveryChoiceMixin):
     token = forms.UUIDField(widget=forms.HiddenInput)
     agency = forms.TypedChoiceField(label=_("Cơ quan tiếp nhận"), coerce=int)
     procedure = forms.TypedChoiceField(label=_("Thủ tục"), coerce=int)
+    # Receipt regardless of administrative boundary (Decree 118/2025/NĐ-CP Art. 14).
+    settling_agency = forms.TypedChoiceField(
+        label=_("Cơ quan giải quyết"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Chỉ khi tiếp nhận hộ cơ quan khác theo danh mục phi địa giới."),
+    )
+    return_at = forms.ChoiceField(
+        label=_("Nơi trả kết quả (hồ sơ tiếp nhận hộ)"),
+        choices=[
+            (RETURN_AT_DESK, _("Tại bộ phận một cửa nơi nộp hồ sơ")),
+            (RETURN_AT_SETTLING, _("Tại cơ quan giải quyết")),
+        ],
+        initial=RETURN_AT_DESK,
+        required=False,
+    )
     kind = forms.ChoiceField(
         label=_("Người nộp là"),
         choices=Applicant.Kind.choices,
@@ -102,10 +147,11 @@ class IntakeForm(DeliveryChoiceMixin):
         self.agencies = {a.pk: a for a in intake_agencies(user)}
         self.fields["agency"].choices = [(pk, a.name) for pk, a in self.agencies.items()]
         agencies = list(self.agencies.values())
-        choices = procedure_choices(query, agencies)
+        self.others = receivable_for_others(agencies)
+        choices = procedure_choices(query, agencies, self.others)
         if self.is_bound:
             # The posted version must stay selectable even if the filter would hide it.
-            choices = procedure_choices("", agencies)
+            choices = procedure_choices("", agencies, self.others)
         self.fields["procedure"].choices = [("", _("— Chọn thủ tục —")), *choices]
         if self.is_bound:
             try:
@@ -116,6 +162,17 @@ class IntakeForm(DeliveryChoiceMixin):
                 version_id = None
         if version_id:
             self.initial.setdefault("procedure", version_id)
+        settling = self.others.get(version_id or 0, [])
+        if not settling:
+            settling = list({a.pk: a for v in self.others.values() for a in v}.values())
+        self.fields["settling_agency"].choices = [
+            ("", _("— Cơ quan tiếp nhận (thủ tục của cơ quan) —")),
+            *[(a.pk, a.name) for a in settling],
+        ]
+        if not self.others:
+            # No "phi địa giới" line for these desks: the fields would only be noise.
+            del self.fields["settling_agency"]
+            del self.fields["return_at"]
         self.component_objs = list(
             ProcedureComponent.objects.filter(version_id=version_id or 0).order_by("position")
         )
@@ -214,8 +271,53 @@ class IntakeForm(DeliveryChoiceMixin):
                 except DossierError:
                     self.add_error(scan_field, SCAN_ERROR)
 
+    def _clean_settling(self, data) -> None:
+        """The agency that settles the dossier: the desk's own for its procedures, else
+        one the "phi địa giới" list lets this desk receive for (chosen, or the only one)."""
+        self.settling_obj = None
+        desk, version_id = self.agencies.get(data.get("agency")), data.get("procedure")
+        if desk is None or not version_id:
+            return
+        chosen = data.get("settling_agency")
+        receivable = {
+            r.settling_agency.pk: r.settling_agency
+            for r in receivable_at(desk, timezone.localdate())
+            if r.version.pk == version_id
+        }
+        if chosen is None:
+            version = ProcedureVersion.objects.filter(pk=version_id)
+            if own_version_ids([desk], list(version)):
+                return
+            if len(receivable) == 1:
+                self.settling_obj = next(iter(receivable.values()))
+                return
+            if receivable:
+                self.add_error(
+                    "settling_agency", _("Vui lòng chọn cơ quan giải quyết hồ sơ tiếp nhận hộ.")
+                )
+                return
+            self.add_error(
+                "procedure",
+                _(
+                    "Bộ phận một cửa này không tiếp nhận thủ tục này: thủ tục không thuộc "
+                    "cơ quan và không có trong danh mục tiếp nhận phi địa giới."
+                ),
+            )
+            return
+        if chosen not in receivable:
+            self.add_error(
+                "settling_agency",
+                _(
+                    "Danh mục phi địa giới không cho phép bộ phận này tiếp nhận thủ tục đã "
+                    "chọn cho cơ quan này."
+                ),
+            )
+            return
+        self.settling_obj = receivable[chosen]
+
     def clean(self):
         data = super().clean()
+        self._clean_settling(data)
         self._clean_component_scans(data)
         kind = data.get("kind")
         if kind == Applicant.Kind.PERSON and not data.get("personal_id"):
@@ -227,8 +329,23 @@ class IntakeForm(DeliveryChoiceMixin):
         return data
 
     @property
-    def agency_obj(self) -> Agency:
+    def desk_obj(self) -> Agency:
+        """The agency whose desk received the paper dossier."""
         return self.agencies[self.cleaned_data["agency"]]
+
+    @property
+    def agency_obj(self) -> Agency:
+        """The agency that settles the dossier: the desk's own, or the one it receives for."""
+        return self.settling_obj or self.desk_obj
+
+    @property
+    def return_agency_obj(self) -> Agency | None:
+        """Where the result is handed back when received for another agency."""
+        if self.settling_obj is None:
+            return None
+        if self.cleaned_data.get("return_at") == RETURN_AT_SETTLING:
+            return self.settling_obj
+        return self.desk_obj
 
     def version_obj(self) -> ProcedureVersion:
         return ProcedureVersion.objects.select_related("procedure").get(

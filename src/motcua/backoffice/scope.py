@@ -7,7 +7,7 @@ invisible (404) everywhere, including when its URL is typed by hand.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from motcua.agencies.models import Agency, Membership, Role
@@ -109,14 +109,37 @@ def dossiers_for(user) -> QuerySet[Dossier]:
     return qs.filter(agency_id__in=agencies)
 
 
+def received_for_others(user) -> QuerySet[Dossier]:
+    """Dossiers received at ``user``'s desks for another agency (receipt regardless of
+    administrative boundary, Decree 118/2025/NĐ-CP Art. 14): the receiving desk sees its
+    part, the settling agency (``agency``) processes them as its own."""
+    agencies = officer_agencies(user)
+    qs = Dossier.objects.exclude(status=Status.DRAFT).filter(intake_agency__isnull=False)
+    if agencies is None:
+        return qs.exclude(intake_agency_id=F("agency_id"))
+    return qs.filter(intake_agency_id__in=agencies).exclude(agency_id__in=agencies)
+
+
+def _readable(user) -> QuerySet[Dossier]:
+    agencies = officer_agencies(user)
+    if agencies is None:
+        return dossiers_for(user)
+    return Dossier.objects.exclude(status=Status.DRAFT).filter(
+        Q(agency_id__in=agencies) | Q(intake_agency_id__in=agencies)
+    )
+
+
 def get_dossier_for(user, public_id) -> Dossier:
-    """The dossier with ``public_id`` if ``user`` may see it. Raises Http404 otherwise."""
+    """The dossier with ``public_id`` if ``user`` may see it (their agencies' dossiers,
+    and those their desks received for another agency). Raises Http404 otherwise."""
     try:
         return (
-            dossiers_for(user)
+            _readable(user)
             .select_related(
                 "applicant",
                 "agency",
+                "intake_agency",
+                "return_agency",
                 "procedure_version__procedure",
                 "current_step",
                 "assignee",
@@ -158,17 +181,44 @@ def _step_allows(user, roles: set[str], action: str, dossier: Dossier) -> bool:
         return False
     if action == "forward" and step_role == Role.LEADER:
         return False  # the leader decides: approve or refuse
+    if action == "forward" and step_role == Role.SPECIALIST:
+        # The specialist's step ends with their written opinion (give_opinion, whose
+        # note is required): forwarding without one would skip the assessment.
+        return False
     return dossier.assignee_id in (None, user.pk)
 
 
+def returned_elsewhere(dossier: Dossier) -> Agency | None:
+    """The desk where the result is handed back when it is not the settling agency's
+    own (a dossier received regardless of administrative boundary, returned where it
+    was filed); None when the settling agency returns it."""
+    if not dossier.return_agency_id:
+        return None
+    if home_agency(dossier.return_agency).pk == home_agency(dossier.agency).pk:
+        return None
+    return dossier.return_agency
+
+
 def permitted_actions(user, dossier: Dossier, actions) -> list[str]:
-    """The subset of ``actions`` that ``can`` allows, looking the roles up once."""
+    """The subset of ``actions`` that ``can`` allows, looking the roles up once.
+
+    A result returned at another desk (``returned_elsewhere``) is returned by that
+    desk's officers, not by the settling agency's; that is the only action the
+    receiving desk has on a dossier it received for another agency.
+    """
     roles = _roles_at(user, dossier)
-    return [
+    allowed = [
         a
         for a in actions
         if roles & ACTION_ROLES.get(a, frozenset()) and _step_allows(user, roles, a, dossier)
     ]
+    if "return_result" in actions:
+        desk = returned_elsewhere(dossier)
+        if desk is not None:
+            allowed = [a for a in allowed if a != "return_result"]
+            if Role.DESK_OFFICER in roles_at_agency(user, desk):
+                allowed.append("return_result")
+    return allowed
 
 
 def roles_at_agency(user, agency: Agency) -> set[str]:

@@ -5,6 +5,7 @@ from . import (
     assessment,
     digitisation,
     fees,
+    home,
     intake,
     pakn,
     postal_handover,
@@ -15,7 +16,8 @@ from .paperwork import views as paperwork
 
 app_name = "backoffice"
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    path("", home.landing, name="queue"),
+    path("tiep-nhan-ho/", home.received_for_others, name="received_for_others"),
     path("ho-so/<uuid:public_id>/", views.dossier_detail, name="dossier"),
     path("tiep-nhan/", intake.intake, name="intake"),
     path("ho-so/<uuid:public_id>/bien-nhan/", intake.receipt, name="receipt"),

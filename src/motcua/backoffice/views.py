@@ -29,11 +29,25 @@ from motcua.results import services as result_services
 from . import scope, selectors
 from .decision_forms import DecisionForm
 from .dossier_form import decision_open, form_panel
-from .forms import ActionForm, ApologyDraftForm, SearchForm
+from .forms import DESTRUCTIVE, ActionForm, ApologyDraftForm, SearchForm
+from .messages import done_message
 
 # Actions the back office offers as buttons (the officers' rows of the workflow table;
 # submit and withdraw belong to the citizen).
 UI_ACTIONS = OFFICER_ACTIONS
+# The one action the page offers as the next step, the first available in this order
+# (receipt, the step's own move, the decision, the result); the others are folded away.
+PRIMARY_ORDER = (
+    "receive",
+    "accept_transfer",
+    "give_opinion",
+    "approve",
+    "issue_result",
+    "return_result",
+    "start_processing",
+    "provide_supplement",
+    "forward",
+)
 # The result document can be previewed from the assessment until it is issued.
 PREVIEW_STATUSES = frozenset({Status.IN_PROCESS, Status.APPROVED})
 
@@ -95,6 +109,7 @@ def queue(request):
             "search_params": search_params,
             "reverse": reverse,
             "order_label": page.order_label,
+            "nav": "search" if slug == "tat-ca" else "queues",
         },
     )
 
@@ -119,6 +134,19 @@ def _actions_for(dossier, permitted, failed_form=None):
         for name in UI_ACTIONS
         if name in permitted and name in allowed_actions(dossier.status)
     ]
+
+
+def group_actions(actions) -> dict:
+    """The page's actions in three groups: the one primary action of the current step,
+    the destructive ones (refuse, transfer, stop: styled and confirmed as such) and the
+    rest, folded away under "Thao tác khác"."""
+    by_name = {a[0]: a for a in actions}
+    primary = next((by_name[n] for n in PRIMARY_ORDER if n in by_name), None)
+    return {
+        "primary_action": primary,
+        "danger_actions": [a for a in actions if a[0] in DESTRUCTIVE],
+        "other_actions": [a for a in actions if a is not primary and a[0] not in DESTRUCTIVE],
+    }
 
 
 @officer_required
@@ -159,6 +187,7 @@ def _render_detail(
     )
     if can_record_decision and decision_form is None:
         decision_form = DecisionForm(panel.decision_fields, stored=dossier.decision_data)
+    actions = _actions_for(dossier, permitted, form)
     if status is None:
         failed = form is not None or apology_form is not None or decision_form_failed(decision_form)
         status = 400 if failed else 200
@@ -184,7 +213,9 @@ def _render_detail(
             "can_decide_apology": "decide_apology" in permitted,
             "apology_approval_late": deadlines.approval_is_late(dossier),
             "apology_form": apology_form or ApologyDraftForm(),
-            "actions": _actions_for(dossier, permitted, form),
+            "actions": actions,
+            **group_actions(actions),
+            "received_elsewhere": scope.returned_elsewhere(dossier),
             **selectors.fee_panel(dossier, permitted),
             **selectors.digitise_panel(dossier, permitted),
             "form": form,
@@ -227,11 +258,8 @@ def act(request, public_id, action):
     except DossierError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("Đã thực hiện “%(action)s” cho hồ sơ %(code)s.")
-            % {"action": TRANSITIONS[action].label, "code": dossier.code},
-        )
+        dossier.refresh_from_db()
+        messages.success(request, done_message(dossier, action))
     return redirect("backoffice:dossier", public_id=dossier.public_id)
 
 

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import administered_agency_ids
 
-from . import online_only, services
+from . import cross_boundary, online_only, services
 from .models import (
+    CrossBoundaryIntake,
     FeeRule,
     OnlineOnlyRule,
     Procedure,
@@ -355,3 +356,44 @@ class OnlineOnlyRuleAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for rule in queryset:
             online_only.remove_rule(rule, by=request.user)
+
+
+class CrossBoundaryIntakeForm(forms.ModelForm):
+    class Meta:
+        model = CrossBoundaryIntake
+        fields = ("desk", "procedure", "settling_agency", "valid_from", "valid_until", "note")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("Ngày hết áp dụng phải sau ngày bắt đầu áp dụng."))
+        desk, settling = data.get("desk"), data.get("settling_agency")
+        if desk and settling and desk.pk == settling.pk:
+            self.add_error("settling_agency", _("Cơ quan giải quyết phải khác bộ phận tiếp nhận."))
+        return data
+
+
+@admin.register(CrossBoundaryIntake)
+class CrossBoundaryIntakeAdmin(admin.ModelAdmin):
+    """The province's "phi địa giới" list (Decree 118/2025/NĐ-CP, Art. 14): which desk
+    receives paper dossiers of which procedure for which settling agency
+    (``selectors.receivable_at``). Every addition, change and removal is audited
+    (``cross_boundary.save_line``/``remove_line``)."""
+
+    form = CrossBoundaryIntakeForm
+    list_display = ("desk", "procedure", "settling_agency", "valid_from", "valid_until", "note")
+    list_filter = ("valid_from",)
+    search_fields = ("desk__name", "procedure__code", "settling_agency__name", "note")
+    autocomplete_fields = ("desk", "procedure", "settling_agency")
+    date_hierarchy = "valid_from"
+
+    def save_model(self, request, obj, form, change):
+        cross_boundary.save_line(obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        cross_boundary.remove_line(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for line in queryset:
+            cross_boundary.remove_line(line, by=request.user)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
 from motcua.agencies.models import Agency
-from motcua.agencies.selectors import administered_agency_ids, ancestors, is_superuser
+from motcua.agencies.selectors import (
+    active_agencies,
+    administered_agency_ids,
+    ancestors,
+    descendant_ids,
+    is_superuser,
+)
 
-from .models import OnlineOnlyRule, Procedure, ProcedureVersion, Sector
+from .models import CrossBoundaryIntake, OnlineOnlyRule, Procedure, ProcedureVersion, Sector
 
 
 def published_procedures() -> QuerySet[Procedure]:
@@ -106,3 +114,98 @@ def online_only_procedure_ids(agencies, on_date) -> set[int]:
             "procedure_id", flat=True
         )
     )
+
+
+# Receipt regardless of administrative boundary (Decree 118/2025/NĐ-CP, Art. 14).
+PROVINCE_KINDS = (Agency.Kind.PROVINCE, Agency.Kind.CITY)
+
+
+@dataclass(frozen=True)
+class Receivable:
+    """A procedure (its current published version) that a desk receives on behalf of
+    ``settling_agency``, and the line of the "phi địa giới" list that allows it."""
+
+    version: ProcedureVersion
+    settling_agency: Agency
+    line: CrossBoundaryIntake
+
+
+def province_of(agency: Agency) -> Agency | None:
+    """The province (or centrally-run city) ``agency`` lies in, itself included."""
+    for candidate in (agency, *ancestors(agency)):
+        if candidate.kind in PROVINCE_KINDS:
+            return candidate
+    return None
+
+
+def cross_boundary_lines(desk: Agency, on) -> QuerySet[CrossBoundaryIntake]:
+    """The lines of the "phi địa giới" list in force on ``on`` for ``desk``: the desk's
+    own lines and those of the agencies above it (a line for a commune's service centre
+    covers the one-stop unit inside it)."""
+    reach = [desk.pk, *(a.pk for a in ancestors(desk))]
+    return (
+        CrossBoundaryIntake.objects.filter(desk_id__in=reach, valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .select_related("procedure", "settling_agency")
+        .order_by("valid_from", "pk")
+    )
+
+
+def _current_versions() -> QuerySet[ProcedureVersion]:
+    return ProcedureVersion.objects.filter(
+        status=ProcedureVersion.Status.PUBLISHED,
+        pk__in=Procedure.objects.values("current_version_id"),
+    ).select_related("procedure")
+
+
+def receivable_at(desk: Agency, on) -> list[Receivable]:
+    """What ``desk`` receives for other agencies on ``on``: one ``Receivable`` per
+    (procedure, settling agency) that a line of the "phi địa giới" list in force allows.
+
+    A line naming a settling agency covers the procedures that agency settles (its
+    procedure when it names one; a procedure listing no agency is taken as settled by
+    the named agency). A line without a settling agency covers the agencies of the desk's
+    province that settle the procedure (or every procedure settled in the province when
+    it names none). The desk's own agency is never listed: its procedures are its own.
+    """
+    own_home = desk.home_agency.pk
+    province = province_of(desk)
+    province_ids = descendant_ids(province) if province is not None else set()
+    active = set(active_agencies(on).values_list("pk", flat=True))
+    found: dict[tuple[int, int], Receivable] = {}
+    for line in cross_boundary_lines(desk, on):
+        versions = _current_versions().prefetch_related("agencies")
+        if line.procedure_id:
+            versions = versions.filter(procedure_id=line.procedure_id)
+        elif line.settling_agency_id:
+            versions = versions.filter(agencies=line.settling_agency_id)
+        else:
+            versions = versions.filter(agencies__in=province_ids).distinct()
+        for version in versions:
+            listed = list(version.agencies.all())
+            if line.settling_agency_id:
+                named = line.settling_agency
+                settling = [named] if not listed or named in listed else []
+            else:
+                settling = [a for a in listed if a.pk in province_ids]
+            for agency in settling:
+                if agency.pk not in active or agency.home_agency.pk == own_home:
+                    continue
+                found.setdefault((version.pk, agency.pk), Receivable(version, agency, line))
+    return sorted(found.values(), key=lambda r: (r.version.procedure.code, r.settling_agency.name))
+
+
+def own_version_ids(agencies, versions=None) -> set[int]:
+    """Ids of the current versions the desks of ``agencies`` receive for their own
+    agency: those handled by one of them or an agency below (their subtree), and those
+    listing no agency at all (not bound to one)."""
+    reach: set[int] = set()
+    for agency in agencies:
+        reach |= descendant_ids(agency.home_agency)
+    versions = versions if versions is not None else _current_versions()
+    links = ProcedureVersion.agencies.through.objects.filter(
+        procedureversion_id__in=[v.pk for v in versions]
+    )
+    bound = set(links.values_list("procedureversion_id", flat=True))
+    mine = set(links.filter(agency_id__in=reach).values_list("procedureversion_id", flat=True))
+    return {v.pk for v in versions if v.pk not in bound or v.pk in mine}

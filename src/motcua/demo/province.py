@@ -15,7 +15,12 @@ from django.conf import settings
 
 from motcua.agencies.loading import load_ministries, load_provinces
 from motcua.agencies.models import Agency, Role
-from motcua.catalog.models import AuthorityLevel, Procedure, ProcedureVersion
+from motcua.catalog.models import (
+    AuthorityLevel,
+    CrossBoundaryIntake,
+    Procedure,
+    ProcedureVersion,
+)
 
 Log = Callable[[str], None]
 
@@ -172,3 +177,33 @@ def link_procedure_agencies(province: Agency, communes: list[Agency]) -> None:
         else:
             agencies = [resolve_agency(version, province)]
         version.agencies.add(*agencies)
+
+
+# The demo's "phi địa giới" line (Decree 118/2025/NĐ-CP Art. 14): the commune's desk
+# receives the Department of Justice's procedures (a criminal record certificate filed
+# at the ward, returned there).
+CROSS_BOUNDARY_DESK = DEMO_COMMUNE
+CROSS_BOUNDARY_SETTLING = "STP"
+
+
+def add_demo_cross_boundary(province: Agency) -> CrossBoundaryIntake | None:
+    """The demo commune's desk receives the provincial Department of Justice's
+    procedures (idempotent); None when either agency is missing."""
+    import datetime as dt
+
+    desk = Agency.objects.filter(code=f"{PREFIX}.{CROSS_BOUNDARY_DESK}", parent=province).first()
+    settling = Agency.objects.filter(
+        code=f"{PREFIX}.{CROSS_BOUNDARY_SETTLING}", parent=province
+    ).first()
+    if desk is None or settling is None:
+        return None
+    line, _created = CrossBoundaryIntake.objects.get_or_create(
+        desk=desk,
+        settling_agency=settling,
+        procedure=None,
+        defaults={
+            "valid_from": dt.date(2025, 7, 1),
+            "note": "Danh mục TTHC tiếp nhận không phụ thuộc địa giới hành chính (dữ liệu mẫu)",
+        },
+    )
+    return line

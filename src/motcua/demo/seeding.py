@@ -101,6 +101,9 @@ def seed_demo(
         province = demo_province()
         receiving = build_demo_agencies(province)
         link_procedure_agencies(province, demo_communes(province))
+        from motcua.demo.province import add_demo_cross_boundary
+
+        add_demo_cross_boundary(province)
         from motcua.demo.fee_rules import add_demo_fee_rules
 
         add_demo_fee_rules(province)

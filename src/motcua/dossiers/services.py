@@ -323,6 +323,8 @@ def receive_at_counter(
     token: str = "",
     scan=None,
     component_scans=(),
+    intake_agency: Agency | None = None,
+    return_agency: Agency | None = None,
 ) -> Dossier:
     """Counter intake (tiếp nhận trực tiếp): a desk officer records a paper dossier.
 
@@ -336,6 +338,11 @@ def receive_at_counter(
     them against the original. The applicant's identity was checked against their ID
     card at the desk (``identity_assurance``). Raises DossierError when the version is
     not the published one, or a scan is refused (the dossier then stays recorded).
+
+    Receipt regardless of administrative boundary (Decree 118/2025/NĐ-CP Art. 14):
+    ``agency`` is the settling agency, ``intake_agency`` the desk that received the
+    paper dossier and ``return_agency`` where the result is handed back (default: that
+    desk). The clock runs from the receipt at the desk (now).
     """
     check_counter_intake(version, agency)  # online-only procedures (docs/ASSISTED.md)
     components = list(
@@ -351,6 +358,8 @@ def receive_at_counter(
         )
         dossier.identity_assurance = IdentityAssurance.COUNTER_ID_CARD
         Dossier.objects.filter(pk=dossier.pk).update(identity_assurance=dossier.identity_assurance)
+        if intake_agency is not None and intake_agency.pk != agency.pk:
+            _record_received_elsewhere(dossier, intake_agency, return_agency, by)
     digitisation.attach_component_scans(dossier, list(component_scans), by=by)
     if scan is not None:
         with transaction.atomic():
@@ -358,6 +367,27 @@ def receive_at_counter(
                 dossier, scan, kind=Attachment.Kind.COUNTER_SCAN, by=by, name="ban-quet-1"
             )
     return dossier
+
+
+def _record_received_elsewhere(
+    dossier: Dossier, intake_agency: Agency, return_agency: Agency | None, by
+) -> None:
+    dossier.intake_agency = intake_agency
+    dossier.return_agency = return_agency or intake_agency
+    Dossier.objects.filter(pk=dossier.pk).update(
+        intake_agency=dossier.intake_agency, return_agency=dossier.return_agency
+    )
+    record(
+        "dossier.received_elsewhere",
+        actor=by,
+        obj=dossier,
+        data={
+            "code": dossier.code,
+            "intake_agency": intake_agency.code,
+            "settling_agency": dossier.agency.code,
+            "return_agency": dossier.return_agency.code,
+        },
+    )
 
 
 def announce(dossier: Dossier, event: str, from_status: str, actor, at, data) -> None:

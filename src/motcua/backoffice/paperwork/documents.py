@@ -123,7 +123,25 @@ def build_receipt(dossier: Dossier) -> dict:
         "delivery": delivery_text(dossier),
         "register": common.register_entry(dossier),
         "receiver": common.person_name(received.actor if received else None),
+        **received_elsewhere(dossier),
     }
+
+
+def received_elsewhere(dossier: Dossier) -> dict:
+    """A dossier received regardless of administrative boundary (Decree 118/2025/NĐ-CP
+    Art. 14): the receipt names the desk that received it and the agency that settles it,
+    and where the result is returned."""
+    if not dossier.intake_agency_id:
+        return {}
+    returned_at = dossier.return_agency or dossier.intake_agency
+    extra = {
+        "intake_desk": dossier.intake_agency,
+        "settling_agency": dossier.agency,
+        "return_desk": returned_at,
+    }
+    if dossier.result_delivery != ResultDelivery.POST:
+        extra["delivery"] = _("Bộ phận Một cửa %(agency)s") % {"agency": returned_at.name}
+    return extra
 
 
 # --- 02: request to complete the dossier ----------------------------------------------

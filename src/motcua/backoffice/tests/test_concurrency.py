@@ -40,7 +40,7 @@ def test_two_officers_receiving_at_once_one_succeeds_other_is_told_to_reload(
         t.start()
     for t in threads:
         t.join()
-    assert sum("Đã thực hiện" in p for p in pages) == 1
+    assert sum("Đã tiếp nhận hồ sơ" in p for p in pages) == 1
     assert sum("tải lại" in p for p in pages) == 1
     assert StatusChange.objects.filter(dossier=dossier).count() == 1
     dossier.refresh_from_db()
@@ -77,7 +77,7 @@ def test_two_specialists_handing_over_at_once_leave_one_step_record(
     users = [officer_of(agency, Role.SPECIALIST, username=f"cv{i}") for i in range(2)]
     url = reverse("backoffice:act", args=[dossier.public_id, "start_processing"])
     pages = _race(users, url, {"note": ""})
-    assert sum("Đã thực hiện" in p for p in pages) == 1
+    assert sum("Đã chuyển hồ sơ" in p for p in pages) == 1
     assert sum("tải lại" in p for p in pages) == 1
     assert StepRecord.objects.filter(dossier=dossier, finished_at=None).count() == 1
 

@@ -75,7 +75,7 @@ def test_a_generated_result_is_signed_and_makes_the_result_electronic(desk, appr
     preview = reverse("backoffice:result_preview", args=[approved.public_id])
     assert "Đã tạo bản xem trước" in desk.post(preview, follow=True).content.decode()
     response = issue(desk, approved, result_mode="generated")
-    assert "Đã thực hiện “Ban hành kết quả”" in response.content.decode()
+    assert "Đã ban hành kết quả hồ sơ" in response.content.decode()
     approved.refresh_from_db()
     assert approved.status == Status.RESULT_ISSUED and approved.result_electronic
     verdict = verify_pdf(result_bytes(approved))

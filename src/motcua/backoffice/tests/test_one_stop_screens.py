@@ -92,6 +92,6 @@ def test_the_desk_stops_a_dossier_on_the_applicants_written_request(
     client.force_login(officer_of(agency, Role.DESK_OFFICER))
     url = reverse("backoffice:act", args=[dossier.public_id, "stop"])
     assert client.post(url, {"note": ""}).status_code == 400
-    client.post(url, {"note": "Đơn đề nghị dừng giải quyết ngày 10/3"})
+    client.post(url, {"note": "Đơn đề nghị dừng giải quyết ngày 10/3", "confirm": "on"})
     dossier.refresh_from_db()
     assert dossier.status == Status.STOPPED

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def act(client, dossier, action, note=""):
     url = reverse("backoffice:act", args=[dossier.public_id, action])
-    return client.post(url, {"note": note}, follow=True)
+    return client.post(url, {"note": note, "confirm": "on"}, follow=True)
 
 
 def test_desk_officer_receives_dossier_and_sees_due_date(client, agency, officer_of, make_dossier):
@@ -58,7 +58,7 @@ def test_leader_approves(client, agency, officer_of, make_dossier):
     page = act(client, dossier, "approve").content.decode()
     dossier.refresh_from_db()
     assert dossier.status == Status.APPROVED
-    assert "Đã thực hiện" in page
+    assert f"Đã phê duyệt hồ sơ {dossier.code}" in page
 
 
 def test_refusal_without_note_is_rejected_with_vietnamese_message(
@@ -102,7 +102,8 @@ def test_a_leader_transfers_a_dossier_with_its_part_of_the_days(
     page = client.get(reverse("backoffice:dossier", args=[dossier.public_id])).content.decode()
     assert url in page and other_agency.name in page
     response = client.post(
-        url, {"agency": other_agency.pk, "part_days": 2, "note": "Phối hợp xác minh"}
+        url,
+        {"agency": other_agency.pk, "part_days": 2, "note": "Phối hợp xác minh", "confirm": "on"},
     )
     assert response.status_code == 302
     dossier.refresh_from_db()

@@ -416,3 +416,16 @@ def test_the_demo_citizens_sign_in_ids_are_printed(seeded):
         applicant = Applicant.objects.get(personal_id=personal_id, kind=Applicant.Kind.PERSON)
         assert applicant.user.username == personal_id
         assert applicant.user.has_usable_password()
+
+
+def test_the_demo_commune_desk_receives_the_department_of_justices_procedures(seeded):
+    """The demo's "phi địa giới" line (Decree 118/2025/NĐ-CP Art. 14)."""
+    from django.utils import timezone
+
+    from motcua.agencies.models import Agency
+    from motcua.catalog.selectors import receivable_at
+
+    desk = Agency.objects.get(code="BN.KINHBAC")
+    found = receivable_at(desk, timezone.localdate())
+    assert found
+    assert {r.settling_agency.code for r in found} == {"BN.STP"}
