@@ -14,6 +14,7 @@ from .sync import MIN_SECRET
 
 
 class PeerForm(forms.ModelForm):
+    base_url = forms.URLField(label=gettext_lazy("Địa chỉ"), assume_scheme="https")
     secret = forms.CharField(
         label=gettext_lazy("Khóa ký"),
         widget=forms.PasswordInput(render_value=False),
