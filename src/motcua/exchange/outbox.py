@@ -235,7 +235,7 @@ def send_claimed(token: uuid.UUID, claimed: list[OutMessage]) -> Outcome:
         - (settings.MOTCUA_EXCHANGE_TIMEOUT_S * 2 + 1)
     )
     for index, message in enumerate(claimed):
-        if time.monotonic() > stop_at:  # hand the rest back before their lease ends
+        if index and time.monotonic() > stop_at:  # hand the rest back before the lease ends
             OutMessage.objects.filter(
                 pk__in=[m.pk for m in claimed[index:]], claim=token, state=PENDING
             ).update(claim=None, next_attempt_at=timezone.now(), attempts=F("attempts") - 1)

@@ -30,6 +30,9 @@ def province(instance_databases, tmp_path, monkeypatch):
         MOTCUA_EXCHANGE_PEERS=f"NAT|national|http://127.0.0.1:9|{SECRET}",
         PYTHONPATH=f"{instances.REPO / 'src'}:{instances.REPO}",
     )
+    # The shared template may have been migrated by another checkout's code: bring this
+    # database to this tree's migrations (a no-op when it is already there).
+    instances.motcua("migrate", "--noinput", env=env, timeout=600)
     instances.motcua("sync_peers", env=env)
     servers = [instances.Server(env).wait_ready()]
     yield env, servers
@@ -46,6 +49,7 @@ def test_a_province_down_then_up_gets_every_message_once_in_order(
 ):
     env, servers = province
     exchange_settings.MOTCUA_EXCHANGE_TIMEOUT_S = 30  # a cold process loads its URLconf first
+    exchange_settings.MOTCUA_EXCHANGE_LEASE_S = 120
     peer = Peer.objects.create(
         code="HNI", name="Hà Nội", kind="province", base_url=servers[0].url, secret=SECRET
     )
