@@ -500,6 +500,7 @@ from motcua.conf.agencies import *  # noqa: E402,F403
 from motcua.conf.api import *  # noqa: E402,F403
 from motcua.conf.audit import *  # noqa: E402,F403
 from motcua.conf.events import *  # noqa: E402,F403
+from motcua.conf.exchange import *  # noqa: E402,F403
 from motcua.conf.federation import *  # noqa: E402,F403
 from motcua.conf.feedback import *  # noqa: E402,F403
 from motcua.conf.monitoring import *  # noqa: E402,F403

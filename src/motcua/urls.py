@@ -27,6 +27,7 @@ urlpatterns = [
     path("ket-qua/", include("motcua.results.urls")),
     path("api/", include("motcua.api.urls")),
     path("lien-thong/", include("motcua.federation.urls")),
+    path("lien-thong/", include("motcua.exchange.urls")),
     path("", include("motcua.ops.urls")),  # /healthz, /readyz, /metrics
     path("", include("motcua.portal.urls")),
 ]

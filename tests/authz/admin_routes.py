@@ -67,6 +67,9 @@ NO_ADD = {
     "events_delivery",
     "federation_inboundevent",
     "federation_nationalfact",
+    "exchange_link",  # written by the exchange's services, never in the admin
+    "exchange_outmessage",
+    "exchange_inmessage",
     "monitoring_agencyplan",
     "monitoring_reportdispatch",
     "api_apiclient",

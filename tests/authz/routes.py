@@ -328,6 +328,26 @@ WEB: list[Entry] = [
         STAFF,
         settings=(("MOTCUA_FEDERATION_MODE", "national"),),
     ),
+    # The dossier exchange (docs/EXCHANGE.md): 404 while MOTCUA_EXCHANGE_ROLE is off;
+    # the machine endpoints answer only requests signed by a peer (401 otherwise).
+    E("exchange:receive", NOBODY, ("POST",)),
+    E(
+        "exchange:receive[national]",
+        NOBODY,
+        ("POST",),
+        settings=(("MOTCUA_EXCHANGE_ROLE", "national"),),
+    ),
+    E("exchange:file", NOBODY, kwargs=lambda w, s: {"sha256": "0" * 64}),
+    E(
+        "exchange:file[province]",
+        NOBODY,
+        kwargs=lambda w, s: {"sha256": "0" * 64},
+        settings=(("MOTCUA_EXCHANGE_ROLE", "province"),),
+    ),
+    E("exchange:catalogue", NOBODY),
+    E("exchange:catalogue[province]", NOBODY, settings=(("MOTCUA_EXCHANGE_ROLE", "province"),)),
+    E("exchange:sync", NOBODY),
+    E("exchange:sync[national]", STAFF, settings=(("MOTCUA_EXCHANGE_ROLE", "national"),)),
     # Probes and metrics (metrics: allowed addresses or the token only).
     E("ops:healthz", PUBLIC),
     E("ops:readyz", PUBLIC),

@@ -112,6 +112,7 @@ NOT_AN_ID = {
     "registry": "the name of a national database (registry simulator, API key required)",
     "subject": "the identifier looked up in the registry simulator (API key required)",
     "form_number": "the number of an official form of Circular 03/2025/TT-VPCP (01–06)",
+    "sha256": "a file's content hash (exchange, signed by a peer, only files of linked dossiers)",
 }
 # Sequential integer ids allowed in a URL, and why that is safe.
 INTEGER_ID_ALLOWED = {

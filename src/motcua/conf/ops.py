@@ -124,6 +124,11 @@ _outbox_s = _env_float(
 _events_s = _env_float(
     "MOTCUA_BEAT_EVENTS_S", "15", "Seconds between runs of the event deliveries."
 )
+_exchange_s = _env_float(
+    "MOTCUA_BEAT_EXCHANGE_S",
+    "15",
+    "Seconds between runs of the dossier exchange deliveries (deliver_exchange).",
+)
 _reconcile_s = _env_float(
     "MOTCUA_BEAT_RECONCILE_S",
     "300",
@@ -150,6 +155,10 @@ CELERY_BEAT_SCHEDULE = {
     "event-deliveries": {
         "task": "ops.deliver_events",
         "schedule": _events_s,
+    },
+    "exchange-deliveries": {
+        "task": "ops.deliver_exchange",
+        "schedule": _exchange_s,
     },
     "payment-reconciliation": {
         "task": "ops.reconcile_payments",

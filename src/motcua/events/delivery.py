@@ -20,8 +20,6 @@ At least once, in order per dossier:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
 import random
 import time
@@ -34,16 +32,12 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from motcua.lib.signing import sign
+
 from .models import Delivery
 
 logger = logging.getLogger(__name__)
 USER_AGENT = "MotCua-Events/1"
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """hex HMAC-SHA256 of ``{timestamp}.{body}`` with the subscriber's secret."""
-    message = timestamp.encode() + b"." + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def headers_for(delivery: Delivery, body: bytes, timestamp: str) -> dict[str, str]:

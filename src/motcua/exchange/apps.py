@@ -1,5 +1,3 @@
-from importlib import util
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,13 +6,10 @@ class ExchangeConfig(AppConfig):
     name = "motcua.exchange"
     verbose_name = _("Trao đổi hồ sơ giữa các hệ thống")
 
-    def ready(self):
-        from . import receivers  # noqa: F401 (connects the dossier_event listener)
+    def ready(self) -> None:
+        from . import (
+            receivers,  # noqa: F401 (connects the dossier_event listener)
+            sync,
+        )
 
-        # The peers declared in the settings (the transport's sync module), if present.
-        if util.find_spec("motcua.exchange.sync") is not None:
-            from . import sync
-
-            connect = getattr(sync, "connect_signals", None)
-            if connect is not None:
-                connect(self)
+        sync.connect_signals(self)  # the peers declared in the settings, after migrate

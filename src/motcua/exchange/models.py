@@ -104,6 +104,10 @@ class OutMessage(models.Model):
     last_error = models.TextField(blank=True)
     # What the peer answered (e.g. the code it gave the dossier).
     ack = models.JSONField(default=dict, blank=True)
+    # The HTTP status of the last try (None: no answer) and the worker holding the
+    # message while it is being sent (``outbox.claim``).
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    claim = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("thông điệp gửi")
@@ -137,6 +141,14 @@ class InMessage(models.Model):
     received_at = models.DateTimeField(_("thời điểm nhận"))
     applied_at = models.DateTimeField(_("thời điểm áp dụng"), null=True, blank=True)
     error = models.TextField(blank=True)
+    # The dossier's ``public_id`` on the sender (``link.sender_id`` of the envelope): the
+    # key that orders messages that arrive before their link exists here.
+    sender_id = models.UUIDField(null=True, blank=True, db_index=True)
+    # When the change happened on the sender (the envelope's ``created_at``).
+    created_at = models.DateTimeField(_("thời điểm phát sinh"), null=True, blank=True)
+    # What this side answered once the message was applied (sent again to a duplicate).
+    ack = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(_("số lần áp dụng"), default=0)
 
     class Meta:
         verbose_name = _("thông điệp nhận")

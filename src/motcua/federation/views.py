@@ -6,6 +6,7 @@ import json
 import logging
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -142,5 +143,7 @@ def ranking_view(request):
             "tables": tables,
             "total": data.total,
             "sources": selectors.sources(),
+            # The dossier exchange's sync table (766: dossiers synced to the portal).
+            "exchange_sync": settings.MOTCUA_EXCHANGE_ROLE == "national",
         },
     )

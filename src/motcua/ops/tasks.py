@@ -42,6 +42,11 @@ def deliver_events() -> str:
     return run_job("deliver_events", "--once")
 
 
+@shared_task(name="ops.deliver_exchange")
+def deliver_exchange() -> str:
+    return run_job("deliver_exchange", "--once")
+
+
 @shared_task(name="ops.reconcile_payments")
 def reconcile_payments() -> str:
     return run_job("reconcile_payments")

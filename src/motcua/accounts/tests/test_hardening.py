@@ -290,6 +290,7 @@ CSRF_EXEMPT = {
     "payments:ipn",
     "registrysim:register",  # the registry simulator's write API (X-API-Key)
     "federation:receive_event",
+    "exchange:receive",  # the dossier exchange's signed messages (docs/EXCHANGE.md)
     "paygate:api",
     "postal:receive_event",  # the post's signed delivery events
     "postsim:quote",  # the postal simulator's signed API

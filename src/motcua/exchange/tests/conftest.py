@@ -1,46 +1,144 @@
-"""Fixtures of the exchange's domain tests: each side tested in its own database (one
-side per test), the outbox and the file transport replaced by thin in-test fakes when
-the transport layer is not there (``outbox.enqueue`` and ``fetch_file`` per the
-contract in docs/EXCHANGE.md)."""
+"""Fixtures of the exchange tests: the transport's (signed requests, a fake peer over
+real HTTP, a recorder in place of the handlers) and the domain's (each side tested in its
+own database, the peer's files by hash)."""
 
 from __future__ import annotations
 
 import hashlib
-import importlib
-import sys
-import types
+import json
+import uuid
 
 import pytest
-from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
 
-from motcua import exchange as exchange_package
 from motcua.agencies.models import Agency
-from motcua.exchange import attachments
-from motcua.exchange.models import Link, OutMessage, Peer
-from tests.factories import AgencyFactory, procedure_version
+from motcua.exchange import attachments, signing
+from motcua.exchange.models import Link, Peer
+from motcua.exchange.tests.peer import FakePeer
+from motcua.lib.signing import signature_header
+from tests.factories import AgencyFactory, ApplicantFactory, dossier_in_status, procedure_version
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+SECRET = "khoa-trao-doi-thu-nghiem-0123456789"
 
 
-def fake_enqueue(peer, type, body, *, link=None, at=None):  # noqa: A002 - the contract's name
-    """``outbox.enqueue`` as the contract says: the link's next seq, under its row lock."""
-    now = timezone.now()
-    seq = 0
-    with transaction.atomic():
-        if link is not None:
-            locked = Link.objects.select_for_update().get(pk=link.pk)
-            seq = locked.next_out_seq
-            Link.objects.filter(pk=link.pk).update(next_out_seq=seq + 1)
-        return OutMessage.objects.create(
-            peer=peer,
-            link=link,
-            type=type,
-            seq=seq,
-            body=body,
-            created_at=at or now,
-            next_attempt_at=now,
+@pytest.fixture
+def exchange_settings(settings):
+    settings.MOTCUA_INSTANCE_CODE = "NAT"
+    settings.MOTCUA_EXCHANGE_ROLE = "national"
+    settings.MOTCUA_EXCHANGE_INLINE = False
+    settings.MOTCUA_EXCHANGE_MAX_ATTEMPTS = 3
+    settings.MOTCUA_EXCHANGE_BACKOFF_S = 10
+    settings.MOTCUA_EXCHANGE_BACKOFF_MAX_S = 3600
+    settings.MOTCUA_EXCHANGE_TIMEOUT_S = 2
+    settings.MOTCUA_EXCHANGE_LEASE_S = 30
+    settings.MOTCUA_EXCHANGE_WINDOW_S = 300
+    return settings
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory(code="HNI.STP", name="Sở Tư pháp Hà Nội")
+
+
+@pytest.fixture
+def make_dossier(agency):
+    version = procedure_version("TD.01")
+
+    def make(status="submitted", **fields):
+        fields.setdefault("agency", agency)
+        return dossier_in_status(
+            status, applicant=ApplicantFactory(), procedure_version=version, **fields
         )
+
+    return make
+
+
+@pytest.fixture
+def fake_peer():
+    server = FakePeer(SECRET).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def peer(exchange_settings, fake_peer):
+    return Peer.objects.create(
+        code="HNI", name="Hà Nội", kind=Peer.Kind.PROVINCE, base_url=fake_peer.url, secret=SECRET
+    )
+
+
+@pytest.fixture
+def link_of(peer, make_dossier):
+    def make(dossier=None, side=Link.Side.FRONT):
+        return Link.objects.create(dossier=dossier or make_dossier(), peer=peer, side=side)
+
+    return make
+
+
+class Recorder:
+    """``handlers.apply`` for the tests: records each application; ``test.open`` creates
+    the dossier on this side and answers its id; ``fail`` makes the next calls raise."""
+
+    def __init__(self, make_dossier):
+        self.make_dossier = make_dossier
+        self.calls: list[tuple[str, int, str]] = []
+        self.fail: list[Exception] = []  # raised by the next calls, one each
+
+    def __call__(self, message):
+        if self.fail:
+            raise self.fail.pop(0)
+        self.calls.append((message.type, message.seq, str(message.sender_id)))
+        if message.type == "test.open" and message.link is None:
+            return {"receiver_id": str(self.make_dossier().public_id), "code": "X-1"}
+        return {"seen": message.seq}
+
+
+@pytest.fixture
+def recorder(monkeypatch, make_dossier):
+    from motcua.exchange import handlers
+
+    found = Recorder(make_dossier)
+    monkeypatch.setattr(handlers, "apply", found)
+    return found
+
+
+def envelope(type="test.open", seq=1, sender_id=None, receiver_id=None, **extra) -> dict:
+    data = {
+        "protocol": "motcua-exchange/1",
+        "message_id": str(uuid.uuid4()),
+        "type": type,
+        "from": "HNI",
+        "link": {"sender_id": str(sender_id), "receiver_id": receiver_id} if sender_id else None,
+        "seq": seq,
+        "created_at": "2026-10-05T08:00:00+07:00",
+        "sent_at": "2026-10-05T08:00:01+07:00",
+        "body": {},
+    }
+    data.update(extra)
+    return data
+
+
+def post_signed(client, data, *, secret=SECRET, peer="HNI", timestamp=None):
+    body = json.dumps(data).encode()
+    headers = signing.headers(secret, body, timestamp=timestamp)
+    headers[signing.PEER_HEADER] = peer
+    return client.post(
+        reverse("exchange:receive"),
+        data=body,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def signed_get(client, path: str, query: str = "", *, secret=SECRET, peer="NAT"):
+    target = signing.get_target(path, query)
+    headers = signing.headers(secret, target)
+    headers[signing.PEER_HEADER] = peer
+    return client.get(path + (f"?{query}" if query else ""), headers=headers)
+
+
+__all__ = ["SECRET", "envelope", "post_signed", "signed_get", "signature_header"]
 
 
 @pytest.fixture(autouse=True)
@@ -50,17 +148,11 @@ def _media_in_tmp(settings, tmp_path):
     settings.MOTCUA_EXCHANGE_INLINE = False
 
 
-@pytest.fixture(autouse=True)
-def outbox(monkeypatch):
-    """The transport's outbox when it exists (nothing delivered: no commit in the tests),
-    else the fake."""
-    try:
-        module = importlib.import_module("motcua.exchange.outbox")
-    except ImportError:
-        module = types.ModuleType("motcua.exchange.outbox")
-        module.enqueue = fake_enqueue
-        monkeypatch.setitem(sys.modules, "motcua.exchange.outbox", module)
-        monkeypatch.setattr(exchange_package, "outbox", module, raising=False)
+@pytest.fixture
+def outbox():
+    """The transport's outbox (nothing is delivered: no commit in these tests)."""
+    from motcua.exchange import outbox as module
+
     return module
 
 

@@ -80,6 +80,7 @@ def test_every_job_names_a_command_that_exists():
     jobs = {
         "send_notifications",
         "deliver_events",
+        "deliver_exchange",
         "reconcile_payments",
         "check_deadlines",
         "send_monthly_reports",
