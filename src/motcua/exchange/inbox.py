@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from motcua.dossiers.models import Dossier
 
+from .messages import InvalidMessage
 from .models import InMessage, Link, Peer
 from .transport import PROTOCOL
 
@@ -52,16 +53,6 @@ class Rejected(Exception):
     def __init__(self, status: int, code: str, message: str):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
-
-
-class InvalidMessage(Exception):
-    """Raised by a handler when the message can never be applied as it is (a body that
-    does not validate, an unknown type, a procedure this side does not settle): the
-    sender gets 422 with ``code`` and the message is dead there."""
-
-    def __init__(self, code: str, message: str = ""):
-        super().__init__(message or code)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from motcua.exchange.inbox import InvalidMessage
+from motcua.exchange.messages import InvalidMessage
 from motcua.exchange.models import InMessage, Link
 
 from .conftest import envelope, post_signed
@@ -103,7 +103,7 @@ def test_a_failing_handler_keeps_the_error_answers_503_and_applies_on_the_next_t
 
 
 def test_a_message_the_handler_refuses_is_422_with_its_code(client, peer, recorder):
-    recorder.fail = [InvalidMessage("unknown_procedure", "Thủ tục không có ở tỉnh này")]
+    recorder.fail = [InvalidMessage("Thủ tục không có ở tỉnh này", "unknown_procedure")]
     response = post_signed(client, envelope("test.open", 1, uuid.uuid4()))
     assert (response.status_code, response.json()["error"]) == (422, "unknown_procedure")
 
