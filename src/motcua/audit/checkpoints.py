@@ -5,10 +5,11 @@
 the platform's) that grew since its last checkpoint: the chain, its newest record's id
 and hash, when, and an HMAC-SHA256 of all that with ``MOTCUA_AUDIT_KEY``. Lines
 without a chain (written before chains were per agency) are the platform chain's.
-The file is written by the application, never by the database, and is meant to be shipped to storage the
-database's administrators cannot write. ``verify_audit`` checks each line's MAC and
-that the chain still holds that hash at that id, so a chain recomputed in the database
-or cut short no longer verifies, even for records written before the key existed.
+The file is written by the application, never by the database, and is meant to be
+shipped to storage the database's administrators cannot write. ``verify_audit``
+checks each line's MAC and that the chain still holds that hash at that id, so a
+chain recomputed in the database or cut short no longer verifies, even for records
+written before the key existed.
 """
 
 from __future__ import annotations
