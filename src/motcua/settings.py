@@ -479,11 +479,21 @@ LOGGING = {
 }
 
 # --- Domain settings -------------------------------------------------------
-# The dossier code (mã hồ sơ): receiving agency's code, date of receipt, sequence.
+# The dossier code (mã hồ sơ, Circular 01/2018/TT-VPCP Art. 19; Circular 04/2025/TT-VPCP):
+# the settling agency's electronic identifier (else its code), date of receipt, system
+# part, sequence of the day. Checked at startup (dossiers/checks.py).
 MOTCUA_DOSSIER_CODE_FORMAT = env_str(
     "MOTCUA_DOSSIER_CODE_FORMAT",
-    "{agency}-{date:%y%m%d}-{seq:04d}",
-    "The dossier code: receiving agency's code, date of receipt, sequence number.",
+    "{agency}-{date:%y%m%d}-{system}{seq:04d}",
+    "The dossier code: {agency} (the settling agency's official electronic identifier, "
+    "else its code), {date} (date of receipt), {system} (MOTCUA_SYSTEM_CODE), {seq} (the "
+    "agency's sequence of the day, at least 4 digits).",
+)
+MOTCUA_SYSTEM_CODE = env_str(
+    "MOTCUA_SYSTEM_CODE",
+    "",
+    "Two digits of a nationally centralised system in its dossier codes (Circular "
+    "04/2025/TT-VPCP: <agency id>-YYMMDD-AAXXXX); empty for a provincial system.",
 )
 # The sample data (procedures.csv, provinces.csv): the project's shared/ folder
 # beside the checkout when present, else the copy packaged with the demo app.

@@ -45,9 +45,18 @@ class AgencyScopedAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(AgencyScopedAdmin):
-    list_display = ("code", "name", "kind", "parent", "valid_from", "valid_until", "successor")
+    list_display = (
+        "code",
+        "identifier",
+        "name",
+        "kind",
+        "parent",
+        "valid_from",
+        "valid_until",
+        "successor",
+    )
     list_filter = ("kind",)
-    search_fields = ("code", "name")
+    search_fields = ("code", "identifier", "name")
     scoped_field = "pk"
 
     def get_form(self, request, obj=None, **kwargs):

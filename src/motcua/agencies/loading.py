@@ -1,4 +1,12 @@
-"""Loading the national agency lists: ministries and the 63 → 34 provinces of 2025."""
+"""Loading the national agency lists: ministries and the 63 → 34 provinces of 2025.
+
+Official electronic identifiers (Decision 20/2020/QĐ-TTg, ``identifiers.py``) are
+imported when the list gives them: an ``identifier`` column in ministries.csv, an
+``identifier_from_2025_07_01`` column in provinces.csv, or a separate ``code,identifier``
+file (``load_identifiers``; ``load_agencies --identifiers``). MotCua ships no
+identifiers of its own: an identifier we cannot source from the published list is left
+empty, and the dossier code then falls back to the agency's internal code.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,7 @@ from django.db import transaction
 
 from motcua.lib.text import strip_diacritics
 
+from .identifiers import identifier_problem
 from .models import Agency
 
 MINISTRIES_CSV = Path(__file__).parent / "data" / "ministries.csv"
@@ -30,6 +39,39 @@ def _prefixed(name: str, kind: str) -> str:
     return f"{'Thành phố' if kind == Agency.Kind.CITY else 'Tỉnh'} {name}"
 
 
+class IdentifierError(ValueError):
+    """A malformed identifier in an imported list (the message names the agency)."""
+
+
+def _identifier(value: str | None, code: str) -> dict:
+    """``{"identifier": …}`` for a row that gives one (checked), else {} (left as it is)."""
+    value = (value or "").strip()
+    if not value:
+        return {}
+    problem = identifier_problem(value)
+    if problem:
+        raise IdentifierError(f"{code}: {value}: {problem}")
+    return {"identifier": value}
+
+
+@transaction.atomic
+def load_identifiers(path: Path) -> int:
+    """Set the identifiers of a ``code,identifier`` CSV on the agencies it names.
+
+    All or nothing: raises IdentifierError for a malformed identifier and
+    Agency.DoesNotExist for an unknown code. Returns how many agencies were set.
+    """
+    count = 0
+    for row in csv.DictReader(path.open(encoding="utf-8")):
+        fields = _identifier(row["identifier"], row["code"])
+        if fields:
+            agency = Agency.objects.get(code=row["code"].strip())
+            agency.identifier = fields["identifier"]
+            agency.save(update_fields=["identifier"])
+            count += 1
+    return count
+
+
 @transaction.atomic
 def load_ministries(path: Path = MINISTRIES_CSV) -> int:
     """Create or update the ministries (and the ones merged in March 2025). Idempotent."""
@@ -42,6 +84,7 @@ def load_ministries(path: Path = MINISTRIES_CSV) -> int:
                 "kind": Agency.Kind.MINISTRY,
                 "valid_from": row["valid_from"] or None,
                 "valid_until": row["valid_until"] or None,
+                **_identifier(row.get("identifier"), row["code"]),
             },
         )
     for row in rows:
@@ -80,6 +123,7 @@ def load_provinces(path: Path) -> tuple[int, int]:
                 valid_from=None,
                 valid_until=None,
                 successor=None,
+                **_identifier(parts[0].get("identifier_from_2025_07_01"), new_name),
             )
             continue
         # Thừa Thiên Huế became the city of Huế on 1 January 2025, alone;
@@ -94,6 +138,7 @@ def load_provinces(path: Path) -> tuple[int, int]:
             valid_from=start_day,
             valid_until=None,
             successor=None,
+            **_identifier(parts[0].get("identifier_from_2025_07_01"), new_name),
         )
         for part in parts:
             old_name = part["province_until_2025_06_30"]

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .identifiers import identifier_problem
+
 
 class Agency(models.Model):
     """A ministry, province, commune, department or unit, valid over a period.
@@ -92,6 +94,12 @@ class Agency(models.Model):
             raise ValidationError(
                 {"parent": _("Phòng, bộ phận phải thuộc một cơ quan: hãy chọn cơ quan cấp trên.")}
             )
+        if self.identifier == "":
+            self.identifier = None  # unique: several agencies may have none
+        if self.identifier:
+            problem = identifier_problem(self.identifier)
+            if problem:
+                raise ValidationError({"identifier": problem})
 
     def is_valid_on(self, day: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (

@@ -101,7 +101,14 @@ class BearerAuth(HttpBearer):
     """``Authorization: Bearer …`` with a token from ``/idp/token/``."""
 
     def authenticate(self, request, token: str):
-        principal = principal_for_token(token.strip())
+        # Resolved once per request: the idempotency wrapper asks before the operation's
+        # own authentication does.
+        cached = getattr(request, "_motcua_bearer", None)
+        if cached is not None and cached[0] == token:
+            principal = cached[1]
+        else:
+            principal = principal_for_token(token.strip())
+            request._motcua_bearer = (token, principal)
         if principal is None:
             raise ApiError(
                 401,

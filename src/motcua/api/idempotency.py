@@ -39,7 +39,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db import IntegrityError, transaction
+from django.db import connections, router, transaction
 from django.http import JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
@@ -95,21 +95,9 @@ def claim(principal: str, key: str, request_hash: str, method: str, path: str) -
     """
     now = timezone.now()
     mine = IdempotencyRecord.objects.filter(principal=principal, key=key)
-    mine.filter(expires_at__lte=now).delete()
-    try:
-        with transaction.atomic():  # a savepoint: a taken key must not spoil the transaction
-            record = IdempotencyRecord.objects.create(
-                principal=principal,
-                key=key,
-                request_hash=request_hash,
-                method=method,
-                path=path[:255],
-                created_at=now,
-                expires_at=now + dt.timedelta(hours=settings.MOTCUA_API_IDEMPOTENCY_HOURS),
-            )
-        return Claim("new", record)
-    except IntegrityError:
-        pass
+    claimed = _insert_or_take_expired(principal, key, request_hash, method, path, now)
+    if claimed is not None:
+        return Claim("new", IdempotencyRecord(pk=claimed, principal=principal, key=key))
     existing = mine.first()
     if existing is None:  # expired and deleted by a concurrent request just now
         return Claim("in_progress")
@@ -128,6 +116,42 @@ def claim(principal: str, key: str, request_hash: str, method: str, path: str) -
             existing.created_at = now
             return Claim("new", existing)
     return Claim("in_progress", existing)
+
+
+# One statement claims the key: a new row, or an expired row taken over (its answer
+# cleared). RETURNING gives the id only when this request got the key; a live row of
+# another request makes the statement do nothing — after waiting, on PostgreSQL, for
+# that request's transaction to end (the unique index), as the plain INSERT did.
+_CLAIM = (
+    "INSERT INTO {table} (principal, key, request_hash, method, path, response_status, "
+    "response_body, created_at, expires_at) VALUES (%s, %s, %s, %s, %s, NULL, NULL, %s, %s) "
+    "ON CONFLICT (principal, key) DO UPDATE SET request_hash = excluded.request_hash, "
+    "method = excluded.method, path = excluded.path, response_status = NULL, "
+    "response_body = NULL, created_at = excluded.created_at, expires_at = excluded.expires_at "
+    "WHERE {table}.expires_at <= excluded.created_at "
+    "RETURNING id"
+)
+
+
+def _insert_or_take_expired(principal, key, request_hash, method, path, now) -> int | None:
+    connection = connections[router.db_for_write(IdempotencyRecord)]
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    expires = now + dt.timedelta(hours=settings.MOTCUA_API_IDEMPOTENCY_HOURS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM.format(table=table),
+            [
+                principal,
+                key,
+                request_hash,
+                method,
+                path[:255],
+                connection.ops.adapt_datetimefield_value(now),
+                connection.ops.adapt_datetimefield_value(expires),
+            ],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def store_answer(record: IdempotencyRecord, response) -> bool:

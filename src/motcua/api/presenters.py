@@ -162,9 +162,18 @@ def citizen_actions(d: Dossier, rating: dict | None) -> list[str]:
     return actions
 
 
-def citizen_detail(d: Dossier) -> dict:
+# A dossier in these statuses has no rating, no result and no parcel yet: the presenter
+# does not ask the database for them (what was just created or submitted is answered
+# without re-reading it).
+_NOTHING_AFTER_RESULT = {Status.DRAFT, Status.SUBMITTED}
+
+
+def citizen_detail(d: Dossier, *, new_draft: bool = False) -> dict:
+    """The citizen's view of ``d``. ``new_draft``: ``d`` was just created in this request
+    (no file, no history yet), so nothing else is read."""
     expected, estimated = portal.expected_result_date(d)
-    rating = _rating(d)
+    early = d.status in _NOTHING_AFTER_RESULT
+    rating = None if early else _rating(d)
     request = portal.supplement_request(d) if d.status == Status.WAITING_SUPPLEMENT else None
     schema = eform.legacy_fields(d.procedure_version.form_schema)
     return {
@@ -179,8 +188,8 @@ def citizen_detail(d: Dossier) -> dict:
         "expected_is_estimate": estimated,
         "form_data": d.form_data,
         "locked_fields": locked_fields(schema, d.form_data, d.prefill_sources),
-        "attachments": attachments(d),
-        "timeline": [vars(entry) for entry in portal.timeline(d)],
+        "attachments": [] if new_draft else attachments(d),
+        "timeline": [] if new_draft else [vars(entry) for entry in portal.timeline(d)],
         "supplement_request": request.note if request else None,
         "rating": rating,
         "result_available": d.status in RATEABLE and result_attachment(d) is not None,
@@ -196,7 +205,7 @@ def citizen_detail(d: Dossier) -> dict:
                     {"status": e.status, "at": e.at, "note": e.note} for e in s.events.all()
                 ],
             }
-            for s in postal_selectors.shipments_of(d)
+            for s in ([] if early else postal_selectors.shipments_of(d))
         ],
         "actions": citizen_actions(d, rating),
     }

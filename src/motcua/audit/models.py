@@ -14,11 +14,17 @@ Design
   zeros for the first) and ``hash`` = SHA-256 of a canonical JSON of its own content and
   ``prev_hash``. Anyone able to bypass the guards (a DBA disabling the trigger) can still
   edit, delete or reorder rows, but ``verify_audit`` (``selectors.verify_chain``) then
-  finds the first broken link. Records are chained in ``id`` order: writers take a lock
-  (``pg_advisory_xact_lock`` on PostgreSQL; SQLite's IMMEDIATE transactions serialise
-  writers already) before reading the last hash, and ``prev_hash`` is unique, so two
-  writers can never chain onto the same record. The chain alone cannot show that its
-  newest records were cut off: the checkpoints below can.
+  finds the first broken link. There is **one chain per agency** (``chain`` =
+  ``agency:<id>``) and one for records without an agency (``platform``, which also holds
+  every record written before chains were split, migration 0004): audited writes of two
+  agencies never wait for each other. Within a chain records are linked in ``id``
+  order: writers take the chain's lock (``pg_advisory_xact_lock`` keyed by the chain on
+  PostgreSQL; SQLite's IMMEDIATE transactions serialise writers already) before
+  reading the chain's last hash, and (``chain``, ``prev_hash``) is unique, so two writers
+  can never link onto the same record. ``services.record`` defers the write to the end
+  of the outermost atomic block of the service, so the lock is held only from just
+  before the commit. The chain alone cannot show that its newest records were cut off:
+  the checkpoints below can.
 * **No personal ID numbers in clear.** ``data`` is small JSON context (status, codes,
   ids); ``record()`` masks any 12-digit number to its last 4 digits
   (``masking.mask_personal_ids``) and refuses floats, whose text form differs between
@@ -48,6 +54,14 @@ from django.utils.translation import gettext_lazy as _
 from .exceptions import AuditRecordImmutable
 
 GENESIS_HASH = "0" * 64
+# The chain of records with no agency, and of every record written before chains were
+# per agency (migration 0004): their hashes do not cover the chain key.
+PLATFORM_CHAIN = "platform"
+
+
+def chain_key(agency_id: int | None) -> str:
+    """The chain a record of ``agency_id`` joins: one chain per agency, else the platform's."""
+    return PLATFORM_CHAIN if agency_id is None else f"agency:{agency_id}"
 
 
 def canonical_json(value: Any) -> str:
@@ -106,6 +120,8 @@ class AuditRecord(models.Model):
     # HMAC-SHA256 of ``hash`` with MOTCUA_AUDIT_KEY (keys.py), a key the database never
     # holds. Empty only for records written before the key existed (legacy records).
     mac = models.CharField(_("mã xác thực"), max_length=64, blank=True, default="")
+    # Which chain the record links into (``chain_key``): ``agency:<id>`` or "platform".
+    chain = models.CharField(_("chuỗi"), max_length=32, default=PLATFORM_CHAIN)
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -118,12 +134,15 @@ class AuditRecord(models.Model):
         # A unique prev_hash means the chain can never fork, even if the lock is bypassed.
         constraints = [
             models.UniqueConstraint(fields=["hash"], name="audit_hash_unique"),
-            models.UniqueConstraint(fields=["prev_hash"], name="audit_prev_hash_unique"),
+            models.UniqueConstraint(
+                fields=["chain", "prev_hash"], name="audit_chain_prev_hash_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["object_id", "object_type"], name="audit_object"),
             models.Index(fields=["agency_id", "at"], name="audit_agency_at"),
             models.Index(fields=["action"], name="audit_action"),
+            models.Index(fields=["chain", "id"], name="audit_chain_id"),
         ]
 
     def __str__(self) -> str:
@@ -140,8 +159,12 @@ class AuditRecord(models.Model):
         raise AuditRecordImmutable(f"delete #{self.pk}")
 
     def hashed_content(self) -> dict[str, Any]:
-        """Everything the hash covers, in plain JSON types."""
-        return {
+        """Everything the hash covers, in plain JSON types.
+
+        The chain key is covered for the per-agency chains only, so the records of the
+        platform chain (all of them written before chains were per agency) keep their hash.
+        """
+        content = {
             "prev_hash": self.prev_hash,
             "at": canonical_time(self.at),
             "actor_id": self.actor_id,
@@ -152,6 +175,9 @@ class AuditRecord(models.Model):
             "agency_id": self.agency_id,
             "data": self.data,
         }
+        if self.chain != PLATFORM_CHAIN:
+            content["chain"] = self.chain
+        return content
 
     def compute_hash(self) -> str:
         return hashlib.sha256(canonical_json(self.hashed_content()).encode()).hexdigest()

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .keys import record_mac_is_valid
-from .models import GENESIS_HASH, AuditRecord
+from .models import GENESIS_HASH, PLATFORM_CHAIN, AuditRecord
 
 CHUNK_SIZE = 2000
 
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The outcome of walking the chain.
+    """The outcome of walking the chains.
 
     ``checked`` counts the records looked at, the broken one included; ``reason`` is
     Vietnamese, for the operator; ``last_id``/``last_hash`` name the newest intact
-    record (what ``audit_checkpoint`` signs); ``legacy`` counts the unkeyed records
-    written before ``MOTCUA_AUDIT_KEY`` existed.
+    record of the chain walked last; ``heads`` maps each chain walked to the (id, hash)
+    of its newest intact record (what ``audit_checkpoint`` signs); ``legacy`` counts the
+    unkeyed records written before ``MOTCUA_AUDIT_KEY`` existed.
     """
 
     ok: bool
@@ -29,51 +31,71 @@ class VerifyResult:
     last_hash: str = GENESIS_HASH
     last_id: int | None = None
     legacy: int = 0
+    heads: dict[str, tuple[int, str]] = field(default_factory=dict, compare=False)
+    broken_chain: str | None = field(default=None, compare=False)
 
 
-def verify_chain(
-    *,
-    since: tuple[int, str] | None = None,
-    checkpoints: dict[int, str] | None = None,
-) -> VerifyResult:
-    """Recompute every record's hash and MAC in id order and check each link.
+Since = dict[str, tuple[int, str]] | tuple[int, str] | None
 
-    Streams the table in chunks, so it runs in constant memory on millions of rows.
-    Reports the first broken record: one whose content no longer matches its hash
-    (edited), whose ``prev_hash`` is not the previous record's hash (a record before it
-    was deleted, inserted or moved), whose MAC is not the one ``MOTCUA_AUDIT_KEY`` gives
-    (the chain was recomputed outside the application), which has no MAC after a keyed
-    record, or whose hash differs from a checkpoint kept outside the database
+
+def verify_chain(*, since: Since = None, checkpoints: dict[int, str] | None = None) -> VerifyResult:
+    """Recompute every record's hash and MAC, chain by chain in id order, and check each link.
+
+    Streams the table in chunks (ordered by chain and id), so it runs in constant
+    memory on millions of rows. Reports the first broken record: one whose content no
+    longer matches its hash (edited, or moved to another chain), whose ``prev_hash`` is
+    not the hash of the previous record of its chain (a record before it was deleted,
+    inserted or moved), whose MAC is not the one ``MOTCUA_AUDIT_KEY`` gives (the chain
+    was recomputed outside the application), which has no MAC after a keyed record of
+    its chain, or whose hash differs from a checkpoint kept outside the database
     (``checkpoints``: record id → hash). A checkpointed record that is gone (the newest
-    records cut off) breaks too. ``since`` = (id, hash) of a checkpoint starts the walk
-    after that record, which must still carry that hash. Raises nothing; database
-    errors propagate.
+    records cut off) breaks too. ``since`` = {chain: (id, hash)} of the last checkpoints
+    (a bare (id, hash) means the platform chain) starts each of those chains' walk after
+    that record, which must still carry that hash. Raises nothing; database errors
+    propagate.
     """
     checkpoints = dict(checkpoints or {})
-    expected_prev, last_id, keyed_seen = GENESIS_HASH, None, False
-    records = AuditRecord.objects.order_by("id")
-    if since is not None:
-        since_id, since_hash = since
+    if isinstance(since, tuple):
+        since = {PLATFORM_CHAIN: since}
+    since = dict(since or {})
+    starts: dict[str, tuple[str, int | None, bool]] = {}
+    for name, (since_id, since_hash) in since.items():
         anchor = AuditRecord.objects.filter(pk=since_id).first()
-        if anchor is None or anchor.hash != since_hash:
-            return VerifyResult(False, 0, since_id, _gone_or_changed(), GENESIS_HASH)
-        expected_prev, last_id, keyed_seen = anchor.hash, anchor.pk, bool(anchor.mac)
-        records = records.filter(pk__gt=since_id)
+        if anchor is None or anchor.hash != since_hash or anchor.chain != name:
+            return VerifyResult(False, 0, since_id, _gone_or_changed(), broken_chain=name)
+        starts[name] = (anchor.hash, anchor.pk, bool(anchor.mac))
+    records = AuditRecord.objects.order_by("chain", "id")
+    if starts:
+        skip = Q()
+        for name, (_hash, anchor_id, _keyed) in starts.items():
+            skip |= Q(chain=name, pk__lte=anchor_id)
+        records = records.exclude(skip)
     checked = legacy = 0
+    heads: dict[str, tuple[int, str]] = {
+        name: (anchor_id, anchor_hash) for name, (anchor_hash, anchor_id, _k) in starts.items()
+    }
+    current, expected_prev, last_id, keyed_seen = None, GENESIS_HASH, None, False
     for entry in records.iterator(chunk_size=CHUNK_SIZE):
+        if entry.chain != current:
+            current = entry.chain
+            expected_prev, last_id, keyed_seen = starts.get(current, (GENESIS_HASH, None, False))
         checked += 1
         reason = _problem(entry, expected_prev, keyed_seen, checkpoints.pop(entry.pk, None))
         if reason:
-            return VerifyResult(False, checked, entry.pk, reason, expected_prev, last_id, legacy)
+            return VerifyResult(
+                False, checked, entry.pk, reason, expected_prev, last_id, legacy, heads, current
+            )
         keyed_seen = keyed_seen or bool(entry.mac)
         legacy += not entry.mac
         expected_prev, last_id = entry.hash, entry.pk
-    missing = [pk for pk in checkpoints if since is None or pk > since[0]]
+        heads[current] = (last_id, expected_prev)
+    floor = max((anchor_id for _h, anchor_id, _k in starts.values()), default=None)
+    missing = [pk for pk in checkpoints if floor is None or pk > floor]
     if missing:
         return VerifyResult(
-            False, checked, min(missing), _gone_or_changed(), expected_prev, last_id, legacy
+            False, checked, min(missing), _gone_or_changed(), expected_prev, last_id, legacy, heads
         )
-    return VerifyResult(True, checked, None, "", expected_prev, last_id, legacy)
+    return VerifyResult(True, checked, None, "", expected_prev, last_id, legacy, heads)
 
 
 def _gone_or_changed() -> str:

@@ -1,7 +1,18 @@
-"""Writing to the audit trail: one function, called inside the action's own transaction."""
+"""Writing to the audit trail: one function, called inside the action's own transaction.
+
+Each agency has its own chain (``models.chain_key``), so audited writes of two agencies
+never queue behind each other. Inside a transaction, ``record`` only prepares the entry
+(validating and masking its data at once) and queues it on the connection; the queued
+entries are written when the outermost atomic block of the service ends successfully,
+just before it commits (or releases its savepoint when a test case's transaction wraps
+it): the chain's lock is taken last and held only for the few statements of the audit
+write and the commit. A block that rolls back drops the entries queued inside it.
+``deferred.install`` (called by the app's ``ready``) hooks this into Django's atomic.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -10,15 +21,23 @@ from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import deferred
 from .exceptions import AuditDataError
 from .keys import record_mac
 from .masking import mask_personal_ids
-from .models import GENESIS_HASH, AuditRecord
+from .models import GENESIS_HASH, AuditRecord, chain_key
 
-# The key of the PostgreSQL advisory lock that serialises writers of the chain.
+# The key of the PostgreSQL advisory lock that serialised the single platform-wide chain
+# (kept for reference: locks are per chain now, ``chain_lock_key``).
 CHAIN_LOCK_KEY = int.from_bytes(b"motcua:a", "big")
 
 _MAX_DATA_BYTES = 16_384
+
+
+def chain_lock_key(chain: str) -> int:
+    """The signed 64-bit key of the advisory lock that serialises writers of ``chain``."""
+    digest = hashlib.sha256(f"motcua:audit:{chain}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def actor_label_for(actor) -> str:
@@ -69,13 +88,38 @@ def prepare_data(data: dict[str, Any] | None) -> dict[str, Any]:
     return mask_personal_ids(plain)
 
 
-def _lock_chain(using: str) -> None:
-    connection = transaction.get_connection(using)
+def _lock_chain(connection, chain: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain_lock_key(chain)])
     # SQLite: the settings open every transaction with BEGIN IMMEDIATE, which already
     # holds the database's single write lock until commit.
+
+
+def write_entries(using: str, entries: list[AuditRecord]) -> None:
+    """Link ``entries`` (in the order they were recorded) onto their chains and insert them.
+
+    Runs inside the caller's transaction: locks each chain (in key order, so two
+    transactions touching the same chains cannot deadlock), reads its head once, links
+    and inserts. Called by ``deferred`` just before the commit, or at once outside one.
+    """
+    connection = transaction.get_connection(using)
+    heads: dict[str, str] = {}
+    for chain in sorted({entry.chain for entry in entries}):
+        _lock_chain(connection, chain)
+        heads[chain] = (
+            AuditRecord.objects.using(using)
+            .filter(chain=chain)
+            .order_by("-id")
+            .values_list("hash", flat=True)
+            .first()
+        ) or GENESIS_HASH
+    for entry in entries:
+        entry.prev_hash = heads[entry.chain]
+        entry.hash = entry.compute_hash()
+        entry.mac = record_mac(entry.hash)
+        entry.save(using=using)
+        heads[entry.chain] = entry.hash
 
 
 def record(
@@ -91,12 +135,13 @@ def record(
 ) -> AuditRecord:
     """Append one record for ``action`` (e.g. ``"dossier.receive"``) to the audit trail.
 
-    Call it inside the transaction of the action it records, as its last write: the
-    chain lock is held until that transaction ends, so everything after it waits for
-    every other audited action. ``obj`` fills ``object_type`` (``app.model``),
-    ``object_id`` (its pk) and ``agency_id`` (its ``agency_id`` when it has one);
-    explicit arguments win. ``actor_label`` defaults to the actor's name and login.
-    Raises AuditDataError when ``data`` cannot be stored reproducibly (see prepare_data).
+    Call it inside the transaction of the action it records. ``obj`` fills
+    ``object_type`` (``app.model``), ``object_id`` (its pk) and ``agency_id`` (its
+    ``agency_id`` when it has one); explicit arguments win. ``actor_label`` defaults to
+    the actor's name and login. The record joins its agency's chain (or the platform's).
+    Inside a service's atomic block the record is written when that block ends (see
+    the module's docstring): the returned instance gets its id and hash then. Raises
+    AuditDataError at once when ``data`` cannot be stored reproducibly (see prepare_data).
     """
     if not action:
         raise AuditDataError(_("Thiếu tên thao tác cho nhật ký."))
@@ -108,23 +153,18 @@ def record(
     prepared = prepare_data(data)
     label = actor_label if actor_label is not None else actor_label_for(actor)
     using = router.db_for_write(AuditRecord)
-    with transaction.atomic(using=using):
-        _lock_chain(using)
-        prev_hash = (
-            AuditRecord.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
-        ) or GENESIS_HASH
-        entry = AuditRecord(
-            at=timezone.now(),
-            actor=actor,
-            actor_label=mask_personal_ids(label)[:300],
-            action=action,
-            object_type=object_type or "",
-            object_id="" if object_id is None else str(object_id),
-            agency_id=agency_id,
-            data=prepared,
-            prev_hash=prev_hash,
-        )
-        entry.hash = entry.compute_hash()
-        entry.mac = record_mac(entry.hash)
-        entry.save(using=using)
+    entry = AuditRecord(
+        at=timezone.now(),
+        actor=actor,
+        actor_label=mask_personal_ids(label)[:300],
+        action=action,
+        object_type=object_type or "",
+        object_id="" if object_id is None else str(object_id),
+        agency_id=agency_id,
+        data=prepared,
+        chain=chain_key(agency_id),
+    )
+    if not deferred.queue(using, entry):
+        with transaction.atomic(using=using):
+            write_entries(using, [entry])
     return entry

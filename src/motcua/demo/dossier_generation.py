@@ -187,7 +187,13 @@ class DossierGenerator(DossierTimelines):
         agency_ids = {v.agency for v in infos if v.agency} | {
             a for v in infos for a in v.by_commune.values()
         }
-        self.agency_code = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "code"))
+        # The agency part of the code: the official identifier, else the internal code.
+        self.agency_code = {
+            pk: identifier or code
+            for pk, code, identifier in Agency.objects.filter(pk__in=agency_ids).values_list(
+                "pk", "code", "identifier"
+            )
+        }
         # Officers by receiving agency: (desk officer, specialist, leader).
         self.officers: dict[int, tuple[int | None, int | None, int | None]] = {}
         for user_id, unit_parent, role in (

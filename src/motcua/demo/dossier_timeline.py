@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from motcua.demo.form_data import sample_decision_data, sample_form_data
+from motcua.dossiers.effects import format_code
 from motcua.dossiers.models import Status
 from motcua.workdays.calendar import add_working_days, working_days_of_year
 
@@ -356,9 +357,7 @@ class DossierTimelines:
         seq = self.counters.get(key, 0) + 1
         self.counters[key] = seq
         touched.add(key)
-        code = settings.MOTCUA_DOSSIER_CODE_FORMAT.format(
-            agency=self.agency_code[agency_id], date=local_day, seq=seq
-        )
+        code = format_code(self.agency_code[agency_id], local_day, seq)
         form = self.form_json(v.code, applicant_id, local_day)
         dossiers.append(
             (

@@ -93,11 +93,24 @@ def demo_province() -> Agency:
     return Agency.objects.get(code=PROVINCE_CODE)
 
 
-def _upsert_agency(code: str, name: str, kind: str, parent: Agency) -> Agency:
-    agency, _ = Agency.objects.update_or_create(
-        code=code, defaults={"name": name, "kind": kind, "parent": parent}
-    )
+def _upsert_agency(
+    code: str, name: str, kind: str, parent: Agency, identifier: str | None = None
+) -> Agency:
+    defaults = {"name": name, "kind": kind, "parent": parent}
+    if identifier:
+        defaults["identifier"] = identifier
+    agency, _ = Agency.objects.update_or_create(code=code, defaults=defaults)
     return agency
+
+
+# Electronic identifiers of the demo agencies, in the structure of Decision 20/2020/QĐ-TTg
+# (agencies/identifiers.py) but under the level-1 group letter "Z", which the Decision does
+# not assign: they cannot be mistaken for the real identifiers of Bắc Ninh's agencies.
+DEMO_IDENTIFIER_ROOT = "Z27"
+
+
+def demo_identifier(level2: int, level3: int = 0) -> str:
+    return f"000.{level3:02d}.{level2:02d}.{DEMO_IDENTIFIER_ROOT}"
 
 
 def police_code(commune_code: str) -> str:
@@ -112,14 +125,29 @@ def police_name(commune_name: str) -> str:
 def build_demo_agencies(province: Agency) -> list[Agency]:
     """Departments, communes, commune police and their units. Returns the receiving agencies."""
     receiving = []
-    for suffix, name in DEPARTMENTS:
+    if not province.identifier:
+        province.identifier = f"000.00.00.{DEMO_IDENTIFIER_ROOT}"
+        province.save(update_fields=["identifier"])
+    for number, (suffix, name) in enumerate(DEPARTMENTS, start=1):
         receiving.append(
-            _upsert_agency(f"{PREFIX}.{suffix}", name, Agency.Kind.DEPARTMENT, province)
+            _upsert_agency(
+                f"{PREFIX}.{suffix}",
+                name,
+                Agency.Kind.DEPARTMENT,
+                province,
+                demo_identifier(number),
+            )
         )
-    for suffix, name, _weight in COMMUNES:
-        commune = _upsert_agency(f"{PREFIX}.{suffix}", name, Agency.Kind.COMMUNE, province)
+    for number, (suffix, name, _weight) in enumerate(COMMUNES, start=50):
+        commune = _upsert_agency(
+            f"{PREFIX}.{suffix}", name, Agency.Kind.COMMUNE, province, demo_identifier(number)
+        )
         police = _upsert_agency(
-            police_code(commune.code), police_name(name), Agency.Kind.DEPARTMENT, commune
+            police_code(commune.code),
+            police_name(name),
+            Agency.Kind.DEPARTMENT,
+            commune,
+            demo_identifier(number, 1),
         )
         receiving += [commune, police]
     for agency in receiving:

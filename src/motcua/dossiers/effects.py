@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,16 +41,51 @@ def local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
-def next_code(agency: Agency, day: dt.date) -> str:
-    """Allocate the next dossier code for ``agency`` on ``day`` (call inside a transaction).
+def code_agency_part(agency: Agency) -> str:
+    """The agency part of a dossier code: its official electronic identifier (Decision
+    20/2020/QĐ-TTg), or its internal code when it has none yet."""
+    return agency.identifier or agency.code
 
-    The counter row is locked by the UPDATE, so concurrent callers get distinct
-    numbers on PostgreSQL; SQLite serialises writers anyway.
+
+def format_code(agency_part: str, day: dt.date, seq: int) -> str:
+    """A dossier code in ``MOTCUA_DOSSIER_CODE_FORMAT``.
+
+    The national structure (Circular 01/2018/TT-VPCP Art. 19, carried into Circular
+    03/2025/TT-VPCP; Circular 04/2025/TT-VPCP for nationally centralised systems) is
+    ``<agency identifier>-<YYMMDD of receipt>-<system><sequence of at least 4 digits>``,
+    where ``system`` (``MOTCUA_SYSTEM_CODE``) is two digits for a nationally centralised
+    system and empty for a provincial one. Placeholders: ``agency``, ``date``,
+    ``system``, ``seq`` (checked at startup by ``checks.check_code_format``).
     """
-    CodeCounter.objects.get_or_create(agency=agency, day=day)
-    CodeCounter.objects.filter(agency=agency, day=day).update(value=F("value") + 1)
-    seq = CodeCounter.objects.get(agency=agency, day=day).value
-    return settings.MOTCUA_DOSSIER_CODE_FORMAT.format(agency=agency.code, date=day, seq=seq)
+    return settings.MOTCUA_DOSSIER_CODE_FORMAT.format(
+        agency=agency_part, date=day, system=settings.MOTCUA_SYSTEM_CODE, seq=seq
+    )
+
+
+# One statement: insert the day's counter at 1 or add one to it, and read the value.
+# ON CONFLICT … DO UPDATE … RETURNING runs on PostgreSQL and on SQLite ≥ 3.35; on
+# PostgreSQL the conflicting row is locked until commit, so concurrent allocations for
+# one agency and day get distinct, consecutive numbers.
+_UPSERT_COUNTER = (
+    "INSERT INTO {table} (agency_id, day, value) VALUES (%s, %s, 1) "
+    "ON CONFLICT (agency_id, day) DO UPDATE SET value = {table}.value + 1 "
+    "RETURNING value"
+)
+
+
+def next_sequence(agency_id: int, day: dt.date) -> int:
+    """Allocate the next number of ``agency_id``'s counter for ``day`` (one statement)."""
+    connection = connections[router.db_for_write(CodeCounter)]
+    table = connection.ops.quote_name(CodeCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT_COUNTER.format(table=table), [agency_id, day])
+        return cursor.fetchone()[0]
+
+
+def next_code(agency: Agency, day: dt.date) -> str:
+    """Allocate the next dossier code for ``agency`` on ``day`` (call inside a transaction:
+    the counter row stays locked until commit, so numbers are never given twice)."""
+    return format_code(code_agency_part(agency), day, next_sequence(agency.pk, day))
 
 
 def compute_due_date(

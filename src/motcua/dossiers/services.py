@@ -58,11 +58,15 @@ def create_draft(
     agency: Agency,
     form_data: dict[str, Any] | None = None,
     by=None,
+    **row: Any,
 ) -> Dossier:
     """Start an online dossier as a draft (no code yet: the code is given on submission).
 
-    Raises DossierError when the version is not the published one or not offered online,
-    or when the applicant already has ``MOTCUA_MAX_OPEN_DRAFTS`` drafts.
+    ``row`` sets other fields of the draft in the same INSERT (``public_id``,
+    ``prefill_sources``, ``reused_data``, ``idempotency_key``): a draft prefilled from
+    the registries is written once. Raises DossierError when the version is not the
+    published one or not offered online, or when the applicant already has
+    ``MOTCUA_MAX_OPEN_DRAFTS`` drafts.
     """
     _check_version_in_force(version)
     if not version.is_offered_online:
@@ -92,7 +96,11 @@ def create_draft(
             channel=Channel.ONLINE,
             status=Status.DRAFT,
             form_data=form_data or {},
+            **{name: row[name] for name in _DRAFT_ROW_FIELDS if name in row},
         )
+
+
+_DRAFT_ROW_FIELDS = ("public_id", "prefill_sources", "reused_data", "idempotency_key")
 
 
 def max_open_drafts() -> int:
@@ -132,7 +140,7 @@ def transition(
     # desk recording a dossier at that agency (its INSERT needs a key-share lock on it).
     locked = (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure_version", "agency")
+        .select_related("procedure_version__procedure", "agency", "applicant__user")
         .get(pk=dossier.pk)
     )
     if locked.status not in rule.sources:

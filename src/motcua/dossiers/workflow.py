@@ -106,6 +106,9 @@ TRANSITIONS: dict[str, Transition] = {
             {Status.DRAFT},
             Status.SUBMITTED,
             _("Nộp hồ sơ"),
+            # What the submission records of the applicant's sign-in (the e-ID level, an
+            # agent's draft confirmed by the applicant signing in): the same UPDATE.
+            ("identity_assurance", "on_behalf_confirmation", "on_behalf_confirmed_at"),
             effect=effects.submit,
             actor=APPLICANT,
         ),

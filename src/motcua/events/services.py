@@ -34,7 +34,7 @@ def record_event(
         from_status=from_status or "",
         to_status=to_status or "",
         occurred_at=at or timezone.now(),
-        payload=dossier_snapshot(dossier.pk),
+        payload=dossier_snapshot(dossier.pk, dossier=dossier, from_status=from_status),
     )
     subscribers = [
         s

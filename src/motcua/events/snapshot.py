@@ -70,8 +70,62 @@ def status_label(status: str) -> str:
         return str(Status(status).label)
 
 
-def dossier_snapshot(dossier_id: int) -> dict[str, Any]:
-    """The dossier's state as the database holds it now (inside the change's transaction)."""
+# Fields of the dossier row a snapshot reads (besides the joined ones below).
+_OWN_FIELDS = (
+    "code",
+    "status",
+    "channel",
+    "agency_id",
+    "submitted_at",
+    "received_at",
+    "clock_started_at",
+    "due_date",
+    "appointment_date",
+    "paused_at",
+    "finished_at",
+    "returned_at",
+    "reused_data",
+    "fee_vnd",
+    "fee_paid_at",
+    "fee_paid_online",
+    "result_electronic",
+)
+
+
+def _row_in_memory(dossier: Dossier) -> dict[str, Any]:
+    """The snapshot's row built from the dossier just saved by its first submission.
+
+    A draft being submitted has no agency part (a transfer comes later), no rating and
+    was never closed during a supplement, so nothing but the row itself is needed; its
+    procedure version is the one loaded with it (``services.transition`` joins it)."""
+    version = dossier.procedure_version
+    row = {name: getattr(dossier, name) for name in _OWN_FIELDS}
+    row.update(
+        {
+            "procedure_version__number": version.number,
+            "procedure_version__name": version.name,
+            "procedure_version__processing_days": version.processing_days,
+            "procedure_version__procedure__code": version.procedure.code,
+            "part_agency": None,
+            "part_started": None,
+            "closed_during_supplement": False,
+            "rating__score": None,
+            "rating__rated_at": None,
+        }
+    )
+    return row
+
+
+def dossier_snapshot(
+    dossier_id: int, *, dossier: Dossier | None = None, from_status: str = ""
+) -> dict[str, Any]:
+    """The dossier's state as the database holds it now (inside the change's transaction).
+
+    When the change is a draft's submission and the saved row is given (``dossier``),
+    the snapshot is built from it in memory: nothing it needs can differ from the row.
+    """
+    if dossier is not None and from_status == Status.DRAFT and dossier.pk == dossier_id:
+        return _snapshot_of(_row_in_memory(dossier))
     first_part = AgencyPart.objects.filter(
         dossier=OuterRef("pk"), started_at__isnull=False
     ).order_by("pk")
@@ -89,23 +143,7 @@ def dossier_snapshot(dossier_id: int) -> dict[str, Any]:
             ),
         )
         .values(
-            "code",
-            "status",
-            "channel",
-            "agency_id",
-            "submitted_at",
-            "received_at",
-            "clock_started_at",
-            "due_date",
-            "appointment_date",
-            "paused_at",
-            "finished_at",
-            "returned_at",
-            "reused_data",
-            "fee_vnd",
-            "fee_paid_at",
-            "fee_paid_online",
-            "result_electronic",
+            *_OWN_FIELDS,
             "procedure_version__number",
             "procedure_version__name",
             "procedure_version__processing_days",
@@ -118,6 +156,10 @@ def dossier_snapshot(dossier_id: int) -> dict[str, Any]:
         )
         .get()
     )
+    return _snapshot_of(row)
+
+
+def _snapshot_of(row: dict[str, Any]) -> dict[str, Any]:
     agency = agency_info(row["agency_id"])
     if row["part_started"] is not None:
         intake = (

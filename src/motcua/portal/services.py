@@ -9,6 +9,7 @@ Registry look-ups happen outside database transactions (they are network calls).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -111,6 +112,45 @@ def start_application(
         dossier_ref=str(draft.public_id),
     )
     _store_prefill(draft, prefill)
+    return draft, prefill
+
+
+def start_application_with_form(
+    *,
+    applicant: Applicant,
+    version: ProcedureVersion,
+    agency: Agency,
+    check: Callable[[dict, dict], dict],
+    by=None,
+) -> tuple[Dossier, registries.Prefill]:
+    """Create a draft already filled: the registries' values and the caller's answers.
+
+    For a caller that sends the whole form with the creation (the API): the national
+    databases are asked first (network, with their lookup log), then
+    ``check(prefilled_values, sources)`` returns the form data to store (the caller
+    merges its answers and validates them; it raises to refuse), and the draft is
+    written with its values, their sources and ``reused_data`` in one INSERT. The caller
+    has chosen ``agency`` among ``selectors.receiving_agencies(version)``. Raises
+    DossierError as ``dossier_services.create_draft`` does.
+    """
+    public_id = uuid.uuid4()
+    prefill = registries.prefill_form(
+        version.form_schema, applicant, actor=by, dossier_ref=str(public_id)
+    )
+    values = _merged({}, prefill.values)
+    sources = dict(prefill.sources)
+    data = check(values, sources)
+    draft = dossier_services.create_draft(
+        applicant=applicant,
+        version=version,
+        agency=agency,
+        form_data=data,
+        by=by,
+        public_id=public_id,
+        prefill_sources=sources,
+        reused_data=bool(sources),
+        idempotency_key=str(uuid.uuid4()),
+    )
     return draft, prefill
 
 
@@ -292,18 +332,17 @@ def submit_application(dossier: Dossier, *, by=None, eid_level: int | None = Non
     problems = submission_problems(dossier, by=by)
     if problems:
         raise SubmissionRefused(problems)
+    fields = {"identity_assurance": assurance.assurance_for(eid_level)}
+    if dossier.filed_by_id:
+        # A draft an agent prepared, submitted by the applicant signed in: that is the
+        # applicant's confirmation (assisted filing, docs/ASSISTED.md).
+        fields |= {
+            "on_behalf_confirmation": OnBehalfConfirmation.SIGN_IN,
+            "on_behalf_confirmed_at": timezone.now(),
+        }
     try:
-        with transaction.atomic():
-            fields = {"identity_assurance": assurance.assurance_for(eid_level)}
-            if dossier.filed_by_id:
-                # A draft an agent prepared, submitted by the applicant signed in: that is
-                # the applicant's confirmation (assisted filing, docs/ASSISTED.md).
-                fields |= {
-                    "on_behalf_confirmation": OnBehalfConfirmation.SIGN_IN,
-                    "on_behalf_confirmed_at": timezone.now(),
-                }
-            Dossier.objects.filter(pk=dossier.pk, status=Status.DRAFT).update(**fields)
-            return dossier_services.transition(dossier, "submit", by=by)
+        # The sign-in's level is written by the submit transition itself (one UPDATE).
+        return dossier_services.transition(dossier, "submit", by=by, **fields)
     except IllegalTransition:
         dossier.refresh_from_db()
         if dossier.code:

@@ -12,6 +12,7 @@ timeouts, refused connections and 502/503/504 answers are retried
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Any
 from urllib.parse import quote, urljoin
@@ -67,6 +68,10 @@ def normalize(registry: str, body: dict[str, Any]) -> dict[str, Any]:
     return attributes
 
 
+# Registry sessions of this thread (``HttpConnector._session``).
+_local = threading.local()
+
+
 class HttpConnector(Connector):
     """Talks JSON over HTTP to ``MOTCUA_REGISTRY_BASE_URL`` with ``MOTCUA_REGISTRY_API_KEY``."""
 
@@ -90,6 +95,18 @@ class HttpConnector(Connector):
         )
 
     def _session(self, methods=frozenset({"GET"})) -> requests.Session:
+        """A session kept per thread and per retry policy: its connection pool (and the
+        kept-alive connections to the registry) outlives the call."""
+        key = (frozenset(methods), self.retries, self.backoff)
+        sessions = getattr(_local, "sessions", None)
+        if sessions is None:
+            sessions = _local.sessions = {}
+        session = sessions.get(key)
+        if session is None:
+            session = sessions[key] = self._new_session(methods)
+        return session
+
+    def _new_session(self, methods) -> requests.Session:
         retry = Retry(
             total=self.retries,
             connect=self.retries,
@@ -118,23 +135,24 @@ class HttpConnector(Connector):
             "X-Request-ID": request_id,
         }
         exhausted = {"attempts": self.retries + 1, "request_id": request_id}
-        with self._session(frozenset({method})) as session:
-            try:
-                response = session.request(
-                    method,
-                    url,
-                    headers=headers,
-                    timeout=Timeout(total=self.timeout),
-                    allow_redirects=False,
-                    **kwargs,
-                )
-            except requests.Timeout as exc:
-                raise RegistryUnavailable("timeout", **exhausted) from exc
-            except requests.ConnectionError as exc:
-                reason = "timeout" if "timed out" in str(exc).lower() else "connection failed"
-                raise RegistryUnavailable(reason, **exhausted) from exc
-            except requests.RequestException as exc:
-                raise RegistryUnavailable(type(exc).__name__, **exhausted) from exc
+        session = self._session(frozenset({method}))
+        # The session is kept (``_session``), not closed after the call.
+        try:
+            response = session.request(
+                method,
+                url,
+                headers=headers,
+                timeout=Timeout(total=self.timeout),
+                allow_redirects=False,
+                **kwargs,
+            )
+        except requests.Timeout as exc:
+            raise RegistryUnavailable("timeout", **exhausted) from exc
+        except requests.ConnectionError as exc:
+            reason = "timeout" if "timed out" in str(exc).lower() else "connection failed"
+            raise RegistryUnavailable(reason, **exhausted) from exc
+        except requests.RequestException as exc:
+            raise RegistryUnavailable(type(exc).__name__, **exhausted) from exc
         retries = getattr(response.raw, "retries", None)
         attempts = len(retries.history) + 1 if retries is not None else 1
         return response, {

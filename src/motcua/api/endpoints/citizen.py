@@ -131,20 +131,23 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
     checked_data(schema, payload.form)  # refuse a malformed form before creating anything
     if payload.result_delivery is not None:
         check_delivery(payload.result_delivery)
-    dossier, _prefill = portal_services.start_application(
-        applicant=applicant, version=version, agency=agency, key=str(uuid.uuid4()), by=who.user
+
+    def answers(prefilled: dict, sources: dict) -> dict:
+        return checked_data(
+            schema,
+            {**prefilled, **payload.form},
+            stored=prefilled,
+            sources=sources,
+            ignore_locked=True,
+        )
+
+    # Prefilled, checked and written in one INSERT (with the registries' lookup log).
+    dossier, _prefill = portal_services.start_application_with_form(
+        applicant=applicant, version=version, agency=agency, check=answers, by=who.user
     )
-    data = checked_data(
-        schema,
-        {**dossier.form_data, **payload.form},
-        stored=dossier.form_data,
-        sources=dossier.prefill_sources,
-        ignore_locked=True,
-    )
-    portal_services.save_form(dossier, form_data=data, by=who.user)
     if payload.result_delivery is not None:
         choose_delivery(dossier, payload.result_delivery, by=who.user)
-    return Status(201, presenters.citizen_detail(dossier))
+    return Status(201, presenters.citizen_detail(dossier, new_draft=True))
 
 
 @router.get(

@@ -87,7 +87,7 @@ def test_refusals_are_replayed_too_but_server_errors_are_not(citizen, version, m
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("motcua.portal.services.start_application", broken)
+    monkeypatch.setattr("motcua.portal.services.start_application_with_form", broken)
     failed = api.post("/dossiers", BODY, key="k-500")
     assert failed.status_code == 500 and error_code(failed) == "server_error"
     monkeypatch.undo()
@@ -227,8 +227,8 @@ def test_a_server_error_undoes_the_work_so_the_retry_does_it_once(citizen, versi
     def broken(*args, **kwargs):
         raise RuntimeError("bug after the draft was made")
 
-    # The draft is made, then saving its form fails: nothing of the call may stay.
-    monkeypatch.setattr("motcua.portal.services.save_form", broken)
+    # The draft is made, then presenting it fails: nothing of the call may stay.
+    monkeypatch.setattr("motcua.api.presenters.citizen_detail", broken)
     failed = api.post("/dossiers", BODY, key="k-half")
     assert failed.status_code == 500
     assert not Dossier.objects.exists()

@@ -6,7 +6,6 @@ import re
 from collections import Counter
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +15,7 @@ from motcua.agencies.models import Agency, Membership, Role
 from motcua.catalog import eform, forms_library
 from motcua.catalog.models import AuthorityLevel
 from motcua.demo import seeding
+from motcua.dossiers.effects import code_agency_part, format_code
 from motcua.dossiers.models import CodeCounter, Dossier, Status, StatusChange
 from motcua.dossiers.services import local_date, record_counter_dossier
 from motcua.dossiers.workflow import TRANSITIONS
@@ -155,9 +155,7 @@ def test_dossiers(seeded):
         history.setdefault(change.dossier_id, []).append(change)
     two_years_ago = timezone.now() - dt.timedelta(days=731)
     for d in dossiers:
-        expected_code = settings.MOTCUA_DOSSIER_CODE_FORMAT.format(
-            agency=d.agency.code, date=local_date(d.submitted_at), seq=0
-        )[:-4]
+        expected_code = format_code(code_agency_part(d.agency), local_date(d.submitted_at), 0)[:-4]
         assert d.code.startswith(expected_code), (d.code, expected_code)
         assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{12}", d.lookup_secret)
         version = d.procedure_version
@@ -216,9 +214,7 @@ def test_realistic_mix(seeded):
 
 def test_code_counters_prevent_collisions(seeded):
     for counter in CodeCounter.objects.all():
-        prefix = settings.MOTCUA_DOSSIER_CODE_FORMAT.format(
-            agency=counter.agency.code, date=counter.day, seq=0
-        )[:-4]
+        prefix = format_code(code_agency_part(counter.agency), counter.day, 0)[:-4]
         seqs = [
             int(code[-4:])
             for code in Dossier.objects.filter(code__startswith=prefix).values_list(

@@ -1,0 +1,74 @@
+"""A filing through the API (create with prefill, one upload, submit) in a handful of
+statements and one transaction per call (issue #21), on SQLite and PostgreSQL.
+
+Counted by ``counting.Counts`` (statements through ``connection.execute_wrapper``,
+transactions as the COMMITs of outermost atomic blocks plus writes in autocommit), in a
+``transaction=True`` test so that the calls' atomic blocks really commit. The registry
+connector is disabled here: the prefill runs (its lookup is logged) but finds nothing.
+On PostgreSQL an audited call takes one more statement: the audit chain's advisory lock.
+"""
+
+import pytest
+from django.db import connection
+
+from .conftest import FORM, as_bearer, pdf
+from .counting import Counts
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Statements per call on SQLite (before issue #21: create 38, upload 23, submit 46).
+CREATE, UPLOAD, SUBMIT = 15, 15, 24
+FILING_TRANSACTIONS = 3  # one per call (≤ 4)
+
+
+def test_a_filing_through_the_api_takes_one_transaction_per_call(citizen, version):
+    audit_lock = 1 if connection.vendor == "postgresql" else 0
+    me = as_bearer(citizen)
+    component = version.components.order_by("position").first()
+    calls = {}
+
+    with Counts() as calls["create"]:
+        created = me.post("/dossiers", {"procedure": "HT.01", "form": FORM})
+    assert created.status_code == 201, created.content
+    dossier = created.json()["id"]
+    with Counts() as calls["upload"]:
+        upload = me.upload(
+            f"/dossiers/{dossier}/attachments", {"component": component.pk, "file": pdf()}
+        )
+    assert upload.status_code == 201, upload.content
+    for other in version.components.exclude(pk=component.pk):  # not counted
+        me.upload(f"/dossiers/{dossier}/attachments", {"component": other.pk, "file": pdf()})
+    with Counts() as calls["submit"]:
+        submitted = me.post(f"/dossiers/{dossier}/submit")
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()["status"] == "submitted"
+
+    assert {name: c.transactions for name, c in calls.items()} == {
+        "create": 1,
+        "upload": 1,
+        "submit": 1,
+    }
+    assert calls["create"].statements <= CREATE, calls["create"].sql
+    assert calls["upload"].statements <= UPLOAD + audit_lock, calls["upload"].sql
+    assert calls["submit"].statements <= SUBMIT + audit_lock, calls["submit"].sql
+    total = sum(c.statements for c in calls.values())
+    print(f"filing on {connection.vendor}: {calls} total={total}")  # noqa: T201
+    assert sum(c.transactions for c in calls.values()) == FILING_TRANSACTIONS
+    assert total <= CREATE + UPLOAD + SUBMIT + 2 * audit_lock
+
+
+def test_the_bearer_token_is_resolved_once_per_call(citizen, version):
+    me = as_bearer(citizen)
+    with Counts() as counts:
+        assert me.post("/dossiers", {"procedure": "HT.01", "form": FORM}).status_code == 201
+    token_reads = [sql for sql in counts.sql if "oauth2_provider_accesstoken" in sql]
+    assert len(token_reads) == 1
+
+
+def test_the_idempotency_key_is_claimed_with_one_statement(citizen, version):
+    me = as_bearer(citizen)
+    with Counts() as counts:
+        assert me.post("/dossiers", {"procedure": "HT.01", "form": FORM}).status_code == 201
+    claims = [sql for sql in counts.sql if "api_idempotencyrecord" in sql]
+    assert len(claims) == 2  # the claim (INSERT … ON CONFLICT) and the stored answer
+    assert "ON CONFLICT" in claims[0] and claims[1].startswith("UPDATE")
