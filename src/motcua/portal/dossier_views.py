@@ -76,6 +76,7 @@ def dossier_detail(request, applicant, public_id):
             "can_rate": dossier.status in RATEABLE and rating is None,
             "rating": rating,
             "delivery_panel": postal_selectors.delivery_panel(dossier),
+            "results": selectors.issued_results(dossier, request.user),
         },
     )
 
