@@ -433,10 +433,16 @@ class ReconcileReport:
     refunds_failed: int = 0
 
 
-def _expire(payment: Payment, reason: str | None = None) -> bool:
+def _expire(payment: Payment, reason: str | None = None, *, asked: bool = True) -> bool:
+    """Pending → expired. ``asked``: the gateway was just asked (``reconcile``); an
+    attempt expired without asking is asked about once later (``_unchecked_expired``)."""
+    now = timezone.now()
+    changes = {"status": Payment.Status.EXPIRED, "closed_at": now}
+    if asked:
+        changes["last_checked_at"] = now
     with transaction.atomic():
         updated = Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
-            status=Payment.Status.EXPIRED, closed_at=timezone.now()
+            **changes
         )
         if updated:
             log_notice(
@@ -471,7 +477,7 @@ def expire_abandoned(*, dossier: Dossier | None = None, now: dt.datetime | None 
     if dossier is not None:
         stale = stale.filter(dossier=dossier)
     reason = _("Quá hạn thanh toán; người nộp chưa hoàn tất giao dịch tại cổng thanh toán.")
-    return sum(_expire(payment, reason) for payment in stale[:500])
+    return sum(_expire(payment, reason, asked=False) for payment in stale[:500])
 
 
 def _unchecked_expired(now: dt.datetime):

@@ -27,6 +27,10 @@ def error_summary_of(form: forms.Form | None) -> list[dict]:
         if bound.is_hidden:
             entries += [entry(message) for message in bound.errors]
             continue
-        anchor = bound.id_for_label or bound.auto_id or ""
+        anchor = bound.id_for_label
+        if not anchor and bound.subwidgets:
+            # Radio buttons and checkboxes: the first choice (the group has no id).
+            anchor = bound.subwidgets[0].id_for_label
+        anchor = anchor or bound.auto_id or ""
         entries += [entry(message, anchor, bound.label) for message in bound.errors]
     return entries

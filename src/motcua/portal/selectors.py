@@ -111,14 +111,19 @@ def own_commune_first(agencies: list[Agency], address: str) -> tuple[list[Agency
     registry at sign-in when it answers); a commune is "theirs" when its name (without
     "UBND") appears in it, diacritics and case aside.
     """
-    folded = f" {fold(address or '')} "
-    if not folded.strip() or len(agencies) < 2:
+    # Each part of the address on its own ("…, Phường Kinh Bắc, tỉnh Bắc Ninh"): folding
+    # drops the commas, and "Phường Kinh, Bắc Ninh" must not read as "Phường Kinh Bắc".
+    parts = [fold(part) for part in re.split(r"[,;\n]", address or "")]
+    parts = [part for part in parts if part]
+    if not parts or len(agencies) < 2:
         return list(agencies), (agencies[0] if len(agencies) == 1 else None)
-    own = [
-        a
-        for a in agencies
-        if (name := _place_name(a)) and re.search(rf"(^|\W){re.escape(name)}(\W|$)", folded)
-    ]
+
+    def names_place(agency: Agency) -> bool:
+        name = _place_name(agency)
+        pattern = rf"(^|\W){re.escape(name)}(\W|$)"
+        return bool(name) and any(re.search(pattern, part) for part in parts)
+
+    own = [a for a in agencies if names_place(a)]
     others = [a for a in agencies if a not in own]
     return own + others, (own[0] if len(own) == 1 else None)
 
