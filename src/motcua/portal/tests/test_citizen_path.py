@@ -222,3 +222,15 @@ def test_no_result_panel_before_the_result(citizen_client, citizen, make_dossier
         'class="result-panel"'
         not in citizen_client.get(f"/ho-so/{dossier.public_id}/").content.decode()
     )
+
+
+def test_other_citizen_forms_use_the_summary_too(citizen_client, citizen, make_dossier):
+    dossier = make_dossier(citizen, Status.RETURNED, submitted_at="2026-01-05T08:00Z")
+    body = citizen_client.post(
+        f"/ho-so/{dossier.public_id}/danh-gia/", {"comment": ""}
+    ).content.decode()
+    assert "Có 1 lỗi cần sửa" in body
+    anchor = re.search(r'data-error-summary>.*?<a href="#([^"]+)">', body, re.S).group(1)
+    assert f'id="{anchor}"' in body
+    lookup = citizen_client.post("/tra-cuu/", {"code": "", "secret": ""}).content.decode()
+    assert "Có 2 lỗi cần sửa" in lookup
