@@ -91,12 +91,15 @@ def test_a_citizen_applies_online_and_the_desk_receives_it(site, browser, shots,
     check(page, "07-giay-to")
 
     dossier = Dossier.objects.get(applicant=citizen, status=Status.DRAFT)
-    for form in page.locator("form:has(input[type=file])").all():
-        form.locator("input[type=file]").set_input_files(
-            {"name": "giay-to.pdf", "mimeType": "application/pdf", "buffer": PDF}
-        )
-        form.locator("button[type=submit]").click()
-        page.wait_for_url("**/giay-to/")
+    # A file uploads as soon as it is picked (no separate button with the script on).
+    for index in range(page.locator("form:has(input[type=file])").count()):
+        form = page.locator("form:has(input[type=file])").nth(index)
+        assert not form.locator("button[type=submit]").is_visible()
+        with page.expect_navigation():
+            form.locator("input[type=file]").set_input_files(
+                {"name": "giay-to.pdf", "mimeType": "application/pdf", "buffer": PDF}
+            )
+        assert "Đã tải lên tệp" in page.content()
     assert dossier.attachments.count() >= 1
 
     page.goto(f"{site}/ho-so/{dossier.public_id}/xem-lai/")

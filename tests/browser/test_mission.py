@@ -109,7 +109,7 @@ def apply_online(page, site: str, citizen: Applicant, shot) -> Dossier:
     """Sign in through the e-ID provider, find the procedure, apply, submit."""
     page.goto(f"{site}/")
     page.fill("#site-search", PHRASE)
-    page.locator("form.site-search button[type=submit]").click()
+    page.locator("form:has(#site-search) button[type=submit]").click()
     page.wait_for_url("**/tim-kiem/**")
     found = page.locator(f"a[href='/thu-tuc/{PROCEDURE}/']")
     assert found.count() == 1, f"“{PHRASE}” should find {PROCEDURE}"
@@ -118,6 +118,7 @@ def apply_online(page, site: str, citizen: Applicant, shot) -> Dossier:
     page.wait_for_url(f"**/thu-tuc/{PROCEDURE}/")
     shot(31, "thu-tuc-ly-lich-tu-phap")
 
+    assert "Trước khi bắt đầu" in page.locator("main").inner_text()
     # Applying needs a signed-in citizen: the portal sends them to the e-ID provider.
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
     page.wait_for_url("**/idp/dang-nhap/**")
@@ -125,12 +126,8 @@ def apply_online(page, site: str, citizen: Applicant, shot) -> Dossier:
     page.fill("input[name=personal_id]", citizen.personal_id)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(f"**/thu-tuc/{PROCEDURE}/nop-ho-so/")
-    shot(33, "bat-dau-nop")
-
-    if page.locator("select[name=agency]").count():
-        page.locator("select[name=agency]").select_option(label="Sở Tư pháp")
-    page.get_by_role("button", name="Bắt đầu khai hồ sơ").click()
+    # Sở Tư pháp alone receives it and there is no draft: no screen to pick where to
+    # file, the dossier starts and the form opens.
     page.wait_for_url("**/khai/")
     body = page.content()
     assert citizen.name in body  # from the population registry, over HTTP
@@ -138,18 +135,13 @@ def apply_online(page, site: str, citizen: Applicant, shot) -> Dossier:
     shot(34, "to-khai-dien-san")
     fill_empty_required_fields(page)
     page.locator("button[type=submit]", has_text="Lưu và tiếp tục").click()
-    page.wait_for_url("**/giay-to/")
-
+    # The procedure's only component is its tờ khai, which the e-form replaces: no scan,
+    # so no files screen; the review follows the form.
+    page.wait_for_url("**/xem-lai/")
     dossier = Dossier.objects.get(
         applicant=citizen, status=Status.DRAFT, procedure_version__procedure__code=PROCEDURE
     )
-    # The procedure's only component is its tờ khai, which the e-form replaces: no scan.
-    assert page.locator("form:has(input[type=file])").count() == 0
-    assert "Không cần nộp bản chụp" in page.locator("main").inner_text()
-    shot(35, "giay-to")
-
-    page.get_by_role("link", name="Tiếp tục: xem lại hồ sơ").click()
-    page.wait_for_url("**/xem-lai/")
+    assert "Đã khai trong tờ khai điện tử" in page.locator("main").inner_text()
     shot(36, "xem-lai")
     page.locator("form[action$='/nop/'] button[type=submit]").click()
     page.wait_for_url("**/bien-nhan/")
@@ -185,11 +177,12 @@ def fill_empty_required_fields(page) -> None:
 
 
 def pay_the_fee(page, site: str, dossier: Dossier, shot) -> None:
-    """Pay from the dossier page: "Thanh toán trực tuyến" → the gateway's page →
-    "Thanh toán" → the return page; then the fee shows as paid, with its receipt."""
-    page.goto(f"{site}/ho-so/{dossier.public_id}/")
-    shot(38, "ho-so-cho-nop-phi")
-    page.get_by_role("button", name="Thanh toán trực tuyến").click()
+    """Pay from the receipt: "Thanh toán ngay" → the gateway's page → "Thanh toán" →
+    the return page; then the fee shows as paid, with its receipt."""
+    assert page.url.endswith(f"/ho-so/{dossier.public_id}/bien-nhan/")
+    assert "Chưa thanh toán" in page.locator(".payment-state").inner_text()
+    shot(38, "bien-nhan-cho-nop-phi")
+    page.get_by_role("button", name="Thanh toán ngay").click()
     page.wait_for_url("**/mo-phong/thanh-toan/paymentv2/**")
     shot(39, "cong-thanh-toan")
     page.get_by_role("button", name="Thanh toán", exact=True).click()
@@ -216,8 +209,13 @@ def download_and_verify_the_result(page, site: str, dossier: Dossier, shot) -> b
     page.goto(f"{site}/ho-so/{dossier.public_id}/")
     assert "Đã trả kết quả" in page.content()
     assert page.locator("li", has_text="Kết quả giải quyết").count() == 1
+    # The "Kết quả" panel leads the page: download, verify, saved to the data store.
+    panel = page.locator("section.result-panel")
+    assert panel.get_by_role("link", name=re.compile("^Tải về kết quả")).count() == 1
+    assert panel.get_by_role("link", name="Xác minh kết quả").count() == 1
+    assert "Đã lưu vào kho dữ liệu" in panel.inner_text()
     shot(48, "ho-so-co-ket-qua")
-    page.get_by_role("link", name="Kho dữ liệu").click()
+    panel.get_by_role("link", name="mở kho dữ liệu của bạn").click()
     page.wait_for_url("**/kho-du-lieu/")
     result = page.locator("li", has_text=f"Hồ sơ {dossier.code}").filter(
         has_text="Kết quả do cơ quan trả"

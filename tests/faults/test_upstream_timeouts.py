@@ -142,7 +142,7 @@ def test_a_gateway_that_does_not_answer_never_holds_the_citizen(
     assert time.monotonic() - started_at < 2
     # …and when it does not load, the dossier page still offers to pay.
     page = browser.get(f"/ho-so/{due.public_id}/").text
-    assert "Thanh toán trực tuyến" in page
+    assert "Thanh toán ngay" in page
     assert Payment.objects.get(dossier=due).status == Payment.Status.PENDING
 
 

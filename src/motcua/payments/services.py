@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -432,10 +433,16 @@ class ReconcileReport:
     refunds_failed: int = 0
 
 
-def _expire(payment: Payment) -> bool:
+def _expire(payment: Payment, reason: str | None = None, *, asked: bool = True) -> bool:
+    """Pending → expired. ``asked``: the gateway was just asked (``reconcile``); an
+    attempt expired without asking is asked about once later (``_unchecked_expired``)."""
+    now = timezone.now()
+    changes = {"status": Payment.Status.EXPIRED, "closed_at": now}
+    if asked:
+        changes["last_checked_at"] = now
     with transaction.atomic():
         updated = Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
-            status=Payment.Status.EXPIRED, closed_at=timezone.now()
+            **changes
         )
         if updated:
             log_notice(
@@ -443,9 +450,41 @@ def _expire(payment: Payment) -> bool:
                 Verdict.EXPIRED,
                 gateway=payment.gateway,
                 payment=payment,
-                reason=_("Quá hạn thanh toán mà cổng thanh toán không ghi nhận giao dịch."),
+                reason=reason
+                or _("Quá hạn thanh toán mà cổng thanh toán không ghi nhận giao dịch."),
             )
     return bool(updated)
+
+
+# An attempt expired without asking the gateway is asked about once within this time
+# (``reconcile``): a success whose notice was lost is still applied.
+EXPIRED_RECHECK = dt.timedelta(days=1)
+
+
+def expire_abandoned(*, dossier: Dossier | None = None, now: dt.datetime | None = None) -> int:
+    """Mark expired the online attempts still pending past their expiry (``expires_at``,
+    ``MOTCUA_PAYMENT_EXPIRE_MINUTES`` after they started, the ``vnp_ExpireDate`` sent to
+    the gateway, which refuses to take the money after it): the citizen left the
+    gateway's page. Run on read (the citizen's dossier page and receipt, for one
+    dossier) and by ``reconcile``. An expired attempt is not shown as pending, a new one
+    can start, and a genuine success the gateway reports later is still applied
+    (``apply``); ``reconcile`` asks the gateway once about attempts expired this way.
+    Returns how many were marked."""
+    now = now or timezone.now()
+    stale = Payment.objects.filter(
+        status=Payment.Status.PENDING, online=True, expires_at__lte=now
+    ).order_by("created_at")
+    if dossier is not None:
+        stale = stale.filter(dossier=dossier)
+    reason = _("Quá hạn thanh toán; người nộp chưa hoàn tất giao dịch tại cổng thanh toán.")
+    return sum(_expire(payment, reason, asked=False) for payment in stale[:500])
+
+
+def _unchecked_expired(now: dt.datetime):
+    """Attempts expired without a question to the gateway since, within a day."""
+    return Payment.objects.filter(
+        status=Payment.Status.EXPIRED, online=True, closed_at__gte=now - EXPIRED_RECHECK
+    ).filter(models.Q(last_checked_at__isnull=True) | models.Q(last_checked_at__lt=F("closed_at")))
 
 
 def reconcile(now: dt.datetime | None = None, *, limit: int = 500) -> ReconcileReport:
@@ -476,6 +515,13 @@ def reconcile(now: dt.datetime | None = None, *, limit: int = 500) -> ReconcileR
             report.expired += _expire(payment)
         else:
             report.still_pending += 1
+    # Abandoned attempts the gateway could not be asked about expire anyway; those
+    # expired without asking (on read) are asked about once, to catch a lost notice.
+    for payment in _unchecked_expired(now).order_by("closed_at")[:limit]:
+        report.checked += 1
+        if query_and_settle(payment)[0] == Verdict.APPLIED:
+            report.applied += 1
+    report.expired += expire_abandoned(now=now)
     refunds = Refund.objects.filter(status=Refund.Status.PENDING, at_counter=False)
     for refund_id in refunds.order_by("created_at").values_list("pk", flat=True)[:limit]:
         status = run_refund(refund_id).status

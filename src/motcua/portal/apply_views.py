@@ -6,6 +6,8 @@ reached only through ``selectors.dossier_for`` (the citizen's own).
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -27,6 +29,8 @@ from . import eform_pages, eforms, selectors, services
 from .access import citizen_view
 from .assurance import assurance_problem
 from .eforms import registry_label
+from .error_summary import entry as error_entry
+from .error_summary import error_summary_of
 from .forms import PickForm, StartForm, UploadForm
 
 
@@ -38,14 +42,51 @@ def _draft_or_redirect(applicant, public_id):
     return dossier, None
 
 
+def _started(request, dossier, prefill):
+    """Where a freshly started (or re-posted) application goes next, with what was prefilled."""
+    if dossier.status != Status.DRAFT:
+        # The same form posted again after the dossier was submitted.
+        return redirect("portal:receipt", dossier.public_id)
+    for message in services.unavailable_messages(prefill):
+        messages.warning(request, message)
+    if prefill is not None and prefill.sources:
+        messages.info(
+            request,
+            _("Đã điền sẵn %(n)d thông tin từ cơ sở dữ liệu quốc gia; bạn không phải khai lại.")
+            % {"n": len(prefill.sources)},
+        )
+    return redirect("portal:apply_form", dossier.public_id)
+
+
 @citizen_view
 def apply_start(request, applicant, code: str):
-    """Start a new dossier (idempotent by the form's token) or resume a draft."""
+    """Start a new dossier (idempotent by the form's token) or resume a draft.
+
+    A screen with one choice is skipped: when one agency receives the procedure online
+    and the citizen has no draft of it to resume, opening this address starts the
+    dossier and goes straight to the form. Otherwise the citizen picks where to file,
+    the agencies of their own commune first and preselected.
+    """
     version = selectors.procedure_page(code)
     if version is None:
         raise Http404
     agencies = selectors.receiving_agencies(version) if version.is_offered_online else []
-    form = StartForm(request.POST or None, agencies=agencies)
+    agencies, own = selectors.own_commune_first(agencies, applicant.address)
+    drafts = selectors.drafts_for(applicant, version)
+    if request.method == "GET" and len(agencies) == 1 and not drafts:
+        try:
+            dossier, prefill = services.start_application(
+                applicant=applicant,
+                version=version,
+                agency=agencies[0],
+                key=str(uuid.uuid4()),
+                by=request.user,
+            )
+        except DossierError as exc:
+            messages.error(request, exc.message)
+        else:
+            return _started(request, dossier, prefill)
+    form = StartForm(request.POST or None, agencies=agencies, preselect=own)
     if request.method == "POST" and version.is_offered_online and form.is_valid():
         try:
             dossier, prefill = services.start_application(
@@ -58,21 +99,7 @@ def apply_start(request, applicant, code: str):
         except DossierError as exc:
             form.add_error(None, exc.message)
         else:
-            if dossier.status != Status.DRAFT:
-                # The same form posted again after the dossier was submitted.
-                return redirect("portal:receipt", dossier.public_id)
-            for message in services.unavailable_messages(prefill):
-                messages.warning(request, message)
-            if prefill is not None and prefill.sources:
-                messages.info(
-                    request,
-                    _(
-                        "Đã điền sẵn %(n)d thông tin từ cơ sở dữ liệu quốc gia; bạn không "
-                        "phải khai lại."
-                    )
-                    % {"n": len(prefill.sources)},
-                )
-            return redirect("portal:apply_form", dossier.public_id)
+            return _started(request, dossier, prefill)
     return render(
         request,
         "portal/apply_start.html",
@@ -81,9 +108,10 @@ def apply_start(request, applicant, code: str):
             "applicant": applicant,
             "form": form,
             "agencies": agencies,
-            "drafts": selectors.drafts_for(applicant, version),
+            "drafts": drafts,
             "components": version.components.all(),
             "replaced": set(eform.replaced_components(eforms.definition(version.form_schema))),
+            "error_summary": error_summary_of(form),
         },
     )
 
@@ -144,6 +172,10 @@ def apply_form(request, applicant, public_id):
     if answer is not None:
         return answer
     if strict:
+        # No file to attach (the e-form replaces the papers, or a database supplies
+        # them): the files step has one choice, skip it.
+        if not selectors.needs_uploads(dossier):
+            return redirect("portal:apply_review", dossier.public_id)
         return redirect("portal:apply_files", dossier.public_id)
     messages.success(request, _("Đã lưu bản nháp. Bạn có thể quay lại khai tiếp bất cứ lúc nào."))
     return redirect("portal:apply_form", dossier.public_id)
@@ -213,6 +245,10 @@ def _files_page(request, dossier, *, errors=None, status=200):
     known = {str(component.pk) for component, _files in components}
     # Errors about no component of this procedure go to the top of the page.
     general = [m for key in list(errors) if key not in known for m in errors.pop(key)]
+    names = {str(component.pk): component.name for component, _files in components}
+    summary = [error_entry(m) for m in general] + [
+        error_entry(m, f"file-{key}", names[key]) for key, msgs in errors.items() for m in msgs
+    ]
     return render(
         request,
         "portal/apply_files.html",
@@ -223,6 +259,7 @@ def _files_page(request, dossier, *, errors=None, status=200):
             "documents": documents,
             "errors": errors,
             "general_errors": general,
+            "error_summary": summary,
             "limit_mb": max_upload_bytes() // (1024 * 1024),
         },
         status=status,

@@ -79,6 +79,7 @@ def dossier_detail(request, applicant, public_id):
             "delivery_panel": postal_selectors.delivery_panel(dossier),
             # Settled by a province (the national portal's front door, issue #17).
             "remote": exchange_public.remote_state(dossier),
+            "results": selectors.issued_results(dossier, request.user),
         },
     )
 

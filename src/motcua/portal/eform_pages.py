@@ -38,10 +38,12 @@ def eform_context(defn, data, *, errors=None, raw=None, sources=None, stored=Non
     )
     sections = renderer.sections()
     general = errors.pop("", [])
+    entries = summary(sections, errors)
     return {
         "sections": sections,
-        "summary": summary(sections, errors),
+        "summary": entries,
         "general_errors": general,
+        "error_count": len(entries) + len(general),
         "legal_form": defn.get("legal_form") or "",
         "title": defn.get("title") or "",
     }

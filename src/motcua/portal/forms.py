@@ -32,13 +32,16 @@ class StartForm(forms.Form):
         error_messages={"required": _("Vui lòng chọn nơi nộp hồ sơ.")},
     )
 
-    def __init__(self, *args, agencies, **kwargs):
+    def __init__(self, *args, agencies, preselect=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.agencies = {a.pk: a for a in agencies}
         self.fields["agency"].choices = [(a.pk, agency_label(a)) for a in agencies]
         if len(agencies) == 1:
             self.fields["agency"].initial = agencies[0].pk
+        elif preselect is not None:
+            # The citizen's own commune (from their address), first and chosen.
+            self.fields["agency"].initial = preselect.pk
         elif len(agencies) > 8:
             self.fields["agency"].widget = forms.Select()
             self.fields["agency"].choices = [

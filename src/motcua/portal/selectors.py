@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -16,10 +17,12 @@ from motcua.agencies.selectors import active_agencies
 from motcua.catalog import eform
 from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
 from motcua.catalog.models import Sector as Sector
+from motcua.datastore.models import Document
 from motcua.dossiers import supplements
 from motcua.dossiers.models import LOOKUP_SECRET_LENGTH, Attachment, Dossier, Status, StatusChange
 from motcua.dossiers.services import compute_due_date
 from motcua.dossiers.workflow import TRANSITIONS
+from motcua.search.folding import fold
 
 # The e-form and its locked (prefilled) fields are public: the API files through them.
 from . import eform_pages, eforms, lookup_cache  # noqa: F401 (the e-form's pages, for assisted filing)
@@ -90,6 +93,41 @@ def receiving_agencies(version: ProcedureVersion, *, on: dt.date | None = None) 
     )
 
 
+def _place_name(agency: Agency) -> str:
+    """The commune an agency serves, folded: itself, or the commune its police sits in."""
+    place = agency
+    if agency.kind != Agency.Kind.COMMUNE and agency.parent is not None:
+        if agency.parent.kind == Agency.Kind.COMMUNE:
+            place = agency.parent
+    name = fold(place.name)
+    return name[5:] if name.startswith("ubnd ") else name
+
+
+def own_commune_first(agencies: list[Agency], address: str) -> tuple[list[Agency], Agency | None]:
+    """``agencies`` with those of the citizen's own commune first, and the one to
+    preselect (None when the address names none of them, or several equally).
+
+    The address is the one on the citizen's profile (filled from the population
+    registry at sign-in when it answers); a commune is "theirs" when its name (without
+    "UBND") appears in it, diacritics and case aside.
+    """
+    # Each part of the address on its own ("…, Phường Kinh Bắc, tỉnh Bắc Ninh"): folding
+    # drops the commas, and "Phường Kinh, Bắc Ninh" must not read as "Phường Kinh Bắc".
+    parts = [fold(part) for part in re.split(r"[,;\n]", address or "")]
+    parts = [part for part in parts if part]
+    if not parts or len(agencies) < 2:
+        return list(agencies), (agencies[0] if len(agencies) == 1 else None)
+
+    def names_place(agency: Agency) -> bool:
+        name = _place_name(agency)
+        pattern = rf"(^|\W){re.escape(name)}(\W|$)"
+        return bool(name) and any(re.search(pattern, part) for part in parts)
+
+    own = [a for a in agencies if names_place(a)]
+    others = [a for a in agencies if a not in own]
+    return own + others, (own[0] if len(own) == 1 else None)
+
+
 def dossiers_of(applicant: Applicant) -> QuerySet[Dossier]:
     """Every dossier the citizen acting as ``applicant`` may see and act on.
 
@@ -153,6 +191,16 @@ def components_with_files(dossier: Dossier) -> list[tuple[ProcedureComponent, li
     return result
 
 
+def needs_uploads(dossier: Dossier) -> bool:
+    """Whether the files step has anything to offer: a component the citizen may attach
+    (one neither replaced by the e-form nor supplied by a national database), or a file
+    already attached. Without one, the form leads straight to the review."""
+    return any(
+        files or not (component.replaced or component.registry)
+        for component, files in components_with_files(dossier)
+    )
+
+
 def missing_components(dossier: Dossier) -> list[ProcedureComponent]:
     """Required components with no file, except those a national database supplies and
     those the e-form replaces."""
@@ -161,6 +209,53 @@ def missing_components(dossier: Dossier) -> list[ProcedureComponent]:
         for component, files in components_with_files(dossier)
         if component.required and not component.registry and not component.replaced and not files
     ]
+
+
+@dataclass(frozen=True)
+class IssuedResult:
+    """One result file of a dossier as the "Kết quả" panel shows it."""
+
+    attachment: Attachment
+    number: str
+    title: str
+    signed_at: dt.datetime | None
+    verify_token: str
+    in_data_store: bool
+
+
+RESULT_STATUSES = frozenset({Status.RESULT_ISSUED, Status.RETURNED})
+
+
+def issued_results(dossier: Dossier, user) -> list[IssuedResult]:
+    """The result files of ``dossier`` once it is issued (newest first): what to download,
+    how to verify (the signed result's token) and whether the citizen's data store
+    holds a copy (issuing an electronic result saves one there, ``motcua.datastore``)."""
+    if dossier.status not in RESULT_STATUSES:
+        return []
+    files = list(
+        dossier.attachments.filter(kind=Attachment.Kind.RESULT)
+        .select_related("result_document")
+        .order_by("-uploaded_at", "-pk")
+    )
+    stored = set(
+        Document.objects.filter(owner=user, source_attachment__in=files).values_list(
+            "source_attachment_id", flat=True
+        )
+    )
+    found = []
+    for attachment in files:
+        signed = getattr(attachment, "result_document", None)
+        found.append(
+            IssuedResult(
+                attachment=attachment,
+                number=signed.number if signed else "",
+                title=signed.title if signed else attachment.original_name,
+                signed_at=signed.signed_at if signed else None,
+                verify_token=signed.token if signed else "",
+                in_data_store=attachment.pk in stored,
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from motcua.catalog.fees import quote
 from motcua.catalog.models import AuthorityLevel, ProcedureVersion
 from motcua.catalog.selectors import online_only_rules
 from motcua.search import assistant
+from motcua.search import selectors as search_selectors
 from motcua.search import services as search_services
 from motcua.search.folding import fold
 from motcua.search.selectors import search
@@ -34,7 +35,32 @@ def _versions_for(hits) -> list[ProcedureVersion]:
     return [by_id[h.version_id] for h in hits if h.version_id in by_id]
 
 
+HOME_POPULAR = 6
+HOME_LIFE_EVENTS = 8
+CATALOGUE_PARAMS = ("q", "linh_vuc", "co_quan", "trang", "tat_ca")
+
+
 def home(request):
+    """The citizen's home: one search box, the most used services, life events leading
+    to the procedures each needs. With a filter (``q``, ``linh_vuc``, ``co_quan``) or
+    ``tat_ca``, the whole catalogue by sector, agency and name."""
+    if not any(key in request.GET for key in CATALOGUE_PARAMS):
+        return render(
+            request,
+            "portal/home.html",
+            {
+                "popular": [
+                    hit
+                    for hit in search_selectors.popular_procedures(count=HOME_POPULAR)
+                    if hit.code
+                ],
+                "life_events": assistant.life_event_plans(HOME_LIFE_EVENTS),
+            },
+        )
+    return catalogue(request)
+
+
+def catalogue(request):
     """The public catalogue: procedures by sector, with a name filter."""
     name = request.GET.get("q", "")[:100]
     sector_id = _int_param(request, "linh_vuc")
@@ -52,7 +78,7 @@ def home(request):
     page = Paginator(versions, 20).get_page(request.GET.get("trang"))
     return render(
         request,
-        "portal/home.html",
+        "portal/catalogue.html",
         {
             "page": page,
             "q": name,

@@ -379,6 +379,31 @@ def life_events() -> list[dict]:
     ]
 
 
+def life_event_plans(limit: int | None = None) -> list[dict]:
+    """The active life and business events with the published procedures each needs
+    (in the situation's order): what the home page offers next to the search box."""
+    names = _names()
+    plans = []
+    for c in situation_module.current_matcher().candidates:
+        steps = [
+            {"code": s.code, "name": names[s.code], "why": s.why, **_links(s.code)}
+            for s in c.steps
+            if s.code in names
+        ]
+        if steps:
+            plans.append(
+                {
+                    "slug": c.slug,
+                    "name": c.name,
+                    "description": c.description,
+                    "ordered": c.ordered,
+                    "url": f"{reverse('portal:assistant')}?tinh_huong={c.slug}",
+                    "steps": steps,
+                }
+            )
+    return plans[:limit] if limit else plans
+
+
 def _not_understood(reading: Reading, confidence: float, alternatives: list[dict]) -> dict:
     reply = _reply(
         reading,

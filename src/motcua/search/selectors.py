@@ -192,9 +192,12 @@ def search(
     )
 
 
-def popular_procedures(index: SearchIndex | None = None, allowed=None) -> list[Hit]:
-    """The most filed procedures (then by code): what to suggest when nothing matched."""
+def popular_procedures(
+    index: SearchIndex | None = None, allowed=None, *, count: int = SUGGESTION_COUNT
+) -> list[Hit]:
+    """The most filed procedures (then by code): what to suggest when nothing matched,
+    and the "most used services" of the home page."""
     index = index or current_index()
     docs = [d for i, d in enumerate(index.docs) if allowed is None or allowed[i]] or index.docs
-    docs = sorted(docs, key=lambda d: (-d.popularity, d.code))[:SUGGESTION_COUNT]
+    docs = sorted(docs, key=lambda d: (-d.popularity, d.code))[:count]
     return [Hit(code=d.code, name=d.name, score=0.0, version_id=d.version_id) for d in docs]

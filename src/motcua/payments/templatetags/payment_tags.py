@@ -20,7 +20,10 @@ def vnd_amount(amount) -> str:
 
 
 @register.inclusion_tag("payments/_payment_box.html", takes_context=True)
-def payment_box(context, dossier):
+def payment_box(context, dossier, primary=False):
+    """``primary``: the box leads the page (the receipt): a larger "Thanh toán ngay"."""
+    # Abandoned attempts expire on read: never shown as pending, a new one can start.
+    services.expire_abandoned(dossier=dossier)
     payable = services.is_payable_online(dossier)
     waiting = (
         payable
@@ -28,11 +31,22 @@ def payment_box(context, dossier):
             dossier=dossier, status=Payment.Status.PENDING, expires_at__gt=timezone.now()
         ).exists()
     )
+    paid = list(selectors.paid_payments_of(dossier))
+    if not dossier.fee_vnd:
+        state = "none"
+    elif paid or dossier.fee_paid_at:
+        state = "paid"
+    elif waiting:
+        state = "waiting"
+    else:
+        state = "due"
     return {
         "dossier": dossier,
         "fee": dossier.fee_vnd,
-        "paid": list(selectors.paid_payments_of(dossier)),
+        "paid": paid,
         "payable": payable,
         "waiting": waiting,
+        "state": state,
+        "primary": primary,
         "csrf_token": context.get("csrf_token"),
     }

@@ -126,14 +126,14 @@ def render_box(dossier) -> str:
 def test_payment_box_offers_online_payment_when_due(dossier):
     html = render_box(dossier)
     assert "20.000 đồng" in html
-    assert "Thanh toán trực tuyến" in html
+    assert "Thanh toán ngay" in html
     assert f'action="{start_url(dossier)}"' in html
 
 
 def test_payment_box_shows_the_receipt_once_paid(dossier):
     paid = services.record_counter_payment(dossier, by=None)
     html = render_box(dossier)
-    assert "Thanh toán trực tuyến" not in html
+    assert "Thanh toán ngay" not in html
     assert paid.receipt_number in html
     assert reverse("payments:receipt", args=[paid.public_id]) in html
 

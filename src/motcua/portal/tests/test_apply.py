@@ -118,7 +118,7 @@ def test_continuing_needs_every_required_field(citizen_client, version, commune,
     url = start(citizen_client, version, commune).url
     response = citizen_client.post(url, {"action": "next"})
     assert response.status_code == 200
-    assert "Thông tin chưa hợp lệ" in response.content.decode()
+    assert "lỗi cần sửa" in response.content.decode()
     anchors = {entry["anchor"] for entry in response.context["eform"]["summary"]}
     assert "id_phone" in anchors
 

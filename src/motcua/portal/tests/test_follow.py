@@ -178,12 +178,12 @@ def test_the_dossier_page_offers_online_payment_until_the_fee_is_paid(
     dossier.fee_vnd = 100_000
     dossier.save(update_fields=["fee_vnd"])
     body = citizen_client.get(f"/ho-so/{dossier.public_id}/").content.decode()
-    assert "Thanh toán trực tuyến" in body and "100.000" in body
+    assert "Thanh toán ngay" in body and "100.000" in body
     assert f'action="/thanh-toan/{dossier.public_id}/bat-dau/"' in body
 
     payment = record_counter_payment(dossier, by=None)
     body = citizen_client.get(f"/ho-so/{dossier.public_id}/").content.decode()
-    assert "Thanh toán trực tuyến" not in body
+    assert "Thanh toán ngay" not in body
     assert payment.receipt_number in body and "Đã nộp tại bộ phận một cửa" in body
 
 
@@ -192,7 +192,7 @@ def test_a_free_dossier_says_so_and_offers_no_payment(citizen_client, citizen, m
     dossier.fee_vnd = 0
     dossier.save(update_fields=["fee_vnd"])
     body = citizen_client.get(f"/ho-so/{dossier.public_id}/").content.decode()
-    assert "không phải nộp phí" in body and "Thanh toán trực tuyến" not in body
+    assert "không phải nộp phí" in body and "Thanh toán ngay" not in body
 
 
 def test_a_received_dossier_is_stopped_on_request_not_withdrawn(
