@@ -166,7 +166,16 @@ def test_national_front_door_and_two_provinces(instance_databases, tmp_path):
         assert state["result_sha256"]
         verified = motcua("verify_result", state["result_path"], env=national).stdout
         assert "hợp lệ" in verified.lower() or "valid" in verified.lower(), verified
-        print("round trip", code, timings)
+        # The messages of this round trip, as each sender's outbox recorded them (printed
+        # with -s: the closing note of issue #17 quotes them).
+        print("round trip", code, {k: round(v, 2) for k, v in timings.items()})
+        for side, env in (("QG → HPG", national), ("HPG → QG", provinces["HPG"])):
+            for row in query(
+                env["DATABASE_URL"],
+                "SELECT m.seq, m.type, m.created_at, m.delivered_at, m.attempts "
+                "FROM exchange_outmessage m ORDER BY m.id",
+            ):
+                print(side, *row)
 
         # 5. Province B: a commune desk receives a paper dossier for B's department.
         out = shell(
