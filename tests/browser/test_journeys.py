@@ -22,13 +22,14 @@ provider, registry and payment-gateway simulators over real HTTP) through:
   the second citizen, from "Hồ sơ của tôi", downloads it from the "Kết quả" panel
   and opens "Xác minh kết quả", which shows it valid.
 
-The officers land on "Việc của tôi". The steps between journeys that no journey measures (the desk's supplement request,
-handing the dossier to the specialist, issuing the result) are done with the
-services. The figures (``journeys.Recorder``: screens, clicks, typed fields, slowest
-page) go to ``bench/results/journeys.json``, each journey with the figures of the
-BEFORE walk (``bench/results/journeys-before.json``, the screens before the UX work
-of issue #20) on the same definition; every screen is checked with axe-core
-(no serious or critical violation); the budgets are in ``journey_budgets``.
+The officers land on "Việc của tôi". The steps between journeys that no journey
+measures (the desk's supplement request, handing the dossier to the specialist,
+issuing the result) are done with the services. The figures (``journeys.Recorder``:
+screens, clicks, typed fields, slowest page) go to ``bench/results/journeys.json``,
+each journey with the figures of the BEFORE walk (``journeys-before.json``, the
+screens before the UX work of issue #20) on the same definition; every screen is
+checked with axe-core (no serious or critical violation); the budgets are in
+``journey_budgets``.
 
 Screenshots: one per citizen screen at 390 px in ``MOTCUA_JOURNEY_SHOTS`` (default: a
 temporary folder, printed at the end); ``MOTCUA_JOURNEY_PICTURES=1`` also saves the
