@@ -506,7 +506,7 @@ def download_and_verify(rec: Recorder, site: str, dossier: Dossier) -> None:
     rec.start("download_and_verify", url=f"{site}/ho-so/")
     rec.click(action(page, re.escape(dossier.code)))
     rec.keep("path-5-ket-qua")
-    panel = page.get_by_role("region", name="Kết quả")
+    panel = page.get_by_role("region", name="Kết quả", exact=True)
     assert panel.is_visible(), f"no “Kết quả” panel on {page.url}"
     result = first_visible(panel.get_by_role("link", name=re.compile(r"^Tải về")))
     assert result is not None, f"no result to download on {page.url}"
