@@ -176,6 +176,76 @@ def test_journey_within_its_screen_budget(name):
         )
 
 
+# The pages off the journeys: a real 404 (portal and back office) and the offline page;
+# 400, 403 (CSRF failure) and 500 as their handlers render them (no route raises them on
+# demand), served at an address of the site so that the stylesheet loads as it would.
+OFF_PATH = {
+    "loi-404": "/thu-tuc/khong-co-thu-tuc-nay/",
+    "loi-404-mot-cua": "/mot-cua/khong-co-trang-nay/",
+    "ngoai-tuyen": "/ngoai-tuyen/",
+}
+
+
+def rendered_error_pages() -> dict[str, str]:
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    from motcua.portal import errors
+
+    def request(path: str):
+        made = RequestFactory().get(path)
+        made.user, made.session = AnonymousUser(), SessionStore()
+        return made
+
+    return {
+        "loi-400": errors.bad_request(request("/tra-cuu/")).content.decode(),
+        "loi-403": errors.permission_denied(request("/ho-so/")).content.decode(),
+        "loi-403-phien-het-han": errors.csrf_failure(request("/tra-cuu/")).content.decode(),
+        "loi-500": errors.server_error(request("/")).content.decode(),
+    }
+
+
+def serving(html: str):
+    """A route handler answering with ``html`` (one argument: Playwright passes the
+    request too to a handler that takes two)."""
+
+    def fulfill(route) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    return fulfill
+
+
+def test_error_and_offline_pages_pass_axe(live_server, browser, audit):
+    """Issue #20: "no serious or critical axe violation, including the new error pages
+    and the offline page", at 390 px and at 1280 px."""
+    rendered = rendered_error_pages()
+    for width, viewport in WIDTHS.items():
+        # No service worker: it would fetch the rendered pages past the page's routes.
+        context = browser.new_context(viewport=viewport, locale="vi-VN", service_workers="block")
+        page = context.new_page()
+        try:
+            for name, path in OFF_PATH.items():
+                page.goto(f"{live_server.url}{path}")
+                audit(page, f"{name}-{width}")
+            for name, html in rendered.items():
+                address = f"{live_server.url}/__{name}/"
+                page.route(
+                    address,
+                    serving(html),
+                )
+                page.goto(address)
+                heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+                assert page.locator("h1").inner_text().strip() == heading.strip(), name
+                audit(page, f"{name}-{width}")
+        finally:
+            context.close()
+    assert len(AXE_LOG.pages) >= 2 * (len(OFF_PATH) + len(rendered))
+    assert not audit.problems, "serious or critical axe-core violations:\n" + "\n".join(
+        audit.problems
+    )
+
+
 FIGURES = ("screens", "screens_from_home", "clicks", "typed_fields", "slowest_page_ms")
 
 
