@@ -9,10 +9,12 @@ live server with the e-ID provider and the payment-gateway simulator) with
 screens of the citizen's path to docs/screenshots/:
 
 1. ``path-1-tim-kiem.png``: the search results for “xin giấy không tiền án”,
-2. ``path-2-thu-tuc.png``: the procedure (Cấp Phiếu lý lịch tư pháp),
+2. ``path-2-thu-tuc.png``: the procedure (Cấp Phiếu lý lịch tư pháp), opening on
+   "Trước khi bắt đầu",
 3. ``path-3-to-khai.png``: the tờ khai, prefilled from the population registry,
-4. ``path-4-bien-nhan.png``: the receipt, with the fee to pay,
-5. ``path-5-ket-qua.png``: the dossier once its signed result is returned.
+4. ``path-4-bien-nhan.png``: the receipt, with the fee and "Thanh toán ngay",
+5. ``path-5-ket-qua.png``: the dossier once its signed result is returned, its
+   "Kết quả" panel (download, "Xác minh kết quả", saved in the data store) on top.
 
 One full-page screenshot of every citizen screen at 390 px goes to
 ``MOTCUA_JOURNEY_SHOTS`` (default here: var/journeys/).
@@ -44,7 +46,7 @@ def main(argv: list[str]) -> int:
         shutil.copyfile(RESULTS / "journeys.json", RESULTS / "journeys-before.json")
     print(f"pictures: {ROOT / 'docs' / 'screenshots'}/path-*.png")
     print(f"every citizen screen at 390 px: {env['MOTCUA_JOURNEY_SHOTS']}")
-    # The budget tests fail (or xfail) on their own: the pictures are still good.
+    # A budget test that fails says so above: the pictures are still good.
     return 0 if walked else code
 
 

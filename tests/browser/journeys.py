@@ -5,7 +5,10 @@ What a journey counts (``Recorder``):
 - **screens**: every document the browser loads in the tab (a full page navigation,
   including the first page of the journey); an HTTP redirect is not a screen (the
   browser shows nothing in between), a page that JavaScript updates in place is not
-  one either, and a file download is not one;
+  one either, and a file download is not one. A journey may start on a page it does
+  not count (``start(..., uncounted=1)``: the home page where the citizen types the
+  search, for "search → submitted dossier"): ``screens`` then leaves it out and
+  ``screens_from_home`` counts it;
 - **clicks**: every deliberate activation: a link or button clicked, a radio or
   checkbox ticked, an option picked in a list, a file picked, Enter pressed to send
   a search;
@@ -54,6 +57,7 @@ class Journey:
 
     name: str
     width: int
+    uncounted: int = 0  # the first screens, shown but not counted (the home page)
     loads: int = 0
     clicks: int = 0
     fields: set[str] = field(default_factory=set)
@@ -61,8 +65,12 @@ class Journey:
 
     def figures(self) -> dict:
         timed = [s.ms for s in self.screens if s.ms is not None]
+        shown = max(self.loads, len(self.screens))
+        counts = {"screens": shown - self.uncounted}
+        if self.uncounted:
+            counts["screens_from_home"] = shown
         return {
-            "screens": max(self.loads, len(self.screens)),
+            **counts,
             "clicks": self.clicks,
             "typed_fields": len(self.fields),
             "slowest_page_ms": round(max(timed)) if timed else 0,
@@ -99,10 +107,12 @@ class Recorder:
 
     # --- the journey -------------------------------------------------------------------
 
-    def start(self, name: str, *, url: str | None = None) -> None:
+    def start(self, name: str, *, url: str | None = None, uncounted: int = 0) -> None:
         """Begin ``name``: at ``url`` (opened, one screen) or on the page already shown
-        (it counts as the first screen, e.g. the landing page after signing in)."""
-        self.journey = Journey(name, self.width)
+        (it counts as the first screen, e.g. the landing page after signing in).
+        ``uncounted``: how many of the first screens ``screens`` leaves out (they are
+        still timed, checked and listed, and counted in ``screens_from_home``)."""
+        self.journey = Journey(name, self.width, uncounted=uncounted)
         if url is None:
             self.journey.loads = 1
             self._seen.discard(self._timing()["origin"])
