@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
+from motcua.lib.db import atomic_refusable
 from motcua.catalog import eform
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion
 from motcua.datastore import services as datastore_services
@@ -231,12 +232,13 @@ def _component_of(dossier: Dossier, component_id) -> ProcedureComponent:
     return component
 
 
-@transaction.atomic
+@atomic_refusable(DossierError)
 def attach_upload(dossier: Dossier, upload, *, component_id, by=None) -> Attachment:
     """Attach an uploaded file to a component of a draft, checked by its content.
 
     Raises DossierError when the file is empty, too large or not PDF/JPG/PNG, the
-    component is not one of the procedure's, or the dossier is no longer a draft.
+    component is not one of the procedure's, or the dossier is no longer a draft —
+    always before the row is written, so the block needs no savepoint of its own.
     """
     locked = _locked_draft(dossier)
     component = _component_of(locked, component_id)
