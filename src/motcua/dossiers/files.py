@@ -93,7 +93,9 @@ def check_quota(dossier: Dossier, size: int, kind: str) -> None:
     sums = (
         Attachment.objects.filter(kind__in=QUOTA_KINDS, dossier__applicant_id=dossier.applicant_id)
         .filter(this | still_open)
-        .aggregate(this_dossier=Sum("size", filter=this), open_dossiers=Sum("size", filter=still_open))
+        .aggregate(
+            this_dossier=Sum("size", filter=this), open_dossiers=Sum("size", filter=still_open)
+        )
     )
     needed = {"size": filesizeformat(size)}
     quota = dossier_quota_bytes()

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
-from motcua.lib.db import atomic_refusable
 from motcua.catalog import eform
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion
 from motcua.datastore import services as datastore_services
@@ -28,6 +27,7 @@ from motcua.dossiers import supplements
 from motcua.dossiers.exceptions import DossierError, IllegalTransition
 from motcua.dossiers.files import add_attachment, discard_file
 from motcua.dossiers.models import Attachment, Dossier, OnBehalfConfirmation, Rating, Status
+from motcua.lib.db import atomic_refusable
 from motcua.registries import services as registries
 
 from . import assurance, eform_pages, eforms, selectors
