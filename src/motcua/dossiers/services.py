@@ -110,6 +110,10 @@ def max_open_drafts() -> int:
     return int(getattr(settings, "MOTCUA_MAX_OPEN_DRAFTS", 10))
 
 
+# Actions whose effects and steps raise no DossierError (the filing's submit).
+WRITES_REFUSE_NOTHING = frozenset({"submit"})
+
+
 def transition(
     dossier: Dossier,
     action: str,
@@ -137,11 +141,13 @@ def transition(
         rule = TRANSITIONS[action]
     except KeyError:
         raise DossierError(_("Thao tác không hợp lệ."), code="unknown_action") from None
-    # No savepoint of its own inside a caller's transaction: a refusal of the checks
-    # comes before any write and leaves the block cleanly (raised after it, as
-    # ``lib.db.atomic_refusable`` does); a failure once the change is being written
-    # fails the caller's whole transaction.
-    with transaction.atomic(savepoint=False):
+    # An action whose change refuses nothing once written (``WRITES_REFUSE_NOTHING``)
+    # takes no savepoint inside a caller's transaction: a refusal of the checks comes
+    # before any write and leaves the block cleanly (raised after it, as
+    # ``lib.db.atomic_refusable`` does); any other failure fails the caller's whole
+    # transaction. The others keep theirs: their effects and steps may refuse after a
+    # write (a transfer to the same agency, a step without its officer).
+    with transaction.atomic(savepoint=action not in WRITES_REFUSE_NOTHING):
         try:
             locked = _locked_for(dossier, action, rule, changes)
         except DossierError as exc:
