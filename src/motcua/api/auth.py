@@ -186,6 +186,8 @@ def acting_applicant(request, scope: str) -> tuple[Principal, Applicant]:
         )
     session = request.session if who.via == "session" else None
     applicant = current_applicant(_Shim(who.user, session))
+    if applicant is not None and applicant.user_id == who.user.pk:
+        applicant.user = who.user  # already read with the token: not read again
     if applicant is None:
         raise ApiError(
             403,

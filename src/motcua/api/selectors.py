@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
+
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import ProcedureVersion
 from motcua.portal import selectors as portal
@@ -47,11 +49,11 @@ def procedure(code: str) -> ProcedureVersion | None:
     found = catalog.procedure_by_code(code)
     if found is None:
         return None
-    return (
-        ProcedureVersion.objects.select_related("procedure", "sector")
-        .prefetch_related("components")
-        .get(pk=found.current_version_id)
-    )
+    # The version and its sector came with the procedure (one query): not read again.
+    version = found.current_version
+    version.procedure = found
+    prefetch_related_objects([version], "components")
+    return version
 
 
 def sectors():

@@ -127,7 +127,15 @@ def submit(move: Move) -> None:
     # of an online dossier's arrival (Decree 118/2025/NĐ-CP; docs/ONE_STOP.md "Intake").
     dossier.intake_due_at = timelimits.intake_deadline(now)
     move.fields |= {"submitted_at", "code", "fee_vnd", "intake_due_at"}
-    keep_revision(dossier, dossier.form_data, FormRevision.Reason.SUBMITTED, move.by, now)
+    # The first revision: a draft has none (revisions are kept from the submission on,
+    # and nothing leads back to a draft), so there is no last one to compare with.
+    FormRevision.objects.create(
+        dossier=dossier,
+        data=dossier.form_data or {},
+        reason=FormRevision.Reason.SUBMITTED,
+        created_at=now,
+        created_by=move.by,
+    )
 
 
 def receive(move: Move) -> None:

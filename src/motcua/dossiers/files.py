@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,10 +75,6 @@ def applicant_quota_bytes() -> int:
 QUOTA_KINDS = (Attachment.Kind.COMPONENT, Attachment.Kind.SUPPLEMENT)
 
 
-def _bytes(attachments) -> int:
-    return attachments.filter(kind__in=QUOTA_KINDS).aggregate(total=Sum("size"))["total"] or 0
-
-
 def check_quota(dossier: Dossier, size: int, kind: str) -> None:
     """Refuse a file of ``size`` bytes that would take ``dossier`` past its quota
     (``MOTCUA_DOSSIER_QUOTA_BYTES``) or its applicant's open dossiers past theirs
@@ -91,9 +87,19 @@ def check_quota(dossier: Dossier, size: int, kind: str) -> None:
     if kind not in QUOTA_KINDS:
         return
     Applicant.objects.select_for_update().filter(pk=dossier.applicant_id).first()
+    # Both sums in one query: this dossier's files, and those of the applicant's open
+    # dossiers.
+    this, still_open = Q(dossier_id=dossier.pk), ~Q(dossier__status__in=TERMINAL)
+    sums = (
+        Attachment.objects.filter(kind__in=QUOTA_KINDS, dossier__applicant_id=dossier.applicant_id)
+        .filter(this | still_open)
+        .aggregate(
+            this_dossier=Sum("size", filter=this), open_dossiers=Sum("size", filter=still_open)
+        )
+    )
     needed = {"size": filesizeformat(size)}
     quota = dossier_quota_bytes()
-    used = _bytes(Attachment.objects.filter(dossier_id=dossier.pk))
+    used = sums["this_dossier"] or 0
     if used + size > quota:
         raise DossierError(
             _(
@@ -105,11 +111,7 @@ def check_quota(dossier: Dossier, size: int, kind: str) -> None:
             code="dossier_quota",
         )
     quota = applicant_quota_bytes()
-    used = _bytes(
-        Attachment.objects.filter(dossier__applicant_id=dossier.applicant_id).exclude(
-            dossier__status__in=TERMINAL
-        )
-    )
+    used = sums["open_dossiers"] or 0
     if used + size > quota:
         raise DossierError(
             _(

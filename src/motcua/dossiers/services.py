@@ -17,6 +17,7 @@ from motcua.audit.services import record
 from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion, Registry
+from motcua.lib.db import atomic_refusable
 
 from . import digitisation, steps, supplements, timelimits
 from .effects import (  # noqa: F401 (public)
@@ -74,7 +75,8 @@ def create_draft(
             _("Thủ tục này chưa được cung cấp trực tuyến; vui lòng nộp tại Bộ phận một cửa."),
             code="not_online",
         )
-    with transaction.atomic():
+    # The limit is refused before any write: no savepoint of its own is needed.
+    with atomic_refusable(DossierError):
         # Lock the applicant's row so two requests at once cannot both pass the limit.
         Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
         limit = max_open_drafts()
@@ -108,7 +110,10 @@ def max_open_drafts() -> int:
     return int(getattr(settings, "MOTCUA_MAX_OPEN_DRAFTS", 10))
 
 
-@transaction.atomic
+# Actions whose effects and steps raise no DossierError (the filing's submit).
+WRITES_REFUSE_NOTHING = frozenset({"submit"})
+
+
 def transition(
     dossier: Dossier,
     action: str,
@@ -136,6 +141,35 @@ def transition(
         rule = TRANSITIONS[action]
     except KeyError:
         raise DossierError(_("Thao tác không hợp lệ."), code="unknown_action") from None
+    # An action whose change refuses nothing once written (``WRITES_REFUSE_NOTHING``)
+    # takes no savepoint inside a caller's transaction: a refusal of the checks comes
+    # before any write and leaves the block cleanly (raised after it, as
+    # ``lib.db.atomic_refusable`` does); any other failure fails the caller's whole
+    # transaction. The others keep theirs: their effects and steps may refuse after a
+    # write (a transfer to the same agency, a step without its officer).
+    with transaction.atomic(savepoint=action not in WRITES_REFUSE_NOTHING):
+        try:
+            locked = _locked_for(dossier, action, rule, changes)
+        except DossierError as exc:
+            refused = exc
+        else:
+            return _apply(
+                dossier,
+                locked,
+                action,
+                rule,
+                by=by,
+                note=note,
+                at=at,
+                part_days=part_days,
+                changes=changes,
+            )
+    raise refused
+
+
+def _locked_for(dossier: Dossier, action: str, rule, changes: dict[str, Any]) -> Dossier:
+    """The dossier's row, locked, once ``action`` may be applied to it (raises before
+    any write: IllegalTransition, ConcurrentChange, DossierError)."""
     # Lock only the dossier row: locking the joined agency too would deadlock with a
     # desk recording a dossier at that agency (its INSERT needs a key-share lock on it).
     locked = (
@@ -155,6 +189,22 @@ def transition(
             _("Thông tin kèm theo thao tác “%(action)s” không hợp lệ.") % {"action": rule.label},
             code="invalid_changes",
         )
+    return locked
+
+
+def _apply(
+    dossier: Dossier,
+    locked: Dossier,
+    action: str,
+    rule,
+    *,
+    by,
+    note: str,
+    at: dt.datetime | None,
+    part_days: int | None,
+    changes: dict[str, Any],
+) -> Dossier:
+    changed = set(changes)
     now = at or timezone.now()
     from_status = locked.status
     move = Move(

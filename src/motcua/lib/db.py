@@ -4,9 +4,10 @@ answer to an outage (503, ``service_unavailable``) that the pages and the API sh
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connections, transaction
 from django.utils.translation import gettext as _
 
 # SQLSTATE classes of errors that pass: connection exception, insufficient resources
@@ -75,3 +76,29 @@ def close_broken_connections() -> None:
                 connection.close()
         except Exception:
             logging.getLogger(__name__).debug("closing a broken connection failed", exc_info=True)
+
+
+# --- Nested service blocks without a savepoint ----------------------------------------------
+
+
+@contextmanager
+def atomic_refusable(*refusals: type[BaseException], using: str | None = None):
+    """An atomic block that takes no savepoint inside a caller's transaction (two
+    statements fewer: SAVEPOINT and RELEASE), for a service whose ``refusals`` (its
+    domain errors, e.g. DossierError) are raised only before its first write.
+
+    A refusal leaves the block cleanly — there is nothing to undo — and is raised after
+    it, so the caller's transaction goes on as it would after a rolled-back savepoint
+    (the API stores the 4xx answer of its idempotency key, a lookup log written before
+    stays). Any other exception inside the block spoils the caller's whole transaction
+    (Django's ``atomic(savepoint=False)``): use it only where such a failure ends the
+    caller's work anyway. Outside any transaction it is an ordinary ``atomic`` block.
+    """
+    refused: list[BaseException] = []
+    with transaction.atomic(using=using, savepoint=False):
+        try:
+            yield
+        except refusals as exc:
+            refused.append(exc)
+    if refused:
+        raise refused[0]

@@ -27,6 +27,7 @@ from motcua.dossiers import supplements
 from motcua.dossiers.exceptions import DossierError, IllegalTransition
 from motcua.dossiers.files import add_attachment, discard_file
 from motcua.dossiers.models import Attachment, Dossier, OnBehalfConfirmation, Rating, Status
+from motcua.lib.db import atomic_refusable
 from motcua.registries import services as registries
 
 from . import assurance, eform_pages, eforms, selectors
@@ -231,12 +232,13 @@ def _component_of(dossier: Dossier, component_id) -> ProcedureComponent:
     return component
 
 
-@transaction.atomic
+@atomic_refusable(DossierError)
 def attach_upload(dossier: Dossier, upload, *, component_id, by=None) -> Attachment:
     """Attach an uploaded file to a component of a draft, checked by its content.
 
     Raises DossierError when the file is empty, too large or not PDF/JPG/PNG, the
-    component is not one of the procedure's, or the dossier is no longer a draft.
+    component is not one of the procedure's, or the dossier is no longer a draft —
+    always before the row is written, so the block needs no savepoint of its own.
     """
     locked = _locked_draft(dossier)
     component = _component_of(locked, component_id)

@@ -21,19 +21,19 @@ def test_a_filing_through_the_api_stays_within_its_queries(
 ):
     me = as_bearer(citizen)
     components = list(version.components.all())
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(13):
         created = me.post("/dossiers", {"procedure": "HT.01", "form": FORM})
     assert created.status_code == 201
     dossier = created.json()["id"]
     for component in components:
-        # 3 of them are the storage quota's (the applicant's lock, two sums); on
-        # PostgreSQL one more is the audit chain's advisory lock.
-        with django_assert_max_num_queries(18):
+        # 2 of them are the storage quota's (the applicant's lock, one query for both
+        # sums); on PostgreSQL one more is the audit chain's advisory lock.
+        with django_assert_max_num_queries(15):
             upload = {"component": component.pk, "file": pdf()}
             assert me.upload(f"/dossiers/{dossier}/attachments", upload).status_code == 201
     # (the identification level and an agent's confirmation are written by the transition;
     # test_filing_counts.py pins the statements and transactions of each call)
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(25):
         submitted = me.post(f"/dossiers/{dossier}/submit")
     assert submitted.status_code == 200, submitted.content
 
