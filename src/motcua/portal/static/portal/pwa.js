@@ -83,12 +83,13 @@
     return entries;
   }
 
-  // The CSRF token of this page (its forms, else the cookie), never a stored one.
+  // The current CSRF token, never a stored one: the cookie (a sign-in since the page
+  // was loaded renews it), else the page's forms.
   function currentCsrfToken() {
-    var field = document.querySelector("input[name='" + CSRF_FIELD + "']");
-    if (field && field.value) { return field.value; }
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+    if (match) { return decodeURIComponent(match[1]); }
+    var field = document.querySelector("input[name='" + CSRF_FIELD + "']");
+    return field ? field.value : "";
   }
 
   function keepDraft(form, submitter) {
