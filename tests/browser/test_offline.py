@@ -200,6 +200,9 @@ def test_my_dossiers_open_offline_with_the_last_statuses(
         # does not get it offline.
         go_online(context, relay)
         page.goto("/ho-so/")
+        toggle = page.locator(".menu-toggle")
+        if toggle.is_visible():  # a phone's header folds its menu ("Danh mục")
+            toggle.click()
         page.locator("form[action$='/dang-xuat/'] button").click()
         page.wait_for_load_state()
         page.wait_for_function(
