@@ -3,17 +3,23 @@
 A look-up reads a handful of fields: the dossier's status and dates, the names of its
 procedure, agency and applicant, and its status history. They are read with one
 ``values()`` query and one ``values_list()`` query (no ORM objects, no form or schema
-JSON) and kept in Django's cache under the dossier code, next to a SHA-256 of the
-look-up secret, never the secret itself. A later look-up of the same code compares the
-SHA-256 of what the citizen typed with the cached one in constant time
-(:func:`hmac.compare_digest`) and answers without touching the database.
+JSON) and kept in Django's cache under the dossier code as printed (stripped, in
+capitals: however the citizen types it, one entry), next to an HMAC of the look-up
+secret keyed from ``SECRET_KEY`` (:func:`django.utils.crypto.salted_hmac`), never the
+secret itself nor a plain hash of it (short legacy secrets would be brute-forced from a
+leaked cache). A later look-up of the same code compares the HMAC of what the citizen
+typed with the cached one in constant time (:func:`hmac.compare_digest`) and answers
+without touching the database.
 
 The entry is dropped when the dossier changes: :mod:`motcua.portal.apps` connects
-:func:`forget` to ``dossiers.signals.dossier_event``, which deletes the entry at once
-(inside the change's transaction) and again once that transaction commits, so a
-look-up that read the old row while the change was in flight cannot keep it. Entries
-also expire after ``MOTCUA_LOOKUP_CACHE_SECONDS`` (a bound on anything changed without
-an event, and on the estimated result date, which is computed from today's calendar).
+:func:`forget` to ``dossiers.signals.dossier_event``, which deletes the entry and gives
+the code a new generation token at once (inside the change's transaction) and again once
+that transaction commits. A look-up reads the code's generation before it reads the
+database and stores it in its entry; an entry whose generation is no longer the code's
+is a miss. So a look-up that read the old row before the commit and stored it after the
+on-commit delete is never served. Entries also expire after
+``MOTCUA_LOOKUP_CACHE_SECONDS`` (a bound on anything changed without an event, and on
+the estimated result date, which is computed from today's calendar).
 
 Labels (status, action) are translated when the answer is shown, so one entry serves
 every language.
@@ -25,12 +31,14 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import secrets
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 
 from motcua.accounts.models import Applicant, mask_identifier
 from motcua.agencies.models import Agency
@@ -41,7 +49,9 @@ from motcua.dossiers.workflow import TRANSITIONS
 
 log = logging.getLogger(__name__)
 
-KEY_PREFIX = "motcua:lookup:v1:"
+KEY_PREFIX = "motcua:lookup:v2:"
+GENERATION_PREFIX = "motcua:lookup:gen:"
+_HMAC_SALT = "motcua.portal.lookup_cache.secret"
 # The hash of an unknown code: no secret has it.
 _NO_DOSSIER = "-"
 _SECRET_TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None})
@@ -52,12 +62,27 @@ def normalize_lookup_secret(secret: str | None) -> str:
     return (secret or "").strip().upper().translate(_SECRET_TYPOS)
 
 
+def normalize_code(code: str | None) -> str:
+    """A dossier code as printed: no surrounding spaces, capitals."""
+    return (code or "").strip().upper()
+
+
 def secret_hash(secret: str) -> str:
-    return hashlib.sha256(normalize_lookup_secret(secret).encode()).hexdigest()
+    """HMAC-SHA-256 (hex) of the normalised secret, keyed from ``SECRET_KEY``."""
+    normalized = normalize_lookup_secret(secret)
+    return salted_hmac(_HMAC_SALT, normalized, algorithm="sha256").hexdigest()
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(normalize_code(code).encode()).hexdigest()[:40]
 
 
 def cache_key(code: str) -> str:
-    return KEY_PREFIX + hashlib.sha256(code.encode()).hexdigest()[:40]
+    return KEY_PREFIX + _digest(code)
+
+
+def generation_key(code: str) -> str:
+    return GENERATION_PREFIX + _digest(code)
 
 
 @dataclass(frozen=True)
@@ -183,10 +208,12 @@ def _expected(row: dict) -> tuple[dt.date | None, bool]:
 
 
 def _read(code: str) -> tuple[str, LookupAnswer | None]:
-    """(SHA-256 of the secret, the answer) from the database; (``_NO_DOSSIER``, None)
+    """(HMAC of the secret, the answer) from the database; (``_NO_DOSSIER``, None)
     when no submitted dossier has ``code``."""
+    code = (code or "").strip()
     row = (
-        # Exact matches use the unique index; codes are printed in capitals.
+        # Exact matches use the unique index; codes are printed in capitals. Whatever
+        # matches is cached under the capitals (``cache_key``), which ``forget`` drops.
         Dossier.objects.filter(code__in={code, code.upper()})
         .exclude(status=Status.DRAFT)
         .values(*_FIELDS)
@@ -225,35 +252,47 @@ def find_answer(code: str, secret: str) -> LookupAnswer | None:
     wrong secret look the same).
 
     The secret is read as people type it (any case, spaces and dashes ignored, O as 0,
-    I and L as 1) and compared in constant time with the cached SHA-256.
+    I and L as 1) and compared in constant time with the cached HMAC.
     """
     code = (code or "").strip()
     typed = normalize_lookup_secret(secret)
     if not code:
         return None
-    key = cache_key(code)
+    key, gen_key = cache_key(code), generation_key(code)
     try:
-        cached = cache.get(key)
+        # One round trip: the entry and the code's current generation.
+        found = cache.get_many([key, gen_key])
     except Exception as failure:  # an unreachable cache must not stop the look-up
         log.warning("look-up cache not read: %s", type(failure).__name__)
-        cached = None
+        found = {}
+    generation = found.get(gen_key)
+    entry = found.get(key)
+    cached = None
+    if entry is not None and entry[0] == generation:
+        cached = entry[1:]
     if cached is None:
+        # ``generation`` was read before the row: if the dossier changes meanwhile,
+        # ``forget`` gives the code a new one and this entry is a miss.
         cached = _read(code)
         # Unknown codes are not kept: guesses must not fill the cache.
         if cached[1] is not None:
             try:
-                cache.set(key, cached, timeout=settings.MOTCUA_LOOKUP_CACHE_SECONDS)
+                cache.set(key, (generation, *cached), timeout=settings.MOTCUA_LOOKUP_CACHE_SECONDS)
             except Exception as failure:
                 log.warning("look-up cache not written: %s", type(failure).__name__)
     expected_hash, answer = cached
-    typed_hash = hashlib.sha256(typed.encode()).hexdigest()
+    typed_hash = secret_hash(typed)
     matches = hmac.compare_digest(expected_hash.encode(), typed_hash.encode())
     return answer if answer is not None and typed and matches else None
 
 
 def _delete(code: str) -> None:
+    """Drop the code's entry and give it a new generation (kept longer than any entry
+    stored under the old one can live, so an eviction-free cache never lets it match)."""
+    timeout = 2 * settings.MOTCUA_LOOKUP_CACHE_SECONDS + 60
     try:
-        cache.delete_many([cache_key(code), cache_key(code.upper())])
+        cache.set(generation_key(code), secrets.token_hex(8), timeout=timeout)
+        cache.delete(cache_key(code))
     except Exception as failure:
         log.warning("look-up cache entry not dropped: %s", type(failure).__name__)
 

@@ -86,7 +86,7 @@ def test_the_secret_is_compared_in_constant_time_and_never_cached_in_clear(submi
     assert _api_lookup(submitted).status_code == 200
     assert _api_lookup(submitted, secret="00000000").status_code == 404
     assert len(compared) == 2
-    assert all(len(a) == len(b) == 64 for a, b in compared)  # SHA-256 hex on both sides
+    assert all(len(a) == len(b) == 64 for a, b in compared)  # HMAC-SHA-256 hex on both sides
     entry = cache.get(lookup_cache.cache_key(submitted.code))
     assert submitted.lookup_secret not in repr(entry)
     # Typed as people do: lower case with a dash.
@@ -204,3 +204,58 @@ def test_signed_in_people_get_the_page_rendered_for_them(client, citizen):
     client.force_login(citizen)
     body = client.get("/thu-tuc/T.FAST2/").content.decode()
     assert "Đăng xuất" in body and "Đăng nhập" not in body
+
+
+def test_a_code_typed_in_lower_case_shares_the_entry_a_change_drops(
+    submitted, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Codes hold letters (the agency part): every way of typing one is one entry, and
+    a change drops it whatever case the citizen used."""
+    typed = "  " + submitted.code.lower() + " "
+    assert lookup_cache.find_answer(typed, submitted.lookup_secret).status == Status.SUBMITTED
+    with django_assert_num_queries(0):
+        assert lookup_cache.find_answer(submitted.code, submitted.lookup_secret) is not None
+        assert lookup_cache.find_answer(submitted.code.title(), submitted.lookup_secret)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(submitted, "refuse_intake", note="Giấy tờ bị mờ")
+    again = lookup_cache.find_answer(typed, submitted.lookup_secret)
+    assert again.status == Status.REFUSED
+
+
+def test_an_answer_read_before_a_commit_and_stored_after_it_is_not_served(
+    submitted, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A look-up reads the old row, the change commits and drops the entry, then the
+    look-up stores what it read: the next look-up must not serve it."""
+    real_read = lookup_cache._read
+    interleaved = []
+
+    def read_then_change(code):
+        answer = real_read(code)
+        if not interleaved:
+            interleaved.append(code)
+            with django_capture_on_commit_callbacks(execute=True):
+                transition(submitted, "refuse_intake", note="Giấy tờ bị mờ")
+        return answer
+
+    monkeypatch.setattr(lookup_cache, "_read", read_then_change)
+    first = lookup_cache.find_answer(submitted.code, submitted.lookup_secret)
+    assert interleaved and first.status == Status.SUBMITTED  # what it read before the change
+    assert lookup_cache.find_answer(submitted.code, submitted.lookup_secret).status == (
+        Status.REFUSED
+    )
+
+
+def test_the_cached_secret_digest_is_keyed_with_the_server_secret(submitted, settings):
+    """A plain SHA-256 of an 8-character secret is brute-forced from a leaked entry; the
+    entry holds an HMAC under a key derived from SECRET_KEY instead."""
+    import hashlib
+
+    assert _api_lookup(submitted).status_code == 200
+    entry = repr(cache.get(lookup_cache.cache_key(submitted.code)))
+    plain = hashlib.sha256(submitted.lookup_secret.encode()).hexdigest()
+    assert plain not in entry
+    digest = lookup_cache.secret_hash(submitted.lookup_secret)
+    assert digest in entry
+    settings.SECRET_KEY = "another-server-key-" + "x" * 40
+    assert lookup_cache.secret_hash(submitted.lookup_secret) != digest

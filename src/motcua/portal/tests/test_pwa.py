@@ -108,3 +108,33 @@ def test_the_policy_allows_the_worker_and_the_manifest_from_this_site_only():
     assert directives["worker-src"] == "'self'"
     assert directives["manifest-src"] == "'self'"
     assert directives["script-src"] == "'self'"  # still no inline script
+
+
+def _owner_attribute(html: str) -> str:
+    return re.search(r'<script src="/static/portal/pwa.js"[^>]* data-owner="([^"]*)"', html)[1]
+
+
+def test_pages_tag_offline_drafts_with_an_opaque_owner_of_the_signed_in_user(
+    client, citizen, django_user_model
+):
+    """pwa.js keeps an unsent e-form tagged with the signed-in user, so that another user
+    of the device never sends or sees it; the tag names nobody."""
+    assert _owner_attribute(Client().get("/").content.decode()) == ""
+    client.force_login(citizen)
+    owner = _owner_attribute(client.get("/").content.decode())
+    assert re.fullmatch(r"[0-9a-f]{24}", owner)
+    assert owner == _owner_attribute(client.get("/ho-so/").content.decode())
+    for personal in (citizen.username, citizen.full_name):
+        assert personal not in owner
+    other = django_user_model.objects.create_user(username="nguoi-khac", password="x" * 20)
+    other_client = Client()
+    other_client.force_login(other)
+    assert _owner_attribute(other_client.get("/").content.decode()) not in ("", owner)
+    # The offline page is cached for whoever uses the device next: it names no owner.
+    assert _owner_attribute(client.get("/ngoai-tuyen/").content.decode()) == ""
+
+
+def test_the_page_script_never_keeps_the_csrf_token_and_expires_drafts(client):
+    script = served(client, "/static/portal/pwa.js").decode()
+    assert "name !== CSRF_FIELD" in script and "currentCsrfToken()" in script
+    assert "DRAFT_MAX_AGE_MS = 24 * 60 * 60 * 1000" in script
