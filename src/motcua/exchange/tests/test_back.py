@@ -348,3 +348,20 @@ def test_a_fee_paid_at_the_desk_here_goes_to_the_portal(filed, province_agency):
     assert paid.type == "dossier.paid" and paid.body["front_id"] == body["front_id"]
     assert paid.body["online"] is False and paid.body["amount_vnd"] == 5000
     assert paid.body["receipt_number"]
+
+
+def test_the_submission_event_carries_the_portals_frozen_fee(national_peer, version, files):
+    from motcua.dossiers.signals import dossier_event
+
+    seen = []
+
+    def listen(sender, dossier, event, **kwargs):
+        if event == "submit":
+            seen.append(dossier.fee_vnd)
+
+    dossier_event.connect(listen, weak=False)
+    try:
+        receive(national_peer, "dossier.filed", filed_body(files, fee_vnd=4321))
+    finally:
+        dossier_event.disconnect(listen)
+    assert seen == [4321]
