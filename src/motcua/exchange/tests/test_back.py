@@ -365,3 +365,34 @@ def test_the_submission_event_carries_the_portals_frozen_fee(national_peer, vers
     finally:
         dossier_event.disconnect(listen)
     assert seen == [4321]
+
+
+def test_a_message_going_the_wrong_way_is_refused(national_peer, province_peer, version, files):
+    # A province may not file a dossier here, nor the portal send a province's status.
+    with pytest.raises(InvalidMessage) as from_province:
+        receive(province_peer, "dossier.filed", filed_body(files))
+    assert from_province.value.code == "wrong_direction"
+    with pytest.raises(InvalidMessage) as backwards:
+        receive(national_peer, "dossier.status", {"front_id": str(uuid.uuid4())})
+    assert backwards.value.code == "wrong_direction"
+    assert not Dossier.objects.exists()
+
+
+def test_a_dossier_filed_for_an_agency_settled_elsewhere_is_refused(
+    national_peer, version, files, province_agency
+):
+    province_agency.home_instance = "HNI"
+    province_agency.save(update_fields=["home_instance"])
+    with pytest.raises(InvalidMessage) as refused:
+        receive(national_peer, "dossier.filed", filed_body(files))
+    assert refused.value.code == "unknown_agency"
+    assert not Dossier.objects.exists()
+
+
+def test_a_national_instance_applies_no_national_to_province_message(
+    settings, national_peer, version, files
+):
+    settings.MOTCUA_EXCHANGE_ROLE = "national"
+    with pytest.raises(InvalidMessage) as refused:
+        receive(national_peer, "dossier.filed", filed_body(files))
+    assert refused.value.code == "wrong_direction"
