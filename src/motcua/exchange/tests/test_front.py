@@ -17,6 +17,7 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.files import add_attachment
 from motcua.dossiers.models import ApologyLetter, Attachment, Dossier, Status, SupplementRequest
 from motcua.exchange import handlers
+from motcua.exchange.messages import InvalidMessage
 from motcua.exchange.models import InMessage, Link, OutMessage
 from motcua.exchange.public import remote_state
 from motcua.portal import services as portal_services
@@ -344,3 +345,20 @@ def test_a_fee_paid_at_the_provinces_desk_is_recorded_on_the_portal(submitted, p
     assert submitted.fee_paid_at == dt.datetime(2026, 11, 24, 8, 30, tzinfo=dt.UTC)
     assert not submitted.fee_paid_online
     assert [m.type for m in out(submitted)] == ["dossier.filed"]  # not sent back
+
+
+def test_a_transfer_goes_only_to_an_agency_of_the_sending_province(submitted, province_peer):
+    # An agency of the same code settled on another instance (or on this one) is not the
+    # province's to hand the dossier to.
+    AgencyFactory(code="HN.STP", name="Sở Tư pháp Hà Nội", home_instance="HNI")
+    AgencyFactory(code="LOCAL.STP", name="Sở Tư pháp ở đây")
+    link = Link.objects.get(dossier=submitted)
+    from_province(province_peer, link, "dossier.status", status("receive"))
+    for code in ("HN.STP", "LOCAL.STP"):
+        with pytest.raises(InvalidMessage) as refused:
+            from_province(
+                province_peer, link, "dossier.status", status("transfer", agency={"code": code})
+            )
+        assert refused.value.code == "unknown_agency"
+    submitted.refresh_from_db()
+    assert submitted.agency.code == "BN.STP"
