@@ -396,3 +396,29 @@ def test_a_national_instance_applies_no_national_to_province_message(
     with pytest.raises(InvalidMessage) as refused:
         receive(national_peer, "dossier.filed", filed_body(files))
     assert refused.value.code == "wrong_direction"
+
+
+def test_a_filed_dossier_with_a_code_already_used_here_is_refused(
+    national_peer, version, files, make_local_dossier
+):
+    make_local_dossier(code="000.00.12.H05-261123-010007")
+    with pytest.raises(InvalidMessage) as refused:
+        receive(national_peer, "dossier.filed", filed_body(files))
+    assert refused.value.code == "duplicate_code"
+    assert not Link.objects.exists()
+
+
+@pytest.fixture
+def make_local_dossier(version, province_agency):
+    from tests.factories import ApplicantFactory, dossier_in_status
+
+    def make(**fields):
+        return dossier_in_status(
+            "submitted",
+            applicant=ApplicantFactory(),
+            procedure_version=version,
+            agency=province_agency,
+            **fields,
+        )
+
+    return make
