@@ -286,7 +286,7 @@ def apply_result(message: InMessage) -> dict[str, Any]:
             info = documents.get(attachment.sha256)
             if info is not None:
                 try:
-                    record_remote_result(attachment, info)
+                    record_remote_result(attachment, info, peer_code=message.peer.code)
                 except ValueError as error:
                     raise InvalidMessage(str(error), "bad_result") from None
         return _apply(message, dossier, "issue_result")
