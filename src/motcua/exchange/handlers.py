@@ -51,7 +51,8 @@ Province → national (the settling side), each with ``front_id``, ``back_id``, 
 ``dossier.result``
     as ``dossier.status`` with ``action`` issue_result, plus ``attachments`` [file] (the
     result files) and ``documents`` [{``sha256``, ``number``, ``title``, ``kind``,
-    ``token``, ``signed_at``, ``certificate_pem``, ``ca_pem``}] (the signed results'
+    ``token``, ``signed_at``, ``certificate_pem``, ``ca_pem`` (informative: never
+    trusted, the CA comes from the catalogue)}] (the signed results'
     records, so the portal shows download and verification; empty for a paper result).
 ``dossier.apology``
     ``at``, ``reason``, ``new_date`` (form 04, the new appointment date).
