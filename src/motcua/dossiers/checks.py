@@ -30,6 +30,19 @@ def check_code_format(app_configs=None, **kwargs) -> list[Error]:
                 id="dossiers.E001",
             )
         )
+    if not system and getattr(settings, "MOTCUA_EXCHANGE_ROLE", "off") == "national":
+        # The portal gives the national code of every dossier filed there, including
+        # those a province settles: without its system part they would be the codes the
+        # province gives its own dossiers of the same agency and day.
+        errors.append(
+            Error(
+                "MOTCUA_SYSTEM_CODE must be set (two digits) on the national front door "
+                "(MOTCUA_EXCHANGE_ROLE=national).",
+                hint="Circular 04/2025/TT-VPCP: two digits for a nationally centralised "
+                "system; otherwise its codes collide with the provinces' codes.",
+                id="dossiers.E005",
+            )
+        )
     fmt = settings.MOTCUA_DOSSIER_CODE_FORMAT
     sample = dict(agency="000.00.31.H29", system=system, date=dt.date(2026, 12, 31))
     try:

@@ -10,6 +10,7 @@ and may raise DossierError to refuse the move (nothing is written then).
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,13 +116,25 @@ class Move:
     note: str = ""
 
 
+# The fee another instance froze when the citizen submitted there (``remote``): the
+# submission applied here keeps it instead of quoting the local schedule.
+FROZEN_FEE: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "motcua_frozen_fee", default=None
+)
+
+
 def submit(move: Move) -> None:
     dossier, now = move.dossier, move.now
     dossier.submitted_at = now
     dossier.code = dossier.code or next_code(dossier.agency, local_date(now))
     # The fee is frozen when the dossier is submitted, from the schedule of that day.
-    dossier.fee_vnd = quote(dossier.procedure_version, dossier.agency, local_date(now)).amount(
-        online=dossier.channel == Channel.ONLINE
+    frozen = FROZEN_FEE.get()
+    dossier.fee_vnd = (
+        frozen
+        if frozen is not None
+        else quote(dossier.procedure_version, dossier.agency, local_date(now)).amount(
+            online=dossier.channel == Channel.ONLINE
+        )
     )
     # Official receipt, or one request to complete the dossier, within 8 working hours
     # of an online dossier's arrival (Decree 118/2025/NĐ-CP; docs/ONE_STOP.md "Intake").

@@ -31,6 +31,7 @@ from motcua.agencies.models import Agency
 from motcua.audit.services import record
 from motcua.catalog.models import ProcedureVersion
 
+from .effects import FROZEN_FEE
 from .models import ApologyLetter, Channel, Dossier, Status
 from .services import announce, transition
 
@@ -127,11 +128,13 @@ def file_remote_dossier(
         result_delivery=result_delivery or Dossier._meta.get_field("result_delivery").default,
         delivery_address=delivery_address or {},
     )
-    with from_peer(peer, dossier):
-        dossier = transition(dossier, "submit", by=None, at=submitted_at)
-    if fee_vnd is not None and fee_vnd != dossier.fee_vnd:
-        Dossier.objects.filter(pk=dossier.pk).update(fee_vnd=fee_vnd)
-        dossier.fee_vnd = fee_vnd
+    # The frozen fee is set within the submission, so its event and history carry it.
+    token = FROZEN_FEE.set(fee_vnd)
+    try:
+        with from_peer(peer, dossier):
+            dossier = transition(dossier, "submit", by=None, at=submitted_at)
+    finally:
+        FROZEN_FEE.reset(token)
     return dossier
 
 

@@ -131,12 +131,18 @@ class InMessageAdmin(ReadOnlyModelAdmin):
         "received_at",
         "applied_at",
         "attempts",
+        "dead_at",
         "short_error",
     )
-    list_filter = ("peer", "type", ("applied_at", admin.EmptyFieldListFilter))
+    list_filter = (
+        "peer",
+        "type",
+        ("applied_at", admin.EmptyFieldListFilter),
+        ("dead_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("message_id", "sender_id", "link__dossier__code")
     list_select_related = ("peer",)
-    actions = ["retry"]
+    actions = ["retry", "skip"]
 
     @admin.display(description=gettext_lazy("lỗi"))
     def short_error(self, obj):
@@ -148,6 +154,18 @@ class InMessageAdmin(ReadOnlyModelAdmin):
     )
     def retry(self, request, queryset):
         count = inbox.retry_waiting(queryset)
+        self.message_user(
+            request,
+            _("Đã áp dụng %(count)d thông điệp.") % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=gettext_lazy("Bỏ qua các thông điệp bị loại (áp dụng các thông điệp sau)"),
+        permissions=["change"],
+    )
+    def skip(self, request, queryset):
+        count = inbox.skip_dead(queryset)
         self.message_user(
             request,
             _("Đã áp dụng %(count)d thông điệp.") % {"count": count},

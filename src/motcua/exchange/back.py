@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.accounts.models import Applicant
@@ -95,21 +95,30 @@ def apply_filed(message: InMessage) -> dict[str, Any]:
     if existing is not None:  # the same hand-over sent again under another message id
         return {"dossier_id": str(existing.dossier.public_id), "code": existing.dossier.code}
     applicant = _applicant(body.get("applicant") or {}, peer.code)
-    dossier = file_remote_dossier(
-        peer=peer.code,
-        applicant=applicant,
-        version=_version(body["procedure"]),
-        agency=_agency(body["agency"]),
-        code=body["code"],
-        submitted_at=messages.when(body, "submitted_at"),
-        form_data=body.get("form_data") or {},
-        prefill_sources=body.get("prefill_sources") or {},
-        identity_assurance=body.get("identity_assurance") or "",
-        reused_data=bool(body.get("reused_data")),
-        result_delivery=body.get("result_delivery") or "",
-        delivery_address=body.get("delivery_address") or {},
-        fee_vnd=body.get("fee_vnd"),
-    )
+    version, agency = _version(body["procedure"]), _agency(body["agency"])
+    try:
+        with transaction.atomic():  # a savepoint: the failed INSERT leaves the rest usable
+            dossier = file_remote_dossier(
+                peer=peer.code,
+                applicant=applicant,
+                version=version,
+                agency=agency,
+                code=body["code"],
+                submitted_at=messages.when(body, "submitted_at"),
+                form_data=body.get("form_data") or {},
+                prefill_sources=body.get("prefill_sources") or {},
+                identity_assurance=body.get("identity_assurance") or "",
+                reused_data=bool(body.get("reused_data")),
+                result_delivery=body.get("result_delivery") or "",
+                delivery_address=body.get("delivery_address") or {},
+                fee_vnd=body.get("fee_vnd"),
+            )
+    except IntegrityError as error:
+        # The portal's code is one this instance already gave (a portal without its
+        # MOTCUA_SYSTEM_CODE; dossiers.E005): refused for good, not retried forever.
+        raise InvalidMessage(
+            f"the dossier code {body['code']!r} is already used here", "duplicate_code"
+        ) from error
     link = Link.objects.create(
         dossier=dossier,
         peer=peer,

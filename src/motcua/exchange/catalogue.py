@@ -292,7 +292,9 @@ def import_catalogue(peer: Peer, data: dict[str, Any]) -> ImportReport:
     mine = _upsert_agencies(peer, data.get("agencies", []), report)
     for row in data.get("procedures", []):
         _upsert_procedure(peer, row, mine, report)
-    report.authorities_added = trust_authorities(data.get("certificate_authorities", []))
+    report.authorities_added = trust_authorities(
+        data.get("certificate_authorities", []), peer_code=peer.code
+    )
     record(
         "exchange.catalogue_pulled",
         obj=peer,

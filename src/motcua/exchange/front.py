@@ -202,10 +202,13 @@ def _synced(body: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _changes(dossier: Dossier, body: dict[str, Any]) -> dict[str, Any]:
+def _changes(message: InMessage, dossier: Dossier, body: dict[str, Any]) -> dict[str, Any]:
     action = body["action"]
     if action == "transfer":
-        agency = Agency.objects.filter(code=(body.get("agency") or {}).get("code")).first()
+        # Only to an agency the sending province settles for (its catalogue's).
+        agency = Agency.objects.filter(
+            code=(body.get("agency") or {}).get("code"), home_instance=message.peer.code
+        ).first()
         if agency is None:
             raise InvalidMessage("transfer to an agency not in the catalogue", "unknown_agency")
         return {"agency": agency}
@@ -239,7 +242,9 @@ def _apply(message: InMessage, dossier: Dossier, action: str, **changes) -> dict
 def apply_status(message: InMessage) -> dict[str, Any]:
     messages.required(message.body, "action", "at")
     _link, dossier = mirror_of(message)
-    return _apply(message, dossier, message.body["action"], **_changes(dossier, message.body))
+    return _apply(
+        message, dossier, message.body["action"], **_changes(message, dossier, message.body)
+    )
 
 
 def apply_supplement_requested(message: InMessage) -> dict[str, Any]:
@@ -281,7 +286,7 @@ def apply_result(message: InMessage) -> dict[str, Any]:
             info = documents.get(attachment.sha256)
             if info is not None:
                 try:
-                    record_remote_result(attachment, info)
+                    record_remote_result(attachment, info, peer_code=message.peer.code)
                 except ValueError as error:
                     raise InvalidMessage(str(error), "bad_result") from None
         return _apply(message, dossier, "issue_result")

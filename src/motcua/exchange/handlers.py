@@ -51,7 +51,8 @@ Province → national (the settling side), each with ``front_id``, ``back_id``, 
 ``dossier.result``
     as ``dossier.status`` with ``action`` issue_result, plus ``attachments`` [file] (the
     result files) and ``documents`` [{``sha256``, ``number``, ``title``, ``kind``,
-    ``token``, ``signed_at``, ``certificate_pem``, ``ca_pem``}] (the signed results'
+    ``token``, ``signed_at``, ``certificate_pem``, ``ca_pem`` (informative: never
+    trusted, the CA comes from the catalogue)}] (the signed results'
     records, so the portal shows download and verification; empty for a paper result).
 ``dossier.apology``
     ``at``, ``reason``, ``new_date`` (form 04, the new appointment date).
@@ -69,7 +70,7 @@ from typing import Any
 
 from . import back, front, messages
 from .messages import InvalidMessage  # noqa: F401 (the transport maps it to 422)
-from .models import InMessage, OutMessage
+from .models import InMessage, OutMessage, Peer
 
 HANDLERS: dict[str, Callable[[InMessage], dict[str, Any]]] = {
     messages.FILED: back.apply_filed,
@@ -84,13 +85,55 @@ HANDLERS: dict[str, Callable[[InMessage], dict[str, Any]]] = {
     messages.APOLOGY: front.apply_apology,
 }
 
+# Who may send what (docs/EXCHANGE.md): the portal files and speaks for the citizen; the
+# province settles. ``dossier.paid`` goes both ways (gateway on the portal, desk here).
+NATIONAL_TO_PROVINCE = frozenset(
+    {
+        messages.FILED,
+        messages.SUPPLEMENT_PROVIDED,
+        messages.PAID,
+        messages.STOP_REQUESTED,
+        messages.WITHDRAWN,
+        messages.RATED,
+    }
+)
+PROVINCE_TO_NATIONAL = frozenset(
+    {
+        messages.STATUS,
+        messages.SUPPLEMENT_REQUESTED,
+        messages.RESULT,
+        messages.APOLOGY,
+        messages.PAID,
+    }
+)
+
+
+def _check_direction(message: InMessage) -> None:
+    """A type is applied only on the side it is meant for and from the peer that may
+    send it: national → province types on a province instance from the NATIONAL peer,
+    province → national types on the national instance from a PROVINCE peer."""
+    role, kind = messages.role(), message.peer.kind
+    if role == "province" and kind == Peer.Kind.NATIONAL:
+        allowed = NATIONAL_TO_PROVINCE
+    elif role == "national" and kind == Peer.Kind.PROVINCE:
+        allowed = PROVINCE_TO_NATIONAL
+    else:
+        allowed = frozenset()
+    if message.type not in allowed:
+        raise InvalidMessage(
+            f"{message.type} is not accepted from a {kind} peer on a {role} instance",
+            "wrong_direction",
+        )
+
 
 def apply(message: InMessage) -> dict[str, Any]:
     """Apply one received message; returns the ack. Raises InvalidMessage for a body that
-    cannot be applied (unknown type, newer format, missing field, unknown dossier)."""
+    cannot be applied (unknown type, wrong direction, newer format, missing field, unknown
+    dossier)."""
     handler = HANDLERS.get(message.type)
     if handler is None:
         raise InvalidMessage(f"unknown message type {message.type!r}", "unknown_type")
+    _check_direction(message)
     if not isinstance(message.body, dict):
         raise InvalidMessage("the body must be a JSON object", "invalid_body")
     if int(message.body.get("v") or messages.PROTOCOL_BODY) > messages.PROTOCOL_BODY:

@@ -184,6 +184,24 @@ def _store(peer: Peer, envelope: Envelope) -> InMessage:
     return existing
 
 
+SEQ_CONFLICT = "seq_conflict"
+
+
+def _dead(message: InMessage, text: str) -> None:
+    """Refuse ``message`` for good: kept with its error, never retried automatically."""
+    InMessage.objects.filter(pk=message.pk).update(
+        error=text, dead_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    logger.error(
+        "exchange message %s (%s #%d from %s) is dead, the dossier's later messages wait: %s",
+        message.message_id,
+        message.type,
+        message.seq,
+        message.peer.code,
+        text[:300],
+    )
+
+
 def _apply(message: InMessage, link: Link | None) -> bool:
     """Apply one message in a savepoint; True when it is applied (now or before)."""
     from motcua.exchange import handlers  # the domain half, looked up at call time
@@ -194,8 +212,16 @@ def _apply(message: InMessage, link: Link | None) -> bool:
             locked = InMessage.objects.select_for_update().get(pk=message.pk)
             if locked.applied_at is not None:
                 return True
+            if locked.dead_at is not None:
+                return False
             if link is not None:
                 link = Link.objects.select_for_update().select_related("dossier").get(pk=link.pk)
+                # Re-checked under the link's lock: another message of the same seq may
+                # have been applied since the caller chose this one.
+                if locked.seq and locked.seq != link.last_in_seq + 1:
+                    if locked.seq <= link.last_in_seq:
+                        _dead(locked, f"{SEQ_CONFLICT}: seq already applied with another id")
+                    return False
             locked.link = link
             ack = dict(handlers.apply(locked) or {})
             if link is None and locked.sender_id is not None:
@@ -223,9 +249,11 @@ def _apply(message: InMessage, link: Link | None) -> bool:
             locked.attempts = F("attempts") + 1
             locked.save(update_fields=["link", "applied_at", "ack", "error", "attempts"])
         return True
+    except InvalidMessage as exc:
+        _dead(message, f"{exc.code}: {type(exc).__name__}: {exc}"[:2000])
+        return False
     except Exception as exc:
-        code = exc.code if isinstance(exc, InvalidMessage) else APPLY_FAILED
-        text = f"{code}: {type(exc).__name__}: {exc}"[:2000]
+        text = f"{APPLY_FAILED}: {type(exc).__name__}: {exc}"[:2000]
         InMessage.objects.filter(pk=message.pk).update(error=text, attempts=F("attempts") + 1)
         logger.warning(
             "exchange message %s (%s #%d from %s) not applied: %s",
@@ -246,7 +274,11 @@ def drain(peer: Peer, sender_id) -> int:
         expected = (link.last_in_seq if link else 0) + 1
         following = (
             InMessage.objects.filter(
-                peer=peer, sender_id=sender_id, seq=expected, applied_at__isnull=True
+                peer=peer,
+                sender_id=sender_id,
+                seq=expected,
+                applied_at__isnull=True,
+                dead_at__isnull=True,
             )
             .select_related("peer")
             .order_by("id")
@@ -276,7 +308,8 @@ def receive(peer: Peer, envelope: dict) -> dict:
     else:
         if link is not None and found.seq <= link.last_in_seq:
             InMessage.objects.filter(pk=message.pk).update(
-                error="seq_conflict: seq already applied with another message_id"
+                error=f"{SEQ_CONFLICT}: seq already applied with another message_id",
+                dead_at=timezone.now(),
             )
             raise Rejected(409, "seq_conflict", "seq already applied with another message_id")
         drain(peer, found.sender_id)
@@ -285,7 +318,7 @@ def receive(peer: Peer, envelope: dict) -> dict:
         return {"status": "applied", "ack": message.ack}
     if message.error:
         code = error_code(message)
-        status = 503 if code == APPLY_FAILED else 422
+        status = {APPLY_FAILED: 503, SEQ_CONFLICT: 409}.get(code, 422)
         raise Rejected(status, code, message.error)
     link = find_link(peer, found.sender_id)
     return {"status": "queued", "ack": {"waiting_for": (link.last_in_seq if link else 0) + 1}}
@@ -293,8 +326,13 @@ def receive(peer: Peer, envelope: dict) -> dict:
 
 def retry_waiting(messages=None) -> int:
     """Try again the messages not applied yet (all, or those of ``messages``): each
-    dossier's in order. Returns how many were applied."""
-    waiting = InMessage.objects.filter(applied_at__isnull=True)
+    dossier's in order. Returns how many were applied. A dead message is tried again
+    only when named in ``messages`` (an operator fixed its cause)."""
+    if messages is not None:
+        InMessage.objects.filter(
+            pk__in=messages.values("pk"), applied_at__isnull=True, dead_at__isnull=False
+        ).update(dead_at=None)
+    waiting = InMessage.objects.filter(applied_at__isnull=True, dead_at__isnull=True)
     if messages is not None:
         waiting = waiting.filter(pk__in=messages.values("pk"))
     applied = 0
@@ -309,11 +347,51 @@ def retry_waiting(messages=None) -> int:
     return applied
 
 
+def skip_dead(messages) -> int:
+    """The operator skips the dead messages of ``messages`` (they stay dead, marked
+    skipped): each dossier's later messages are applied as if it had been. Returns how
+    many later messages were applied."""
+    applied = 0
+    for message in messages.filter(applied_at__isnull=True, dead_at__isnull=False).select_related(
+        "peer"
+    ):
+        with transaction.atomic():
+            link = find_link(message.peer, message.sender_id)
+            if link is None or not message.seq:
+                continue
+            link = Link.objects.select_for_update().get(pk=link.pk)
+            if message.seq != link.last_in_seq + 1:
+                continue
+            link.last_in_seq = message.seq
+            link.save(update_fields=["last_in_seq"])
+            InMessage.objects.filter(pk=message.pk).update(error=f"skipped: {message.error}"[:2000])
+            logger.warning(
+                "exchange message %s (%s #%d from %s) skipped by an operator",
+                message.message_id,
+                message.type,
+                message.seq,
+                message.peer.code,
+            )
+        applied += drain(message.peer, message.sender_id)
+    return applied
+
+
+def dead_by_peer() -> dict[int, int]:
+    """{peer id: number of received messages refused for good, not skipped}."""
+    found: dict[int, int] = {}
+    dead = InMessage.objects.filter(applied_at__isnull=True, dead_at__isnull=False).exclude(
+        error__startswith="skipped:"
+    )
+    for peer_id in dead.values_list("peer_id", flat=True):
+        found[peer_id] = found.get(peer_id, 0) + 1
+    return found
+
+
 def waiting_by_peer() -> dict[int, int]:
     """{peer id: number of received messages not applied yet}."""
     found: dict[int, int] = {}
-    for peer_id in InMessage.objects.filter(applied_at__isnull=True).values_list(
-        "peer_id", flat=True
-    ):
+    for peer_id in InMessage.objects.filter(
+        applied_at__isnull=True, dead_at__isnull=True
+    ).values_list("peer_id", flat=True):
         found[peer_id] = found.get(peer_id, 0) + 1
     return found

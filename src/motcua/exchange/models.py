@@ -149,6 +149,10 @@ class InMessage(models.Model):
     # What this side answered once the message was applied (sent again to a duplicate).
     ack = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveIntegerField(_("số lần áp dụng"), default=0)
+    # Refused for good when its turn came (InvalidMessage, or a seq already applied): it
+    # is not retried and the dossier's later messages wait until an operator resolves it
+    # (docs/EXCHANGE.md "A dead received message").
+    dead_at = models.DateTimeField(_("thời điểm bị loại"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("thông điệp nhận")

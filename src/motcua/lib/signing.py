@@ -44,7 +44,7 @@ def check(
     """Empty when ``header`` signs ``body`` at ``timestamp`` with ``secret`` and the
     timestamp is within ``window_s`` seconds of ``now``; else the reason
     (``timestamp`` or ``signature``)."""
-    if not timestamp or not timestamp.isdigit():
+    if not timestamp or not (timestamp.isascii() and timestamp.isdigit()):
         return TIMESTAMP
     now = time.time() if now is None else now
     if abs(now - int(timestamp)) > window_s:

@@ -28,6 +28,12 @@ class CertificateAuthority(models.Model):
     key_pem = models.TextField(blank=True, editable=False)
     serial = models.CharField(_("số hiệu"), max_length=64, unique=True)
     is_demo = models.BooleanField(_("CA thử nghiệm của hệ thống"), default=False)
+    # The exchange peer whose catalogue shipped this CA (dossier exchange): it is trusted
+    # only for the results of that peer's agencies, and never passed on to another peer.
+    # Empty: a CA this instance trusts itself (``setup_pki``, ``import_agency_certificate``).
+    peer_code = models.CharField(
+        _("hệ thống liên thông cung cấp"), max_length=40, blank=True, default="", db_index=True
+    )
     not_before = models.DateTimeField(_("hiệu lực từ"))
     not_after = models.DateTimeField(_("hiệu lực đến"))
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)

@@ -273,20 +273,26 @@ def _load_certificates(data: bytes) -> list[x509.Certificate]:
 
 
 @transaction.atomic
-def import_ca(data: bytes) -> tuple[CertificateAuthority, bool]:
-    """Trust the CA certificate in ``data`` (PEM or DER); returns (ca, created)."""
+def import_ca(data: bytes, *, peer_code: str = "") -> tuple[CertificateAuthority, bool]:
+    """Trust the CA certificate in ``data`` (PEM or DER); returns (ca, created). With
+    ``peer_code``, only for the results of that exchange peer's agencies."""
     certificate = _load_certificates(data)[0]
     existing = CertificateAuthority.objects.filter(serial=_serial_hex(certificate)).first()
     if existing is not None:
         return existing, False
     ca = CertificateAuthority.objects.create(
+        peer_code=peer_code,
         name=common_name(certificate)[:255],
         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
         serial=_serial_hex(certificate),
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
     )
-    record("pki.ca_imported", obj=ca, data={"serial": ca.serial, "name": ca.name})
+    record(
+        "pki.ca_imported",
+        obj=ca,
+        data={"serial": ca.serial, "name": ca.name, "peer": peer_code},
+    )
     return ca, True
 
 
@@ -327,6 +333,12 @@ def import_agency_certificate(
     return _store(agency, issuer, certificate, encrypt_key(key), imported=True)
 
 
-def trusted_certificates() -> list[str]:
-    """The PEM of every CA the platform trusts for its results."""
-    return list(CertificateAuthority.objects.values_list("certificate_pem", flat=True))
+def trusted_certificates(peer_code: str = "") -> list[str]:
+    """The PEM of every CA this instance trusts for its own results, plus, with
+    ``peer_code``, those the exchange peer's catalogue shipped (trusted only for the
+    results of that peer's agencies; ``results.remote``)."""
+    return list(
+        CertificateAuthority.objects.filter(peer_code__in={"", peer_code}).values_list(
+            "certificate_pem", flat=True
+        )
+    )

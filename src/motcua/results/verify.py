@@ -70,8 +70,11 @@ def verify_pdf(data: bytes, *, expected: ResultDocument | None = None) -> Verdic
         return _refuse(_("Tệp PDF bị hỏng, không đọc được."), sha256=digest)
     if not signatures:
         return _refuse(_("Tệp không có chữ ký số."), sha256=digest)
+    home = document.dossier.agency.home_instance if document is not None else ""
     context = ValidationContext(
-        trust_roots=[asn1_certificate(pem) for pem in pki.trusted_certificates()],
+        # A result settled by an exchange peer's agency (recorded here from its message)
+        # is judged with that peer's CAs too; any other file with this instance's only.
+        trust_roots=[asn1_certificate(pem) for pem in pki.trusted_certificates(home)],
         allow_fetching=False,
         revocation_mode="soft-fail",
         # A recorded result is judged at the time it was signed, so it stays verifiable

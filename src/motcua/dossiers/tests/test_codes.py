@@ -65,6 +65,18 @@ def test_the_startup_check_refuses_unusable_formats(settings, fmt, system, error
     assert error in [e.id for e in check_code_format()]
 
 
+def test_the_national_front_door_needs_its_system_code(settings):
+    # Its codes would otherwise collide with a province's (same agency part, same day).
+    settings.MOTCUA_EXCHANGE_ROLE = "national"
+    settings.MOTCUA_SYSTEM_CODE = ""
+    assert [e.id for e in check_code_format()] == ["dossiers.E005"]
+    settings.MOTCUA_SYSTEM_CODE = "01"
+    assert check_code_format() == []
+    settings.MOTCUA_EXCHANGE_ROLE = "province"
+    settings.MOTCUA_SYSTEM_CODE = ""
+    assert check_code_format() == []
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_allocations_for_one_agency_and_day_are_distinct_and_consecutive(

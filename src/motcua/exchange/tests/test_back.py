@@ -348,3 +348,77 @@ def test_a_fee_paid_at_the_desk_here_goes_to_the_portal(filed, province_agency):
     assert paid.type == "dossier.paid" and paid.body["front_id"] == body["front_id"]
     assert paid.body["online"] is False and paid.body["amount_vnd"] == 5000
     assert paid.body["receipt_number"]
+
+
+def test_the_submission_event_carries_the_portals_frozen_fee(national_peer, version, files):
+    from motcua.dossiers.signals import dossier_event
+
+    seen = []
+
+    def listen(sender, dossier, event, **kwargs):
+        if event == "submit":
+            seen.append(dossier.fee_vnd)
+
+    dossier_event.connect(listen, weak=False)
+    try:
+        receive(national_peer, "dossier.filed", filed_body(files, fee_vnd=4321))
+    finally:
+        dossier_event.disconnect(listen)
+    assert seen == [4321]
+
+
+def test_a_message_going_the_wrong_way_is_refused(national_peer, province_peer, version, files):
+    # A province may not file a dossier here, nor the portal send a province's status.
+    with pytest.raises(InvalidMessage) as from_province:
+        receive(province_peer, "dossier.filed", filed_body(files))
+    assert from_province.value.code == "wrong_direction"
+    with pytest.raises(InvalidMessage) as backwards:
+        receive(national_peer, "dossier.status", {"front_id": str(uuid.uuid4())})
+    assert backwards.value.code == "wrong_direction"
+    assert not Dossier.objects.exists()
+
+
+def test_a_dossier_filed_for_an_agency_settled_elsewhere_is_refused(
+    national_peer, version, files, province_agency
+):
+    province_agency.home_instance = "HNI"
+    province_agency.save(update_fields=["home_instance"])
+    with pytest.raises(InvalidMessage) as refused:
+        receive(national_peer, "dossier.filed", filed_body(files))
+    assert refused.value.code == "unknown_agency"
+    assert not Dossier.objects.exists()
+
+
+def test_a_national_instance_applies_no_national_to_province_message(
+    settings, national_peer, version, files
+):
+    settings.MOTCUA_EXCHANGE_ROLE = "national"
+    with pytest.raises(InvalidMessage) as refused:
+        receive(national_peer, "dossier.filed", filed_body(files))
+    assert refused.value.code == "wrong_direction"
+
+
+def test_a_filed_dossier_with_a_code_already_used_here_is_refused(
+    national_peer, version, files, make_local_dossier
+):
+    make_local_dossier(code="000.00.12.H05-261123-010007")
+    with pytest.raises(InvalidMessage) as refused:
+        receive(national_peer, "dossier.filed", filed_body(files))
+    assert refused.value.code == "duplicate_code"
+    assert not Link.objects.exists()
+
+
+@pytest.fixture
+def make_local_dossier(version, province_agency):
+    from tests.factories import ApplicantFactory, dossier_in_status
+
+    def make(**fields):
+        return dossier_in_status(
+            "submitted",
+            applicant=ApplicantFactory(),
+            procedure_version=version,
+            agency=province_agency,
+            **fields,
+        )
+
+    return make

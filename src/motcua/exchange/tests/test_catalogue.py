@@ -70,6 +70,10 @@ def test_the_portal_replicates_the_catalogue(province_catalogue, province_peer):
     report = catalogue.import_catalogue(province_peer, data)
     assert (report.agencies_created, report.versions_created) == (2, 1)
     assert report.authorities_added == 1 and report.agencies_skipped == []
+    # The CA is the province's: tied to it, and not in the portal's own catalogue.
+    (ca,) = CertificateAuthority.objects.all()
+    assert ca.peer_code == "BN"
+    assert catalogue.export_catalogue()["certificate_authorities"] == []
     department = Agency.objects.get(code="HN.STP")
     assert department.home_instance == "BN" and department.identifier == "000.00.12.H26"
     assert department.parent.code == "HN"

@@ -17,11 +17,13 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.files import add_attachment
 from motcua.dossiers.models import ApologyLetter, Attachment, Dossier, Status, SupplementRequest
 from motcua.exchange import handlers
+from motcua.exchange.messages import InvalidMessage
 from motcua.exchange.models import InMessage, Link, OutMessage
 from motcua.exchange.public import remote_state
 from motcua.portal import services as portal_services
 from motcua.results import services as result_services
 from motcua.results.models import AgencyCertificate, CertificateAuthority, ResultDocument
+from motcua.results.remote import authority_pems, trust_authorities
 from motcua.results.verify import verify_pdf
 from tests.factories import AgencyFactory, ApplicantFactory, UserFactory, officer_user
 
@@ -251,6 +253,9 @@ def test_the_provinces_signed_result_downloads_and_verifies_on_the_portal(
     own_ca, _created = pki.ensure_ca()
     files.add(data)
     assert not verify_pdf(data).valid  # unknown here before the message
+    # The province's CA comes with its catalogue (pulled from the declared peer), tied
+    # to it; the copy in the result message is never trusted.
+    trust_authorities([document["ca_pem"]], peer_code=province_peer.code)
     link = Link.objects.get(dossier=submitted)
     for action in ("receive", "start_processing", "forward", "approve"):
         from_province(province_peer, link, "dossier.status", status(action))
@@ -344,3 +349,80 @@ def test_a_fee_paid_at_the_provinces_desk_is_recorded_on_the_portal(submitted, p
     assert submitted.fee_paid_at == dt.datetime(2026, 11, 24, 8, 30, tzinfo=dt.UTC)
     assert not submitted.fee_paid_online
     assert [m.type for m in out(submitted)] == ["dossier.filed"]  # not sent back
+
+
+def test_a_transfer_goes_only_to_an_agency_of_the_sending_province(submitted, province_peer):
+    # An agency of the same code settled on another instance (or on this one) is not the
+    # province's to hand the dossier to.
+    AgencyFactory(code="HN.STP", name="Sở Tư pháp Hà Nội", home_instance="HNI")
+    AgencyFactory(code="LOCAL.STP", name="Sở Tư pháp ở đây")
+    link = Link.objects.get(dossier=submitted)
+    from_province(province_peer, link, "dossier.status", status("receive"))
+    for code in ("HN.STP", "LOCAL.STP"):
+        with pytest.raises(InvalidMessage) as refused:
+            from_province(
+                province_peer, link, "dossier.status", status("transfer", agency={"code": code})
+            )
+        assert refused.value.code == "unknown_agency"
+    submitted.refresh_from_db()
+    assert submitted.agency.code == "BN.STP"
+
+
+def _to_result(province_peer, submitted):
+    link = Link.objects.get(dossier=submitted)
+    for action in ("receive", "start_processing", "forward", "approve"):
+        from_province(province_peer, link, "dossier.status", status(action))
+    return link
+
+
+def test_a_ca_shipped_in_a_result_message_is_not_trusted(submitted, province_peer, version, files):
+    data, described, document = _signed_elsewhere(version)
+    files.add(data)
+    link = _to_result(province_peer, submitted)
+    with pytest.raises(InvalidMessage) as refused:
+        from_province(
+            province_peer,
+            link,
+            "dossier.result",
+            status("issue_result", attachments=[described], documents=[document]),
+        )
+    assert refused.value.code == "bad_result"
+    assert not CertificateAuthority.objects.exists()
+    assert not verify_pdf(data).valid
+
+
+def test_a_peers_ca_serves_only_that_peers_agencies_and_is_never_passed_on(
+    submitted, province_peer, version, files
+):
+    from motcua.results import pki
+
+    data, described, document = _signed_elsewhere(version)
+    own_ca, _created = pki.ensure_ca()
+    files.add(data)
+    # Another province's catalogue shipped the CA: not good for a dossier of BN.
+    trust_authorities([document["ca_pem"]], peer_code="HNI")
+    assert authority_pems() == [own_ca.certificate_pem]  # not re-exported
+    assert pki.trusted_certificates() == [own_ca.certificate_pem]  # not for local results
+    link = _to_result(province_peer, submitted)
+    with pytest.raises(InvalidMessage) as refused:
+        from_province(
+            province_peer,
+            link,
+            "dossier.result",
+            status("issue_result", attachments=[described], documents=[document]),
+        )
+    assert refused.value.code == "bad_result"
+    # The record exists only if the CA belongs to the sender and the dossier's agency is
+    # the sender's: a dossier settled elsewhere is not verified with that CA.
+    CertificateAuthority.objects.filter(peer_code="HNI").update(peer_code="BN")
+    from_province(
+        province_peer,
+        link,
+        "dossier.result",
+        status("issue_result", attachments=[described], documents=[document]),
+    )
+    record = ResultDocument.objects.get(dossier=submitted)
+    assert verify_pdf(data).valid
+    Agency.objects.filter(pk=submitted.agency_id).update(home_instance="")
+    assert not verify_pdf(data).valid
+    assert record.certificate.issuer.peer_code == "BN"

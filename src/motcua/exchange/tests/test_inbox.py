@@ -157,3 +157,91 @@ def test_every_exchange_url_is_404_when_the_role_is_off(client, peer, recorder, 
 
 def test_get_is_not_allowed_on_the_message_endpoint(client, peer):
     assert client.get("/lien-thong/trao-doi/").status_code == 405
+
+
+@pytest.fixture
+def refusing(monkeypatch, recorder):
+    """The recorder, refusing for good every ``test.bad`` message."""
+    from motcua.exchange import handlers
+
+    def apply(message):
+        if message.type == "test.bad":
+            raise InvalidMessage("Cơ quan không có ở tỉnh này", "unknown_agency")
+        return recorder(message)
+
+    monkeypatch.setattr(handlers, "apply", apply)
+    return recorder
+
+
+def test_a_queued_message_refused_when_its_turn_comes_is_dead_visible_and_resolvable(
+    client, peer, refusing
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from motcua.exchange import inbox
+
+    sender = uuid.uuid4()
+    post_signed(client, envelope("test.open", 1, sender))
+    assert post_signed(client, envelope("test.bad", 3, sender)).json()["status"] == "queued"
+    assert post_signed(client, envelope("test.status", 2, sender)).json()["status"] == "applied"
+    bad = InMessage.objects.get(seq=3)
+    assert bad.dead_at is not None and bad.error.startswith("unknown_agency:")
+    attempts = bad.attempts
+    # Not retried by the periodic job; the dossier's next message waits behind it.
+    assert post_signed(client, envelope("test.status", 4, sender)).json()["status"] == "queued"
+    assert inbox.retry_waiting() == 0
+    bad.refresh_from_db()
+    assert bad.attempts == attempts
+    out = StringIO()
+    call_command("exchange_status", "--json", stdout=out)
+    (row,) = __import__("json").loads(out.getvalue())["peers"]
+    assert (row["dead_in"], row["waiting_in"]) == (1, 1)
+    # The sender replays a corrected message under a new id: it takes the dead one's turn.
+    fixed = post_signed(client, envelope("test.status", 3, sender)).json()
+    assert fixed["status"] == "applied"
+    assert Link.objects.get(remote_id=sender).last_in_seq == 4
+    assert [call[1] for call in refusing.calls] == [1, 2, 3, 4]
+
+
+def test_the_operator_skips_a_dead_message_and_the_next_ones_apply(client, peer, refusing):
+    from motcua.exchange import inbox
+
+    sender = uuid.uuid4()
+    post_signed(client, envelope("test.open", 1, sender))
+    refused = post_signed(client, envelope("test.bad", 2, sender))
+    assert (refused.status_code, refused.json()["error"]) == (422, "unknown_agency")
+    assert post_signed(client, envelope("test.status", 3, sender)).json()["status"] == "queued"
+    assert inbox.skip_dead(InMessage.objects.filter(seq=2)) == 1
+    assert Link.objects.get(remote_id=sender).last_in_seq == 3
+    assert inbox.dead_by_peer() == {}
+
+
+def test_two_messages_of_the_same_seq_never_move_the_link_back(client, peer, recorder):
+    from django.utils import timezone
+
+    from motcua.exchange import inbox
+
+    sender = uuid.uuid4()
+    post_signed(client, envelope("test.open", 1, sender))
+    link = Link.objects.get(remote_id=sender)
+
+    def stored(seq):
+        return InMessage.objects.create(
+            message_id=uuid.uuid4(),
+            peer=peer,
+            type="test.status",
+            seq=seq,
+            sender_id=sender,
+            received_at=timezone.now(),
+        )
+
+    first, twin, third = stored(2), stored(2), stored(3)
+    assert inbox._apply(first, link) and inbox._apply(third, link)
+    assert not inbox._apply(twin, link)  # chosen before the others were applied
+    link.refresh_from_db()
+    assert link.last_in_seq == 3
+    twin.refresh_from_db()
+    assert twin.applied_at is None and twin.dead_at is not None
+    assert twin.error.startswith("seq_conflict")

@@ -27,3 +27,10 @@ def test_check_refuses_a_stale_timestamp_a_changed_body_another_secret_or_scheme
     assert check("khac", "1700000000", b"abc", header, window_s=300, now=1700000000) == SIGNATURE
     v1 = signature_header(SECRET, "1700000000", b"abc", scheme="v1")
     assert check(SECRET, "1700000000", b"abc", v1, window_s=300, now=1700000000) == SIGNATURE
+
+
+def test_a_timestamp_of_non_ascii_digits_is_refused_not_a_crash():
+    # "²".isdigit() is True but int("²") raises: refused as a bad timestamp.
+    for timestamp in ("²", "١٢٣", "１２３"):
+        header = signature_header("s", timestamp, b"{}")
+        assert check("s", timestamp, b"{}", header, window_s=300) == TIMESTAMP

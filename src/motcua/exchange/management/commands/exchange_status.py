@@ -34,6 +34,7 @@ class Command(BaseCommand):
         end = _day(end) if end else today
         start = _day(start) if start else end - dt.timedelta(days=30)
         counts, waiting = outbox.counts_by_peer(), inbox.waiting_by_peer()
+        dead_in = inbox.dead_by_peer()
         peers = [
             {
                 "code": peer.code,
@@ -43,6 +44,7 @@ class Command(BaseCommand):
                 "dead": counts.get(peer.pk, {}).get("dead", 0),
                 "delivered": counts.get(peer.pk, {}).get("delivered", 0),
                 "waiting_in": waiting.get(peer.pk, 0),
+                "dead_in": dead_in.get(peer.pk, 0),
             }
             for peer in Peer.objects.order_by("code")
         ]
@@ -64,11 +66,13 @@ class Command(BaseCommand):
                 _dumps({"start": str(start), "end": str(end), "peers": peers, "sync": table})
             )
             return
-        self.stdout.write(_("Hệ thống liên kết (chờ gửi / lỗi / đã gửi / nhận chờ áp dụng):"))
+        self.stdout.write(
+            _("Hệ thống liên kết (chờ gửi / lỗi / đã gửi / nhận chờ áp dụng / nhận bị loại):")
+        )
         for peer in peers:
             self.stdout.write(
                 f"  {peer['code']:<12} {peer['kind']:<9} {peer['pending']:>6} {peer['dead']:>6} "
-                f"{peer['delivered']:>8} {peer['waiting_in']:>6}"
+                f"{peer['delivered']:>8} {peer['waiting_in']:>6} {peer['dead_in']:>6}"
                 + ("" if peer["active"] else f"  ({_('ngừng')})")
             )
         self.stdout.write(
