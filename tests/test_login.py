@@ -23,4 +23,4 @@ def test_a_wrong_password_shows_a_vietnamese_error(client):
     UserFactory(username="motcua.test")
     response = client.post("/dang-nhap/", {"username": "motcua.test", "password": "sai"})
     assert response.status_code == 200
-    assert "mật khẩu chính xác" in response.content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu chưa đúng" in response.content.decode()
