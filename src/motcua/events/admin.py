@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.lib.admin import ReadOnlyModelAdmin
+from motcua.lib.admin import OutboxAdmin, ReadOnlyModelAdmin
 
 from . import services
 from .models import Delivery, EventType, OutboxEvent, Subscriber
@@ -75,7 +75,7 @@ class DeadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyModelAdmin):
+class DeliveryAdmin(OutboxAdmin):
     list_display = (
         "sequence",
         "event_type",
@@ -90,7 +90,8 @@ class DeliveryAdmin(ReadOnlyModelAdmin):
     list_filter = (DeadFilter, "status", "subscriber")
     search_fields = ("event__dossier_code", "event__event_id")
     list_select_related = ("event", "subscriber")
-    actions = ["replay"]
+    replay_rows = staticmethod(services.replay)
+    replayed_message = gettext_lazy("Đã đưa %(count)d lượt gửi trở lại hàng chờ.")
 
     @admin.display(description=gettext_lazy("loại sự kiện"))
     def event_type(self, obj):
@@ -99,26 +100,3 @@ class DeliveryAdmin(ReadOnlyModelAdmin):
     @admin.display(description=gettext_lazy("mã hồ sơ"))
     def dossier_code(self, obj):
         return obj.event.dossier_code
-
-    @admin.display(description=gettext_lazy("lỗi gần nhất"))
-    def short_error(self, obj):
-        return obj.last_error[:120]
-
-    @admin.action(
-        description=gettext_lazy("Gửi lại (đưa về hàng chờ với số lần thử mới)"),
-        permissions=["change"],
-    )
-    def replay(self, request, queryset):
-        count = services.replay(queryset, by=request.user)
-        self.message_user(
-            request,
-            _("Đã đưa %(count)d lượt gửi trở lại hàng chờ.") % {"count": count},
-            messages.SUCCESS,
-        )
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # The replay action needs it; the rows themselves stay read-only (no form).
-        return request.user.is_superuser or request.user.has_perm("events.change_delivery")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Delivery._meta.fields]

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.lib.admin import ReadOnlyModelAdmin
+from motcua.lib.admin import OutboxAdmin, ReadOnlyModelAdmin
 
 from . import inbox, outbox
 from .models import InMessage, Link, OutMessage, Peer
@@ -74,7 +74,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutMessage)
-class OutMessageAdmin(ReadOnlyModelAdmin):
+class OutMessageAdmin(OutboxAdmin):
     list_display = (
         "id",
         "peer",
@@ -90,34 +90,12 @@ class OutMessageAdmin(ReadOnlyModelAdmin):
     list_filter = (StateFilter, "peer", "type")
     search_fields = ("link__dossier__code", "message_id")
     list_select_related = ("peer", "link__dossier")
-    actions = ["replay"]
+    replay_rows = staticmethod(outbox.replay)
+    replayed_message = gettext_lazy("Đã đưa %(count)d thông điệp trở lại hàng chờ gửi.")
 
     @admin.display(description=gettext_lazy("mã hồ sơ"))
     def dossier_code(self, obj):
         return obj.link.dossier.code if obj.link_id else "–"
-
-    @admin.display(description=gettext_lazy("lỗi gần nhất"))
-    def short_error(self, obj):
-        return obj.last_error[:120]
-
-    @admin.action(
-        description=gettext_lazy("Gửi lại (đưa về hàng chờ với số lần thử mới)"),
-        permissions=["change"],
-    )
-    def replay(self, request, queryset):
-        count = outbox.replay(queryset, by=request.user)
-        self.message_user(
-            request,
-            _("Đã đưa %(count)d thông điệp trở lại hàng chờ gửi.") % {"count": count},
-            messages.SUCCESS,
-        )
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # The replay action needs it; the rows themselves stay read-only (no form).
-        return request.user.is_superuser or request.user.has_perm("exchange.change_outmessage")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in OutMessage._meta.fields]
 
 
 @admin.register(InMessage)
