@@ -397,7 +397,24 @@ class ProcessStep(models.Model):
         return f"{self.position}. {self.name}"
 
 
-class OnlineOnlyRule(models.Model):
+class DatedRule(models.Model):
+    """A line of a list an administrator keeps (online-only procedures, the "phi địa
+    giới" list): in force from a date, until another or for good, with its legal basis
+    and who added it. Saved and removed through ``catalog.dated_rules`` (audited)."""
+
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_until = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
+    note = models.CharField(_("căn cứ, ghi chú"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class OnlineOnlyRule(DatedRule):
     """A procedure received online only (for one agency and the units below it, or
     everywhere), from a date: the counter refuses it except through assisted filing."""
 
@@ -416,13 +433,6 @@ class OnlineOnlyRule(models.Model):
         related_name="+",
         help_text=_("Để trống: áp dụng ở mọi cơ quan."),
     )
-    valid_from = models.DateField(_("áp dụng từ ngày"))
-    valid_until = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
-    note = models.CharField(_("căn cứ, ghi chú"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("thủ tục chỉ tiếp nhận trực tuyến")
@@ -433,7 +443,7 @@ class OnlineOnlyRule(models.Model):
         return f"{self.procedure.code} ({self.valid_from})"
 
 
-class CrossBoundaryIntake(models.Model):
+class CrossBoundaryIntake(DatedRule):
     """One line of the province's "phi địa giới" list (Decree 118/2025/NĐ-CP, Art. 14):
     a desk (a provincial or commune service centre, or a unit below it) receives paper
     dossiers of a procedure settled by another agency and routes them to it.
@@ -466,13 +476,6 @@ class CrossBoundaryIntake(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         help_text=_("Để trống: mọi cơ quan trong tỉnh giải quyết thủ tục."),
-    )
-    valid_from = models.DateField(_("áp dụng từ ngày"))
-    valid_until = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
-    note = models.CharField(_("căn cứ, ghi chú"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
