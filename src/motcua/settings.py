@@ -493,7 +493,8 @@ MOTCUA_SYSTEM_CODE = env_str(
     "MOTCUA_SYSTEM_CODE",
     "",
     "Two digits of a nationally centralised system in its dossier codes (Circular "
-    "04/2025/TT-VPCP: <agency id>-YYMMDD-AAXXXX); empty for a provincial system.",
+    "04/2025/TT-VPCP: the agency id, the date YYMMDD, then these two digits before the "
+    "sequence); empty for a provincial system.",
 )
 # The sample data (procedures.csv, provinces.csv): the project's shared/ folder
 # beside the checkout when present, else the copy packaged with the demo app.
