@@ -114,6 +114,28 @@ def processing_time_label(amount: int, unit: str | None) -> str:
     return str(pattern) % {"n": amount}
 
 
+# What defines a version's content (copied into a new version, compared, audited).
+VERSION_FIELDS = (
+    "name",
+    "description",
+    "level",
+    "authority",
+    "processing_days",
+    "processing_unit",
+    "fee_vnd",
+    "online_fee_policy",
+    "online_fee_value",
+    "service_level",
+    "not_fully_online_reason",
+    "result_name",
+    "data_sources",
+    "supplement_days",
+    "close_when_supplement_expires",
+    "min_assurance",
+    "form_schema",
+)
+
+
 class ProcedureVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")

@@ -23,6 +23,7 @@ from . import eform
 from .eform import upgrade, validate_definition
 from .formschema import default_schema
 from .models import (
+    VERSION_FIELDS,
     Procedure,
     ProcedureComponent,
     ProcedureVersion,
@@ -31,26 +32,6 @@ from .models import (
     Sector,
 )
 from .selectors import may_edit_procedure, receiving_agency_ids
-
-VERSION_FIELDS = (
-    "name",
-    "description",
-    "level",
-    "authority",
-    "processing_days",
-    "processing_unit",
-    "fee_vnd",
-    "online_fee_policy",
-    "online_fee_value",
-    "service_level",
-    "not_fully_online_reason",
-    "result_name",
-    "data_sources",
-    "supplement_days",
-    "close_when_supplement_expires",
-    "min_assurance",
-    "form_schema",
-)
 
 
 @dataclass

@@ -32,6 +32,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
 from motcua.catalog.models import (
+    VERSION_FIELDS as CATALOG_VERSION_FIELDS,
+)
+from motcua.catalog.models import (
     FeeRule,
     Procedure,
     ProcedureComponent,
@@ -45,26 +48,9 @@ from motcua.results.remote import authority_pems, trust_authorities
 from .models import Peer
 
 FORMAT = "motcua-catalogue/1"
-VERSION_FIELDS = (
-    "name",
-    "description",
-    "level",
-    "authority",
-    "processing_days",
-    "processing_unit",
-    "fee_vnd",
-    "online_fee_policy",
-    "online_fee_value",
-    "service_level",
-    "not_fully_online_reason",
-    "result_name",
-    "data_sources",
-    "supplement_days",
-    "supplement_requests_allowed",
-    "close_when_supplement_expires",
-    "min_assurance",
-    "form_schema",
-)
+# A version's content as the catalogue carries it: the catalogue's own fields, and the
+# number of supplement requests allowed (kept on the version, not in ProcedureData).
+VERSION_FIELDS = (*CATALOG_VERSION_FIELDS, "supplement_requests_allowed")
 
 
 def _iso(value) -> str | None:
