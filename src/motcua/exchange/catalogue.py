@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -68,11 +69,15 @@ def export_catalogue() -> dict[str, Any]:
     own = list(_own_agencies().order_by("code"))
     own_ids = {a.pk for a in own}
     procedures = []
+    fee_rules = Prefetch("fee_rules", queryset=FeeRule.objects.select_related("agency"))
     for procedure in published_procedures().prefetch_related(
-        "current_version__components", "current_version__steps", "current_version__agencies"
+        "current_version__components",
+        "current_version__steps",
+        "current_version__agencies",
+        fee_rules,
     ):
         version = procedure.current_version
-        fees = FeeRule.objects.filter(procedure=procedure).select_related("agency")
+        fees = procedure.fee_rules.all()
         procedures.append(
             {
                 "code": procedure.code,
