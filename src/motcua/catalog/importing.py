@@ -127,6 +127,7 @@ def _keep_what_the_file_does_not_describe(data: ProcedureData, current) -> None:
     if _same_lines(current.description, data.description):
         data.description = current.description  # XLSX turns CRLF (from a browser) into LF
     data.close_when_supplement_expires = current.close_when_supplement_expires
+    data.supplement_requests_allowed = current.supplement_requests_allowed
     data.min_assurance = current.min_assurance
     if upgrade(current.form_schema) != default_schema(current.data_sources):
         data.form_schema = current.form_schema

@@ -131,6 +131,7 @@ VERSION_FIELDS = (
     "data_sources",
     "supplement_days",
     "close_when_supplement_expires",
+    "supplement_requests_allowed",
     "min_assurance",
     "form_schema",
 )

@@ -55,6 +55,8 @@ class ProcedureData:
     data_sources: list[str] = field(default_factory=list)
     supplement_days: int = 15  # working days (Decree 118/2025/NĐ-CP)
     close_when_supplement_expires: bool = False
+    # Requests to complete the dossier allowed during processing (Decree 118/2025/NĐ-CP).
+    supplement_requests_allowed: int = 1
     min_assurance: int = 1  # e-ID level required online (Decree 69/2024/NĐ-CP Art. 9)
     form_schema: dict[str, Any] | list[dict[str, Any]] | None = None  # legacy lists upgraded
     components: list[tuple[str, str]] = field(default_factory=list)  # (name, registry)

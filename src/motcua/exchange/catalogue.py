@@ -51,7 +51,7 @@ from .models import Peer
 FORMAT = "motcua-catalogue/1"
 # A version's content as the catalogue carries it: the catalogue's own fields, and the
 # number of supplement requests allowed (kept on the version, not in ProcedureData).
-VERSION_FIELDS = (*CATALOG_VERSION_FIELDS, "supplement_requests_allowed")
+VERSION_FIELDS = CATALOG_VERSION_FIELDS
 
 
 def _iso(value) -> str | None:

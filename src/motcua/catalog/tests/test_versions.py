@@ -9,10 +9,12 @@ from tests.factories import procedure_version
 
 @pytest.mark.django_db
 def test_new_draft_version_copies_fields_components_and_steps():
-    published = procedure_version(fee_vnd=20000)
+    published = procedure_version(fee_vnd=20000, supplement_requests_allowed=3)
     draft = services.new_draft_version(published.procedure)
     assert (draft.number, draft.status) == (2, ProcedureVersion.Status.DRAFT)
     assert draft.fee_vnd == 20000
+    # Every field of the version is carried over, the allowed supplement requests too.
+    assert draft.supplement_requests_allowed == 3
     assert draft.form_schema == published.form_schema
     assert [(c.position, c.name) for c in draft.components.all()] == [
         (c.position, c.name) for c in published.components.all()
