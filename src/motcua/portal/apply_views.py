@@ -198,6 +198,8 @@ def _form_page(request, dossier, context, *, status=200):
             "dossier": dossier,
             "eform": context,
             "step": 1,
+            # The files step is left out of the step bar when it is skipped.
+            "files_step": selectors.needs_uploads(dossier),
             "retry_registries": _retry_registries(dossier),
         },
         status=status,
@@ -255,6 +257,7 @@ def _files_page(request, dossier, *, errors=None, status=200):
         {
             "dossier": dossier,
             "step": 2,
+            "files_step": True,
             "components": components,
             "documents": documents,
             "errors": errors,
@@ -349,6 +352,7 @@ def apply_remove(request, applicant, public_id, attachment_id):
 
 def _review_page(request, dossier, *, problems, status=200, delivery=None):
     defn = eforms.definition(dossier.procedure_version.form_schema)
+    components = selectors.components_with_files(dossier)
     return render(
         request,
         "portal/apply_review.html",
@@ -357,10 +361,14 @@ def _review_page(request, dossier, *, problems, status=200, delivery=None):
             "version": dossier.procedure_version,
             "fee": quote(dossier.procedure_version, dossier.agency),
             "step": 3,
+            "files_step": any(
+                files or not (component.replaced or component.registry)
+                for component, files in components
+            ),
             "display": eform_pages.display_sections(
                 defn, dossier.form_data, dossier.prefill_sources
             ),
-            "components": selectors.components_with_files(dossier),
+            "components": components,
             "problems": problems,
             "delivery_form": delivery or result_delivery.delivery_form(dossier),
         },

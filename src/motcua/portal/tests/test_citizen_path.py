@@ -104,6 +104,11 @@ def test_the_files_step_is_skipped_when_there_is_nothing_to_attach(
     url = citizen_client.get("/thu-tuc/SO.02/nop-ho-so/").url
     response = citizen_client.post(url, {**complete_form_data(), "action": "next"})
     assert response.status_code == 302 and response.url.endswith("/xem-lai/")
+    # The step bar does not show the skipped step: two steps, the review second.
+    for page in (url, response.url):
+        assert citizen_client.get(page).context["files_step"] is False
+    body = citizen_client.get(response.url).content.decode()
+    assert "/giay-to/" not in body.split('class="steps"')[1].split("</ol>")[0]
 
 
 def test_the_files_step_is_kept_when_there_is_a_paper_to_attach(
@@ -112,6 +117,9 @@ def test_the_files_step_is_kept_when_there_is_a_paper_to_attach(
     url = start(citizen_client, version, commune).url
     response = citizen_client.post(url, {**complete_form_data(), "action": "next"})
     assert response.url.endswith("/giay-to/")
+    body = citizen_client.get(response.url).content.decode()
+    assert "Giấy tờ" in body.split('class="steps"')[1].split("</ol>")[0]
+    assert citizen_client.get(url).context["files_step"] is True
 
 
 # --- The error summary -------------------------------------------------------------------
