@@ -17,6 +17,9 @@ Celery (``motcua/celery.py``; workers and the beat scheduler of ``deploy/``):
   ``MOTCUA_BEAT_DEADLINES_AT`` ("06:00": the deadline job, daily; expired API
   idempotency keys are pruned half an hour later, orphan files after 45 minutes),
   ``MOTCUA_BEAT_REPORTS_AT`` ("07:00" on the first day of the month: monthly reports),
+  ``MOTCUA_BEAT_EXCHANGE_S`` (15: the dossier exchange outbox),
+  ``MOTCUA_BEAT_CATALOGUE_AT`` ("01:30", daily: the national portal pulls the provinces'
+  catalogues, ``pull_catalogue``; on a province's instance it finds no province to pull),
   ``MOTCUA_BEAT_REBUILD_ROLLUPS`` (off) and ``MOTCUA_BEAT_REBUILD_AT`` ("02:30"): a
   nightly recomputation of the current month's monitoring rollups. It rewrites a
   month's rollups in one transaction, so turn it on only where nights are quiet.
@@ -129,6 +132,11 @@ _exchange_s = _env_float(
     "15",
     "Seconds between runs of the dossier exchange deliveries (deliver_exchange).",
 )
+_catalogue = _at(
+    "MOTCUA_BEAT_CATALOGUE_AT",
+    "01:30",
+    "Daily time (HH:MM) the national portal pulls the provinces' catalogues (pull_catalogue).",
+)
 _reconcile_s = _env_float(
     "MOTCUA_BEAT_RECONCILE_S",
     "300",
@@ -159,6 +167,10 @@ CELERY_BEAT_SCHEDULE = {
     "exchange-deliveries": {
         "task": "ops.deliver_exchange",
         "schedule": _exchange_s,
+    },
+    "catalogue-pull": {
+        "task": "ops.pull_catalogue",
+        "schedule": _crontab(hour=_catalogue[0], minute=_catalogue[1]),
     },
     "payment-reconciliation": {
         "task": "ops.reconcile_payments",

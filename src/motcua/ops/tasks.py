@@ -47,6 +47,11 @@ def deliver_exchange() -> str:
     return run_job("deliver_exchange", "--once")
 
 
+@shared_task(name="ops.pull_catalogue")
+def pull_catalogue() -> str:
+    return run_job("pull_catalogue")
+
+
 @shared_task(name="ops.reconcile_payments")
 def reconcile_payments() -> str:
     return run_job("reconcile_payments")

@@ -22,6 +22,7 @@ def test_every_scheduled_job_is_a_registered_task(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert {"notifications-outbox", "event-deliveries", "payment-reconciliation"} <= set(schedule)
     assert {"deadlines", "monthly-reports"} <= set(schedule)
+    assert {"exchange-deliveries", "catalogue-pull"} <= set(schedule)
     for entry in schedule.values():
         assert entry["task"] in app.tasks
 
@@ -89,3 +90,10 @@ def test_every_job_names_a_command_that_exists():
         "cleanup_orphan_files",
     }
     assert jobs <= set(get_commands())
+
+
+@pytest.mark.django_db
+def test_the_catalogue_pull_job_runs_its_command_with_no_province_to_pull(caplog):
+    with caplog.at_level(logging.INFO, logger="motcua.ops.jobs"):
+        assert tasks.pull_catalogue.delay().get() == "ok"
+    assert "job pull_catalogue done" in caplog.text
