@@ -422,3 +422,23 @@ def make_local_dossier(version, province_agency):
         )
 
     return make
+
+
+def test_the_citizen_is_told_once_by_the_side_that_made_the_change(
+    national_peer, version, files, province_agency
+):
+    from motcua.notifications.models import Notification
+
+    body = filed_body(files)
+    _message, ack = receive(national_peer, "dossier.filed", body)
+    dossier = Dossier.objects.get(public_id=ack["dossier_id"])
+    # The portal told the citizen of the filing; the copy here sends nothing.
+    assert not Notification.objects.filter(dossier_public_id=dossier.public_id).exists()
+    desk = officer_user(province_agency, Role.DESK_OFFICER)
+    dossier_services.transition(dossier, "receive", by=desk)
+    # A change made here is told from here: e-mail and SMS, once each.
+    told = Notification.objects.filter(dossier_public_id=dossier.public_id)
+    assert sorted(told.values_list("event", "channel")) == [
+        ("receive", "email"),
+        ("receive", "sms"),
+    ]
