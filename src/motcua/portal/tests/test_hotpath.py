@@ -284,18 +284,27 @@ def test_a_hot_look_up_is_one_redis_round_trip(submitted, hot, backend, monkeypa
     if backend != "redis":
         pytest.skip("Redis only")
     look_up(hot, submitted.code, submitted.lookup_secret)
-    import redis
+    from redis.connection import AbstractConnection
 
     commands = []
-    real = redis.Redis.execute_command
+    real = AbstractConnection.send_command
 
     def spy(self, *args, **options):
         commands.append(args[0])
         return real(self, *args, **options)
 
-    monkeypatch.setattr(redis.Redis, "execute_command", spy)
+    monkeypatch.setattr(AbstractConnection, "send_command", spy)
     assert look_up(hot, submitted.code, submitted.lookup_secret)[0] == "200 OK"
     assert commands == ["EVALSHA"]
+
+
+def test_a_redis_that_forgot_the_script_is_taught_it_again(submitted, hot, django_app, backend):
+    if backend != "redis":
+        pytest.skip("Redis only")
+    look_up(hot, submitted.code, submitted.lookup_secret)
+    caches["default"]._cache.get_client().script_flush()
+    assert look_up(hot, submitted.code, submitted.lookup_secret)[0] == "200 OK"
+    assert django_app.calls == 1
 
 
 # --- the procedure page -----------------------------------------------------------------
