@@ -185,6 +185,30 @@ def test_the_hot_path_and_the_portal_page_share_the_address_counter(
     assert refused[0] == "429 Too Many Requests"
 
 
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(submitted, hot, settings, client):
+    settings.MOTCUA_TRUSTED_PROXY_COUNT = 1
+    settings.MOTCUA_LOOKUP_RATE = "2/m"
+    proxied = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.77"}
+    look_up(hot, submitted.code, submitted.lookup_secret, **proxied)
+    form = {"code": submitted.code, "secret": submitted.lookup_secret}
+    page = client.post("/tra-cuu/", form, REMOTE_ADDR="203.0.113.77")
+    assert page.status_code == 200
+    assert look_up(hot, submitted.code, submitted.lookup_secret, **proxied)[0].startswith("429")
+    other = {**proxied, "HTTP_X_FORWARDED_FOR": "203.0.113.78"}
+    assert look_up(hot, submitted.code, submitted.lookup_secret, **other)[0] == "200 OK"
+
+
+def test_an_unreachable_cache_leaves_the_look_up_to_django(submitted, hot, django_app, monkeypatch):
+    look_up(hot, submitted.code, submitted.lookup_secret)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is away")
+
+    monkeypatch.setattr(hotpath.ratelimit, "count_and_read", down)
+    answered = look_up(hot, submitted.code, submitted.lookup_secret)
+    assert answered[0] == "200 OK" and django_app.calls == 2
+
+
 def test_a_refusal_is_djangos_429(submitted, hot, django_app, settings, monkeypatch):
     settings.MOTCUA_LOOKUP_RATE = "1/d"
     monkeypatch.setattr(ratelimit.time, "time", lambda: 1_800_000_000.0)
