@@ -466,7 +466,8 @@ def main() -> int:
     parser.add_argument(
         "--models",
         default="",
-        help="gunicorn models to compare on the look-up, e.g. gthread:3x4,gthread:5x1,sync:5",
+        help="gunicorn models to compare (the look-up at 16 and 64 connections, /healthz "
+        "and the procedure page at 64), e.g. gthread:2x8,gthread:3x4,sync:5",
     )
     parser.add_argument("--citizens", type=int, default=200)
     parser.add_argument("--reuse", action="store_true", help="the database is seeded already")
@@ -581,10 +582,14 @@ def main() -> int:
                 server = start_gunicorn(port, env, model)
                 meter = CpuMeter(server.pid, redis.pid if redis else None, backends)
                 run_wrk(wrk, base, "/", 64, 2, script)
+                run_wrk(wrk, base, page, 64, 1)
                 models[model] = {
                     conns: measure(wrk, base, "/", conns, args.seconds, meter, script)
                     for conns in (16, 64)
                 }
+                # The floor and the page under the same model, 64 connections.
+                models[model]["healthz"] = measure(wrk, base, "/healthz", 64, args.seconds, meter)
+                models[model]["page"] = measure(wrk, base, page, 64, args.seconds, meter)
                 stop_process(server)
                 server = None
         floor_seconds = min(5, args.seconds)
@@ -630,7 +635,10 @@ def main() -> int:
         f"(2 agencies)"
     )
     for model, runs in models.items():
-        print(f"model {model:<12} " + "; ".join(line(f"{c} conns", r) for c, r in runs.items()))
+        print(f"model {model}:")
+        for name, r in runs.items():
+            label = f"look-up, {name} conns" if isinstance(name, int) else f"{name}, 64 conns"
+            print(line(label, r))
     print(
         "gunicorn worker RSS after the runs: "
         + ", ".join(f"{mb:.0f} MB" for mb in sorted(rss))
@@ -684,6 +692,7 @@ def main() -> int:
     for model, runs in models.items():
         for conns, r in runs.items():
             tag = model.replace(":", "_")
+            conns = conns if isinstance(conns, int) else f"{conns}_64"
             figures[f"model_{tag}_{conns}_per_s"] = r["per_s"]
             figures[f"model_{tag}_{conns}_p99_ms"] = r["p99_ms"]
             figures[f"model_{tag}_{conns}_cpu_ms"] = r["cpu_ms"]

@@ -4,15 +4,19 @@
 
 - ``GUNICORN_BIND`` ("127.0.0.1:8000"; "0.0.0.0:8000" behind a load balancer, or
   "unix:/run/motcua/web.sock" behind nginx on the same machine).
-- ``GUNICORN_WORKERS`` (2 × cores + 1) sync workers, one request at a time each, behind
-  nginx (which buffers slow clients and uploads, and opens one upstream connection per
-  request: no upstream keep-alive). Measured with ``bench/bench_http.py --models``
-  (docs/DEPLOY.md, "Balanced workers"): with keep-alive clients, threaded workers keep
-  each connection on the worker that accepted it, so one worker can hold most of them
-  while the others idle, and p99 grows from 16 to 64 connections; sync workers take
-  each request from the shared socket, whichever worker is free.
-- ``GUNICORN_THREADS`` (1): more than 1 selects gthread workers (``GUNICORN_WORKER_CLASS``
-  overrides either way), for a node without a buffering proxy in front.
+- ``GUNICORN_WORKERS`` (cores + 1) gthread workers of ``GUNICORN_THREADS`` (4) threads:
+  3 × 4 on 2 cores. Measured with ``bench/bench_http.py --models`` (docs/DEPLOY.md,
+  "Worker model"): since the public look-up and the procedure page are answered by the
+  WSGI hot path (``motcua.portal.hotpath``) in a fraction of a millisecond, the cost of
+  a request is mostly gunicorn's own, and a keep-alive connection served by a thread
+  costs about half of what sync workers spend on a new connection per request
+  (look-up 0.57–0.66 ms of CPU per request against 0.60–1.39 ms with sync × 5, /healthz
+  0.36–0.43 against 0.36–0.89; 1,900–2,800 look-ups/s against 550–1,000/s in the same
+  runs). Behind nginx, give the upstream keep-alive connections (docs/DEPLOY.md, "TLS
+  and the proxy").
+- ``GUNICORN_THREADS`` (4): 1 selects sync workers (``GUNICORN_WORKER_CLASS`` overrides
+  either way), then 2 × cores + 1 of them by default, for a proxy without upstream
+  keep-alive and long requests that must not share a process.
   Workers × threads is the number of PostgreSQL connections a node keeps open
   (``MOTCUA_DB_CONN_MAX_AGE``): keep the sum over nodes under ``max_connections``.
 - ``GUNICORN_TIMEOUT`` (30 s): a worker silent for longer is restarted;
@@ -38,9 +42,13 @@ def _bool(name: str, default: bool) -> bool:
 
 wsgi_app = "motcua.wsgi:application"
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or ("gthread" if threads > 1 else "sync")
-workers = int(os.environ.get("GUNICORN_WORKERS", "0")) or 2 * multiprocessing.cpu_count() + 1
+workers = int(os.environ.get("GUNICORN_WORKERS", "0")) or (
+    multiprocessing.cpu_count() + 1
+    if worker_class == "gthread"
+    else 2 * multiprocessing.cpu_count() + 1
+)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))

@@ -47,6 +47,7 @@ from csp.constants import SELF as _SELF
 
 from motcua.conf.audit import DEMO_AUDIT_KEY as _DEMO_AUDIT_KEY
 from motcua.conf.base import MOTCUA_HTTPS as _HTTPS
+from motcua.conf.base import MOTCUA_PRODUCTION as _PRODUCTION
 from motcua.conf.env import env_bool as _env_bool
 from motcua.conf.env import env_int as _env_int
 from motcua.conf.env import env_list as _env_list
@@ -197,6 +198,14 @@ MOTCUA_PAGE_CACHE_SECONDS = _env_int(
     "MOTCUA_PAGE_CACHE_SECONDS",
     "600",
     "Seconds a procedure page stays cached for visitors (dropped at once on publication).",
+)
+# The WSGI hot path (motcua.portal.hotpath, wrapped around Django in motcua.wsgi):
+# cached look-up answers and procedure pages answered before Django's middleware.
+MOTCUA_HOTPATH = _env_bool(
+    "MOTCUA_HOTPATH",
+    _PRODUCTION,
+    "Answer cached look-ups and procedure pages before Django (motcua.portal.hotpath).",
+    doc_default="MOTCUA_PRODUCTION",
 )
 
 # The bundled identity provider in production (refresh-token reuse protection, https

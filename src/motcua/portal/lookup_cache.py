@@ -23,6 +23,13 @@ the estimated result date, which is computed from today's calendar).
 
 Labels (status, action) are translated when the answer is shown, so one entry serves
 every language.
+
+The API's answer as Django rendered it (the JSON bytes, per language) is kept beside
+the entry (:func:`remember_rendered`) by the WSGI hot path (:mod:`motcua.portal.hotpath`),
+under the generation it read before Django looked the code up and with the HMAC of the
+secret that was answered; :func:`rendered_body` gives it back only for the code's
+current generation, the same secret (compared in constant time) and while the entry
+above is cached, so it never outlives what Django itself would answer.
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ log = logging.getLogger(__name__)
 
 KEY_PREFIX = "motcua:lookup:v2:"
 GENERATION_PREFIX = "motcua:lookup:gen:"
+RENDERED_PREFIX = "motcua:lookup:api:"
 _HMAC_SALT = "motcua.portal.lookup_cache.secret"
 # The hash of an unknown code: no secret has it.
 _NO_DOSSIER = "-"
@@ -83,6 +91,10 @@ def cache_key(code: str) -> str:
 
 def generation_key(code: str) -> str:
     return GENERATION_PREFIX + _digest(code)
+
+
+def rendered_key(code: str, language: str) -> str:
+    return f"{RENDERED_PREFIX}{language}:{_digest(code)}"
 
 
 @dataclass(frozen=True)
@@ -304,3 +316,27 @@ def forget(sender=None, dossier=None, **kwargs) -> None:
         return
     _delete(code)
     transaction.on_commit(lambda: _delete(code))
+
+
+def remember_rendered(code: str, language: str, generation, secret: str, body: bytes) -> None:
+    """Keep the API's answer ``body`` (in ``language``) to ``code`` and ``secret``, read
+    under ``generation`` (the code's generation before the answer was looked up)."""
+    entry = (generation, secret_hash(secret), body)
+    try:
+        cache.set(rendered_key(code, language), entry, timeout=settings.MOTCUA_LOOKUP_CACHE_SECONDS)
+    except Exception as failure:
+        log.warning("look-up answer not kept: %s", type(failure).__name__)
+
+
+def rendered_body(entry, generation, secret: str) -> bytes | None:
+    """The body of a :func:`remember_rendered` ``entry`` when it was read under the
+    code's current ``generation`` and ``secret`` is the one it answered (HMACs compared
+    in constant time); else None."""
+    if not (isinstance(entry, tuple) and len(entry) == 3) or entry[0] != generation:
+        return None
+    typed = normalize_lookup_secret(secret)
+    if not typed:
+        return None
+    if not hmac.compare_digest(entry[1].encode(), secret_hash(typed).encode()):
+        return None
+    return entry[2]
