@@ -2,19 +2,26 @@
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 # Fixtures that several test packages share (agencies, officers, citizens, dossiers).
 pytest_plugins = ["tests.fixtures"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # UserFactory hashes a password; the production hasher is deliberately slow.
-    # PBKDF2 stays listed so that hashes made outside this fixture still verify.
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    # UserFactory, seed_demo and the identity provider hash passwords; the production
+    # hasher is deliberately slow (PBKDF2: about 0.3 s a hash or a check). For the whole
+    # session, so that module- and session-scoped fixtures (seed_demo's 300 citizens, each
+    # checked by a test) hash fast too. PBKDF2 stays listed so that hashes made outside the
+    # tests still verify.
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ]
+    ):
+        yield
 
 
 @pytest.fixture

@@ -12,12 +12,6 @@ ROW_TRIGGER = "audit_append_only"
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # UserFactory hashes a password; the production hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _checkpoints_in_tmp(settings, tmp_path):
     # Never read or append to the developer's var/audit-checkpoints.
     settings.MOTCUA_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
