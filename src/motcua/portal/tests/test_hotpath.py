@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import socket
+from urllib.parse import urlsplit
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -22,11 +24,15 @@ from tests.factories import procedure_version
 pytestmark = pytest.mark.django_db
 
 LOOKUP = "/api/v1/public/lookup"
+# The suite's Redis database: .ci/run gives each of its concurrent runs its own, since
+# clear() empties the whole database.
+REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _redis_answers() -> bool:
+    address = urlsplit(REDIS_URL)
     try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+        with socket.create_connection((address.hostname, address.port or 6379), timeout=0.5):
             return True
     except OSError:
         return False
@@ -37,11 +43,11 @@ def backend(request, settings):
     """Each test runs on the memory cache and on Redis (one Lua script per request)."""
     if request.param == "redis":
         if not _redis_answers():
-            pytest.skip("needs Redis at 127.0.0.1:6379")
+            pytest.skip(f"needs Redis at {REDIS_URL}")
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/15",
+                "LOCATION": REDIS_URL,
                 "KEY_PREFIX": "motcua-test-hotpath",
             }
         }
