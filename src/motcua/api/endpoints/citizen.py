@@ -15,6 +15,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
+from motcua.catalog import eform
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.models import Attachment
 from motcua.dossiers.workflow import RATEABLE
@@ -128,9 +129,6 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
             {"agencies": codes},
         )
     schema = version.form_schema
-    checked_data(schema, payload.form)  # refuse a malformed form before creating anything
-    if payload.result_delivery is not None:
-        check_delivery(payload.result_delivery)
 
     def answers(prefilled: dict, sources: dict) -> dict:
         return checked_data(
@@ -141,10 +139,14 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
             ignore_locked=True,
         )
 
-    # Prefilled, checked and written in one INSERT (with the registries' lookup log).
-    dossier, _prefill = portal_services.start_application_with_form(
-        applicant=applicant, version=version, agency=agency, check=answers, by=who.user
-    )
+    with eform.reads_once():  # both checks read the provinces and communes once
+        checked_data(schema, payload.form)  # refuse a malformed form before anything
+        if payload.result_delivery is not None:
+            check_delivery(payload.result_delivery)
+        # Prefilled, checked and written in one INSERT (with the registries' lookup log).
+        dossier, _prefill = portal_services.start_application_with_form(
+            applicant=applicant, version=version, agency=agency, check=answers, by=who.user
+        )
     if payload.result_delivery is not None:
         choose_delivery(dossier, payload.result_delivery, by=who.user)
     return Status(201, presenters.citizen_detail(dossier, new_draft=True))

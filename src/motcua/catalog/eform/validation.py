@@ -1,12 +1,22 @@
 """Checking form data against a definition: the compiled JSON Schema (with
 ``jsonschema.Draft202012Validator``), then the date bounds, the communes of the
 chosen province and the cross-field rules. Errors are ``{path: [message, ...]}`` in
-Vietnamese, naming the field by its label."""
+Vietnamese, naming the field by its label.
+
+The validator of a definition is compiled once per process and kept (the last
+``COMPILED_KEPT`` definitions, by their content): a published version's e-form never
+changes, so each check after the first costs only the walk over the data. A kept
+validator is used only while the code lists it enumerates read the same (a province
+added to the agencies compiles it anew).
+"""
 
 from __future__ import annotations
 
 import ast
 import datetime as dt
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,8 +25,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from motcua.lib.formatting import format_number, format_vnd
 
-from .codelists import communes
-from .compiler import json_schema
+from .codelists import codelist, communes, reads_once
+from .compiler import schema_and_lists
 from .definition import (
     COMPARISONS,
     block_parts,
@@ -489,9 +499,36 @@ def check_rules(rules: list[dict], data: dict, errors: dict, today: dt.date) -> 
 # --- the entry points -------------------------------------------------------------
 
 
+COMPILED_KEPT = 64
+_compiled: OrderedDict[tuple[str, bool], tuple[dict, Draft202012Validator]] = OrderedDict()
+_compiled_lock = threading.Lock()
+
+
+def compiled_validator(defn: dict, *, decision: bool = False) -> Draft202012Validator:
+    """The JSON Schema validator of ``defn`` (an upgraded definition), compiled once and
+    kept while the code lists it enumerates are unchanged."""
+    key = (json.dumps(defn, sort_keys=True, ensure_ascii=False, default=str), decision)
+    with _compiled_lock:
+        kept = _compiled.get(key)
+        if kept is not None:
+            _compiled.move_to_end(key)
+    if kept is not None:
+        lists, validator = kept
+        if all(codelist(name) == values for name, values in lists.items()):
+            return validator
+    schema, lists = schema_and_lists(defn, decision=decision)
+    validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    with _compiled_lock:
+        _compiled[key] = (lists, validator)
+        _compiled.move_to_end(key)
+        while len(_compiled) > COMPILED_KEPT:
+            _compiled.popitem(last=False)
+    return validator
+
+
 def _validate(
     fields: list[dict],
-    schema: dict,
+    validator: Draft202012Validator,
     rules: list[dict],
     data: Any,
     *,
@@ -503,7 +540,6 @@ def _validate(
     if data is not None and not isinstance(data, dict):
         return {"": [_("Dữ liệu biểu mẫu phải là một đối tượng JSON.")]}
     cleaned = _prune(fields, _clean_object(fields, data or {}, None))
-    validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
     for error in validator.iter_errors(cleaned):
         segments = list(error.absolute_path)
         if error.validator == "required":
@@ -532,24 +568,26 @@ def validate_data(
     """``{path: [Vietnamese message, ...]}`` ({} when valid). ``strict=False`` (a draft)
     lets required fields be missing. Hidden fields are not checked."""
     defn = upgrade(defn)
-    return _validate(
-        top_fields(defn),
-        json_schema(defn),
-        defn.get("rules") or [],
-        data,
-        strict=strict,
-        today=today,
-    )
+    with reads_once():
+        return _validate(
+            top_fields(defn),
+            compiled_validator(defn),
+            defn.get("rules") or [],
+            data,
+            strict=strict,
+            today=today,
+        )
 
 
 def validate_decision(defn: Any, data: Any, today: dt.date | None = None) -> dict:
     """The same for the decision data (``defn["decision"]``), always strict."""
     defn = upgrade(defn)
-    return _validate(
-        defn.get("decision") or [],
-        json_schema(defn, decision=True),
-        [],
-        data,
-        strict=True,
-        today=today,
-    )
+    with reads_once():
+        return _validate(
+            defn.get("decision") or [],
+            compiled_validator(defn, decision=True),
+            [],
+            data,
+            strict=True,
+            today=today,
+        )

@@ -470,3 +470,22 @@ def test_validate_decision_is_always_strict(provinces):
         "register_number": ["Vui lòng nhập “Số đăng ký”."]
     }
     assert eform.validate_decision(birth(), {"register_number": "12/2026"}) == {}
+
+
+def test_a_province_added_after_a_check_is_accepted_by_the_next_one(provinces):
+    # The compiled validator is kept between checks, but not past a change of the
+    # provinces it enumerates.
+    data = {**valid_data(), "birth_place": {"province": "Tỉnh Lạng Sơn", "commune": "Xã A"}}
+    assert "birth_place.province" in errors_of(data)
+    Agency.objects.create(code="LS", name="Tỉnh Lạng Sơn", kind=Agency.Kind.PROVINCE)
+    assert "birth_place.province" not in errors_of(data)
+
+
+def test_checks_in_one_block_read_the_provinces_and_communes_once(
+    provinces, django_assert_num_queries
+):
+    data = {**valid_data(), "birth_place": {"province": "Tỉnh Bắc Ninh", "commune": "Xã A"}}
+    assert errors_of(data) == {}  # the validator compiled and kept
+    with django_assert_num_queries(2), eform.reads_once():  # the provinces, the communes
+        for _ in range(3):
+            assert errors_of(data) == {}
