@@ -172,9 +172,13 @@ def _locked_for(dossier: Dossier, action: str, rule, changes: dict[str, Any]) ->
     any write: IllegalTransition, ConcurrentChange, DossierError)."""
     # Lock only the dossier row: locking the joined agency too would deadlock with a
     # desk recording a dossier at that agency (its INSERT needs a key-share lock on it).
+    # The agency comes with the units above it: the fee schedule and the event's
+    # snapshot walk up that chain.
     locked = (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure_version__procedure", "agency", "applicant__user")
+        .select_related(
+            "procedure_version__procedure", "agency__parent__parent__parent", "applicant__user"
+        )
         .get(pk=dossier.pk)
     )
     if locked.status not in rule.sources:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.decorators import decorate_view
@@ -54,15 +55,21 @@ from .delivery import check_delivery, choose_delivery
 router = Router(tags=["Hồ sơ của công dân"], auth=AUTH, throttle=[CallerThrottle()])
 
 
-def own_dossier(request, public_id, scope: str):
-    """(caller, dossier) for the caller's own dossier; ApiError 404 for anyone else's."""
+def own_dossier(request, public_id, scope: str, *, lock: bool = False):
+    """(caller, dossier) for the caller's own dossier; ApiError 404 for anyone else's.
+
+    ``lock``: inside the call's transaction (an idempotent call), read the row with its
+    lock, for a portal service that changes it (it does not read it again)."""
     who, applicant = acting_applicant(request, scope)
-    dossier = (
-        portal.dossiers_of(applicant)
-        .select_related("procedure_version__sector")
-        .filter(public_id=public_id)
-        .first()
-    )
+    if lock and transaction.get_connection().in_atomic_block:
+        dossier = portal_services.lock_own_dossier(applicant, public_id)
+    else:
+        dossier = (
+            portal.dossiers_of(applicant)
+            .select_related("procedure_version__sector")
+            .filter(public_id=public_id)
+            .first()
+        )
     if dossier is None:
         raise not_found()
     return who, dossier
@@ -198,7 +205,7 @@ def upload_attachment(
     file: Annotated[UploadedFile, File(..., description="PDF, JPG or PNG, checked by its content")],
     idempotency_key: str = KEY_REQUIRED,
 ):
-    who, dossier = own_dossier(request, public_id, WRITE)
+    who, dossier = own_dossier(request, public_id, WRITE, lock=True)
     attachment = portal_services.attach_upload(dossier, file, component_id=component, by=who.user)
     return Status(201, presenters.attachment(attachment))
 
