@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from motcua.catalog import eform
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.models import Attachment
+from motcua.dossiers.models import Status as DossierStatus
 from motcua.dossiers.workflow import RATEABLE
 from motcua.portal import selectors as portal
 from motcua.portal import services as portal_services
@@ -111,7 +112,7 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
     Values are nested JSON as described by `GET /procedures/{code}/form` (blocks are
     objects, groups arrays, dates `YYYY-MM-DD`, money an integer of đồng)."""
     who, applicant = acting_applicant(request, WRITE)
-    version = selectors.procedure(payload.procedure)
+    version = selectors.procedure(payload.procedure, components=False)
     if version is None:
         raise ApiError(
             404, "not_found", _("Không tìm thấy thủ tục %(code)s.") % {"code": payload.procedure}
@@ -247,10 +248,14 @@ def submit(request, public_id: uuid.UUID, idempotency_key: str | None = KEY_OPTI
     caller proved level 1). The dossier records the caller's e-ID level
     (`identity_assurance`). Submitting an already submitted dossier answers it unchanged."""
     who, dossier = own_dossier(request, public_id, WRITE)
+    was_draft = dossier.status == DossierStatus.DRAFT
     dossier = portal_services.submit_application(
         dossier, by=who.user, eid_level=eid_level_of(request, who)
     )
-    return presenters.citizen_detail(dossier)
+    first = (
+        was_draft and dossier.status == DossierStatus.SUBMITTED and dossier.submitted_at is not None
+    )
+    return presenters.citizen_detail(dossier, first_submission=first)
 
 
 @router.post(
