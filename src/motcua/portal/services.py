@@ -50,12 +50,13 @@ def _not_a_draft() -> DossierError:
 
 def lock_own_dossier(applicant: Applicant, public_id) -> Dossier | None:
     """The dossier ``public_id`` of ``applicant`` (``selectors.dossiers_of``), its row
-    locked until the caller's transaction ends (call inside one), or None. The draft
-    services below take it as it is, without reading and locking it again."""
+    locked until the caller's transaction ends (call inside one), or None. The row
+    alone is read (a related row is read when used). The draft services below take it
+    as it is, without reading and locking it again."""
     dossier = (
         selectors.dossiers_of(applicant)
-        .select_for_update(of=("self",))
-        .select_related("procedure_version__sector")
+        .select_related(None)
+        .select_for_update()
         .filter(public_id=public_id)
         .first()
     )

@@ -65,12 +65,7 @@ def own_dossier(request, public_id, scope: str, *, lock: bool = False):
     if lock and transaction.get_connection().in_atomic_block:
         dossier = portal_services.lock_own_dossier(applicant, public_id)
     else:
-        dossier = (
-            portal.dossiers_of(applicant)
-            .select_related("procedure_version__sector")
-            .filter(public_id=public_id)
-            .first()
-        )
+        dossier = portal.dossiers_of(applicant).filter(public_id=public_id).first()
     if dossier is None:
         raise not_found()
     return who, dossier
