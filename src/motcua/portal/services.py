@@ -317,7 +317,8 @@ def submission_problems(dossier: Dossier, *, by=None, check_registries: bool = T
     defn = eforms.definition(version.form_schema)
     with eform.reads_once():  # the check and the form's walk share the code lists
         _cleaned, errors = eforms.check(defn, dossier.form_data or {}, strict=True)
-        problems = eform_pages.problems(defn, dossier.form_data or {}, errors)
+        # The form is walked only to name the fields in error.
+        problems = eform_pages.problems(defn, dossier.form_data or {}, errors) if errors else []
     for component in selectors.missing_components(dossier):
         problems.append(_("Chưa có tệp cho thành phần “%(name)s”.") % {"name": component.name})
     if problems or not check_registries:

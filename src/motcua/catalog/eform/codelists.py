@@ -146,6 +146,40 @@ def _communes(province_name: str, today: dt.date) -> tuple[str, ...]:
     return tuple(sorted(set(names), key=_commune_key))
 
 
+def read_with_communes(provinces: list, today: dt.date | None = None) -> None:
+    """Inside :func:`reads_once`, read the current provinces and the communes of the
+    named ``provinces`` in one query, for :func:`province_names` and :func:`communes`
+    to answer from (outside a block: nothing to do)."""
+    memo = _READ.get()
+    if memo is None:
+        return
+    today = today or dt.date.today()
+    wanted = sorted(
+        {p for p in provinces if isinstance(p, str) and p and ("communes", p, today) not in memo}
+    )
+    if not wanted:
+        return
+    rows = _current(
+        Agency.objects.filter(
+            Q(kind__in=[Agency.Kind.PROVINCE, Agency.Kind.CITY])
+            | Q(kind=Agency.Kind.COMMUNE, parent__name__in=wanted)
+        ),
+        today,
+    ).values_list("kind", "name", "parent__name")
+    names, loaded = [], {p: set() for p in wanted}
+    for kind, name, parent in rows:
+        if kind == Agency.Kind.COMMUNE:
+            loaded[parent].add(name)
+        else:
+            names.append(name)
+    memo.setdefault(
+        ("provinces", today),
+        tuple(sorted(set(names or _fallback_provinces()), key=_sort_key)),
+    )
+    for province, found in loaded.items():
+        memo[("communes", province, today)] = tuple(sorted(found, key=_commune_key))
+
+
 def codelist(name: str) -> list[list[str]]:
     """The [value, label] pairs of the code list ``name``."""
     if name == "provinces":

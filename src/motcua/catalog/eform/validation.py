@@ -25,7 +25,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from motcua.lib.formatting import format_number, format_vnd
 
-from .codelists import codelist, communes, reads_once
+from .codelists import codelist, communes, read_with_communes, reads_once
 from .compiler import schema_and_lists
 from .definition import (
     COMPARISONS,
@@ -568,9 +568,16 @@ def validate_data(
     """``{path: [Vietnamese message, ...]}`` ({} when valid). ``strict=False`` (a draft)
     lets required fields be missing. Hidden fields are not checked."""
     defn = upgrade(defn)
+    fields = top_fields(defn)
     with reads_once():
+        # The provinces and the communes of the provinces chosen: one query.
+        if isinstance(data, dict):
+            read_with_communes(
+                [value.get("province") for *_, value in _address_values(fields, data)],
+                today or dt.date.today(),
+            )
         return _validate(
-            top_fields(defn),
+            fields,
             compiled_validator(defn),
             defn.get("rules") or [],
             data,
