@@ -173,10 +173,11 @@ def _locked_for(dossier: Dossier, action: str, rule, changes: dict[str, Any]) ->
     # Lock only the dossier row: locking the joined agency too would deadlock with a
     # desk recording a dossier at that agency (its INSERT needs a key-share lock on it).
     # The agency comes with the units above it: the fee schedule and the event's
-    # snapshot walk up that chain. The procedure version the caller read with the
-    # dossier is taken as it is (a version's row is not what the lock protects).
+    # snapshot walk up that chain. A submission takes the procedure version its caller
+    # has just read with the draft (a published version does not change); the other
+    # actions read it again with the row.
     related = ["agency__parent__parent__parent", "applicant__user"]
-    version = _loaded_version(dossier)
+    version = _loaded_version(dossier) if action in WRITES_REFUSE_NOTHING else None
     if version is None:
         related.append("procedure_version__procedure")
     locked = (
