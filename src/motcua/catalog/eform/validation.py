@@ -1,32 +1,22 @@
 """Checking form data against a definition: the compiled JSON Schema (with
 ``jsonschema.Draft202012Validator``), then the date bounds, the communes of the
 chosen province and the cross-field rules. Errors are ``{path: [message, ...]}`` in
-Vietnamese, naming the field by its label.
-
-The validator of a definition is compiled once per process and kept (the last
-``COMPILED_KEPT`` definitions, by their content): a published version's e-form never
-changes, so each check after the first costs only the walk over the data. A kept
-validator is used only while the code lists it enumerates read the same (a province
-added to the agencies compiles it anew).
-"""
+Vietnamese, naming the field by its label. The JSON Schema validator of a definition
+is compiled once and kept (``validators``)."""
 
 from __future__ import annotations
 
 import ast
 import datetime as dt
-import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator
 
 from motcua.lib.formatting import format_number, format_vnd
 
-from .codelists import codelist, communes, read_with_communes, reads_once
-from .compiler import schema_and_lists
+from .codelists import communes, read_with_communes, reads_once
 from .definition import (
     COMPARISONS,
     block_parts,
@@ -34,8 +24,8 @@ from .definition import (
     upgrade,
 )
 from .paths import as_date, get_path
+from .validators import compiled_validator
 
-FORMAT_CHECKER = FormatChecker()
 DATE_EXAMPLE = "17/05/1990"
 
 
@@ -497,33 +487,6 @@ def check_rules(rules: list[dict], data: dict, errors: dict, today: dt.date) -> 
 
 
 # --- the entry points -------------------------------------------------------------
-
-
-COMPILED_KEPT = 64
-_compiled: OrderedDict[tuple[str, bool], tuple[dict, Draft202012Validator]] = OrderedDict()
-_compiled_lock = threading.Lock()
-
-
-def compiled_validator(defn: dict, *, decision: bool = False) -> Draft202012Validator:
-    """The JSON Schema validator of ``defn`` (an upgraded definition), compiled once and
-    kept while the code lists it enumerates are unchanged."""
-    key = (json.dumps(defn, sort_keys=True, ensure_ascii=False, default=str), decision)
-    with _compiled_lock:
-        kept = _compiled.get(key)
-        if kept is not None:
-            _compiled.move_to_end(key)
-    if kept is not None:
-        lists, validator = kept
-        if all(codelist(name) == values for name, values in lists.items()):
-            return validator
-    schema, lists = schema_and_lists(defn, decision=decision)
-    validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
-    with _compiled_lock:
-        _compiled[key] = (lists, validator)
-        _compiled.move_to_end(key)
-        while len(_compiled) > COMPILED_KEPT:
-            _compiled.popitem(last=False)
-    return validator
 
 
 def _validate(
