@@ -76,7 +76,7 @@ def principal_for_token(raw: str) -> Principal | None:
     checksum = hashlib.sha256(raw.encode("utf-8")).hexdigest()
     token = (
         get_access_token_model()
-        .objects.select_related("application", "user")
+        .objects.select_related("user")
         .filter(token_checksum=checksum)
         .first()
     )

@@ -168,9 +168,26 @@ def citizen_actions(d: Dossier, rating: dict | None) -> list[str]:
 _NOTHING_AFTER_RESULT = {Status.DRAFT, Status.SUBMITTED}
 
 
-def citizen_detail(d: Dossier, *, new_draft: bool = False) -> dict:
+def _timeline(d: Dossier, first_submission: bool) -> list[dict]:
+    if first_submission:
+        # A draft has no history: the submission just made is all of it.
+        entries = [
+            portal.TimelineEntry(
+                status_label=str(Status.SUBMITTED.label),
+                action_label=str(TRANSITIONS["submit"].label),
+                at=d.submitted_at,
+                note="",
+            )
+        ]
+    else:
+        entries = portal.timeline(d)
+    return [vars(entry) for entry in entries]
+
+
+def citizen_detail(d: Dossier, *, new_draft: bool = False, first_submission: bool = False) -> dict:
     """The citizen's view of ``d``. ``new_draft``: ``d`` was just created in this request
-    (no file, no history yet), so nothing else is read."""
+    (no file, no history yet), so nothing else is read. ``first_submission``: ``d`` was a
+    draft until this request submitted it, so its history is not read."""
     expected, estimated = portal.expected_result_date(d)
     early = d.status in _NOTHING_AFTER_RESULT
     rating = None if early else _rating(d)
@@ -189,7 +206,7 @@ def citizen_detail(d: Dossier, *, new_draft: bool = False) -> dict:
         "form_data": d.form_data,
         "locked_fields": locked_fields(schema, d.form_data, d.prefill_sources),
         "attachments": [] if new_draft else attachments(d),
-        "timeline": [] if new_draft else [vars(entry) for entry in portal.timeline(d)],
+        "timeline": [] if new_draft else _timeline(d, first_submission),
         "supplement_request": request.note if request else None,
         "rating": rating,
         "result_available": d.status in RATEABLE and result_attachment(d) is not None,

@@ -44,15 +44,17 @@ def procedures_page(
     return page, corrections
 
 
-def procedure(code: str) -> ProcedureVersion | None:
-    """The version in force of the published procedure ``code``."""
+def procedure(code: str, *, components: bool = True) -> ProcedureVersion | None:
+    """The version in force of the published procedure ``code`` (with its components
+    unless ``components=False``: a new draft does not show them)."""
     found = catalog.procedure_by_code(code)
     if found is None:
         return None
     # The version and its sector came with the procedure (one query): not read again.
     version = found.current_version
     version.procedure = found
-    prefetch_related_objects([version], "components")
+    if components:
+        prefetch_related_objects([version], "components")
     return version
 
 

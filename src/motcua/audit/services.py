@@ -105,15 +105,15 @@ def write_entries(using: str, entries: list[AuditRecord]) -> None:
     """
     connection = transaction.get_connection(using)
     heads: dict[str, str] = {}
+    # The chain's head, by the index on (chain, id): one short statement per chain.
+    table = connection.ops.quote_name(AuditRecord._meta.db_table)
+    head_sql = f"SELECT hash FROM {table} WHERE chain = %s ORDER BY id DESC LIMIT 1"
     for chain in sorted({entry.chain for entry in entries}):
         _lock_chain(connection, chain)
-        heads[chain] = (
-            AuditRecord.objects.using(using)
-            .filter(chain=chain)
-            .order_by("-id")
-            .values_list("hash", flat=True)
-            .first()
-        ) or GENESIS_HASH
+        with connection.cursor() as cursor:
+            cursor.execute(head_sql, [chain])
+            row = cursor.fetchone()
+        heads[chain] = (row[0] if row else None) or GENESIS_HASH
     for entry in entries:
         entry.prev_hash = heads[entry.chain]
         entry.hash = entry.compute_hash()

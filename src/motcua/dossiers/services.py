@@ -172,11 +172,20 @@ def _locked_for(dossier: Dossier, action: str, rule, changes: dict[str, Any]) ->
     any write: IllegalTransition, ConcurrentChange, DossierError)."""
     # Lock only the dossier row: locking the joined agency too would deadlock with a
     # desk recording a dossier at that agency (its INSERT needs a key-share lock on it).
+    # The agency comes with the units above it: the fee schedule and the event's
+    # snapshot walk up that chain. A submission takes the procedure version its caller
+    # has just read with the draft (a published version does not change); the other
+    # actions read it again with the row.
+    related = ["agency__parent__parent__parent", "applicant__user"]
+    version = _loaded_version(dossier) if action in WRITES_REFUSE_NOTHING else None
+    if version is None:
+        related.append("procedure_version__procedure")
     locked = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure_version__procedure", "agency", "applicant__user")
-        .get(pk=dossier.pk)
+        Dossier.objects.select_for_update(of=("self",)).select_related(*related).get(pk=dossier.pk)
     )
+    if version is not None and locked.procedure_version_id == version.pk:
+        locked.procedure_version = version
+
     if locked.status not in rule.sources:
         raise IllegalTransition(str(rule.label), locked.get_status_display())
     if action in STEP_MOVES and locked.current_step_id != dossier.current_step_id:
@@ -190,6 +199,16 @@ def _locked_for(dossier: Dossier, action: str, rule, changes: dict[str, Any]) ->
             code="invalid_changes",
         )
     return locked
+
+
+def _loaded_version(dossier: Dossier) -> ProcedureVersion | None:
+    """The dossier's procedure version with its procedure, if both are already loaded."""
+    if not Dossier.procedure_version.is_cached(dossier):
+        return None
+    version = dossier.procedure_version
+    if version is None or not ProcedureVersion.procedure.is_cached(version):
+        return None
+    return version
 
 
 def _apply(

@@ -64,6 +64,29 @@ def agency_info(agency_id: int) -> dict[str, str]:
     }
 
 
+def _agency_info_in_memory(agency: Agency) -> dict[str, str] | None:
+    """:func:`agency_info` from ``agency`` and the parents loaded with it, or None when
+    one of them was not loaded (then the query answers)."""
+    chain: list[Agency] = []
+    current: Agency | None = agency
+    while current is not None and len(chain) < 64:
+        chain.append(current)
+        if current.parent_id is None:
+            current = None
+        elif Agency.parent.is_cached(current):
+            current = current.parent
+        else:
+            return None
+    province = next((a for a in chain if a.kind in PROVINCE_KINDS), chain[-1])
+    return {
+        "code": agency.code,
+        "name": agency.name,
+        "kind": agency.kind,
+        "province_code": province.code,
+        "province_name": province.name,
+    }
+
+
 def status_label(status: str) -> str:
     """The status as the citizen reads it (Vietnamese whatever language is active)."""
     with translation.override("vi"):
@@ -125,7 +148,9 @@ def dossier_snapshot(
     the snapshot is built from it in memory: nothing it needs can differ from the row.
     """
     if dossier is not None and from_status == Status.DRAFT and dossier.pk == dossier_id:
-        return _snapshot_of(_row_in_memory(dossier))
+        loaded = Dossier.agency.is_cached(dossier)
+        agency = _agency_info_in_memory(dossier.agency) if loaded else None
+        return _snapshot_of(_row_in_memory(dossier), agency=agency)
     first_part = AgencyPart.objects.filter(
         dossier=OuterRef("pk"), started_at__isnull=False
     ).order_by("pk")
@@ -159,8 +184,8 @@ def dossier_snapshot(
     return _snapshot_of(row)
 
 
-def _snapshot_of(row: dict[str, Any]) -> dict[str, Any]:
-    agency = agency_info(row["agency_id"])
+def _snapshot_of(row: dict[str, Any], agency: dict[str, str] | None = None) -> dict[str, Any]:
+    agency = agency or agency_info(row["agency_id"])
     if row["part_started"] is not None:
         intake = (
             agency if row["part_agency"] == row["agency_id"] else agency_info(row["part_agency"])

@@ -48,13 +48,33 @@ def _not_a_draft() -> DossierError:
     )
 
 
+def lock_own_dossier(applicant: Applicant, public_id) -> Dossier | None:
+    """The dossier ``public_id`` of ``applicant`` (``selectors.dossiers_of``), its row
+    locked until the caller's transaction ends (call inside one), or None. The row
+    alone is read (a related row is read when used). The draft services below take it
+    as it is, without reading and locking it again."""
+    dossier = (
+        selectors.dossiers_of(applicant)
+        .select_related(None)
+        .select_for_update()
+        .filter(public_id=public_id)
+        .first()
+    )
+    if dossier is not None:
+        dossier.row_locked = True
+    return dossier
+
+
 def _locked_draft(dossier: Dossier) -> Dossier:
     """Lock the dossier row (call inside a transaction); DossierError unless a draft."""
-    locked = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure_version")
-        .get(pk=dossier.pk)
-    )
+    if getattr(dossier, "row_locked", False) and transaction.get_connection().in_atomic_block:
+        locked = dossier  # read with its lock in this transaction (``lock_own_dossier``)
+    else:
+        locked = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure_version")
+            .get(pk=dossier.pk)
+        )
     if locked.status != Status.DRAFT:
         raise _not_a_draft()
     return locked
@@ -295,8 +315,10 @@ def submission_problems(dossier: Dossier, *, by=None, check_registries: bool = T
             )
         ]
     defn = eforms.definition(version.form_schema)
-    _cleaned, errors = eforms.check(defn, dossier.form_data or {}, strict=True)
-    problems = eform_pages.problems(defn, dossier.form_data or {}, errors)
+    with eform.reads_once():  # the check and the form's walk share the code lists
+        _cleaned, errors = eforms.check(defn, dossier.form_data or {}, strict=True)
+        # The form is walked only to name the fields in error.
+        problems = eform_pages.problems(defn, dossier.form_data or {}, errors) if errors else []
     for component in selectors.missing_components(dossier):
         problems.append(_("Chưa có tệp cho thành phần “%(name)s”.") % {"name": component.name})
     if problems or not check_registries:
@@ -331,25 +353,30 @@ def submit_application(dossier: Dossier, *, by=None, eid_level: int | None = Non
         refused = SubmissionRefused([too_low])
         refused.code = "assurance_too_low"
         raise refused
-    problems = submission_problems(dossier, by=by)
-    if problems:
-        raise SubmissionRefused(problems)
-    fields = {"identity_assurance": assurance.assurance_for(eid_level)}
-    if dossier.filed_by_id:
-        # A draft an agent prepared, submitted by the applicant signed in: that is the
-        # applicant's confirmation (assisted filing, docs/ASSISTED.md).
-        fields |= {
-            "on_behalf_confirmation": OnBehalfConfirmation.SIGN_IN,
-            "on_behalf_confirmed_at": timezone.now(),
-        }
-    try:
-        # The sign-in's level is written by the submit transition itself (one UPDATE).
-        return dossier_services.transition(dossier, "submit", by=by, **fields)
-    except IllegalTransition:
-        dossier.refresh_from_db()
-        if dossier.code:
-            return dossier  # a concurrent request submitted it first
-        raise
+    with registries.logs_held() as lookup_logs:
+        problems = submission_problems(dossier, by=by)
+        if problems:
+            raise SubmissionRefused(problems)  # the lookups' logs are written alone
+        fields = {"identity_assurance": assurance.assurance_for(eid_level)}
+        if dossier.filed_by_id:
+            # A draft an agent prepared, submitted by the applicant signed in: that is the
+            # applicant's confirmation (assisted filing, docs/ASSISTED.md).
+            fields |= {
+                "on_behalf_confirmation": OnBehalfConfirmation.SIGN_IN,
+                "on_behalf_confirmed_at": timezone.now(),
+            }
+        try:
+            # The verification's lookup logs and the submission: one transaction (the
+            # logs stay when the submission is refused). The sign-in's level is written
+            # by the submit transition itself (one UPDATE).
+            with atomic_refusable(IllegalTransition):
+                lookup_logs.write()
+                return dossier_services.transition(dossier, "submit", by=by, **fields)
+        except IllegalTransition:
+            dossier.refresh_from_db()
+            if dossier.code:
+                return dossier  # a concurrent request submitted it first
+            raise
 
 
 def supplement_changes(dossier: Dossier, form_data: dict | None) -> list[dict]:

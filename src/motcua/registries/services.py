@@ -20,10 +20,13 @@ circuit breaker → its connector (HTTP with timeouts and retries), and writes o
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import hmac
 import logging
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,6 +103,42 @@ class _Fetch:
     connector: str = ""
     request_id: str = ""
     detail: str = ""
+
+
+class HeldLogs:
+    """The lookup log rows of a :func:`logs_held` block, not written yet."""
+
+    def __init__(self):
+        self.rows: list[LookupLog] = []
+
+    def write(self) -> None:
+        """Write the rows held so far, inside the caller's transaction: they share its
+        fate, as the lookups of a new draft share the draft's."""
+        rows, self.rows = self.rows, []
+        if rows:
+            LookupLog.objects.bulk_create(rows)
+
+
+_HELD: contextvars.ContextVar[HeldLogs | None] = contextvars.ContextVar(
+    "motcua_registry_logs", default=None
+)
+
+
+@contextlib.contextmanager
+def logs_held() -> Iterator[HeldLogs]:
+    """Keep the lookup logs of the block in memory, for the caller to write them in the
+    transaction of the change the lookups were made for (``HeldLogs.write``: one
+    transaction fewer); what is still held when the block ends is written then."""
+    held = HeldLogs()
+    token = _HELD.set(held)
+    try:
+        yield held
+    finally:
+        _HELD.reset(token)
+        try:
+            held.write()
+        except Exception:  # never hide the block's own outcome
+            logger.exception("registry lookup logs could not be written")
 
 
 def subject_hash(subject: str) -> str:
@@ -253,7 +292,11 @@ def _write_logs(fetches, actor, applicant, dossier_ref, purpose, attributes) -> 
             fetch.duration_ms,
             fetch.request_id,
         )
-    LookupLog.objects.bulk_create(rows)
+    held = _HELD.get()
+    if held is not None:
+        held.rows += rows
+    else:
+        LookupLog.objects.bulk_create(rows)
 
 
 def lookup(

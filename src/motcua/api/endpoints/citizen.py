@@ -10,13 +10,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
+from motcua.catalog import eform
 from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.models import Attachment
+from motcua.dossiers.models import Status as DossierStatus
 from motcua.dossiers.workflow import RATEABLE
 from motcua.portal import selectors as portal
 from motcua.portal import services as portal_services
@@ -53,15 +56,16 @@ from .delivery import check_delivery, choose_delivery
 router = Router(tags=["Hồ sơ của công dân"], auth=AUTH, throttle=[CallerThrottle()])
 
 
-def own_dossier(request, public_id, scope: str):
-    """(caller, dossier) for the caller's own dossier; ApiError 404 for anyone else's."""
+def own_dossier(request, public_id, scope: str, *, lock: bool = False):
+    """(caller, dossier) for the caller's own dossier; ApiError 404 for anyone else's.
+
+    ``lock``: inside the call's transaction (an idempotent call), read the row with its
+    lock, for a portal service that changes it (it does not read it again)."""
     who, applicant = acting_applicant(request, scope)
-    dossier = (
-        portal.dossiers_of(applicant)
-        .select_related("procedure_version__sector")
-        .filter(public_id=public_id)
-        .first()
-    )
+    if lock and transaction.get_connection().in_atomic_block:
+        dossier = portal_services.lock_own_dossier(applicant, public_id)
+    else:
+        dossier = portal.dossiers_of(applicant).filter(public_id=public_id).first()
     if dossier is None:
         raise not_found()
     return who, dossier
@@ -103,7 +107,7 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
     Values are nested JSON as described by `GET /procedures/{code}/form` (blocks are
     objects, groups arrays, dates `YYYY-MM-DD`, money an integer of đồng)."""
     who, applicant = acting_applicant(request, WRITE)
-    version = selectors.procedure(payload.procedure)
+    version = selectors.procedure(payload.procedure, components=False)
     if version is None:
         raise ApiError(
             404, "not_found", _("Không tìm thấy thủ tục %(code)s.") % {"code": payload.procedure}
@@ -128,9 +132,6 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
             {"agencies": codes},
         )
     schema = version.form_schema
-    checked_data(schema, payload.form)  # refuse a malformed form before creating anything
-    if payload.result_delivery is not None:
-        check_delivery(payload.result_delivery)
 
     def answers(prefilled: dict, sources: dict) -> dict:
         return checked_data(
@@ -141,10 +142,14 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
             ignore_locked=True,
         )
 
-    # Prefilled, checked and written in one INSERT (with the registries' lookup log).
-    dossier, _prefill = portal_services.start_application_with_form(
-        applicant=applicant, version=version, agency=agency, check=answers, by=who.user
-    )
+    with eform.reads_once():  # both checks read the provinces and communes once
+        checked_data(schema, payload.form)  # refuse a malformed form before anything
+        if payload.result_delivery is not None:
+            check_delivery(payload.result_delivery)
+        # Prefilled, checked and written in one INSERT (with the registries' lookup log).
+        dossier, _prefill = portal_services.start_application_with_form(
+            applicant=applicant, version=version, agency=agency, check=answers, by=who.user
+        )
     if payload.result_delivery is not None:
         choose_delivery(dossier, payload.result_delivery, by=who.user)
     return Status(201, presenters.citizen_detail(dossier, new_draft=True))
@@ -196,7 +201,7 @@ def upload_attachment(
     file: Annotated[UploadedFile, File(..., description="PDF, JPG or PNG, checked by its content")],
     idempotency_key: str = KEY_REQUIRED,
 ):
-    who, dossier = own_dossier(request, public_id, WRITE)
+    who, dossier = own_dossier(request, public_id, WRITE, lock=True)
     attachment = portal_services.attach_upload(dossier, file, component_id=component, by=who.user)
     return Status(201, presenters.attachment(attachment))
 
@@ -238,10 +243,14 @@ def submit(request, public_id: uuid.UUID, idempotency_key: str | None = KEY_OPTI
     caller proved level 1). The dossier records the caller's e-ID level
     (`identity_assurance`). Submitting an already submitted dossier answers it unchanged."""
     who, dossier = own_dossier(request, public_id, WRITE)
+    was_draft = dossier.status == DossierStatus.DRAFT
     dossier = portal_services.submit_application(
         dossier, by=who.user, eid_level=eid_level_of(request, who)
     )
-    return presenters.citizen_detail(dossier)
+    first = (
+        was_draft and dossier.status == DossierStatus.SUBMITTED and dossier.submitted_at is not None
+    )
+    return presenters.citizen_detail(dossier, first_submission=first)
 
 
 @router.post(

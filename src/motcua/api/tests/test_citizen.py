@@ -90,6 +90,14 @@ def test_submit_freezes_the_fee_and_gives_the_code(citizen, version):
     assert [e["action_label"] for e in body["timeline"]] == ["Nộp hồ sơ"]
 
 
+def test_the_submission_answers_the_dossier_as_reading_it_again_does(citizen, version):
+    api = as_bearer(citizen)
+    dossier_id = ready_draft(api, version)
+    submitted = api.post(f"/dossiers/{dossier_id}/submit", key=None)
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json() == api.get(f"/dossiers/{dossier_id}").json()
+
+
 def test_an_incomplete_draft_says_what_to_fix(citizen, version):
     api = as_bearer(citizen)
     dossier_id = start(api, form={}).json()["id"]

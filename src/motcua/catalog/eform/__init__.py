@@ -2,7 +2,7 @@
 to JSON Schema 2020-12, data validation with Vietnamese messages, cross-field rules,
 display and differences."""
 
-from .codelists import codelist, communes, province_names
+from .codelists import codelist, communes, province_names, reads_once
 from .compiler import decision_schema, json_schema
 from .definition import (
     FIELD_TYPES,
@@ -50,6 +50,7 @@ __all__ = [
     "leaf_fields",
     "legacy_fields",
     "province_names",
+    "reads_once",
     "replaced_components",
     "set_path",
     "top_fields",

@@ -3,12 +3,19 @@
 The national lists ship as CSV files in ``data/`` (cached in-process); the provinces
 and communes come from the agencies loaded in the database (the current ones), with
 the 34 provinces of the shared ``provinces.csv`` as a fallback when none is loaded.
+Within :func:`reads_once` (one request's checks) each of these database lists is read
+once: a filing checks its e-form several times (the draft, the answers merged with
+the registries' values, the submission), always against the same agencies. Nothing is
+kept between requests, so an agency loaded or renamed counts at once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import datetime as dt
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -48,9 +55,44 @@ def file_rows(name: str) -> tuple[dict[str, str], ...]:
     return tuple(_rows(DATA / FILE_LISTS[name][0]))
 
 
+# The database lists read in the current ``reads_once`` block (None: outside any).
+_READ: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "motcua_eform_lists", default=None
+)
+
+
+@contextlib.contextmanager
+def reads_once() -> Iterator[None]:
+    """Read each database code list (provinces, a province's communes) at most once
+    inside the block; nested blocks share the outer one's reads."""
+    if _READ.get() is not None:
+        yield
+        return
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
+def _once(key: tuple, read):
+    memo = _READ.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+@lru_cache(maxsize=4096)
 def _sort_key(name: str) -> str:
     for prefix in ("Thành phố ", "Tỉnh "):
         name = name.removeprefix(prefix)
+    return strip_diacritics(name).casefold()
+
+
+@lru_cache(maxsize=16384)
+def _commune_key(name: str) -> str:
     return strip_diacritics(name).casefold()
 
 
@@ -75,6 +117,10 @@ def _fallback_provinces() -> tuple[str, ...]:
 def province_names(today: dt.date | None = None) -> list[str]:
     """The names of the current provinces and centrally-run cities."""
     today = today or dt.date.today()
+    return list(_once(("provinces", today), lambda: _province_names(today)))
+
+
+def _province_names(today: dt.date) -> tuple[str, ...]:
     names = list(
         _current(
             Agency.objects.filter(kind__in=[Agency.Kind.PROVINCE, Agency.Kind.CITY]), today
@@ -82,7 +128,7 @@ def province_names(today: dt.date | None = None) -> list[str]:
     )
     if not names:
         names = list(_fallback_provinces())
-    return sorted(set(names), key=_sort_key)
+    return tuple(sorted(set(names), key=_sort_key))
 
 
 def communes(province_name: str, today: dt.date | None = None) -> list[str]:
@@ -90,10 +136,48 @@ def communes(province_name: str, today: dt.date | None = None) -> list[str]:
     if not province_name:
         return []
     today = today or dt.date.today()
+    return list(_once(("communes", province_name, today), lambda: _communes(province_name, today)))
+
+
+def _communes(province_name: str, today: dt.date) -> tuple[str, ...]:
     names = _current(
         Agency.objects.filter(kind=Agency.Kind.COMMUNE, parent__name=province_name), today
     ).values_list("name", flat=True)
-    return sorted(set(names), key=lambda n: strip_diacritics(n).casefold())
+    return tuple(sorted(set(names), key=_commune_key))
+
+
+def read_with_communes(provinces: list, today: dt.date | None = None) -> None:
+    """Inside :func:`reads_once`, read the current provinces and the communes of the
+    named ``provinces`` in one query, for :func:`province_names` and :func:`communes`
+    to answer from (outside a block: nothing to do)."""
+    memo = _READ.get()
+    if memo is None:
+        return
+    today = today or dt.date.today()
+    wanted = sorted(
+        {p for p in provinces if isinstance(p, str) and p and ("communes", p, today) not in memo}
+    )
+    if not wanted:
+        return
+    rows = _current(
+        Agency.objects.filter(
+            Q(kind__in=[Agency.Kind.PROVINCE, Agency.Kind.CITY])
+            | Q(kind=Agency.Kind.COMMUNE, parent__name__in=wanted)
+        ),
+        today,
+    ).values_list("kind", "name", "parent__name")
+    names, loaded = [], {p: set() for p in wanted}
+    for kind, name, parent in rows:
+        if kind == Agency.Kind.COMMUNE:
+            loaded[parent].add(name)
+        else:
+            names.append(name)
+    memo.setdefault(
+        ("provinces", today),
+        tuple(sorted(set(names or _fallback_provinces()), key=_sort_key)),
+    )
+    for province, found in loaded.items():
+        memo[("communes", province, today)] = tuple(sorted(found, key=_commune_key))
 
 
 def codelist(name: str) -> list[list[str]]:

@@ -150,6 +150,12 @@ def object_schema(fields: list[dict], lists: dict[str, list]) -> dict[str, Any]:
 
 def json_schema(defn: Any, *, decision: bool = False) -> dict[str, Any]:
     """The JSON Schema (2020-12) of the form data (``decision=True``: the decision data)."""
+    return schema_and_lists(defn, decision=decision)[0]
+
+
+def schema_and_lists(defn: Any, *, decision: bool = False) -> tuple[dict, dict[str, list]]:
+    """The JSON Schema of :func:`json_schema` and the code lists it enumerates (name →
+    [[value, label], …]): the schema holds as long as those lists read the same."""
     defn = upgrade(defn)
     lists: dict[str, list] = {}
     fields = (defn.get("decision") or []) if decision else top_fields(defn)
@@ -187,7 +193,7 @@ def json_schema(defn: Any, *, decision: bool = False) -> dict[str, Any]:
     result["x-motcua-format"] = FORMAT
     if not decision:
         result["x-motcua-rules"] = list(defn.get("rules") or [])
-    return result
+    return result, lists
 
 
 def _condition_head(if_schema: dict) -> str:

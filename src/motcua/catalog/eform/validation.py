@@ -1,7 +1,8 @@
 """Checking form data against a definition: the compiled JSON Schema (with
 ``jsonschema.Draft202012Validator``), then the date bounds, the communes of the
 chosen province and the cross-field rules. Errors are ``{path: [message, ...]}`` in
-Vietnamese, naming the field by its label."""
+Vietnamese, naming the field by its label. The JSON Schema validator of a definition
+is compiled once and kept (``validators``)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator
 
 from motcua.lib.formatting import format_number, format_vnd
 
-from .codelists import communes
-from .compiler import json_schema
+from .codelists import communes, read_with_communes, reads_once
 from .definition import (
     COMPARISONS,
     block_parts,
@@ -24,8 +24,8 @@ from .definition import (
     upgrade,
 )
 from .paths import as_date, get_path
+from .validators import compiled_validator
 
-FORMAT_CHECKER = FormatChecker()
 DATE_EXAMPLE = "17/05/1990"
 
 
@@ -491,7 +491,7 @@ def check_rules(rules: list[dict], data: dict, errors: dict, today: dt.date) -> 
 
 def _validate(
     fields: list[dict],
-    schema: dict,
+    validator: Draft202012Validator,
     rules: list[dict],
     data: Any,
     *,
@@ -503,7 +503,6 @@ def _validate(
     if data is not None and not isinstance(data, dict):
         return {"": [_("Dữ liệu biểu mẫu phải là một đối tượng JSON.")]}
     cleaned = _prune(fields, _clean_object(fields, data or {}, None))
-    validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
     for error in validator.iter_errors(cleaned):
         segments = list(error.absolute_path)
         if error.validator == "required":
@@ -532,24 +531,33 @@ def validate_data(
     """``{path: [Vietnamese message, ...]}`` ({} when valid). ``strict=False`` (a draft)
     lets required fields be missing. Hidden fields are not checked."""
     defn = upgrade(defn)
-    return _validate(
-        top_fields(defn),
-        json_schema(defn),
-        defn.get("rules") or [],
-        data,
-        strict=strict,
-        today=today,
-    )
+    fields = top_fields(defn)
+    with reads_once():
+        # The provinces and the communes of the provinces chosen: one query.
+        if isinstance(data, dict):
+            read_with_communes(
+                [value.get("province") for *_, value in _address_values(fields, data)],
+                today or dt.date.today(),
+            )
+        return _validate(
+            fields,
+            compiled_validator(defn),
+            defn.get("rules") or [],
+            data,
+            strict=strict,
+            today=today,
+        )
 
 
 def validate_decision(defn: Any, data: Any, today: dt.date | None = None) -> dict:
     """The same for the decision data (``defn["decision"]``), always strict."""
     defn = upgrade(defn)
-    return _validate(
-        defn.get("decision") or [],
-        json_schema(defn, decision=True),
-        [],
-        data,
-        strict=True,
-        today=today,
-    )
+    with reads_once():
+        return _validate(
+            defn.get("decision") or [],
+            compiled_validator(defn, decision=True),
+            [],
+            data,
+            strict=True,
+            today=today,
+        )

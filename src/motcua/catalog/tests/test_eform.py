@@ -470,3 +470,30 @@ def test_validate_decision_is_always_strict(provinces):
         "register_number": ["Vui lòng nhập “Số đăng ký”."]
     }
     assert eform.validate_decision(birth(), {"register_number": "12/2026"}) == {}
+
+
+def test_a_province_added_after_a_check_is_accepted_by_the_next_one(provinces):
+    # The compiled validator is kept between checks, but not past a change of the
+    # provinces it enumerates.
+    data = {**valid_data(), "birth_place": {"province": "Tỉnh Lạng Sơn", "commune": "Xã A"}}
+    assert "birth_place.province" in errors_of(data)
+    Agency.objects.create(code="LS", name="Tỉnh Lạng Sơn", kind=Agency.Kind.PROVINCE)
+    assert "birth_place.province" not in errors_of(data)
+
+
+def test_checks_in_one_block_read_the_provinces_and_communes_once(
+    provinces, django_assert_num_queries
+):
+    province = Agency.objects.get(code="BN")
+    Agency.objects.create(
+        code="BN.KB", name="Phường Kinh Bắc", kind=Agency.Kind.COMMUNE, parent=province
+    )
+    defn = eform.upgrade([{"name": "home", "label": "Nơi ở", "type": "address"}])
+    wrong = {"home": {"province": "Tỉnh Bắc Ninh", "commune": "Xã A", "detail": "1"}}
+    right = {"home": {"province": "Tỉnh Bắc Ninh", "commune": "Phường Kinh Bắc", "detail": "1"}}
+    assert "home.commune" in eform.validate_data(defn, wrong)  # compiled and kept
+    # The provinces and the communes of the chosen province come in one query.
+    with django_assert_num_queries(1), eform.reads_once():
+        for _ in range(3):
+            assert "home.commune" in eform.validate_data(defn, wrong)
+            assert eform.validate_data(defn, right) == {}
