@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.redis_cache import REDIS_URL
+
 VENV_BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parents[4]
-REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 AMQP_URL = os.environ.get("MOTCUA_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
 

@@ -4,10 +4,7 @@ motcua.accounts.ratelimit)."""
 
 from __future__ import annotations
 
-import os
-import socket
 import threading
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -19,6 +16,7 @@ from motcua.dossiers.models import Status
 from motcua.dossiers.services import transition
 from motcua.portal import lookup_cache
 from tests.factories import procedure_version
+from tests.redis_cache import redis_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -116,31 +114,9 @@ def _burst(limit: int, threads: int, each: int) -> int:
     return len(allowed)
 
 
-# The suite's Redis database (as the ops tests'): .ci/run gives its concurrent runs one
-# each, since clear() below empties the whole database.
-REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_answers() -> bool:
-    address = urlsplit(REDIS_URL)
-    try:
-        with socket.create_connection((address.hostname, address.port or 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def redis_cache(settings):
-    if not _redis_answers():
-        pytest.skip(f"needs Redis at {REDIS_URL}")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "motcua-test-fast-paths",
-        }
-    }
+    settings.CACHES = redis_caches("motcua-test-fast-paths")
     from django.core.cache import caches
 
     caches["default"].clear()

@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
-from urllib.parse import urlsplit
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -20,37 +18,18 @@ from motcua.dossiers.services import transition
 from motcua.portal import hotpath, lookup_cache
 from motcua.wsgi import request_id, with_hot_path
 from tests.factories import procedure_version
+from tests.redis_cache import redis_caches
 
 pytestmark = pytest.mark.django_db
 
 LOOKUP = "/api/v1/public/lookup"
-# The suite's Redis database: .ci/run gives each of its concurrent runs its own, since
-# clear() empties the whole database.
-REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_answers() -> bool:
-    address = urlsplit(REDIS_URL)
-    try:
-        with socket.create_connection((address.hostname, address.port or 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(params=["memory", "redis"])
 def backend(request, settings):
     """Each test runs on the memory cache and on Redis (one Lua script per request)."""
     if request.param == "redis":
-        if not _redis_answers():
-            pytest.skip(f"needs Redis at {REDIS_URL}")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": REDIS_URL,
-                "KEY_PREFIX": "motcua-test-hotpath",
-            }
-        }
+        settings.CACHES = redis_caches("motcua-test-hotpath")
     caches["default"].clear()
     yield request.param
     caches["default"].clear()
@@ -427,7 +406,6 @@ def test_the_request_id_follows_the_middlewares_rule(settings):
 
 
 def test_gunicorns_application_is_behind_the_hot_path_only_when_the_setting_is_on():
-    import os
     import subprocess
     import sys
 
