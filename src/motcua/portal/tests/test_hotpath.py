@@ -11,6 +11,8 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from django.core.cache import cache, caches
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from motcua.accounts import ratelimit
 from motcua.dossiers.models import Status
@@ -47,7 +49,20 @@ class Spy:
 
 
 @pytest.fixture
-def django_app(backend):
+def keep_connection():
+    """As Django's test client does: a request does not close the test's database
+    connection (on PostgreSQL it holds the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def django_app(backend, keep_connection):
     return Spy()
 
 
@@ -361,7 +376,7 @@ def test_each_language_has_its_own_page_and_headers(page, hot, django_app):
     assert dict(served[1])["Content-Language"] == "en" and served[2] == first[2]
 
 
-def test_over_https_the_replayed_headers_carry_hsts(page, backend, settings):
+def test_over_https_the_replayed_headers_carry_hsts(page, backend, settings, keep_connection):
     settings.SECURE_HSTS_SECONDS = 3600  # read by SecurityMiddleware when it is built
     django_app = Spy()
     hot = with_hot_path(django_app)
