@@ -75,6 +75,8 @@ def test_granting_and_revoking_a_role_is_audited():
     )
     agency_services.revoke_membership(membership, by=admin)
     actions = list(
-        AuditRecord.objects.filter(action__startswith="membership.").values_list("action", "actor")
+        AuditRecord.objects.filter(action__startswith="membership.")
+        .order_by("id")
+        .values_list("action", "actor")
     )
     assert actions == [("membership.grant", admin.pk), ("membership.revoke", admin.pk)]

@@ -26,7 +26,9 @@ def ipn(base_url: str, params: dict, method: str = "get") -> dict:
 
 def rejected_audits() -> list[dict]:
     return list(
-        AuditRecord.objects.filter(action="payment.notice_rejected").values_list("data", flat=True)
+        AuditRecord.objects.filter(action="payment.notice_rejected")
+        .order_by("id")
+        .values_list("data", flat=True)
     )
 
 

@@ -54,7 +54,9 @@ def test_changing_and_removing_an_override_are_audited():
     services.save_override(override, by=manager)
     services.remove_override(override, by=manager)
     actions = list(
-        AuditRecord.objects.filter(action__startswith="calendar.").values_list("action", flat=True)
+        AuditRecord.objects.filter(action__startswith="calendar.")
+        .order_by("id")
+        .values_list("action", flat=True)
     )
     assert actions == [
         "calendar.override.add",
