@@ -183,11 +183,16 @@ def test_the_served_site_answers_a_mistyped_address_with_its_own_404(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        # Until it listens: a loaded machine (CI runs two suites at once) may take more
+        # than 20 s to start Django.
+        deadline = time.monotonic() + 120
+        while True:
             try:
                 urllib.request.urlopen(f"{base}/static/portal/portal.css", timeout=2)
                 break
             except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None, f"runserver exited ({server.returncode})"
+                assert time.monotonic() < deadline, "runserver not listening after 120 s"
                 time.sleep(0.2)
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"{base}/thu-tuc/go-nham-dia-chi/khong-co/", timeout=10)
