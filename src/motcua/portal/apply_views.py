@@ -361,10 +361,7 @@ def _review_page(request, dossier, *, problems, status=200, delivery=None):
             "version": dossier.procedure_version,
             "fee": quote(dossier.procedure_version, dossier.agency),
             "step": 3,
-            "files_step": any(
-                files or not (component.replaced or component.registry)
-                for component, files in components
-            ),
+            "files_step": selectors.needs_uploads(dossier, components),
             "display": eform_pages.display_sections(
                 defn, dossier.form_data, dossier.prefill_sources
             ),

@@ -191,13 +191,15 @@ def components_with_files(dossier: Dossier) -> list[tuple[ProcedureComponent, li
     return result
 
 
-def needs_uploads(dossier: Dossier) -> bool:
+def needs_uploads(dossier: Dossier, components=None) -> bool:
     """Whether the files step has anything to offer: a component the citizen may attach
     (one neither replaced by the e-form nor supplied by a national database), or a file
-    already attached. Without one, the form leads straight to the review."""
+    already attached. Without one, the form leads straight to the review.
+    ``components``: ``components_with_files(dossier)`` when the caller has it already."""
+    if components is None:
+        components = components_with_files(dossier)
     return any(
-        files or not (component.replaced or component.registry)
-        for component, files in components_with_files(dossier)
+        files or not (component.replaced or component.registry) for component, files in components
     )
 
 

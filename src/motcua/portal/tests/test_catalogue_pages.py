@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tests.factories import procedure_version
@@ -54,3 +56,13 @@ def test_procedure_page_states_the_time_limit_as_the_law_does(client, amount, un
     procedure_version("T.TL", processing_days=amount, processing_unit=unit)
     body = client.get("/thu-tuc/T.TL/").content.decode()
     assert f"<dd>{shown}</dd>" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/?q=khai+sinh", "/tim-kiem/?q=khai+sinh"])
+def test_every_search_region_of_a_page_has_its_own_name(client, path):
+    body = client.get(path).content.decode()
+    regions = re.findall(r'<form[^>]*role="search"[^>]*>', body)
+    names = [re.search(r'aria-label="([^"]+)"', form) for form in regions]
+    assert regions and all(names), regions
+    assert len({name.group(1) for name in names}) == len(names)
