@@ -94,6 +94,19 @@ def test_a_citizen_chooses_post_and_sees_the_result_delivered(postal_site, brows
     context, page = signed_in(browser, site, citizen, PHONE)
     page.goto(f"{site}/ho-so/{draft.public_id}/xem-lai/")
     assert page.get_by_text("Hình thức nhận kết quả").first.is_visible()
+    # Nothing to attach (no component): the step bar has two steps, the review second.
+    steps = page.locator("ol.steps > li")
+    assert steps.all_inner_texts() == ["Khai thông tin", "Xem lại và nộp"]
+    assert steps.nth(1).get_attribute("aria-current") == "step"
+    assert steps.nth(1).bounding_box()["y"] == steps.nth(0).bounding_box()["y"]  # one row
+    # …and the review offers no files to edit.
+    assert page.get_by_text("Giấy tờ kèm theo").count() == 0
+    assert page.get_by_role("link", name="Sửa giấy tờ").count() == 0
+    wide, wide_page = signed_in(browser, site, citizen, DESKTOP)
+    wide_page.goto(f"{site}/ho-so/{draft.public_id}/xem-lai/")
+    assert wide_page.locator("ol.steps > li").count() == 2
+    check(wide_page, "buu-chinh-00-xem-lai-hai-buoc-1280")
+    wide.close()
     page.get_by_label("Nhận qua dịch vụ bưu chính").check()
     page.get_by_label("Họ tên người nhận").fill("Nguyễn Thị Hoa")
     page.get_by_label("Số điện thoại người nhận").fill("0912 345 678")

@@ -109,6 +109,8 @@ def test_the_files_step_is_skipped_when_there_is_nothing_to_attach(
         assert citizen_client.get(page).context["files_step"] is False
     body = citizen_client.get(response.url).content.decode()
     assert "/giay-to/" not in body.split('class="steps"')[1].split("</ol>")[0]
+    # The review lists the paper the registry supplies, with no link to a files step.
+    assert "Giấy tờ kèm theo" in body and "Sửa giấy tờ" not in body
 
 
 def test_the_files_step_is_kept_when_there_is_a_paper_to_attach(
@@ -120,6 +122,8 @@ def test_the_files_step_is_kept_when_there_is_a_paper_to_attach(
     body = citizen_client.get(response.url).content.decode()
     assert "Giấy tờ" in body.split('class="steps"')[1].split("</ol>")[0]
     assert citizen_client.get(url).context["files_step"] is True
+    review = citizen_client.get(response.url.replace("/giay-to/", "/xem-lai/"))
+    assert "Sửa giấy tờ" in review.content.decode()
 
 
 # --- The error summary -------------------------------------------------------------------
