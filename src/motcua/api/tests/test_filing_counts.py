@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Statements per call on SQLite (before issue #21: create 38, upload 23, submit 46; then
 # 15, 15, 24 before the nested service blocks lost their savepoints; then 11, 12, 20
 # before the draft was created without its version's components, the upload locked the
-# draft as it read it and the submission answered its timeline from memory).
-CREATE, UPLOAD, SUBMIT = 10, 11, 18
+# draft as it read it and the submission answered its timeline from memory; then 10, 11,
+# 18 before the submission read the draft once with its lock and its files once).
+CREATE, UPLOAD, SUBMIT = 10, 11, 16
 FILING_TRANSACTIONS = 3  # one per call (≤ 4)
 
 
@@ -83,3 +84,24 @@ def test_the_idempotency_key_is_claimed_with_one_statement(citizen, version):
     claims = [sql for sql in counts.sql if "api_idempotencyrecord" in sql]
     assert len(claims) == 2  # the claim (INSERT … ON CONFLICT) and the stored answer
     assert "ON CONFLICT" in claims[0] and claims[1].startswith("UPDATE")
+
+
+def test_the_submission_answers_what_a_fresh_read_shows(citizen, version):
+    """The submission reads the files once, for its checks and its answer: the answer
+    is the dossier as a new GET shows it (files, timeline, code, fee)."""
+    me = as_bearer(citizen)
+    created = me.post("/dossiers", {"procedure": "HT.01", "form": FORM})
+    dossier = created.json()["id"]
+    for component in version.components.order_by("position"):
+        uploaded = me.upload(
+            f"/dossiers/{dossier}/attachments", {"component": component.pk, "file": pdf()}
+        )
+        assert uploaded.status_code == 201, uploaded.content
+    with Counts() as counts:  # without an Idempotency-Key: the call's own transaction
+        submitted = me.post(f"/dossiers/{dossier}/submit", key=None)
+    assert submitted.status_code == 200, submitted.content
+    attachment_reads = [sql for sql in counts.sql if 'FROM "dossiers_attachment"' in sql]
+    assert len(attachment_reads) == 1, attachment_reads
+    answer = submitted.json()
+    assert len(answer["attachments"]) == version.components.count()
+    assert answer == me.get(f"/dossiers/{dossier}").json()
