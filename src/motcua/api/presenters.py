@@ -119,6 +119,10 @@ def attachments(d: Dossier) -> list[dict]:
     return [attachment(a) for a in d.attachments.order_by("uploaded_at", "pk")]
 
 
+def _attachments(d: Dossier, read: list[Attachment] | None) -> list[dict]:
+    return attachments(d) if read is None else [attachment(a) for a in read]
+
+
 def _rating(d: Dossier) -> dict | None:
     try:
         rating = d.rating
@@ -184,10 +188,17 @@ def _timeline(d: Dossier, first_submission: bool) -> list[dict]:
     return [vars(entry) for entry in entries]
 
 
-def citizen_detail(d: Dossier, *, new_draft: bool = False, first_submission: bool = False) -> dict:
+def citizen_detail(
+    d: Dossier,
+    *,
+    new_draft: bool = False,
+    first_submission: bool = False,
+    attachments: list[Attachment] | None = None,
+) -> dict:
     """The citizen's view of ``d``. ``new_draft``: ``d`` was just created in this request
     (no file, no history yet), so nothing else is read. ``first_submission``: ``d`` was a
-    draft until this request submitted it, so its history is not read."""
+    draft until this request submitted it, so its history is not read. ``attachments``:
+    the dossier's files as this request read them (``portal.attachments_of``)."""
     expected, estimated = portal.expected_result_date(d)
     early = d.status in _NOTHING_AFTER_RESULT
     rating = None if early else _rating(d)
@@ -205,7 +216,7 @@ def citizen_detail(d: Dossier, *, new_draft: bool = False, first_submission: boo
         "expected_is_estimate": estimated,
         "form_data": d.form_data,
         "locked_fields": locked_fields(schema, d.form_data, d.prefill_sources),
-        "attachments": [] if new_draft else attachments(d),
+        "attachments": [] if new_draft else _attachments(d, attachments),
         "timeline": [] if new_draft else _timeline(d, first_submission),
         "supplement_request": request.note if request else None,
         "rating": rating,

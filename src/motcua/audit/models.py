@@ -18,13 +18,13 @@ Design
   ``agency:<id>``) and one for records without an agency (``platform``, which also holds
   every record written before chains were split, migration 0004): audited writes of two
   agencies never wait for each other. Within a chain records are linked in ``id``
-  order: writers take the chain's lock (``pg_advisory_xact_lock`` keyed by the chain on
-  PostgreSQL; SQLite's IMMEDIATE transactions serialise writers already) before
-  reading the chain's last hash, and (``chain``, ``prev_hash``) is unique, so two writers
-  can never link onto the same record. ``services.record`` defers the write to the end
-  of the outermost atomic block of the service, so the lock is held only from just
-  before the commit. The chain alone cannot show that its newest records were cut off:
-  the checkpoints below can.
+  order: writers lock the chain's row of ``ChainHead`` and read the chain's last hash
+  from it in one statement (SQLite's IMMEDIATE transactions serialise writers anyway),
+  a trigger moves the head as each record is inserted, and (``chain``, ``prev_hash``)
+  is unique, so two writers can never link onto the same record. ``services.record``
+  defers the write to the end of the outermost atomic block of the service, so the lock
+  is held only from just before the commit. The chain alone cannot show that its
+  newest records were cut off: the checkpoints below can.
 * **No personal ID numbers in clear.** ``data`` is small JSON context (status, codes,
   ids); ``record()`` masks any 12-digit number to its last 4 digits
   (``masking.mask_personal_ids``) and refuses floats, whose text form differs between
@@ -181,3 +181,26 @@ class AuditRecord(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(canonical_json(self.hashed_content()).encode()).hexdigest()
+
+
+class ChainHead(models.Model):
+    """The last hash of each chain, and the lock its writers take (one row per chain).
+
+    ``services.write_entries`` locks the chain's row and reads its hash in one statement
+    (an upsert: a new chain starts at the genesis hash); a trigger on the audit table
+    (migration 0005) sets the hash to each record's as it is inserted, in the same
+    transaction. Only a cache of the chain: ``verify_audit`` walks the records
+    themselves, and a head that no longer matches the last record (a record deleted)
+    makes the next record's link break where the verification sees it.
+    """
+
+    chain = models.CharField(_("chuỗi"), max_length=32, primary_key=True)
+    hash = models.CharField(_("mã băm cuối chuỗi"), max_length=64)
+
+    class Meta:
+        verbose_name = _("đầu chuỗi nhật ký")
+        verbose_name_plural = _("đầu chuỗi nhật ký")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.chain}: {self.hash[:12]}"

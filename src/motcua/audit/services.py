@@ -12,7 +12,6 @@ write and the commit. A block that rolls back drops the entries queued inside it
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -25,19 +24,9 @@ from . import deferred
 from .exceptions import AuditDataError
 from .keys import record_mac
 from .masking import mask_personal_ids
-from .models import GENESIS_HASH, AuditRecord, chain_key
-
-# The key of the PostgreSQL advisory lock that serialised the single platform-wide chain
-# (kept for reference: locks are per chain now, ``chain_lock_key``).
-CHAIN_LOCK_KEY = int.from_bytes(b"motcua:a", "big")
+from .models import GENESIS_HASH, AuditRecord, ChainHead, chain_key
 
 _MAX_DATA_BYTES = 16_384
-
-
-def chain_lock_key(chain: str) -> int:
-    """The signed 64-bit key of the advisory lock that serialises writers of ``chain``."""
-    digest = hashlib.sha256(f"motcua:audit:{chain}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def actor_label_for(actor) -> str:
@@ -88,32 +77,37 @@ def prepare_data(data: dict[str, Any] | None) -> dict[str, Any]:
     return mask_personal_ids(plain)
 
 
-def _lock_chain(connection, chain: str) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain_lock_key(chain)])
-    # SQLite: the settings open every transaction with BEGIN IMMEDIATE, which already
-    # holds the database's single write lock until commit.
+def head_sql(connection) -> str:
+    """The statement that locks a chain's head row and reads its hash (params: chain,
+    genesis hash): an upsert, so a new chain's row is created at the genesis hash.
+
+    A conflicting row is locked and updated in its latest committed version, even one
+    this statement's snapshot does not see: a writer that waited for the lock reads the
+    head the writer before it left (on PostgreSQL, as ``INSERT … ON CONFLICT DO
+    UPDATE`` guarantees in READ COMMITTED; SQLite serialises writers anyway).
+    """
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    return (
+        f"INSERT INTO {table} (chain, hash) VALUES (%s, %s) "
+        f"ON CONFLICT (chain) DO UPDATE SET hash = {table}.hash RETURNING hash"
+    )
 
 
 def write_entries(using: str, entries: list[AuditRecord]) -> None:
     """Link ``entries`` (in the order they were recorded) onto their chains and insert them.
 
-    Runs inside the caller's transaction: locks each chain (in key order, so two
-    transactions touching the same chains cannot deadlock), reads its head once, links
-    and inserts. Called by ``deferred`` just before the commit, or at once outside one.
+    Runs inside the caller's transaction: locks each chain's head row and reads its
+    hash in one statement (in key order, so two transactions touching the same chains
+    cannot deadlock), links and inserts; the head row follows each insert (a trigger,
+    migration 0005). Called by ``deferred`` just before the commit, or at once outside one.
     """
     connection = transaction.get_connection(using)
     heads: dict[str, str] = {}
-    # The chain's head, by the index on (chain, id): one short statement per chain.
-    table = connection.ops.quote_name(AuditRecord._meta.db_table)
-    head_sql = f"SELECT hash FROM {table} WHERE chain = %s ORDER BY id DESC LIMIT 1"
-    for chain in sorted({entry.chain for entry in entries}):
-        _lock_chain(connection, chain)
-        with connection.cursor() as cursor:
-            cursor.execute(head_sql, [chain])
-            row = cursor.fetchone()
-        heads[chain] = (row[0] if row else None) or GENESIS_HASH
+    sql = head_sql(connection)
+    with connection.cursor() as cursor:
+        for chain in sorted({entry.chain for entry in entries}):
+            cursor.execute(sql, [chain, GENESIS_HASH])
+            heads[chain] = cursor.fetchone()[0]
     for entry in entries:
         entry.prev_hash = heads[entry.chain]
         entry.hash = entry.compute_hash()

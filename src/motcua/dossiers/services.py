@@ -178,13 +178,18 @@ def _locked_for(dossier: Dossier, action: str, rule, changes: dict[str, Any]) ->
     # actions read it again with the row.
     related = ["agency__parent__parent__parent", "applicant__user"]
     version = _loaded_version(dossier) if action in WRITES_REFUSE_NOTHING else None
-    if version is None:
-        related.append("procedure_version__procedure")
-    locked = (
-        Dossier.objects.select_for_update(of=("self",)).select_related(*related).get(pk=dossier.pk)
-    )
-    if version is not None and locked.procedure_version_id == version.pk:
-        locked.procedure_version = version
+    if version is not None and _read_locked(dossier):
+        locked = dossier  # read with its lock in this transaction, with what is used
+    else:
+        if version is None:
+            related.append("procedure_version__procedure")
+        locked = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related(*related)
+            .get(pk=dossier.pk)
+        )
+        if version is not None and locked.procedure_version_id == version.pk:
+            locked.procedure_version = version
 
     if locked.status not in rule.sources:
         raise IllegalTransition(str(rule.label), locked.get_status_display())
@@ -199,6 +204,21 @@ def _locked_for(dossier: Dossier, action: str, rule, changes: dict[str, Any]) ->
             code="invalid_changes",
         )
     return locked
+
+
+def _read_locked(dossier: Dossier) -> bool:
+    """Whether the caller read ``dossier`` with its row lock in the current transaction
+    (``portal.services.lock_own_dossier``, which sets ``row_locked``) together with the
+    rows the move uses: its agency and the applicant with their user."""
+    if not getattr(dossier, "row_locked", False):
+        return False
+    if not transaction.get_connection().in_atomic_block:
+        return False
+    return (
+        Dossier.agency.is_cached(dossier)
+        and Dossier.applicant.is_cached(dossier)
+        and Applicant.user.is_cached(dossier.applicant)
+    )
 
 
 def _loaded_version(dossier: Dossier) -> ProcedureVersion | None:

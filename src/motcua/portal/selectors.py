@@ -175,14 +175,26 @@ def replaced_components(version: ProcedureVersion) -> set[str]:
     return set(eform.replaced_components(definition(version.form_schema)))
 
 
-def components_with_files(dossier: Dossier) -> list[tuple[ProcedureComponent, list[Attachment]]]:
+def attachments_of(dossier: Dossier) -> list[Attachment]:
+    """Every file of the dossier, in upload order (one read, for a caller that both
+    checks the component files and answers the whole list)."""
+    return list(dossier.attachments.order_by("uploaded_at", "pk"))
+
+
+def components_with_files(
+    dossier: Dossier, attachments: list[Attachment] | None = None
+) -> list[tuple[ProcedureComponent, list[Attachment]]]:
     """The version's components, each with the files attached to it (in upload order).
 
     A component the e-form replaces is marked ``replaced`` (no scan is asked for).
+    ``attachments``: ``attachments_of(dossier)`` when the caller has read them already.
     """
-    attachments = list(
-        dossier.attachments.filter(kind=Attachment.Kind.COMPONENT).order_by("uploaded_at", "pk")
-    )
+    if attachments is None:
+        attachments = list(
+            dossier.attachments.filter(kind=Attachment.Kind.COMPONENT).order_by("uploaded_at", "pk")
+        )
+    else:
+        attachments = [a for a in attachments if a.kind == Attachment.Kind.COMPONENT]
     replaced = replaced_components(dossier.procedure_version)
     result = []
     for component in dossier.procedure_version.components.all():
@@ -203,12 +215,14 @@ def needs_uploads(dossier: Dossier, components=None) -> bool:
     )
 
 
-def missing_components(dossier: Dossier) -> list[ProcedureComponent]:
+def missing_components(
+    dossier: Dossier, attachments: list[Attachment] | None = None
+) -> list[ProcedureComponent]:
     """Required components with no file, except those a national database supplies and
-    those the e-form replaces."""
+    those the e-form replaces (``attachments`` as for ``components_with_files``)."""
     return [
         component
-        for component, files in components_with_files(dossier)
+        for component, files in components_with_files(dossier, attachments)
         if component.required and not component.registry and not component.replaced and not files
     ]
 

@@ -48,18 +48,29 @@ def _not_a_draft() -> DossierError:
     )
 
 
-def lock_own_dossier(applicant: Applicant, public_id) -> Dossier | None:
+# What the submission reads with the dossier's row (``lock_own_dossier(for_submit=True)``):
+# the answer's procedure, the applicant and its user (the notification), the agency with
+# the units above it (the fee schedule and the event's snapshot walk up that chain).
+_SUBMIT_RELATED = (
+    "procedure_version__procedure",
+    "agency__parent__parent__parent",
+    "applicant__user",
+)
+
+
+def lock_own_dossier(applicant: Applicant, public_id, *, for_submit: bool = False):
     """The dossier ``public_id`` of ``applicant`` (``selectors.dossiers_of``), its row
     locked until the caller's transaction ends (call inside one), or None. The row
-    alone is read (a related row is read when used). The draft services below take it
-    as it is, without reading and locking it again."""
-    dossier = (
-        selectors.dossiers_of(applicant)
-        .select_related(None)
-        .select_for_update()
-        .filter(public_id=public_id)
-        .first()
-    )
+    alone is read (a related row is read when used); ``for_submit``: with what the
+    submission uses (``submit_application``), the dossier's row alone locked. The
+    draft services below and ``dossiers.services.transition`` take it as it is,
+    without reading and locking it again."""
+    qs = selectors.dossiers_of(applicant).select_related(None)
+    if for_submit:
+        qs = qs.select_related(*_SUBMIT_RELATED).select_for_update(of=("self",))
+    else:
+        qs = qs.select_for_update()
+    dossier = qs.filter(public_id=public_id).first()
     if dossier is not None:
         dossier.row_locked = True
     return dossier
@@ -299,12 +310,15 @@ def remove_attachment(dossier: Dossier, attachment_id, *, by=None) -> None:
     record("dossier.detach", actor=by, obj=locked, data={"sha256": sha256})
 
 
-def submission_problems(dossier: Dossier, *, by=None, check_registries: bool = True) -> list[str]:
+def submission_problems(
+    dossier: Dossier, *, by=None, check_registries: bool = True, attachments=None
+) -> list[str]:
     """What stops the draft from being submitted (Vietnamese), or [] when it is ready.
 
     Checks the e-form as on submission and the required components; then, with
     ``check_registries``, the values that came from national databases against those
-    databases again (a changed value is tampering).
+    databases again (a changed value is tampering). ``attachments``: the dossier's
+    files (``selectors.attachments_of``) when the caller has read them already.
     """
     version = dossier.procedure_version
     if version.status != ProcedureVersion.Status.PUBLISHED:
@@ -319,7 +333,7 @@ def submission_problems(dossier: Dossier, *, by=None, check_registries: bool = T
         _cleaned, errors = eforms.check(defn, dossier.form_data or {}, strict=True)
         # The form is walked only to name the fields in error.
         problems = eform_pages.problems(defn, dossier.form_data or {}, errors) if errors else []
-    for component in selectors.missing_components(dossier):
+    for component in selectors.missing_components(dossier, attachments):
         problems.append(_("Chưa có tệp cho thành phần “%(name)s”.") % {"name": component.name})
     if problems or not check_registries:
         return problems
@@ -334,7 +348,9 @@ def submission_problems(dossier: Dossier, *, by=None, check_registries: bool = T
     return list(tampered.values())
 
 
-def submit_application(dossier: Dossier, *, by=None, eid_level: int | None = None) -> Dossier:
+def submit_application(
+    dossier: Dossier, *, by=None, eid_level: int | None = None, attachments=None
+) -> Dossier:
     """Submit a draft: it gets its code and its fee is frozen.
 
     ``eid_level`` is the e-ID level the applicant proved at sign-in (1, 2; None: not
@@ -344,7 +360,9 @@ def submit_application(dossier: Dossier, *, by=None, eid_level: int | None = Non
     a double click or a re-posted form leads to the same receipt. Raises
     SubmissionRefused (with what to fix; code ``assurance_too_low`` for the level) when
     the draft is incomplete, a value from a national database was changed or the
-    sign-in's level is too low, DossierError for other refusals.
+    sign-in's level is too low, DossierError for other refusals. ``dossier`` may be
+    read with its lock (``lock_own_dossier(for_submit=True)``): the submission then
+    does not read it again; ``attachments`` as for ``submission_problems``.
     """
     if dossier.status != Status.DRAFT and dossier.code:
         return dossier
@@ -354,7 +372,7 @@ def submit_application(dossier: Dossier, *, by=None, eid_level: int | None = Non
         refused.code = "assurance_too_low"
         raise refused
     with registries.logs_held() as lookup_logs:
-        problems = submission_problems(dossier, by=by)
+        problems = submission_problems(dossier, by=by, attachments=attachments)
         if problems:
             raise SubmissionRefused(problems)  # the lookups' logs are written alone
         fields = {"identity_assurance": assurance.assurance_for(eid_level)}

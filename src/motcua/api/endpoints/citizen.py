@@ -21,6 +21,7 @@ from motcua.dossiers.exceptions import DossierError
 from motcua.dossiers.models import Attachment
 from motcua.dossiers.models import Status as DossierStatus
 from motcua.dossiers.workflow import RATEABLE
+from motcua.lib.db import atomic_refusable
 from motcua.portal import selectors as portal
 from motcua.portal import services as portal_services
 
@@ -56,14 +57,15 @@ from .delivery import check_delivery, choose_delivery
 router = Router(tags=["Hồ sơ của công dân"], auth=AUTH, throttle=[CallerThrottle()])
 
 
-def own_dossier(request, public_id, scope: str, *, lock: bool = False):
+def own_dossier(request, public_id, scope: str, *, lock: bool = False, for_submit: bool = False):
     """(caller, dossier) for the caller's own dossier; ApiError 404 for anyone else's.
 
     ``lock``: inside the call's transaction (an idempotent call), read the row with its
-    lock, for a portal service that changes it (it does not read it again)."""
+    lock, for a portal service that changes it (it does not read it again);
+    ``for_submit``: with the rows the submission uses (``lock_own_dossier``)."""
     who, applicant = acting_applicant(request, scope)
     if lock and transaction.get_connection().in_atomic_block:
-        dossier = portal_services.lock_own_dossier(applicant, public_id)
+        dossier = portal_services.lock_own_dossier(applicant, public_id, for_submit=for_submit)
     else:
         dossier = portal.dossiers_of(applicant).filter(public_id=public_id).first()
     if dossier is None:
@@ -242,15 +244,21 @@ def submit(request, public_id: uuid.UUID, idempotency_key: str | None = KEY_OPTI
     (422 `assurance_too_low` when the procedure requires an e-ID level 2 sign-in and the
     caller proved level 1). The dossier records the caller's e-ID level
     (`identity_assurance`). Submitting an already submitted dossier answers it unchanged."""
-    who, dossier = own_dossier(request, public_id, WRITE)
-    was_draft = dossier.status == DossierStatus.DRAFT
-    dossier = portal_services.submit_application(
-        dossier, by=who.user, eid_level=eid_level_of(request, who)
-    )
+    # One transaction for the call (a keyed call is in one already): the dossier is read
+    # once, with its lock, and its files once, for the checks and for the answer (the
+    # submission attaches none). A refusal is raised after the block: the registries'
+    # lookup logs of the verification stay.
+    with atomic_refusable(DossierError):
+        who, dossier = own_dossier(request, public_id, WRITE, lock=True, for_submit=True)
+        files = portal.attachments_of(dossier)
+        was_draft = dossier.status == DossierStatus.DRAFT
+        dossier = portal_services.submit_application(
+            dossier, by=who.user, eid_level=eid_level_of(request, who), attachments=files
+        )
     first = (
         was_draft and dossier.status == DossierStatus.SUBMITTED and dossier.submitted_at is not None
     )
-    return presenters.citizen_detail(dossier, first_submission=first)
+    return presenters.citizen_detail(dossier, first_submission=first, attachments=files)
 
 
 @router.post(

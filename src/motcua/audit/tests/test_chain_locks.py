@@ -1,9 +1,11 @@
 """Audited writes of two agencies do not wait for each other (PostgreSQL; skips on SQLite).
 
-Transaction 1 holds agency A's chain lock and stays open (as a writer between its audit
-write and its commit). A transaction auditing agency B completes meanwhile; one
-auditing agency A waits — seen in ``pg_locks`` as an advisory lock not granted — and
-completes once transaction 1 ends. Both chains verify.
+Transaction 1 holds agency A's chain lock (the chain's head row, ``services.head_sql``)
+and stays open (as a writer between its audit write and its commit). A transaction
+auditing agency B completes meanwhile; one auditing agency A waits — seen in
+``pg_locks`` as a lock not granted — and completes once transaction 1 ends, linked onto
+the record transaction 1 wrote (it read the head only once it had the lock). Both
+chains verify.
 """
 
 import threading
@@ -11,10 +13,11 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
-from motcua.audit.models import AuditRecord
+from motcua.audit.models import AuditRecord, chain_key
 from motcua.audit.selectors import verify_chain
-from motcua.audit.services import chain_lock_key, record
+from motcua.audit.services import record, write_entries
 
 from .conftest import tamper
 
@@ -29,9 +32,9 @@ def audit_rows_removed_afterwards(transactional_db):
     tamper("DELETE FROM {table}")
 
 
-def _waiting_advisory_locks() -> int:
+def _waiting_locks() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
         return cursor.fetchone()[0]
 
 
@@ -55,11 +58,20 @@ def test_another_agency_does_not_wait_and_the_same_agency_does(
     def first_transaction() -> None:
         try:
             with transaction.atomic():
-                record("dossier.receive", agency_id=A, object_id="t1")
-                with connection.cursor() as cursor:  # what the audit write holds to commit
-                    cursor.execute(
-                        "SELECT pg_advisory_xact_lock(%s)", [chain_lock_key(f"agency:{A}")]
-                    )
+                # Written at once (outside a service block the record is not deferred):
+                # the chain's head row stays locked until this transaction ends.
+                write_entries(
+                    "default",
+                    [
+                        AuditRecord(
+                            at=timezone.now(),
+                            action="dossier.receive",
+                            object_id="t1",
+                            agency_id=A,
+                            chain=chain_key(A),
+                        )
+                    ],
+                )
                 holding.set()
                 release.wait(30)
         except BaseException as exc:  # noqa: BLE001
@@ -83,16 +95,17 @@ def test_another_agency_does_not_wait_and_the_same_agency_does(
     same = threading.Thread(target=_audited_write, args=(A, same_done, errors))
     same.start()
     deadline = time.monotonic() + 5
-    while _waiting_advisory_locks() == 0 and time.monotonic() < deadline:
+    while _waiting_locks() == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _waiting_advisory_locks() == 1, "agency A's second writer should wait"
+    assert _waiting_locks() == 1, "agency A's second writer should wait"
     assert not same_done.is_set()
 
     release.set()
     t1.join(10)
     same.join(10)
     assert same_done.is_set() and not errors, errors
-    assert AuditRecord.objects.filter(agency_id=A).count() == 2
+    first, second = AuditRecord.objects.filter(agency_id=A).order_by("id")
+    assert (first.object_id, second.prev_hash) == ("t1", first.hash)
     result = verify_chain()
     assert (result.ok, result.checked) == (True, 3), result
 
