@@ -3,7 +3,11 @@
 Lifecycle moves (submit, supplement, withdraw) go through
 ``motcua.dossiers.services.transition``; the portal only edits what a draft holds
 (the e-form values and their sources, the component files) and never a status.
-Registry look-ups happen outside database transactions (they are network calls).
+Registry look-ups happen outside database transactions (they are network calls), with
+one exception: the re-check of the prefilled values when the API submits a draft runs in
+the call's transaction, holding that draft's own row only (the prefill's cached answer
+serves it; on a miss the registry connector's timeout bounds the wait). One read of the
+draft with its lock then serves the whole submission (issue #21).
 """
 
 from __future__ import annotations
