@@ -22,6 +22,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import F, FilteredRelation, Q
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
@@ -39,12 +40,16 @@ ACTING_HEADER = "X-Acting-As"
 
 @dataclass
 class Principal:
-    """The authenticated caller. ``scopes`` is None for a session (every scope)."""
+    """The authenticated caller. ``scopes`` is None for a session (every scope).
+
+    ``person``: for a bearer token, the person's own Applicant when it was read with the
+    token (the one ``current_applicant`` chooses for them), else None."""
 
     via: str
     user: object | None = None
     client: ApiClient | None = None
     scopes: frozenset[str] | None = None
+    person: Applicant | None = None
 
     @property
     def key(self) -> str:
@@ -69,14 +74,33 @@ class Principal:
         return self.scopes is None or scope in self.scopes
 
 
+# The person's own Applicant, read with the token in the same statement: the person
+# Applicant with the account's personal id (``current_applicant``'s choice) when it is
+# already linked to the account. At most one row matches (one person per personal id);
+# when none does (no personal id, no Applicant yet, not linked to this account)
+# ``acting_applicant`` asks ``current_applicant``, which creates or links it. (A new
+# FilteredRelation per query: the query stores its alias and path on it.)
+def _own_person() -> FilteredRelation:
+    return FilteredRelation(
+        "user__applicants",
+        condition=Q(
+            user__applicants__kind=Applicant.Kind.PERSON,
+            user__applicants__personal_id=F("user__personal_id"),
+        ),
+    )
+
+
 def principal_for_token(raw: str) -> Principal | None:
-    """The caller a bearer token stands for, or None when the token is unknown or expired."""
+    """The caller a bearer token stands for, or None when the token is unknown or expired.
+
+    One statement reads the token, its user and that person's own Applicant."""
     if not raw or len(raw) > 512:
         return None
     checksum = hashlib.sha256(raw.encode("utf-8")).hexdigest()
     token = (
         get_access_token_model()
-        .objects.select_related("user")
+        .objects.annotate(own_person=_own_person())
+        .select_related("user", "own_person")
         .filter(token_checksum=checksum)
         .first()
     )
@@ -84,9 +108,13 @@ def principal_for_token(raw: str) -> Principal | None:
         return None
     scopes = frozenset(token.scope.split())
     if token.user_id is not None:
-        if not token.user.is_active:
+        user = token.user
+        if not user.is_active:
             return None
-        return Principal(via="bearer", user=token.user, scopes=scopes)
+        person = getattr(token, "own_person", None)
+        if person is not None:
+            person.user = user  # read with the token: not read again
+        return Principal(via="bearer", user=user, scopes=scopes, person=person)
     client = (
         ApiClient.objects.select_related("account")
         .filter(application_id=token.application_id, active=True)
@@ -184,10 +212,13 @@ def acting_applicant(request, scope: str) -> tuple[Principal, Applicant]:
             "not_a_citizen",
             _("Hệ thống kết nối chỉ dùng được các chức năng của cơ quan (/officer/)."),
         )
-    session = request.session if who.via == "session" else None
-    applicant = current_applicant(_Shim(who.user, session))
-    if applicant is not None and applicant.user_id == who.user.pk:
-        applicant.user = who.user  # already read with the token: not read again
+    if who.person is not None:
+        applicant = who.person  # a token: no business chosen on the portal applies
+    else:
+        session = request.session if who.via == "session" else None
+        applicant = current_applicant(_Shim(who.user, session))
+        if applicant is not None and applicant.user_id == who.user.pk:
+            applicant.user = who.user  # already read with the token: not read again
     if applicant is None:
         raise ApiError(
             403,

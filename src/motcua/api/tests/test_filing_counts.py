@@ -76,6 +76,18 @@ def test_the_bearer_token_is_resolved_once_per_call(citizen, version):
     assert len(token_reads) == 1
 
 
+def test_the_token_read_brings_the_applicant_the_person_acts_as(citizen, make_dossier):
+    dossier = make_dossier(citizen)
+    me = as_bearer(citizen)
+    with Counts() as counts:
+        answer = me.get(f"/dossiers/{dossier.public_id}")
+    assert answer.status_code == 200 and answer.json()["id"] == str(dossier.public_id)
+    token_reads = [sql for sql in counts.sql if "oauth2_provider_accesstoken" in sql]
+    assert len(token_reads) == 1 and "accounts_applicant" in token_reads[0]
+    # No statement of its own reads the applicant (the dossier's query may join it).
+    assert not [sql for sql in counts.sql if sql.startswith('SELECT "accounts_applicant"')]
+
+
 def test_the_idempotency_key_is_claimed_with_one_statement(citizen, version):
     me = as_bearer(citizen)
     with Counts() as counts:
