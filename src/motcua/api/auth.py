@@ -22,17 +22,16 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, FilteredRelation, Q
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
-from oauth2_provider.models import get_access_token_model
 
 from motcua.accounts.citizen import current_applicant, eid_level, represented_businesses
 from motcua.accounts.models import Applicant
 
 from .errors import ApiError
 from .models import ApiClient
+from .tokenread import read_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 ACTING_HEADER = "X-Acting-As"
@@ -74,46 +73,21 @@ class Principal:
         return self.scopes is None or scope in self.scopes
 
 
-# The person's own Applicant, read with the token in the same statement: the person
-# Applicant with the account's personal id (``current_applicant``'s choice) when it is
-# already linked to the account. At most one row matches (one person per personal id);
-# when none does (no personal id, no Applicant yet, not linked to this account)
-# ``acting_applicant`` asks ``current_applicant``, which creates or links it. (A new
-# FilteredRelation per query: the query stores its alias and path on it.)
-def _own_person() -> FilteredRelation:
-    return FilteredRelation(
-        "user__applicants",
-        condition=Q(
-            user__applicants__kind=Applicant.Kind.PERSON,
-            user__applicants__personal_id=F("user__personal_id"),
-        ),
-    )
-
-
 def principal_for_token(raw: str) -> Principal | None:
     """The caller a bearer token stands for, or None when the token is unknown or expired.
 
-    One statement reads the token, its user and that person's own Applicant."""
+    One statement reads the token, its user and that person's own Applicant
+    (``tokenread``)."""
     if not raw or len(raw) > 512:
         return None
     checksum = hashlib.sha256(raw.encode("utf-8")).hexdigest()
-    token = (
-        get_access_token_model()
-        .objects.annotate(own_person=_own_person())
-        .select_related("user", "own_person")
-        .filter(token_checksum=checksum)
-        .first()
-    )
+    token, user, person = read_token(checksum)
     if token is None or token.is_expired():
         return None
     scopes = frozenset(token.scope.split())
     if token.user_id is not None:
-        user = token.user
-        if not user.is_active:
+        if user is None or not user.is_active:
             return None
-        person = getattr(token, "own_person", None)
-        if person is not None:
-            person.user = user  # read with the token: not read again
         return Principal(via="bearer", user=user, scopes=scopes, person=person)
     client = (
         ApiClient.objects.select_related("account")
