@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Statements per call on SQLite (before issue #21: create 38, upload 23, submit 46; then
 # 15, 15, 24 before the nested service blocks lost their savepoints; then 11, 12, 20
 # before the draft was created without its version's components, the upload locked the
-# draft as it read it and the submission answered its timeline from memory).
-CREATE, UPLOAD, SUBMIT = 10, 11, 18
+# draft as it read it and the submission answered its timeline from memory; then 10, 11,
+# 18 before the bearer token's read brought the applicant the person acts as).
+CREATE, UPLOAD, SUBMIT = 9, 10, 17
 FILING_TRANSACTIONS = 3  # one per call (≤ 4)
 
 
