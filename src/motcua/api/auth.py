@@ -25,13 +25,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
-from oauth2_provider.models import get_access_token_model
 
 from motcua.accounts.citizen import current_applicant, eid_level, represented_businesses
 from motcua.accounts.models import Applicant
 
 from .errors import ApiError
 from .models import ApiClient
+from .tokenread import read_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 ACTING_HEADER = "X-Acting-As"
@@ -39,12 +39,16 @@ ACTING_HEADER = "X-Acting-As"
 
 @dataclass
 class Principal:
-    """The authenticated caller. ``scopes`` is None for a session (every scope)."""
+    """The authenticated caller. ``scopes`` is None for a session (every scope).
+
+    ``person``: for a bearer token, the person's own Applicant when it was read with the
+    token (the one ``current_applicant`` chooses for them), else None."""
 
     via: str
     user: object | None = None
     client: ApiClient | None = None
     scopes: frozenset[str] | None = None
+    person: Applicant | None = None
 
     @property
     def key(self) -> str:
@@ -70,23 +74,21 @@ class Principal:
 
 
 def principal_for_token(raw: str) -> Principal | None:
-    """The caller a bearer token stands for, or None when the token is unknown or expired."""
+    """The caller a bearer token stands for, or None when the token is unknown or expired.
+
+    One statement reads the token, its user and that person's own Applicant
+    (``tokenread``)."""
     if not raw or len(raw) > 512:
         return None
     checksum = hashlib.sha256(raw.encode("utf-8")).hexdigest()
-    token = (
-        get_access_token_model()
-        .objects.select_related("user")
-        .filter(token_checksum=checksum)
-        .first()
-    )
+    token, user, person = read_token(checksum)
     if token is None or token.is_expired():
         return None
     scopes = frozenset(token.scope.split())
     if token.user_id is not None:
-        if not token.user.is_active:
+        if user is None or not user.is_active:
             return None
-        return Principal(via="bearer", user=token.user, scopes=scopes)
+        return Principal(via="bearer", user=user, scopes=scopes, person=person)
     client = (
         ApiClient.objects.select_related("account")
         .filter(application_id=token.application_id, active=True)
@@ -184,10 +186,13 @@ def acting_applicant(request, scope: str) -> tuple[Principal, Applicant]:
             "not_a_citizen",
             _("Hệ thống kết nối chỉ dùng được các chức năng của cơ quan (/officer/)."),
         )
-    session = request.session if who.via == "session" else None
-    applicant = current_applicant(_Shim(who.user, session))
-    if applicant is not None and applicant.user_id == who.user.pk:
-        applicant.user = who.user  # already read with the token: not read again
+    if who.person is not None:
+        applicant = who.person  # a token: no business chosen on the portal applies
+    else:
+        session = request.session if who.via == "session" else None
+        applicant = current_applicant(_Shim(who.user, session))
+        if applicant is not None and applicant.user_id == who.user.pk:
+            applicant.user = who.user  # already read with the token: not read again
     if applicant is None:
         raise ApiError(
             403,

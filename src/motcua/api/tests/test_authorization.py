@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency, Role
 from motcua.dossiers.models import Status
 from tests.factories import AgencyFactory, ApplicantFactory, UserFactory
@@ -210,6 +211,26 @@ def test_a_representative_acts_for_their_business(citizen, make_dossier):
     stranger = UserFactory(username="nguoila", personal_id="001090009999")
     refused = as_bearer(stranger).get("/dossiers", headers={"X-Acting-As": "0101234567"})
     assert refused.status_code == 403 and error_code(refused) == "not_representative"
+
+
+def test_a_person_applicant_not_yet_linked_to_the_account_is_linked_and_used(citizen, make_dossier):
+    # The person Applicant with the account's personal id, without its account (recorded
+    # at the desk, say): the token's read does not find it, ``current_applicant`` does.
+    person = citizen.applicants.get(kind="person")
+    theirs = make_dossier(citizen)
+    Applicant.objects.filter(pk=person.pk).update(user=None)
+    api = as_bearer(citizen)
+    assert [d["id"] for d in api.get("/dossiers").json()["items"]] == [str(theirs.public_id)]
+    person.refresh_from_db()
+    assert person.user_id == citizen.pk
+    assert [d["id"] for d in api.get("/dossiers").json()["items"]] == [str(theirs.public_id)]
+
+
+def test_an_account_without_personal_id_acts_as_its_linked_person(citizen, make_dossier):
+    theirs = make_dossier(citizen)
+    type(citizen).objects.filter(pk=citizen.pk).update(personal_id="")
+    api = as_bearer(citizen)
+    assert [d["id"] for d in api.get("/dossiers").json()["items"]] == [str(theirs.public_id)]
 
 
 def test_a_deactivated_person_token_stops_working(citizen):

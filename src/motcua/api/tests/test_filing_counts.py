@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # 15, 15, 24 before the nested service blocks lost their savepoints; then 11, 12, 20
 # before the draft was created without its version's components, the upload locked the
 # draft as it read it and the submission answered its timeline from memory; then 10, 11,
-# 18 before the submission read the draft once with its lock and its files once).
-CREATE, UPLOAD, SUBMIT = 10, 11, 16
+# 18 before the submission read the draft once with its lock and its files once; then 10,
+# 11, 16 before the bearer token's read brought the applicant the person acts as).
+CREATE, UPLOAD, SUBMIT = 9, 10, 15
 FILING_TRANSACTIONS = 3  # one per call (≤ 4)
 
 
@@ -74,6 +75,18 @@ def test_the_bearer_token_is_resolved_once_per_call(citizen, version):
         assert me.post("/dossiers", {"procedure": "HT.01", "form": FORM}).status_code == 201
     token_reads = [sql for sql in counts.sql if "oauth2_provider_accesstoken" in sql]
     assert len(token_reads) == 1
+
+
+def test_the_token_read_brings_the_applicant_the_person_acts_as(citizen, make_dossier):
+    dossier = make_dossier(citizen)
+    me = as_bearer(citizen)
+    with Counts() as counts:
+        answer = me.get(f"/dossiers/{dossier.public_id}")
+    assert answer.status_code == 200 and answer.json()["id"] == str(dossier.public_id)
+    token_reads = [sql for sql in counts.sql if "oauth2_provider_accesstoken" in sql]
+    assert len(token_reads) == 1 and "accounts_applicant" in token_reads[0]
+    # No statement of its own reads the applicant (the dossier's query may join it).
+    assert not [sql for sql in counts.sql if sql.startswith('SELECT "accounts_applicant"')]
 
 
 def test_the_idempotency_key_is_claimed_with_one_statement(citizen, version):
