@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -82,11 +83,17 @@ def check_quota(dossier: Dossier, size: int, kind: str) -> None:
 
     Locks the applicant's row first (inside the caller's transaction), so two uploads
     at once to two of their dossiers cannot both slip under the quota; the dossier's own
-    row is locked by the caller. Raises DossierError naming the limit.
+    row is locked by the caller, and the applicant's too when the caller read them with
+    their locks in this transaction (``applicant_row_locked``, set by the portal's
+    ``lock_own_dossier``). Raises DossierError naming the limit.
     """
     if kind not in QUOTA_KINDS:
         return
-    Applicant.objects.select_for_update().filter(pk=dossier.applicant_id).first()
+    if not (
+        getattr(dossier, "applicant_row_locked", False)
+        and transaction.get_connection().in_atomic_block
+    ):
+        Applicant.objects.select_for_update().filter(pk=dossier.applicant_id).first()
     # Both sums in one query: this dossier's files, and those of the applicant's open
     # dossiers.
     this, still_open = Q(dossier_id=dossier.pk), ~Q(dossier__status__in=TERMINAL)

@@ -64,19 +64,22 @@ _SUBMIT_RELATED = (
 
 def lock_own_dossier(applicant: Applicant, public_id, *, for_submit: bool = False):
     """The dossier ``public_id`` of ``applicant`` (``selectors.dossiers_of``), its row
-    locked until the caller's transaction ends (call inside one), or None. The row
-    alone is read (a related row is read when used); ``for_submit``: with what the
-    submission uses (``submit_application``), the dossier's row alone locked. The
-    draft services below and ``dossiers.services.transition`` take it as it is,
-    without reading and locking it again."""
+    locked until the caller's transaction ends (call inside one), or None. The row is
+    read with its applicant's, both locked: an upload's quota check
+    (``dossiers.files.check_quota``) then does not lock the applicant again, in the same
+    order (the dossier, then its applicant); ``for_submit``: with what the submission
+    uses (``submit_application``), the dossier's row alone locked. The draft services
+    below and ``dossiers.services.transition`` take it as it is, without reading and
+    locking it again."""
     qs = selectors.dossiers_of(applicant).select_related(None)
     if for_submit:
         qs = qs.select_related(*_SUBMIT_RELATED).select_for_update(of=("self",))
     else:
-        qs = qs.select_for_update()
+        qs = qs.select_related("applicant").select_for_update(of=("self", "applicant"))
     dossier = qs.filter(public_id=public_id).first()
     if dossier is not None:
         dossier.row_locked = True
+        dossier.applicant_row_locked = not for_submit
     return dossier
 
 

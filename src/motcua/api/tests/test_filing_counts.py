@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # before the draft was created without its version's components, the upload locked the
 # draft as it read it and the submission answered its timeline from memory; then 10, 11,
 # 18 before the submission read the draft once with its lock and its files once; then 10,
-# 11, 16 before the bearer token's read brought the applicant the person acts as).
-CREATE, UPLOAD, SUBMIT = 9, 10, 15
+# 11, 16 before the bearer token's read brought the applicant the person acts as; then
+# 9, 10, 15 before the upload locked the applicant with the draft, for the quota).
+CREATE, UPLOAD, SUBMIT = 9, 9, 15
 FILING_TRANSACTIONS = 3  # one per call (≤ 4)
 
 
