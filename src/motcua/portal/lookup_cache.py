@@ -310,9 +310,14 @@ def _delete(code: str) -> None:
 
 
 def forget(sender=None, dossier=None, **kwargs) -> None:
-    """``dossier_event`` receiver: drop the cached answer now and after the commit."""
+    """``dossier_event`` receiver: drop the cached answer now and after the commit.
+
+    Nothing is dropped when a draft is submitted: a code is only ever looked up for a
+    dossier past its draft (``_read``), and an unknown code is never kept, so no entry
+    can exist for the code a submission gives (a look-up that reads the row after the
+    commit keeps what it read, which is then current)."""
     code = getattr(dossier, "code", None)
-    if not code:
+    if not code or kwargs.get("from_status") == Status.DRAFT:
         return
     _delete(code)
     transaction.on_commit(lambda: _delete(code))
