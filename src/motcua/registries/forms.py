@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.catalog import eform
 from motcua.catalog.eform import get_path, set_path  # noqa: F401 (used as forms.get_path)
@@ -28,28 +29,34 @@ RELATIONS = ("self", "spouse", "father", "mother", "child", "wife", "husband")
 EID_ATTRIBUTES = ("phone", "email")
 
 
+# Translated when asked (one gettext per call, not one per label): the prefill names
+# the parts of every person block on each filing.
+PART_LABELS = {
+    "full_name": gettext_noop("Họ, chữ đệm và tên"),
+    "birth_date": gettext_noop("Ngày, tháng, năm sinh"),
+    "sex": gettext_noop("Giới tính"),
+    "personal_id": gettext_noop("Số định danh cá nhân"),
+    "ethnicity": gettext_noop("Dân tộc"),
+    "nationality": gettext_noop("Quốc tịch"),
+    "residence": gettext_noop("Nơi cư trú"),
+}
+RELATION_LABELS = {
+    "self": gettext_noop("người yêu cầu"),
+    "spouse": gettext_noop("vợ/chồng"),
+    "father": gettext_noop("cha"),
+    "mother": gettext_noop("mẹ"),
+    "child": gettext_noop("con"),
+    "wife": gettext_noop("vợ"),
+    "husband": gettext_noop("chồng"),
+}
+
+
 def part_label(part: str) -> str:
-    return {
-        "full_name": _("Họ, chữ đệm và tên"),
-        "birth_date": _("Ngày, tháng, năm sinh"),
-        "sex": _("Giới tính"),
-        "personal_id": _("Số định danh cá nhân"),
-        "ethnicity": _("Dân tộc"),
-        "nationality": _("Quốc tịch"),
-        "residence": _("Nơi cư trú"),
-    }[part]
+    return _(PART_LABELS[part])
 
 
 def relation_label(relation: str) -> str:
-    return {
-        "self": _("người yêu cầu"),
-        "spouse": _("vợ/chồng"),
-        "father": _("cha"),
-        "mother": _("mẹ"),
-        "child": _("con"),
-        "wife": _("vợ"),
-        "husband": _("chồng"),
-    }[relation]
+    return _(RELATION_LABELS[relation])
 
 
 def top_fields(definition: Any) -> list[dict[str, Any]]:

@@ -147,13 +147,18 @@ def subject_hash(subject: str) -> str:
     return hmac.new(key.encode(), subject.encode(), hashlib.sha256).hexdigest()
 
 
-def _cache_get(cache, key: str):
-    # The cache is an optimisation: with Redis down the registries are simply asked.
+def _cache_get(cache, keys: list[str]) -> dict:
+    """The cached attributes of ``keys`` (absent: not cached), in one round trip.
+
+    The cache is an optimisation: with Redis down the registries are simply asked."""
     try:
-        return cache.get(key)
+        if len(keys) == 1:
+            value = cache.get(keys[0])
+            return {} if value is None else {keys[0]: value}
+        return cache.get_many(keys)
     except Exception as failure:
         logger.warning("registry cache unavailable: %s", type(failure).__name__)
-        return None
+        return {}
 
 
 def _cache_set(cache, key: str, value, ttl: int) -> None:
@@ -217,8 +222,10 @@ def _lookup_many(
     ttl = settings.MOTCUA_REGISTRY_CACHE_SECONDS
     fetches: dict[str, _Fetch] = {}
     misses = []
+    keys = {registry: _cache_key(registry, subject) for registry, subject in subjects.items()}
+    found = _cache_get(cache, list(keys.values())) if ttl > 0 and keys else {}
     for registry, subject in subjects.items():
-        cached = _cache_get(cache, _cache_key(registry, subject)) if ttl > 0 else None
+        cached = found.get(keys[registry])
         if cached is not None:
             fetches[registry] = _Fetch(
                 registry, subject, Outcome.FOUND, cached, from_cache=True, connector="cache"
@@ -236,7 +243,7 @@ def _lookup_many(
             if fetches[registry].outcome == Outcome.FOUND:
                 _cache_set(
                     cache,
-                    _cache_key(registry, subjects[registry]),
+                    keys[registry],
                     fetches[registry].attributes,
                     ttl,
                 )

@@ -29,6 +29,35 @@ from .validators import compiled_validator
 DATE_EXAMPLE = "17/05/1990"
 
 
+# --- block parts, once per kind of block ------------------------------------
+
+_PARTS_KEPT: dict[tuple, tuple[list[dict], dict[str, dict]]] = {}
+
+
+def _block_parts(block: dict) -> tuple[list[dict], dict[str, dict]]:
+    """``block_parts(block)`` and the same by name, built once per kind of block (its
+    type, whether required, its parts and required parts: all the parts depend on) and
+    shared: the checks only read them. Each check walks every block several times."""
+    try:
+        parts, wanted = block.get("parts"), block.get("required_parts")
+        key = (
+            block.get("type"),
+            bool(block.get("required")),
+            tuple(parts) if parts else None,
+            None if wanted is None else tuple(wanted),
+        )
+        kept = _PARTS_KEPT.get(key)
+    except TypeError:  # unhashable parts: not a valid definition, build them each time
+        found = block_parts(block)
+        return found, {p["name"]: p for p in found}
+    if kept is None:
+        found = block_parts(block)
+        kept = (found, {p["name"]: p for p in found})
+        if len(_PARTS_KEPT) < 1024:
+            _PARTS_KEPT[key] = kept
+    return kept
+
+
 # --- emptiness, visibility, cleaning ---------------------------------------
 
 
@@ -59,7 +88,7 @@ def _clean_value(field: dict, value: Any, root: dict | None) -> Any:
     if kind in ("person", "address"):
         if not isinstance(value, dict):
             return value
-        parts = {p["name"]: p for p in block_parts(field)}
+        parts = _block_parts(field)[1]
         return {k: _clean_value(parts[k], v, None) for k, v in value.items() if k in parts}
     if kind == "group":
         if not isinstance(value, list):
@@ -134,7 +163,7 @@ def _prune(fields: list[dict], data: dict) -> dict:
         value = data[name]
         kind = field.get("type")
         if kind in ("person", "address") and isinstance(value, dict):
-            value = _prune(block_parts(field), value)
+            value = _prune(_block_parts(field)[0], value)
         elif kind == "group" and isinstance(value, list):
             value = [
                 _prune(field.get("fields") or [], item) if isinstance(item, dict) else item
@@ -163,7 +192,7 @@ def iter_values(
         value, path = data[name], prefix + name
         kind = field.get("type")
         if kind == "person" and isinstance(value, dict):
-            yield from iter_values(block_parts(field), value, path + ".", _owner(field, owner))
+            yield from iter_values(_block_parts(field)[0], value, path + ".", _owner(field, owner))
         elif kind == "group" and isinstance(value, list):
             for index, item in enumerate(value):
                 yield from iter_values(
@@ -210,7 +239,7 @@ def locate(fields: list[dict], segments: list) -> tuple[dict | None, str]:
             field = sub
             index += 1
         elif kind in ("person", "address"):
-            part = {p["name"]: p for p in block_parts(field)}.get(segment)
+            part = _block_parts(field)[1].get(segment)
             if part is None:
                 return field, owner
             owner = _owner(field, owner)
