@@ -36,6 +36,11 @@ def test_a_filing_through_the_api_takes_one_transaction_per_call(citizen, versio
     # The working-day calendar is read once per process and year, then kept for
     # ``calendar.CACHE_SECONDS``: a running server has it, as a filing finds it there.
     intake_deadline(timezone.now())
+    # The catalogue's reference data (the procedure and its version, the receiving
+    # agencies, the province and commune lists, the components, the fee rules, the event
+    # subscribers) is memoised per process (``motcua.lib.refcache``): a first filing, not
+    # counted, finds what a running server has.
+    _file_once(me, version)
     calls = {}
 
     with Counts() as calls["create"]:
@@ -64,8 +69,18 @@ def test_a_filing_through_the_api_takes_one_transaction_per_call(citizen, versio
     assert calls["submit"].statements <= SUBMIT + audit_lock, calls["submit"].sql
     total = sum(c.statements for c in calls.values())
     print(f"filing on {connection.vendor}: {calls} total={total}")  # noqa: T201
+    print("\n".join(s[:150] for c in calls.values() for s in c.sql))  # noqa: T201
     assert sum(c.transactions for c in calls.values()) == FILING_TRANSACTIONS
     assert total <= CREATE + UPLOAD + SUBMIT + 2 * audit_lock
+
+
+def _file_once(me, version) -> None:
+    created = me.post("/dossiers", {"procedure": "HT.01", "form": FORM})
+    assert created.status_code == 201, created.content
+    dossier = created.json()["id"]
+    for component in version.components.all():
+        me.upload(f"/dossiers/{dossier}/attachments", {"component": component.pk, "file": pdf()})
+    assert me.post(f"/dossiers/{dossier}/submit").status_code == 200
 
 
 def test_the_bearer_token_is_resolved_once_per_call(citizen, version):
