@@ -164,6 +164,12 @@ def _new_generation() -> None:
         holder[0] = token
 
 
+def invalidate() -> None:
+    """A new generation now, whatever the transaction (e.g. between tests, whose
+    database is emptied without signals)."""
+    _new_generation()
+
+
 def bump(using: str = DEFAULT_DB_ALIAS) -> None:
     """Memoised reference data changed: a new generation now and on commit."""
     _new_generation()
