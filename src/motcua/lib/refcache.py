@@ -120,10 +120,13 @@ def generation() -> str | None:
 
 def _pending(connection) -> bool:
     """Whether this connection's open transaction has written memoised rows."""
-    callback = getattr(connection, "_refcache_on_commit", None)
+    callback, at = getattr(connection, "_refcache_on_commit", (None, 0))
     if callback is None or not connection.in_atomic_block:
         return False
-    return any(entry[1] is callback for entry in connection.run_on_commit)
+    queued = connection.run_on_commit
+    if at < len(queued) and queued[at][1] is callback:  # where it was queued
+        return True
+    return any(entry[1] is callback for entry in queued)  # a savepoint rolled back
 
 
 def memoised(key: Any, read: Callable[[], T]) -> T:
@@ -179,7 +182,7 @@ def bump(using: str = DEFAULT_DB_ALIAS) -> None:
         def on_commit() -> None:
             _new_generation()
 
-        connection._refcache_on_commit = on_commit
+        connection._refcache_on_commit = (on_commit, len(connection.run_on_commit))
         transaction.on_commit(on_commit, using=using)
 
 
