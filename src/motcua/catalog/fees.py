@@ -5,7 +5,9 @@ force on ``on``: a rule for the agency itself beats one for a unit above it, whi
 beats a rule for every agency; among equals the latest ``valid_from`` wins. Without a
 rule in force, the version's own fee and online policy apply. The dossier freezes the
 quoted amount when it is submitted (``dossiers.services.transition``), so a later change
-of the schedule never changes what a filed dossier owes.
+of the schedule never changes what a filed dossier owes. A procedure's rules are read
+from a per-process memo (``motcua.lib.refcache``) that any change to a rule invalidates
+in every process.
 """
 
 from __future__ import annotations
