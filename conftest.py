@@ -39,6 +39,16 @@ def _clear_calendar_cache():
     calendar.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_memo():
+    """Each test starts with nothing memoised (``motcua.lib.refcache``): a flushed
+    database (transactional tests) sends no signal that would invalidate it."""
+    from motcua.lib import refcache
+
+    refcache.invalidate()
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Let Django's flush (TRUNCATE) empty the append-only audit table between tests."""

@@ -216,6 +216,8 @@ MIDDLEWARE = [
     # probes and /metrics next, before the host check and the HTTPS redirect.
     "motcua.ops.middleware.RequestIdMiddleware",
     "motcua.ops.middleware.OpsEndpointsMiddleware",
+    # The reference data memo's generation, read at most once per request (lib.refcache).
+    "motcua.lib.refcache.RequestScopeMiddleware",
     # A NUL byte in a parameter is a 400, and a database outage the "thử lại" page (503)
     # instead of a stack trace (docs/RESILIENCE.md).
     "motcua.dossiers.middleware.NulCharactersMiddleware",

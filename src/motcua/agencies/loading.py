@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from motcua.lib import refcache
 from motcua.lib.text import strip_diacritics
 
 from .identifiers import identifier_problem
@@ -92,6 +93,7 @@ def load_ministries(path: Path = MINISTRIES_CSV) -> int:
             Agency.objects.filter(code=row["code"]).update(
                 successor=Agency.objects.get(code=row["successor_code"])
             )
+            refcache.bump()  # .update() sends no post_save
     return len(rows)
 
 

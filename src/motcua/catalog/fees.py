@@ -5,7 +5,9 @@ force on ``on``: a rule for the agency itself beats one for a unit above it, whi
 beats a rule for every agency; among equals the latest ``valid_from`` wins. Without a
 rule in force, the version's own fee and online policy apply. The dossier freezes the
 quoted amount when it is submitted (``dossiers.services.transition``), so a later change
-of the schedule never changes what a filed dossier owes.
+of the schedule never changes what a filed dossier owes. A procedure's rules are read
+from a per-process memo (``motcua.lib.refcache``) that any change to a rule invalidates
+in every process.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from motcua.agencies.models import Agency
+from motcua.lib import refcache
 
 from .models import FeeRule, OnlineFeePolicy, ProcedureVersion, online_amount
 
@@ -61,11 +63,13 @@ def rule_in_force(
     version: ProcedureVersion, agency: Agency | None, on: datetime.date
 ) -> FeeRule | None:
     chain = _agency_chain(agency)
-    rules = list(
-        FeeRule.objects.filter(procedure_id=version.procedure_id, valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-        .filter(Q(agency__isnull=True) | Q(agency_id__in=chain))
-    )
+    rules = [
+        rule
+        for rule in _rules_of(version.procedure_id)
+        if rule.valid_from <= on
+        and (rule.valid_until is None or rule.valid_until >= on)
+        and (rule.agency_id is None or rule.agency_id in chain)
+    ]
     if not rules:
         return None
 
@@ -74,6 +78,19 @@ def rule_in_force(
         return (nearness, -rule.valid_from.toordinal(), -rule.pk)
 
     return min(rules, key=rank)
+
+
+def _rules_of(procedure_id: int) -> list[FeeRule]:
+    """Every fee rule of the procedure (fresh instances of a per-process memo,
+    ``motcua.lib.refcache``; the schedule changes rarely)."""
+    rows = refcache.memoised(
+        ("catalog.fee_rules", procedure_id),
+        lambda: tuple(
+            refcache.row_of(rule)
+            for rule in FeeRule.objects.filter(procedure_id=procedure_id).order_by("pk")
+        ),
+    )
+    return [refcache.instance(FeeRule, row) for row in rows]
 
 
 def quote(

@@ -14,8 +14,16 @@ from motcua.agencies.selectors import (
     descendant_ids,
     is_superuser,
 )
+from motcua.lib import refcache
 
-from .models import CrossBoundaryIntake, OnlineOnlyRule, Procedure, ProcedureVersion, Sector
+from .models import (
+    CrossBoundaryIntake,
+    OnlineOnlyRule,
+    Procedure,
+    ProcedureComponent,
+    ProcedureVersion,
+    Sector,
+)
 
 
 def published_procedures() -> QuerySet[Procedure]:
@@ -28,8 +36,58 @@ def published_procedures() -> QuerySet[Procedure]:
 
 
 def procedure_by_code(code: str) -> Procedure | None:
-    """The published procedure with this code, or None (drafts-only procedures are hidden)."""
-    return published_procedures().filter(code=code).first()
+    """The published procedure with this code, or None (drafts-only procedures are hidden).
+
+    With its current version and that version's sector; memoised per process
+    (``motcua.lib.refcache``), each call gets fresh instances."""
+    rows = refcache.memoised(("catalog.procedure", code), lambda: _procedure_rows(code))
+    if rows is None:
+        return None
+    procedure_row, version_row, sector_row = rows
+    procedure = refcache.instance(Procedure, procedure_row)
+    version = refcache.instance(ProcedureVersion, version_row)
+    version.sector = refcache.instance(Sector, sector_row)
+    procedure.current_version = version
+    return procedure
+
+
+def _procedure_rows(code: str) -> tuple | None:
+    found = published_procedures().filter(code=code).first()
+    if found is None:
+        return None
+    version = found.current_version
+    return refcache.row_of(found), refcache.row_of(version), refcache.row_of(version.sector)
+
+
+def _component_rows(version_id: int) -> tuple:
+    return refcache.memoised(
+        ("catalog.components", version_id),
+        lambda: tuple(
+            refcache.row_of(c)
+            for c in ProcedureComponent.objects.filter(version_id=version_id).order_by("position")
+        ),
+    )
+
+
+def components_of(version: ProcedureVersion) -> list[ProcedureComponent]:
+    """The components of ``version`` in their order (fresh instances of a per-process
+    memo, ``motcua.lib.refcache``: a caller may mark them, e.g. ``replaced``)."""
+    prefetched = getattr(version, "_prefetched_objects_cache", {})
+    if "components" in prefetched:  # the caller prefetched them
+        return list(prefetched["components"])
+    components = [refcache.instance(ProcedureComponent, r) for r in _component_rows(version.pk)]
+    for component in components:
+        component.version = version
+    return components
+
+
+def component(version_id: int, pk) -> ProcedureComponent | None:
+    """The component ``pk`` of the version ``version_id`` (None if it has no such one)."""
+    for row in _component_rows(version_id):
+        found = refcache.instance(ProcedureComponent, row)
+        if found.pk == pk:
+            return found
+    return None
 
 
 def sectors_with_counts() -> QuerySet[Sector]:

@@ -18,6 +18,7 @@ from motcua.agencies.selectors import (
     nearest_common_agency_id,
 )
 from motcua.audit.services import record
+from motcua.lib import refcache
 
 from . import eform
 from .eform import upgrade, validate_definition
@@ -135,6 +136,7 @@ def save_procedure(
         ProcedureComponent(version=version, position=i, name=name, registry=registry)
         for i, (name, registry) in enumerate(data.components, start=1)
     )
+    refcache.bump()  # bulk_create sends no post_save
     ProcessStep.objects.bulk_create(
         ProcessStep(version=version, position=i, name=name, role=role, days=days)
         for i, (name, role, days) in enumerate(data.resolved_steps(), start=1)
@@ -217,6 +219,7 @@ def publish_version(version: ProcedureVersion, *, by=None) -> ProcedureVersion:
         ProcedureVersion.objects.filter(pk=procedure.current_version_id).update(
             status=ProcedureVersion.Status.SUPERSEDED
         )
+        refcache.bump()  # .update() sends no post_save
     version.status = ProcedureVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at"])
@@ -269,6 +272,7 @@ def new_draft_version(procedure: Procedure, *, by=None) -> ProcedureVersion:
         )
         for c in source.components.all()
     )
+    refcache.bump()  # bulk_create sends no post_save
     ProcessStep.objects.bulk_create(
         ProcessStep(
             version=draft,

@@ -26,6 +26,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Sự kiện và webhook")
 
     def ready(self) -> None:
+        from motcua.lib import refcache
+
         from . import receivers  # noqa: F401  (connects the dossier_event receiver)
+        from .models import Subscriber
+
+        # The active subscribers are memoised per process (services.active_subscribers).
+        refcache.watch(Subscriber)
 
         post_migrate.connect(_sync_declared_subscribers, sender=self)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from motcua.audit.services import record
 from motcua.dossiers.models import Dossier
+from motcua.lib import refcache
 
 from .models import Delivery, EventType, OutboxEvent, Subscriber, type_of
 from .snapshot import dossier_snapshot
@@ -36,24 +37,35 @@ def record_event(
         occurred_at=at or timezone.now(),
         payload=dossier_snapshot(dossier.pk, dossier=dossier, from_status=from_status),
     )
-    subscribers = [
-        s
-        for s in Subscriber.objects.filter(active=True).only("pk", "event_types")
-        if s.wants(event.type)
-    ]
+    subscribers = [pk for pk, types in active_subscribers() if not types or event.type in types]
     if subscribers:
         now = timezone.now()
         Delivery.objects.bulk_create(
             Delivery(
                 event=event,
-                subscriber=s,
+                subscriber_id=pk,
                 dossier_id=dossier.pk,
                 sequence=event.pk,
                 next_attempt_at=now,
             )
-            for s in subscribers
+            for pk in subscribers
         )
     return event
+
+
+def active_subscribers() -> tuple[tuple[int, frozenset[str]], ...]:
+    """(id, event types wanted — empty: all) of each active subscriber, by name; kept in a
+    per-process memo (``motcua.lib.refcache``) that any change to a subscriber
+    invalidates in every process."""
+    return refcache.memoised(
+        ("events.active_subscribers",),
+        lambda: tuple(
+            (pk, frozenset(types or ()))
+            for pk, types in Subscriber.objects.filter(active=True)
+            .order_by("name")
+            .values_list("pk", "event_types")
+        ),
+    )
 
 
 def publish_snapshots(dossiers: QuerySet | None = None, *, batch: int = 500) -> int:
@@ -152,12 +164,15 @@ def sync_subscribers(text: str | None = None) -> tuple[int, int]:
         subscriber, created = Subscriber.objects.get_or_create(name=item.name, defaults=values)
         if created or any(getattr(subscriber, k) != v for k, v in values.items()):
             Subscriber.objects.filter(pk=subscriber.pk).update(**values)
+            refcache.bump()
             changed += 1
     gone = (
         Subscriber.objects.filter(managed=True, active=True)
         .exclude(name__in=[d.name for d in declared])
         .update(active=False)
     )
+    if gone:
+        refcache.bump()
     if changed or gone:
         record(
             "events.subscribers_synced",

@@ -44,6 +44,7 @@ from motcua.catalog.models import (
     Sector,
 )
 from motcua.catalog.selectors import published_procedures
+from motcua.lib import refcache
 from motcua.results.remote import authority_pems, trust_authorities
 
 from .models import Peer
@@ -229,6 +230,7 @@ def _upsert_procedure(peer: Peer, row: dict, mine: dict[str, Agency], report: Im
         ProcedureComponent.objects.bulk_create(
             ProcedureComponent(version=version, **c) for c in row.get("components", [])
         )
+        refcache.bump()  # bulk_create sends no post_save
         ProcessStep.objects.bulk_create(
             ProcessStep(
                 version=version,
@@ -244,6 +246,7 @@ def _upsert_procedure(peer: Peer, row: dict, mine: dict[str, Agency], report: Im
             ProcedureVersion.objects.filter(pk=current.pk).update(
                 status=ProcedureVersion.Status.SUPERSEDED
             )
+            refcache.bump()  # .update() sends no post_save
             version.agencies.add(*current.agencies.exclude(home_instance=peer.code))
         procedure.current_version = version
         procedure.save(update_fields=["current_version"])

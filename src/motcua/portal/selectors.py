@@ -15,6 +15,7 @@ from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import active_agencies
 from motcua.catalog import eform
+from motcua.catalog import selectors as catalog_selectors
 from motcua.catalog.models import Procedure, ProcedureComponent, ProcedureVersion
 from motcua.catalog.models import Sector as Sector
 from motcua.datastore.models import Document
@@ -22,6 +23,7 @@ from motcua.dossiers import supplements
 from motcua.dossiers.models import LOOKUP_SECRET_LENGTH, Attachment, Dossier, Status, StatusChange
 from motcua.dossiers.services import compute_due_date
 from motcua.dossiers.workflow import TRANSITIONS
+from motcua.lib import refcache
 from motcua.search.folding import fold
 
 # The e-form and its locked (prefilled) fields are public: the API files through them.
@@ -85,12 +87,23 @@ def receiving_agencies(version: ProcedureVersion, *, on: dt.date | None = None) 
     police), and the citizen picks the one where they live.
     """
     day = on or timezone.localdate()
-    return list(
-        active_agencies(day)
-        .filter(procedures=version)
-        .select_related("parent")
-        .order_by("name", "code")
+    rows = refcache.memoised(
+        ("portal.receiving_agencies", version.pk, day),
+        lambda: tuple(
+            (refcache.row_of(a), refcache.row_of(a.parent) if a.parent_id else None)
+            for a in active_agencies(day)
+            .filter(procedures=version)
+            .select_related("parent")
+            .order_by("name", "code")
+        ),
     )
+    agencies = []
+    for row, parent_row in rows:  # fresh instances: a caller may change them
+        agency = refcache.instance(Agency, row)
+        if parent_row is not None:
+            agency.parent = refcache.instance(Agency, parent_row)
+        agencies.append(agency)
+    return agencies
 
 
 def _place_name(agency: Agency) -> str:
@@ -197,7 +210,7 @@ def components_with_files(
         attachments = [a for a in attachments if a.kind == Attachment.Kind.COMPONENT]
     replaced = replaced_components(dossier.procedure_version)
     result = []
-    for component in dossier.procedure_version.components.all():
+    for component in catalog_selectors.components_of(dossier.procedure_version):
         component.replaced = component.name in replaced
         result.append((component, [a for a in attachments if a.component_id == component.pk]))
     return result

@@ -24,6 +24,7 @@ from motcua.accounts.models import Applicant
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
 from motcua.catalog import eform
+from motcua.catalog import selectors as catalog_selectors
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion
 from motcua.datastore import services as datastore_services
 from motcua.dossiers import services as dossier_services
@@ -262,9 +263,11 @@ def save_form(dossier: Dossier, *, form_data: dict[str, Any], by=None) -> Dossie
 
 
 def _component_of(dossier: Dossier, component_id) -> ProcedureComponent:
-    component = ProcedureComponent.objects.filter(
-        pk=component_id, version_id=dossier.procedure_version_id
-    ).first()
+    try:
+        pk = int(component_id)
+    except (TypeError, ValueError):
+        pk = None
+    component = catalog_selectors.component(dossier.procedure_version_id, pk)
     if component is None:
         raise DossierError(_("Thành phần hồ sơ không hợp lệ."), code="component")
     return component

@@ -27,8 +27,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # draft as it read it and the submission answered its timeline from memory; then 10, 11,
 # 18 before the submission read the draft once with its lock and its files once; then 10,
 # 11, 16 before the bearer token's read brought the applicant the person acts as; then
-# 9, 10, 15 before the upload locked the applicant with the draft, for the quota).
-CREATE, UPLOAD, SUBMIT = 9, 9, 15
+# 9, 10, 15 before the upload locked the applicant with the draft, for the quota; then
+# 9, 9, 15 before the catalogue's reference data was memoised per process, lib.refcache).
+CREATE, UPLOAD, SUBMIT = 7, 8, 12
 FILING_TRANSACTIONS = 3  # one per call (≤ 4)
 
 
@@ -38,6 +39,11 @@ def test_a_filing_through_the_api_takes_one_transaction_per_call(citizen, versio
     # The working-day calendar is read once per process and year, then kept for
     # ``calendar.CACHE_SECONDS``: a running server has it, as a filing finds it there.
     intake_deadline(timezone.now())
+    # The catalogue's reference data (the procedure and its version, the receiving
+    # agencies, the province and commune lists, the components, the fee rules, the event
+    # subscribers) is memoised per process (``motcua.lib.refcache``): a first filing, not
+    # counted, finds what a running server has.
+    _file_once(me, version)
     calls = {}
 
     with Counts() as calls["create"]:
@@ -68,6 +74,15 @@ def test_a_filing_through_the_api_takes_one_transaction_per_call(citizen, versio
     print(f"filing on {connection.vendor}: {calls} total={total}")  # noqa: T201
     assert sum(c.transactions for c in calls.values()) == FILING_TRANSACTIONS
     assert total <= CREATE + UPLOAD + SUBMIT
+
+
+def _file_once(me, version) -> None:
+    created = me.post("/dossiers", {"procedure": "HT.01", "form": FORM})
+    assert created.status_code == 201, created.content
+    dossier = created.json()["id"]
+    for component in version.components.all():
+        me.upload(f"/dossiers/{dossier}/attachments", {"component": component.pk, "file": pdf()})
+    assert me.post(f"/dossiers/{dossier}/submit").status_code == 200
 
 
 def test_the_bearer_token_is_resolved_once_per_call(citizen, version):

@@ -5,8 +5,10 @@ and communes come from the agencies loaded in the database (the current ones), w
 the 34 provinces of the shared ``provinces.csv`` as a fallback when none is loaded.
 Within :func:`reads_once` (one request's checks) each of these database lists is read
 once: a filing checks its e-form several times (the draft, the answers merged with
-the registries' values, the submission), always against the same agencies. Nothing is
-kept between requests, so an agency loaded or renamed counts at once.
+the registries' values, the submission), always against the same agencies. Between
+requests the lists are kept in a per-process memo (``motcua.lib.refcache``) that any
+change to an agency invalidates in every process, so an agency loaded or renamed
+counts at the next request.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
+from motcua.lib import refcache
 from motcua.lib.text import strip_diacritics
 
 DATA = Path(__file__).parent / "data"
@@ -77,11 +80,12 @@ def reads_once() -> Iterator[None]:
 
 def _once(key: tuple, read):
     memo = _READ.get()
-    if memo is None:
-        return read()
-    if key not in memo:
-        memo[key] = read()
-    return memo[key]
+    if memo is not None and key in memo:
+        return memo[key]
+    value = refcache.memoised(("eform.codelist", *key), read)
+    if memo is not None:
+        memo[key] = value
+    return value
 
 
 @lru_cache(maxsize=4096)
@@ -159,6 +163,16 @@ def read_with_communes(provinces: list, today: dt.date | None = None) -> None:
     )
     if not wanted:
         return
+    provinces, loaded = refcache.memoised(
+        ("eform.codelist.with_communes", tuple(wanted), today),
+        lambda: _read_with_communes(wanted, today),
+    )
+    memo.setdefault(("provinces", today), provinces)
+    for province, found in loaded:
+        memo[("communes", province, today)] = found
+
+
+def _read_with_communes(wanted: list[str], today: dt.date) -> tuple:
     rows = _current(
         Agency.objects.filter(
             Q(kind__in=[Agency.Kind.PROVINCE, Agency.Kind.CITY])
@@ -172,12 +186,10 @@ def read_with_communes(provinces: list, today: dt.date | None = None) -> None:
             loaded[parent].add(name)
         else:
             names.append(name)
-    memo.setdefault(
-        ("provinces", today),
-        tuple(sorted(set(names or _fallback_provinces()), key=_sort_key)),
+    provinces = tuple(sorted(set(names or _fallback_provinces()), key=_sort_key))
+    return provinces, tuple(
+        (province, tuple(sorted(found, key=_commune_key))) for province, found in loaded.items()
     )
-    for province, found in loaded.items():
-        memo[("communes", province, today)] = tuple(sorted(found, key=_commune_key))
 
 
 def codelist(name: str) -> list[list[str]]:
