@@ -56,7 +56,10 @@ def record_event(
 def active_subscribers() -> tuple[tuple[int, frozenset[str]], ...]:
     """(id, event types wanted — empty: all) of each active subscriber, by name; kept in a
     per-process memo (``motcua.lib.refcache``) that any change to a subscriber
-    invalidates in every process."""
+    invalidates in every process. A subscriber is switched off (``active``), not
+    deleted, while dossiers are filed: an event recorded in the instant between its
+    deletion's commit and the other processes' next request would name it, and that
+    transaction would fail (to be retried), as one racing the deletion always could."""
     return refcache.memoised(
         ("events.active_subscribers",),
         lambda: tuple(
