@@ -76,7 +76,9 @@ def lock_own_dossier(applicant: Applicant, public_id, *, for_submit: bool = Fals
         qs = qs.select_related(*_SUBMIT_RELATED).select_for_update(of=("self",))
     else:
         qs = qs.select_related("applicant").select_for_update(of=("self", "applicant"))
-    dossier = qs.filter(public_id=public_id).first()
+    # ``public_id`` is unique: no ORDER BY (``first()`` would add one on the primary key,
+    # and compiling it compares every one of the ~150 selected columns with it).
+    dossier = next(iter(qs.filter(public_id=public_id)[:1]), None)
     if dossier is not None:
         dossier.row_locked = True
         dossier.applicant_row_locked = not for_submit
@@ -262,9 +264,15 @@ def save_form(dossier: Dossier, *, form_data: dict[str, Any], by=None) -> Dossie
 
 
 def _component_of(dossier: Dossier, component_id) -> ProcedureComponent:
-    component = ProcedureComponent.objects.filter(
-        pk=component_id, version_id=dossier.procedure_version_id
-    ).first()
+    # One row at most (the key): no ORDER BY (the model's ordering would cost its compiling).
+    component = next(
+        iter(
+            ProcedureComponent.objects.filter(
+                pk=component_id, version_id=dossier.procedure_version_id
+            ).order_by()[:1]
+        ),
+        None,
+    )
     if component is None:
         raise DossierError(_("Thành phần hồ sơ không hợp lệ."), code="component")
     return component
