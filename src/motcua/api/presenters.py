@@ -203,7 +203,6 @@ def citizen_detail(
     early = d.status in _NOTHING_AFTER_RESULT
     rating = None if early else _rating(d)
     request = portal.supplement_request(d) if d.status == Status.WAITING_SUPPLEMENT else None
-    schema = eform.legacy_fields(d.procedure_version.form_schema)
     return {
         **dossier_summary(d),
         "lookup_secret": d.lookup_secret if d.status != Status.DRAFT else None,
@@ -215,7 +214,9 @@ def citizen_detail(
         "expected_result_date": expected,
         "expected_is_estimate": estimated,
         "form_data": d.form_data,
-        "locked_fields": locked_fields(schema, d.form_data, d.prefill_sources),
+        # The values a registry filled are known from the data and its sources alone
+        # (``locked_fields`` does not read the form's definition).
+        "locked_fields": locked_fields(None, d.form_data, d.prefill_sources),
         "attachments": [] if new_draft else _attachments(d, attachments),
         "timeline": [] if new_draft else _timeline(d, first_submission),
         "supplement_request": request.note if request else None,

@@ -32,6 +32,10 @@ class Status(models.TextChoices):
     STOPPED = "stopped", _("Dừng giải quyết")
 
 
+# Status value → its (lazy) label, for ``Dossier.get_status_display``.
+_STATUS_LABELS = dict(Status.choices)
+
+
 class Channel(models.TextChoices):
     ONLINE = "online", _("Trực tuyến")
     COUNTER = "counter", _("Trực tiếp")
@@ -265,6 +269,13 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or str(self.public_id)
+
+    def get_status_display(self) -> str:
+        """The status's label in the active language, as Django's generated method gives
+        it, without making every label of the choices hashable first (which translates
+        each one: the API answer and the notification ask for it on every filing)."""
+        label = _STATUS_LABELS.get(self.status)
+        return self.status if label is None else str(label)
 
     @property
     def procedure(self):

@@ -78,7 +78,8 @@ def create_draft(
     # The limit is refused before any write: no savepoint of its own is needed.
     with atomic_refusable(DossierError):
         # Lock the applicant's row so two requests at once cannot both pass the limit.
-        Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
+        # (Its key alone is read: no ORDER BY, no instance built.)
+        list(Applicant.objects.select_for_update().filter(pk=applicant.pk).values_list("pk")[:1])
         limit = max_open_drafts()
         drafts = Dossier.objects.filter(applicant=applicant, status=Status.DRAFT).count()
         if drafts >= limit:

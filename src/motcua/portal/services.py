@@ -77,7 +77,9 @@ def lock_own_dossier(applicant: Applicant, public_id, *, for_submit: bool = Fals
         qs = qs.select_related(*_SUBMIT_RELATED).select_for_update(of=("self",))
     else:
         qs = qs.select_related("applicant").select_for_update(of=("self", "applicant"))
-    dossier = qs.filter(public_id=public_id).first()
+    # ``public_id`` is unique: no ORDER BY (``first()`` would add one on the primary key,
+    # and compiling it compares every one of the ~150 selected columns with it).
+    dossier = next(iter(qs.filter(public_id=public_id)[:1]), None)
     if dossier is not None:
         dossier.row_locked = True
         dossier.applicant_row_locked = not for_submit

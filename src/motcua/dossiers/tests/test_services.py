@@ -310,3 +310,16 @@ def test_stale_object_may_apply_an_action_legal_from_the_current_status(make_dos
     assert stale.status == Status.APPROVED
     change = StatusChange.objects.filter(dossier=dossier).last()
     assert change.from_status == Status.IN_PROCESS
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_status_label_is_the_one_django_would_give(language):
+    from django.utils import translation
+
+    field = Dossier._meta.get_field("status")
+    with translation.override(language):
+        for value in [*Status.values, Status.SUBMITTED, "unknown", None]:
+            dossier = Dossier(status=value)
+            expected = Dossier._get_FIELD_display(dossier, field=field)
+            assert dossier.get_status_display() == expected
+        assert Dossier(status=Status.DRAFT).get_status_display() == str(Status.DRAFT.label)
