@@ -49,6 +49,18 @@ def _fresh_reference_memo():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _close_registry_sessions():
+    """The registry connector keeps its HTTP sessions per thread (kept-alive
+    connections): closed after each test, so that the live server's request threads end
+    with the test rather than at the interpreter's exit, after the live server is gone
+    (where closing their shared SQLite connection fails)."""
+    yield
+    from motcua.registries.http_connector import close_sessions
+
+    close_sessions()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Let Django's flush (TRUNCATE) empty the append-only audit table between tests."""

@@ -72,6 +72,15 @@ def normalize(registry: str, body: dict[str, Any]) -> dict[str, Any]:
 _local = threading.local()
 
 
+def close_sessions() -> None:
+    """Close this thread's kept registry sessions (and their kept-alive connections):
+    the test suite does it after each test, so that no live server's request thread
+    outlives its test waiting on a connection only the garbage collector would close."""
+    for session in (getattr(_local, "sessions", None) or {}).values():
+        session.close()
+    _local.sessions = {}
+
+
 class HttpConnector(Connector):
     """Talks JSON over HTTP to ``MOTCUA_REGISTRY_BASE_URL`` with ``MOTCUA_REGISTRY_API_KEY``."""
 
