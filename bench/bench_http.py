@@ -20,8 +20,9 @@
 4. For each: requests/s, p50/p99 and the CPU milliseconds per request of gunicorn,
    the PostgreSQL backends of the bench database and redis-server together.
 5. Floors: raw psycopg running the look-up's SQL, and a filing's dossier + history
-   inserts, each with the audit chain's advisory lock taken platform-wide (one key) or
-   per agency (two keys), to show what the shared lock costs.
+   inserts, each with an audit chain's head row locked as the platform locks it
+   (``audit.services.head_sql``): one chain platform-wide or one per agency (two), to
+   show what a shared chain costs.
 6. The queries and transactions of one API filing, counted in-process.
 """
 
@@ -355,15 +356,19 @@ def raw_lookup_floor(pairs: list[list[str]], connections: int, seconds: float) -
 
 def raw_filing_floor(connections: int, seconds: float, lock: str) -> float:
     """A filing's dossier + history INSERTs in one transaction, per second; ``lock``
-    "none", "platform" (one advisory lock for every transaction, as one audit chain for
-    the platform) or "agency" (one key per agency, connections spread over two
-    agencies), taken last, just before the commit."""
+    "none", "platform" (one audit chain head row locked by every transaction, as one
+    chain for the platform) or "agency" (one head per agency, connections spread over
+    two agencies), taken last, just before the commit."""
     import uuid
+
+    from django.db import connection
 
     from motcua.accounts.models import Applicant
     from motcua.agencies.models import Agency
+    from motcua.audit.services import head_sql as chain_head_sql
     from motcua.catalog.models import Procedure
 
+    head_sql = chain_head_sql(connection)
     version_id = Procedure.objects.get(code=PROCEDURE).current_version_id
     agencies = list(Agency.objects.order_by("pk").values_list("pk", flat=True)[:2])
     applicant_ids = list(Applicant.objects.values_list("pk", flat=True))
@@ -393,10 +398,12 @@ def raw_filing_floor(connections: int, seconds: float, lock: str) -> float:
                 "now(), '')",
                 [dossier_id],
             )
-            if lock == "platform":
-                cur.execute("SELECT pg_advisory_xact_lock(4242, 0)")
-            elif lock == "agency":
-                cur.execute("SELECT pg_advisory_xact_lock(4242, %s)", [agency_id])
+            if lock != "none":
+                # The audit chain's head row, locked and read as the platform does it
+                # (``audit.services.head_sql``), one chain for every transaction or one
+                # per agency (its hash left as it was: the bench writes no audit record).
+                chain = "bench:platform" if lock == "platform" else f"bench:agency:{agency_id}"
+                cur.execute(head_sql, [chain, "0" * 64])
 
     from django.db import connection
 
@@ -674,7 +681,7 @@ def main() -> int:
     print(
         f"floors, raw psycopg, 16 connections: look-up SQL {raw_lookup:,.0f}/s; filing writes "
         f"{raw_filing['none']:,.0f}/s without a lock, {raw_filing['platform']:,.0f}/s behind "
-        f"one platform-wide advisory lock, {raw_filing['agency']:,.0f}/s with one per agency "
+        f"one platform-wide audit chain head, {raw_filing['agency']:,.0f}/s with one per agency "
         f"(2 agencies)"
     )
     for model, runs in models.items():
