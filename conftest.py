@@ -51,14 +51,16 @@ def _fresh_reference_memo():
 
 @pytest.fixture(autouse=True)
 def _close_registry_sessions():
-    """The registry connector keeps its HTTP sessions per thread (kept-alive
-    connections): closed after each test, so that the live server's request threads end
-    with the test rather than at the interpreter's exit, after the live server is gone
-    (where closing their shared SQLite connection fails)."""
+    """The registry connector and the exchange's transports keep their HTTP sessions per
+    thread (kept-alive connections): closed after each test, so that the live server's
+    request threads end with the test rather than at the interpreter's exit, after the
+    live server is gone (where closing their shared SQLite connection fails)."""
     yield
+    from motcua.exchange.transport import close_transports
     from motcua.registries.http_connector import close_sessions
 
     close_sessions()
+    close_transports()
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,16 @@ class Transport(Protocol):
 _local = threading.local()
 
 
+def close_transports() -> None:
+    """Drop this thread's transports, closing their HTTP sessions (kept-alive
+    connections): the test suite does it after each test (as for the registries)."""
+    for transport in (getattr(_local, "transports", None) or {}).values():
+        session = getattr(transport, "session", None)
+        if session is not None:
+            session.close()
+    _local.transports = {}
+
+
 def adapters() -> dict[str, str]:
     return {**BUILT_IN, **settings.MOTCUA_EXCHANGE_ADAPTERS}
 
