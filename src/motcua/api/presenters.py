@@ -214,9 +214,7 @@ def citizen_detail(
         "expected_result_date": expected,
         "expected_is_estimate": estimated,
         "form_data": d.form_data,
-        # The values a registry filled are known from the data and its sources alone
-        # (``locked_fields`` does not read the form's definition).
-        "locked_fields": locked_fields(None, d.form_data, d.prefill_sources),
+        "locked_fields": locked_fields(d.form_data, d.prefill_sources),
         "attachments": [] if new_draft else _attachments(d, attachments),
         "timeline": [] if new_draft else _timeline(d, first_submission),
         "supplement_request": request.note if request else None,

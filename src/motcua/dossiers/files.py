@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.db import transaction
 from django.db.models import Q, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Applicant
 from motcua.audit.services import record
+from motcua.lib.db import lock_held
 
 from . import inspection, pdfs, virusscan
 from .exceptions import DossierError
@@ -89,10 +89,7 @@ def check_quota(dossier: Dossier, size: int, kind: str) -> None:
     """
     if kind not in QUOTA_KINDS:
         return
-    if not (
-        getattr(dossier, "applicant_row_locked", False)
-        and transaction.get_connection().in_atomic_block
-    ):
+    if not lock_held(dossier, "applicant_row_locked"):
         Applicant.objects.select_for_update().filter(pk=dossier.applicant_id).first()
     # Both sums in one query: this dossier's files, and those of the applicant's open
     # dossiers.

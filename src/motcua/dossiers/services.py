@@ -17,7 +17,7 @@ from motcua.audit.services import record
 from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion, Registry
-from motcua.lib.db import atomic_refusable
+from motcua.lib.db import atomic_refusable, lock_held
 
 from . import digitisation, steps, supplements, timelimits
 from .effects import (  # noqa: F401 (public)
@@ -211,11 +211,7 @@ def _read_locked(dossier: Dossier) -> bool:
     """Whether the caller read ``dossier`` with its row lock in the current transaction
     (``portal.services.lock_own_dossier``, which sets ``row_locked``) together with the
     rows the move uses: its agency and the applicant with their user."""
-    if not getattr(dossier, "row_locked", False):
-        return False
-    if not transaction.get_connection().in_atomic_block:
-        return False
-    return (
+    return lock_held(dossier) and (
         Dossier.agency.is_cached(dossier)
         and Dossier.applicant.is_cached(dossier)
         and Applicant.user.is_cached(dossier.applicant)

@@ -102,3 +102,10 @@ def atomic_refusable(*refusals: type[BaseException], using: str | None = None):
             refused.append(exc)
     if refused:
         raise refused[0]
+
+
+def lock_held(obj, flag: str = "row_locked") -> bool:
+    """Whether ``obj`` was read with its row lock (its ``flag`` attribute set by the
+    reader, e.g. ``portal.services.lock_own_dossier``) and a transaction is still open,
+    so a service may use it without reading and locking it again."""
+    return bool(getattr(obj, flag, False)) and transaction.get_connection().in_atomic_block

@@ -96,7 +96,7 @@ class Renderer:
         self.data = data or {}
         self.errors = errors or {}
         self.raw = raw or {}
-        self.locked = locked_fields(defn, stored if stored is not None else self.data, sources)
+        self.locked = locked_fields(stored if stored is not None else self.data, sources)
         self._commune_cache: dict[str, list[str]] = {}
         self.leaves = _leaves(defn)
 

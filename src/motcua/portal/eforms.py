@@ -63,8 +63,9 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def locked_fields(schema: Any, stored: dict[str, Any], sources: dict[str, str]) -> dict[str, str]:
-    """Data path → registry code, for the values a national database filled."""
+def locked_fields(stored: dict[str, Any], sources: dict[str, str]) -> dict[str, str]:
+    """Data path → registry code, for the values a national database filled (known from
+    the data and its sources alone)."""
     stored = stored or {}
     return {
         path: source
@@ -247,7 +248,7 @@ def parse_post(defn: dict, post, *, stored=None, sources=None) -> Parsed:
     Locked values are taken from ``stored``; one posted with another value is an error.
     """
     stored = stored or {}
-    locked = locked_fields(defn, stored, sources or {})
+    locked = locked_fields(stored, sources or {})
     leaves = _leaves(defn)
     parsed = Parsed()
 
@@ -430,7 +431,7 @@ def apply_values(
         parsed.errors[name] = [_("Tờ khai của thủ tục không có trường này.")]
         parsed.data.pop(name, None)
     leaves = _leaves(defn)
-    for path, registry in locked_fields(defn, stored, sources or {}).items():
+    for path, registry in locked_fields(stored, sources or {}).items():
         kept = eform.get_path(stored, path)
         sent = eform.get_path(values, path)
         if (

@@ -203,11 +203,8 @@ def components_with_files(
     ``attachments``: ``attachments_of(dossier)`` when the caller has read them already.
     """
     if attachments is None:
-        attachments = list(
-            dossier.attachments.filter(kind=Attachment.Kind.COMPONENT).order_by("uploaded_at", "pk")
-        )
-    else:
-        attachments = [a for a in attachments if a.kind == Attachment.Kind.COMPONENT]
+        attachments = attachments_of(dossier)
+    attachments = [a for a in attachments if a.kind == Attachment.Kind.COMPONENT]
     replaced = replaced_components(dossier.procedure_version)
     result = []
     for component in catalog_selectors.components_of(dossier.procedure_version):

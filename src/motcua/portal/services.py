@@ -32,7 +32,7 @@ from motcua.dossiers import supplements
 from motcua.dossiers.exceptions import DossierError, IllegalTransition
 from motcua.dossiers.files import add_attachment, discard_file
 from motcua.dossiers.models import Attachment, Dossier, OnBehalfConfirmation, Rating, Status
-from motcua.lib.db import atomic_refusable
+from motcua.lib.db import atomic_refusable, lock_held
 from motcua.registries import services as registries
 
 from . import assurance, eform_pages, eforms, selectors
@@ -88,7 +88,7 @@ def lock_own_dossier(applicant: Applicant, public_id, *, for_submit: bool = Fals
 
 def _locked_draft(dossier: Dossier) -> Dossier:
     """Lock the dossier row (call inside a transaction); DossierError unless a draft."""
-    if getattr(dossier, "row_locked", False) and transaction.get_connection().in_atomic_block:
+    if lock_held(dossier):
         locked = dossier  # read with its lock in this transaction (``lock_own_dossier``)
     else:
         locked = (
