@@ -78,6 +78,13 @@ def prepare(citizens: int, reuse: bool = False) -> dict:
 
     if not reuse:
         seed(citizens)
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            # The planner's statistics of a live database (autovacuum keeps them), not
+            # those of the empty tables the migrations made.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     from motcua.demo.signed_results import demo_form_data
 
     people = list(

@@ -31,7 +31,7 @@ def redis_caches(key_prefix: str) -> dict:
         pytest.skip(f"needs Redis at {REDIS_URL}")
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "motcua.lib.rediscache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": key_prefix,
         }

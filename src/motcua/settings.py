@@ -353,7 +353,7 @@ _cache_key_prefix = env_str(
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "motcua.lib.rediscache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _cache_key_prefix,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

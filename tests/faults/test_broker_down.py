@@ -30,7 +30,7 @@ def redis_down(settings):
     working = settings.CACHES
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "motcua.lib.rediscache.RedisCache",
             "LOCATION": f"{dead}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

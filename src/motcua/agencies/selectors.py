@@ -7,7 +7,13 @@ from collections import defaultdict
 
 from django.db.models import Q, QuerySet
 
+from motcua.lib import refcache
+
 from .models import Agency, Membership, Role
+
+# How many units above an agency ``with_parents`` loads (a commune's police, its commune,
+# the province, the ministry): the fee schedule and the event's snapshot walk up them.
+PARENT_LEVELS = 3
 
 
 def active_agencies(on: dt.date) -> QuerySet[Agency]:
@@ -71,6 +77,31 @@ def rollup_map() -> dict[int, int]:
         return pk
 
     return {pk: rollup(pk) for pk in rows}
+
+
+def with_parents(agency_id: int) -> Agency | None:
+    """The agency ``agency_id`` with the units above it (``PARENT_LEVELS`` of them loaded,
+    as ``select_related("parent__parent__parent")`` would), fresh instances of a
+    per-process memo (``motcua.lib.refcache``), or None."""
+    rows = refcache.memoised(("agencies.with_parents", agency_id), lambda: _chain_rows(agency_id))
+    if not rows:
+        return None
+    chain = [refcache.instance(Agency, row) for row in rows]
+    for child, parent in zip(chain, chain[1:], strict=False):
+        child.parent = parent
+    return chain[0]
+
+
+def _chain_rows(agency_id: int) -> tuple:
+    related = "__".join(["parent"] * PARENT_LEVELS)
+    current = Agency.objects.select_related(related).filter(pk=agency_id).first()
+    rows = []
+    for _level in range(PARENT_LEVELS + 1):
+        if current is None:
+            break
+        rows.append(refcache.row_of(current))
+        current = current.parent if Agency.parent.is_cached(current) else None
+    return tuple(rows)
 
 
 def ancestors(agency: Agency) -> list[Agency]:

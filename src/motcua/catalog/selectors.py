@@ -59,6 +59,26 @@ def _procedure_rows(code: str) -> tuple | None:
     return refcache.row_of(found), refcache.row_of(version), refcache.row_of(version.sector)
 
 
+def version_with_procedure(version_id: int) -> ProcedureVersion | None:
+    """The procedure version ``version_id`` with its procedure (fresh instances of a
+    per-process memo, ``motcua.lib.refcache``), or None. For a dossier's version, read
+    apart from the dossier's row: a published version never changes."""
+    rows = refcache.memoised(("catalog.version", version_id), lambda: _version_rows(version_id))
+    if rows is None:
+        return None
+    version_row, procedure_row = rows
+    version = refcache.instance(ProcedureVersion, version_row)
+    version.procedure = refcache.instance(Procedure, procedure_row)
+    return version
+
+
+def _version_rows(version_id: int) -> tuple | None:
+    found = ProcedureVersion.objects.select_related("procedure").filter(pk=version_id).first()
+    if found is None:
+        return None
+    return refcache.row_of(found), refcache.row_of(found.procedure)
+
+
 def _component_rows(version_id: int) -> tuple:
     return refcache.memoised(
         ("catalog.components", version_id),

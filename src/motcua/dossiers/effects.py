@@ -126,7 +126,6 @@ FROZEN_FEE: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 def submit(move: Move) -> None:
     dossier, now = move.dossier, move.now
     dossier.submitted_at = now
-    dossier.code = dossier.code or next_code(dossier.agency, local_date(now))
     # The fee is frozen when the dossier is submitted, from the schedule of that day.
     frozen = FROZEN_FEE.get()
     dossier.fee_vnd = (
@@ -149,6 +148,9 @@ def submit(move: Move) -> None:
         created_at=now,
         created_by=move.by,
     )
+    # The code last: its counter row stays locked until the transaction commits, so
+    # every submission to the agency that day waits behind what follows it.
+    dossier.code = dossier.code or next_code(dossier.agency, local_date(now))
 
 
 def receive(move: Move) -> None:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Applicant
+from motcua.agencies import selectors as agency_selectors
 from motcua.agencies.models import Agency
 from motcua.audit.services import record
 from motcua.catalog import eform
@@ -53,36 +54,39 @@ def _not_a_draft() -> DossierError:
     )
 
 
-# What the submission reads with the dossier's row (``lock_own_dossier(for_submit=True)``):
-# the answer's procedure, the applicant and its user (the notification), the agency with
-# the units above it (the fee schedule and the event's snapshot walk up that chain).
-_SUBMIT_RELATED = (
-    "procedure_version__procedure",
-    "agency__parent__parent__parent",
-    "applicant__user",
-)
-
-
 def lock_own_dossier(applicant: Applicant, public_id, *, for_submit: bool = False):
     """The dossier ``public_id`` of ``applicant`` (``selectors.dossiers_of``), its row
     locked until the caller's transaction ends (call inside one), or None. The row is
     read with its applicant's, both locked: an upload's quota check
     (``dossiers.files.check_quota``) then does not lock the applicant again, in the same
     order (the dossier, then its applicant); ``for_submit``: with what the submission
-    uses (``submit_application``), the dossier's row alone locked. The draft services
-    below and ``dossiers.services.transition`` take it as it is, without reading and
-    locking it again."""
+    uses (``submit_application``), the dossier's row alone locked: the applicant and its
+    user (the notification) in the same statement, the procedure version with its
+    procedure and the agency with the units above it (the fee schedule and the event's
+    snapshot walk up that chain) from the per-process memo of reference data
+    (``lib.refcache``): a published version never changes, and joining them made the
+    statement cost more to plan than to run. The draft services below and
+    ``dossiers.services.transition`` take it as it is, without reading and locking it
+    again."""
     qs = selectors.dossiers_of(applicant).select_related(None)
     if for_submit:
-        qs = qs.select_related(*_SUBMIT_RELATED).select_for_update(of=("self",))
+        qs = qs.select_related("applicant__user").select_for_update(of=("self",))
     else:
         qs = qs.select_related("applicant").select_for_update(of=("self", "applicant"))
     # ``public_id`` is unique: no ORDER BY (``first()`` would add one on the primary key,
-    # and compiling it compares every one of the ~150 selected columns with it).
+    # and compiling it compares every selected column with it).
     dossier = next(iter(qs.filter(public_id=public_id)[:1]), None)
-    if dossier is not None:
-        dossier.row_locked = True
-        dossier.applicant_row_locked = not for_submit
+    if dossier is None:
+        return None
+    dossier.row_locked = True
+    dossier.applicant_row_locked = not for_submit
+    if for_submit:
+        version = catalog_selectors.version_with_procedure(dossier.procedure_version_id)
+        agency = agency_selectors.with_parents(dossier.agency_id)
+        if version is not None:
+            dossier.procedure_version = version
+        if agency is not None:
+            dossier.agency = agency
     return dossier
 
 

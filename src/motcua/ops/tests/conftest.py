@@ -116,7 +116,7 @@ def redis_cache(settings, redis_url):
     prefix = f"motcua-test-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "motcua.lib.rediscache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": prefix,
         }
