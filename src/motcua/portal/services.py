@@ -33,6 +33,7 @@ from motcua.dossiers import supplements
 from motcua.dossiers.exceptions import DossierError, IllegalTransition
 from motcua.dossiers.files import add_attachment, discard_file
 from motcua.dossiers.models import Attachment, Dossier, OnBehalfConfirmation, Rating, Status
+from motcua.lib.compiled import CompiledQuery
 from motcua.lib.db import atomic_refusable, lock_held
 from motcua.registries import services as registries
 
@@ -54,6 +55,34 @@ def _not_a_draft() -> DossierError:
     )
 
 
+def _own_locked(related: str, locked: tuple[str, ...]):
+    """The read of ``lock_own_dossier``, compiled once per connection (``lib.compiled``):
+    ``public_id`` is unique, so no ORDER BY (``first()`` would add one on the primary
+    key)."""
+    return CompiledQuery(
+        lambda applicant_id, public_id: (
+            selectors.dossiers_of_id(applicant_id)
+            .select_related(None)
+            .select_related(related)
+            .select_for_update(of=locked)
+            .filter(public_id=public_id)[:1]
+        ),
+        0,
+        uuid.UUID(int=0),
+    )
+
+
+_OWN_FOR_SUBMIT = _own_locked("applicant__user", ("self",))
+_OWN_FOR_CHANGE = _own_locked("applicant", ("self", "applicant"))
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 def lock_own_dossier(applicant: Applicant, public_id, *, for_submit: bool = False):
     """The dossier ``public_id`` of ``applicant`` (``selectors.dossiers_of``), its row
     locked until the caller's transaction ends (call inside one), or None. The row is
@@ -68,16 +97,13 @@ def lock_own_dossier(applicant: Applicant, public_id, *, for_submit: bool = Fals
     statement cost more to plan than to run. The draft services below and
     ``dossiers.services.transition`` take it as it is, without reading and locking it
     again."""
-    qs = selectors.dossiers_of(applicant).select_related(None)
-    if for_submit:
-        qs = qs.select_related("applicant__user").select_for_update(of=("self",))
-    else:
-        qs = qs.select_related("applicant").select_for_update(of=("self", "applicant"))
-    # ``public_id`` is unique: no ORDER BY (``first()`` would add one on the primary key,
-    # and compiling it compares every selected column with it).
-    dossier = next(iter(qs.filter(public_id=public_id)[:1]), None)
-    if dossier is None:
+    key = public_id if isinstance(public_id, uuid.UUID) else _uuid(public_id)
+    if key is None:
         return None
+    found = (_OWN_FOR_SUBMIT if for_submit else _OWN_FOR_CHANGE)(applicant.pk, key)
+    if not found:
+        return None
+    dossier = found[0]
     dossier.row_locked = True
     dossier.applicant_row_locked = not for_submit
     if for_submit:

@@ -1,0 +1,77 @@
+"""Querysets compiled once per connection (lib.compiled), on Django's own models."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from motcua.lib.compiled import CompiledQuery
+
+pytestmark = pytest.mark.django_db
+
+_BY_CODENAME = CompiledQuery(
+    lambda content_type_id, codename: Permission.objects.filter(
+        content_type_id=content_type_id, codename=codename
+    ).select_related("content_type"),
+    0,
+    "",
+)
+
+
+def test_rows_are_the_querysets_with_their_related_objects():
+    for permission in Permission.objects.select_related("content_type")[:5]:
+        [found] = _BY_CODENAME(permission.content_type_id, permission.codename)
+        assert found.pk == permission.pk and found.name == permission.name
+        assert found._state.adding is False and found._state.db == "default"
+        assert ContentType.objects.get_for_id(permission.content_type_id) == found.content_type
+        with CaptureQueriesContext(connection) as queries:
+            assert found.content_type.model == permission.content_type.model
+        assert len(queries) == 0  # loaded with the row, as select_related does
+
+
+def test_the_statement_is_compiled_once_and_only_the_values_change():
+    first = Permission.objects.order_by("pk").first()
+    _BY_CODENAME(first.content_type_id, first.codename)
+    compiled = next(iter(_BY_CODENAME._compiled.values()))
+    with CaptureQueriesContext(connection) as queries:
+        assert _BY_CODENAME(first.content_type_id, "no-such-permission") == []
+        assert _BY_CODENAME(-1, first.codename) == []
+    assert next(iter(_BY_CODENAME._compiled.values())) is compiled
+    assert [q["sql"] for q in queries][0].count("SELECT") == 1
+    assert len(queries) == 2
+
+
+def test_a_uuid_argument_is_converted_as_the_orm_converts_it(django_user_model):
+    # The user model has no UUID: the stand-in's conversion is checked on its own.
+    query = CompiledQuery(lambda key: Group.objects.filter(name=str(key)), uuid.UUID(int=0))
+    key = uuid.uuid4()
+    Group.objects.create(name=str(key))
+    [found] = query(key)
+    assert found.name == str(key)
+
+
+def test_a_shape_that_depends_on_the_values_is_refused():
+    query = CompiledQuery(lambda pk: Group.objects.filter(pk=pk).exclude(pk=pk), 0)
+    with pytest.raises(ValueError, match="appear once"):
+        query(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_select_for_update_needs_a_transaction_as_with_the_orm():
+    query = CompiledQuery(lambda pk: Group.objects.select_for_update().filter(pk=pk), 0)
+    group = Group.objects.create(name="khoá")
+    refused = connection.features.has_select_for_update
+    if refused:  # compiling outside a transaction: the ORM's own refusal
+        with pytest.raises(TransactionManagementError):
+            query(group.pk)
+    with transaction.atomic():
+        assert [g.pk for g in query(group.pk)] == [group.pk]
+    if refused:  # compiled already: refused the same
+        with pytest.raises(TransactionManagementError):
+            query(group.pk)
