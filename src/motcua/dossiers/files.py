@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Applicant
 from motcua.audit.services import record
+from motcua.lib.compiled import CompiledQuery
 from motcua.lib.db import lock_held
 
 from . import inspection, pdfs, virusscan
@@ -76,6 +77,23 @@ def applicant_quota_bytes() -> int:
 QUOTA_KINDS = (Attachment.Kind.COMPONENT, Attachment.Kind.SUPPLEMENT)
 
 
+def _quota_sums(dossier_id: int, applicant_id: int):
+    this, still_open = Q(dossier_id=dossier_id), ~Q(dossier__status__in=sorted(TERMINAL))
+    return (
+        Attachment.objects.filter(kind__in=QUOTA_KINDS, dossier__applicant_id=applicant_id)
+        .filter(this | still_open)
+        .values("dossier__applicant_id")  # one group: the applicant's
+        .annotate(
+            this_dossier=Sum("size", filter=this), open_dossiers=Sum("size", filter=still_open)
+        )
+        .values_list("this_dossier", "open_dossiers")
+    )
+
+
+# (this dossier's bytes, the applicant's open dossiers' bytes); no row without files.
+_QUOTA_SUMS = CompiledQuery(_quota_sums, 0, 0)
+
+
 def check_quota(dossier: Dossier, size: int, kind: str) -> None:
     """Refuse a file of ``size`` bytes that would take ``dossier`` past its quota
     (``MOTCUA_DOSSIER_QUOTA_BYTES``) or its applicant's open dossiers past theirs
@@ -91,19 +109,12 @@ def check_quota(dossier: Dossier, size: int, kind: str) -> None:
         return
     if not lock_held(dossier, "applicant_row_locked"):
         Applicant.objects.select_for_update().filter(pk=dossier.applicant_id).first()
-    # Both sums in one query: this dossier's files, and those of the applicant's open
-    # dossiers.
-    this, still_open = Q(dossier_id=dossier.pk), ~Q(dossier__status__in=TERMINAL)
-    sums = (
-        Attachment.objects.filter(kind__in=QUOTA_KINDS, dossier__applicant_id=dossier.applicant_id)
-        .filter(this | still_open)
-        .aggregate(
-            this_dossier=Sum("size", filter=this), open_dossiers=Sum("size", filter=still_open)
-        )
-    )
+    # Both sums in one statement (compiled once per connection): this dossier's files,
+    # and those of the applicant's open dossiers.
+    [(this_dossier, open_dossiers)] = _QUOTA_SUMS(dossier.pk, dossier.applicant_id) or [(0, 0)]
     needed = {"size": filesizeformat(size)}
     quota = dossier_quota_bytes()
-    used = sums["this_dossier"] or 0
+    used = this_dossier or 0
     if used + size > quota:
         raise DossierError(
             _(
@@ -115,7 +126,7 @@ def check_quota(dossier: Dossier, size: int, kind: str) -> None:
             code="dossier_quota",
         )
     quota = applicant_quota_bytes()
-    used = sums["open_dossiers"] or 0
+    used = open_dossiers or 0
     if used + size > quota:
         raise DossierError(
             _(

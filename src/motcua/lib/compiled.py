@@ -17,7 +17,7 @@ Django's connections are) and then only binds the new values::
 
 The values given at construction are examples of each argument's type. The statement is
 compiled with a distinct stand-in for each (a queryset built by ``build``), and each
-stand-in's position among the statement's parameters is recorded; a call puts its
+stand-in's positions among the statement's parameters are recorded; a call puts its
 values there, converted the way the ORM converted the stand-in (a UUID stays a UUID,
 or becomes its 32 hexadecimal digits on SQLite, or its text). Every other parameter —
 constants of the query — stays as compiled. Rows are turned into instances as Django's
@@ -26,7 +26,8 @@ objects of ``select_related``): the result is what iterating the queryset gives.
 
 Only for querysets whose SQL does not depend on the values (no ``__in`` of a list whose
 length varies, no ``None`` that becomes ``IS NULL``): a stand-in that does not appear
-exactly once among the parameters is refused when compiling. ``select_for_update``
+among the parameters is refused when compiling (one that appears in several places is
+put in each). A ``values_list()`` queryset gives its rows as tuples. ``select_for_update``
 querysets must be called inside a transaction, as with the ORM.
 """
 
@@ -40,17 +41,17 @@ from typing import Any
 
 from django.db import connections, transaction
 from django.db.models import QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple
-    slots: tuple[tuple[int, Callable[[Any], Any]], ...]  # (parameter position, converter)
+    slots: tuple[tuple[tuple[int, ...], Callable[[Any], Any]], ...]  # (positions, converter)
     compiler: Any
     converters: dict
-    model: type
+    model: type | None  # None: rows as tuples (``values_list``)
     init_list: tuple[str, ...]
     start: int
     end: int
@@ -93,6 +94,8 @@ class CompiledQuery:
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def _compile(self, connection, queryset: QuerySet) -> _Compiled:
+        if queryset._iterable_class not in (ModelIterable, ValuesListIterable):
+            raise TypeError("CompiledQuery: a queryset of instances or of values_list() rows")
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         slots = []
@@ -102,28 +105,33 @@ class CompiledQuery:
                 for position, param in enumerate(params)
                 if (convert := _converter(stand_in, param)) is not None
             ]
-            if len(found) != 1:
+            if not found:
                 raise ValueError(
-                    "CompiledQuery: each argument must appear once among the statement's "
-                    f"parameters ({len(found)} places for one of them)"
+                    "CompiledQuery: an argument does not appear among the statement's "
+                    "parameters (its SQL depends on the value)"
                 )
-            slots.append(found[0])
+            slots.append((tuple(position for position, _ in found), found[0][1]))
         klass_info, select = compiler.klass_info, compiler.select
-        fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
         columns = [column[0] for column in select[0 : compiler.col_count]]
-        return _Compiled(
+        common = dict(
             sql=sql,
             params=tuple(params),
             slots=tuple(slots),
             compiler=compiler,
             converters=compiler.get_converters(columns),
+            for_update=bool(queryset.query.select_for_update),
+        )
+        if queryset._iterable_class is ValuesListIterable:  # the rows themselves
+            return _Compiled(**common, model=None, init_list=(), start=0, end=0, populators=())
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        return _Compiled(
+            **common,
             model=klass_info["model"],
             init_list=tuple(f[0].target.attname for f in select[start:end]),
             start=start,
             end=end,
             populators=tuple(get_related_populators(klass_info, select, queryset.db)),
-            for_update=bool(queryset.query.select_for_update),
         )
 
     def __call__(self, *values: Any) -> list:
@@ -144,8 +152,10 @@ class CompiledQuery:
                 "select_for_update cannot be used outside of a transaction."
             )
         params = list(compiled.params)
-        for (position, convert), value in zip(compiled.slots, values, strict=True):
-            params[position] = convert(value)
+        for (positions, convert), value in zip(compiled.slots, values, strict=True):
+            converted = convert(value)
+            for position in positions:
+                params[position] = converted
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -153,6 +163,8 @@ class CompiledQuery:
             return []
         if compiled.converters:
             rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        if compiled.model is None:
+            return [tuple(row) for row in rows]
         objects = []
         for row in rows:
             obj = compiled.model.from_db(

@@ -57,9 +57,24 @@ def test_a_uuid_argument_is_converted_as_the_orm_converts_it(django_user_model):
 
 
 def test_a_shape_that_depends_on_the_values_is_refused():
-    query = CompiledQuery(lambda pk: Group.objects.filter(pk=pk).exclude(pk=pk), 0)
-    with pytest.raises(ValueError, match="appear once"):
-        query(1)
+    query = CompiledQuery(lambda pk: Group.objects.filter(pk__in=[7]).filter(name="x"), 0)
+    with pytest.raises(ValueError, match="does not appear"):
+        query(1)  # the value is not in the statement: it cannot be bound
+    flat = CompiledQuery(lambda pk: Group.objects.filter(pk=pk).values_list("pk", flat=True), 0)
+    with pytest.raises(TypeError, match="values_list"):
+        flat(1)
+
+
+def test_values_rows_and_an_argument_used_twice():
+    first, second = Group.objects.create(name="a"), Group.objects.create(name="b")
+    query = CompiledQuery(
+        lambda pk: (
+            Group.objects.filter(pk__gte=pk).exclude(pk=pk).order_by("pk").values_list("pk", "name")
+        ),
+        0,
+    )
+    assert query(first.pk) == [(second.pk, "b")]
+    assert query(second.pk) == []
 
 
 @pytest.mark.django_db(transaction=True)
