@@ -288,6 +288,16 @@ class ProcedureVersion(models.Model):
             instance._stored_form = (loaded["status"], _snapshot(loaded["form_schema"]))
         return instance
 
+    @classmethod
+    def from_memo(cls, db, field_names, values, texts: dict[str, str]):
+        """``from_db`` for a row of the reference memo (``lib.refcache.instance``), whose
+        JSON columns come with their text: that text is the snapshot."""
+        instance = models.Model.from_db.__func__(cls, db, field_names, values)
+        loaded = instance.__dict__
+        if "status" in loaded and "form_schema" in texts:
+            instance._stored_form = (loaded["status"], _JsonText(texts["form_schema"]))
+        return instance
+
     @property
     def processing_time_label(self) -> str:
         """The time limit as the law states it: "8 giờ làm việc", "30 ngày", "3 tháng"…"""

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,7 @@ from motcua.audit.services import record
 from motcua.catalog import eform
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion, Registry
+from motcua.lib.compiled import CompiledQuery
 from motcua.lib.db import atomic_refusable, lock_held
 
 from . import digitisation, steps, supplements, timelimits
@@ -77,11 +80,10 @@ def create_draft(
         )
     # The limit is refused before any write: no savepoint of its own is needed.
     with atomic_refusable(DossierError):
-        # Lock the applicant's row so two requests at once cannot both pass the limit.
-        # (Its key alone is read: no ORDER BY, no instance built.)
-        list(Applicant.objects.select_for_update().filter(pk=applicant.pk).values_list("pk")[:1])
+        # Lock the applicant's row so two requests at once cannot both pass the limit,
+        # and count their drafts, in one statement.
         limit = max_open_drafts()
-        drafts = Dossier.objects.filter(applicant=applicant, status=Status.DRAFT).count()
+        [(_pk, drafts)] = _LOCK_AND_COUNT_DRAFTS(applicant.pk) or [(None, 0)]
         if drafts >= limit:
             raise DossierError(
                 _(
@@ -104,6 +106,29 @@ def create_draft(
 
 
 _DRAFT_ROW_FIELDS = ("public_id", "prefill_sources", "reused_data", "idempotency_key")
+
+# The applicant's row locked, with the number of their drafts (compiled once per
+# connection, ``lib.compiled``): (key, drafts).
+_LOCK_AND_COUNT_DRAFTS = CompiledQuery(
+    lambda applicant_id: (
+        Applicant.objects.select_for_update(of=("self",))
+        .filter(pk=applicant_id)
+        .annotate(
+            drafts=Coalesce(
+                Subquery(
+                    Dossier.objects.filter(applicant_id=OuterRef("pk"), status=Status.DRAFT)
+                    .order_by()
+                    .values("applicant_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
+        .values_list("pk", "drafts")[:1]
+    ),
+    0,
+)
 
 
 def max_open_drafts() -> int:

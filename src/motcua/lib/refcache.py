@@ -227,9 +227,15 @@ def instance(model, row: tuple):
     values: callers may change it without touching what other threads are served."""
     names, json_at = _layout(model)
     if json_at:
+        texts = {names[i]: row[i] for i in json_at}
         row = list(row)
         for i in json_at:
             row[i] = json.loads(row[i])
+        # A model that keeps a loaded JSON value's text (to tell at save whether it was
+        # changed in place) takes the memo's text instead of encoding the value again.
+        from_memo = getattr(model, "from_memo", None)
+        if from_memo is not None:
+            return from_memo(DEFAULT_DB_ALIAS, names, row, texts)
     return model.from_db(DEFAULT_DB_ALIAS, names, row)
 
 

@@ -206,3 +206,30 @@ def test_a_request_reads_the_generation_once(monkeypatch):
     tokens = refcache.RequestScopeMiddleware(view)(None)
     assert len(set(tokens)) == 1 and tokens[0]
     assert reads.count(refcache.KEY) == 1
+
+
+def test_a_dossiers_version_and_agency_chain_come_from_the_memo(version):
+    agency = version.agencies.first()
+    selectors.version_with_procedure(version.pk)
+    from motcua.agencies import selectors as agencies
+
+    agencies.with_parents(agency.pk)
+    found, queries = _queries(lambda: selectors.version_with_procedure(version.pk))
+    assert queries == 0 and found.pk == version.pk
+    assert found.procedure.code == "RC.01"
+    chain, queries = _queries(lambda: agencies.with_parents(agency.pk))
+    assert queries == 0 and chain.pk == agency.pk
+    assert (chain.parent.pk if chain.parent else None) == agency.parent_id
+    assert selectors.version_with_procedure(-1) is None and agencies.with_parents(-1) is None
+
+
+def test_a_published_version_from_the_memo_still_refuses_an_edited_form(version):
+    from django.core.exceptions import ValidationError
+
+    selectors.version_with_procedure(version.pk)
+    memoised = selectors.version_with_procedure(version.pk)
+    assert memoised.form_schema == version.form_schema
+    memoised.save()  # unchanged: saved
+    memoised.form_schema["title"] = "Đã sửa tại chỗ"  # changed in place
+    with pytest.raises(ValidationError):
+        memoised.save()
