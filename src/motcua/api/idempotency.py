@@ -163,15 +163,29 @@ def store_answer(record: IdempotencyRecord, response) -> bool:
     """
     if response.status_code >= 500 or transaction.get_rollback():
         return False
-    try:
-        body = json.loads(response.content or b"null")
-    except (ValueError, AttributeError):
+    text = _json_text(response)
+    if text is None:
         IdempotencyRecord.objects.filter(pk=record.pk).delete()
         return True
-    IdempotencyRecord.objects.filter(pk=record.pk).update(
-        response_status=response.status_code, response_body=body
-    )
+    # The answer's own JSON text is stored (one UPDATE written once, no decoding and
+    # encoding again); the database checks it is JSON (jsonb) as the ORM's would.
+    connection = connections[router.db_for_write(IdempotencyRecord)]
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    body = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET response_status = %s, response_body = {body} WHERE id = %s",
+            [response.status_code, text, record.pk],
+        )
     return True
+
+
+def _json_text(response) -> str | None:
+    """The answer's body when it is JSON (what the API's operations answer), else None."""
+    if response.streaming or not response.get("Content-Type", "").startswith("application/json"):
+        return None
+    text = response.content.decode(response.charset or "utf-8") if response.content else ""
+    return text if text.strip() else "null"
 
 
 def prune(now: dt.datetime | None = None) -> int:
