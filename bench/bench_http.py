@@ -29,6 +29,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -448,18 +449,22 @@ def filing_counts(plan: dict) -> tuple[int, int, int]:
         counts["commits"] += 1
         return original_commit()
 
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {plan['tokens'][0]}")
     from _load import BOUNDARY, multipart
 
-    connection.commit = counting_commit
-    try:
-        with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(wrapper):
+    def file(index: int, counted: bool):
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {plan['tokens'][index]}")
+        context = (
+            (CaptureQueriesContext(connection), connection.execute_wrapper(wrapper))
+            if counted
+            else (contextlib.nullcontext(), contextlib.nullcontext())
+        )
+        with context[0] as queries, context[1]:
             created = client.post(
                 "/api/v1/dossiers",
                 {
                     "procedure": plan["procedure"],
                     "agency": plan["agency"],
-                    "form": plan["forms"][0],
+                    "form": plan["forms"][index],
                 },
                 content_type="application/json",
                 HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
@@ -476,6 +481,14 @@ def filing_counts(plan: dict) -> tuple[int, int, int]:
                 assert upload.status_code == 201, upload.content[:300]
             submitted = client.post(f"/api/v1/dossiers/{dossier}/submit")
             assert submitted.status_code == 200, submitted.content[:300]
+        return queries
+
+    # A first filing by another citizen fills the per-process memos (lib.refcache), as
+    # on a server that has been answering for a while; the second one is counted.
+    file(1, counted=False)
+    connection.commit = counting_commit
+    try:
+        queries = file(0, counted=True)
     finally:
         del connection.commit
     return (
