@@ -184,7 +184,10 @@ def _json_text(response) -> str | None:
     """The answer's body when it is JSON (what the API's operations answer), else None."""
     if response.streaming or not response.get("Content-Type", "").startswith("application/json"):
         return None
-    text = response.content.decode(response.charset or "utf-8") if response.content else ""
+    try:
+        text = response.content.decode(response.charset or "utf-8") if response.content else ""
+    except (UnicodeDecodeError, LookupError):
+        return None
     return text if text.strip() else "null"
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,9 +80,12 @@ def create_draft(
     # The limit is refused before any write: no savepoint of its own is needed.
     with atomic_refusable(DossierError):
         # Lock the applicant's row so two requests at once cannot both pass the limit,
-        # and count their drafts, in one statement.
+        # then count their drafts: in a statement of its own, whose snapshot is taken
+        # once the lock is held (a count in the locking statement would be read from
+        # before a concurrent creation committed). Both compiled once per connection.
+        _LOCK_APPLICANT(applicant.pk)
         limit = max_open_drafts()
-        [(_pk, drafts)] = _LOCK_AND_COUNT_DRAFTS(applicant.pk) or [(None, 0)]
+        [(drafts,)] = _COUNT_DRAFTS(applicant.pk) or [(0,)]
         if drafts >= limit:
             raise DossierError(
                 _(
@@ -107,25 +109,20 @@ def create_draft(
 
 _DRAFT_ROW_FIELDS = ("public_id", "prefill_sources", "reused_data", "idempotency_key")
 
-# The applicant's row locked, with the number of their drafts (compiled once per
-# connection, ``lib.compiled``): (key, drafts).
-_LOCK_AND_COUNT_DRAFTS = CompiledQuery(
+# The applicant's row locked (its key alone read); the number of their drafts.
+_LOCK_APPLICANT = CompiledQuery(
     lambda applicant_id: (
-        Applicant.objects.select_for_update(of=("self",))
-        .filter(pk=applicant_id)
-        .annotate(
-            drafts=Coalesce(
-                Subquery(
-                    Dossier.objects.filter(applicant_id=OuterRef("pk"), status=Status.DRAFT)
-                    .order_by()
-                    .values("applicant_id")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            )
-        )
-        .values_list("pk", "drafts")[:1]
+        Applicant.objects.select_for_update().filter(pk=applicant_id).values_list("pk")[:1]
+    ),
+    0,
+)
+_COUNT_DRAFTS = CompiledQuery(
+    lambda applicant_id: (
+        Dossier.objects.filter(applicant_id=applicant_id, status=Status.DRAFT)
+        .order_by()
+        .values("applicant_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
     ),
     0,
 )

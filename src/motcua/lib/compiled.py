@@ -16,7 +16,7 @@ Django's connections are) and then only binds the new values::
     rows = _OWN(applicant.pk, public_id)  # model instances, as the queryset gives them
 
 The values given at construction are examples of each argument's type. The statement is
-compiled with a distinct stand-in for each (a queryset built by ``build``), and each
+compiled with distinct stand-ins for them (querysets built by ``build``), and each
 stand-in's positions among the statement's parameters are recorded; a call puts its
 values there, converted the way the ORM converted the stand-in (a UUID stays a UUID,
 or becomes its 32 hexadecimal digits on SQLite, or its text). Every other parameter —
@@ -25,23 +25,27 @@ constants of the query — stays as compiled. Rows are turned into instances as 
 objects of ``select_related``): the result is what iterating the queryset gives.
 
 Only for querysets whose SQL does not depend on the values (no ``__in`` of a list whose
-length varies, no ``None`` that becomes ``IS NULL``): a stand-in that does not appear
-among the parameters is refused when compiling (one that appears in several places is
-put in each). A ``values_list()`` queryset gives its rows as tuples. ``select_for_update``
-querysets must be called inside a transaction, as with the ORM.
+length varies, no ``None`` that becomes ``IS NULL``, no value out of a column's range that
+the ORM answers without a condition): the queryset is compiled with two sets of
+stand-ins, and it is refused unless both give the same statement whose parameters differ
+exactly where each argument goes, converted in a way this module can repeat (an argument
+used in several places is put in each; one transformed by its lookup, as ``iexact``'s
+escaping, is refused). A ``values_list()`` queryset gives its rows as tuples; instances
+with annotations, ``prefetch_related()`` and querysets of a related manager are refused.
+``select_for_update`` querysets must be called inside a transaction, as with the ORM.
 """
 
 from __future__ import annotations
 
 import uuid
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.transaction import TransactionManagementError
 
 
 @dataclass(frozen=True)
@@ -59,29 +63,49 @@ class _Compiled:
     for_update: bool
 
 
-def _stand_in(example: Any, index: int) -> Any:
+def _stand_in(example: Any, index: int, variant: int) -> Any:
+    """A value of ``example``'s type for argument ``index``, one of two ``variant``s.
+
+    Integers stay inside every integer column's range, a positive small integer's
+    included: the ORM answers a value outside a column's range with no query or with no
+    condition at all (``EmptyResultSet``, ``FullResultSet``)."""
     if isinstance(example, bool):
         raise TypeError("CompiledQuery: a boolean argument cannot be told apart in the SQL")
     if isinstance(example, int):
-        # Inside a 32-bit integer column's range: the ORM answers a value outside it
-        # with no query at all (EmptyResultSet).
-        return -2_100_000_000 - index
+        return 29_311 + 997 * variant + index
     if isinstance(example, uuid.UUID):
-        return uuid.UUID(int=0x5EED_0000_0000_0000_0000_0000_0000_0000 + index)
+        return uuid.UUID(int=0x5EED_0000_0000_0000_0000_0000_0000_0000 + 4096 * variant + index)
     if isinstance(example, str):
-        return f"\x1fcompiled-query-stand-in-{index}\x1f"
+        # LIKE's wildcards: a lookup that escapes them (``iexact`` and the like on some
+        # databases) shows it, and is refused.
+        return f"compiled-query%stand_in-{variant}-{index}"
     raise TypeError(f"CompiledQuery: unsupported argument type {type(example).__name__}")
 
 
 def _converter(stand_in: Any, compiled: Any) -> Callable[[Any], Any] | None:
     """How the ORM turned ``stand_in`` into the parameter ``compiled`` (None: it did not)."""
     if type(compiled) is type(stand_in) and compiled == stand_in:
-        return lambda value: value
+        return _same
     if isinstance(stand_in, uuid.UUID) and compiled == stand_in.hex:
-        return lambda value: uuid.UUID(str(value)).hex
-    if compiled == str(stand_in):
+        return _uuid_hex
+    if (
+        isinstance(stand_in, int)
+        and isinstance(compiled, int)
+        and not isinstance(compiled, bool)
+        and int(compiled) == stand_in
+    ):
+        return type(compiled)  # a typed integer (psycopg's Int2 for a small column)
+    if type(compiled) is str and compiled == str(stand_in):
         return str
     return None
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _uuid_hex(value: Any) -> str:
+    return uuid.UUID(str(value)).hex
 
 
 class CompiledQuery:
@@ -89,40 +113,65 @@ class CompiledQuery:
 
     def __init__(self, build: Callable[..., QuerySet], *examples: Any):
         self._build = build
-        self._stand_ins = tuple(_stand_in(example, i) for i, example in enumerate(examples))
+        self._stand_ins = tuple(
+            tuple(_stand_in(example, i, variant) for i, example in enumerate(examples))
+            for variant in (0, 1)
+        )
+        self._arity = len(examples)
         self._alias: str | None = None
-        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def _compile(self, connection, queryset: QuerySet) -> _Compiled:
-        if queryset._iterable_class not in (ModelIterable, ValuesListIterable):
+    def _compile(self, connection) -> _Compiled:
+        """Compile the queryset twice, with two sets of stand-ins: the statement must be
+        the same, and its parameters differ exactly where the arguments go (each one
+        found, each place converted as the ORM converted the stand-in)."""
+        first, second = (self._build(*stand_ins) for stand_ins in self._stand_ins)
+        if first._iterable_class not in (ModelIterable, ValuesListIterable):
             raise TypeError("CompiledQuery: a queryset of instances or of values_list() rows")
-        compiler = queryset.query.get_compiler(connection=connection)
+        if first._prefetch_related_lookups or first._known_related_objects:
+            raise TypeError("CompiledQuery: no prefetch_related() and no related manager")
+        compiler = first.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        slots = []
-        for stand_in in self._stand_ins:
-            found = [
-                (position, convert)
-                for position, param in enumerate(params)
-                if (convert := _converter(stand_in, param)) is not None
-            ]
-            if not found:
+        other_sql, other_params = second.query.get_compiler(connection=connection).as_sql()
+        if other_sql != sql or len(other_params) != len(params):
+            raise ValueError("CompiledQuery: the statement depends on the arguments' values")
+        places: dict[int, list[int]] = {}
+        converters: dict[int, Callable[[Any], Any]] = {}
+        for position, (one, two) in enumerate(zip(params, other_params, strict=True)):
+            if one == two and type(one) is type(two):
+                continue  # a constant of the query
+            for index in range(self._arity):
+                convert = _converter(self._stand_ins[0][index], one)
+                if convert is not None and convert(self._stand_ins[1][index]) == two:
+                    places.setdefault(index, []).append(position)
+                    converters.setdefault(index, convert)
+                    break
+            else:
                 raise ValueError(
-                    "CompiledQuery: an argument does not appear among the statement's "
-                    "parameters (its SQL depends on the value)"
+                    "CompiledQuery: a parameter changes with the arguments in a way that "
+                    "cannot be bound (a value transformed by its lookup)"
                 )
-            slots.append((tuple(position for position, _ in found), found[0][1]))
+        if len(places) != self._arity:
+            raise ValueError(
+                "CompiledQuery: an argument does not appear among the statement's "
+                "parameters (its SQL depends on the value)"
+            )
+        slots = tuple((tuple(places[i]), converters[i]) for i in range(self._arity))
         klass_info, select = compiler.klass_info, compiler.select
         columns = [column[0] for column in select[0 : compiler.col_count]]
+        if compiler.col_count != len(select):  # columns added for extra() ordering
+            raise TypeError("CompiledQuery: no extra() columns")
         common = dict(
             sql=sql,
             params=tuple(params),
-            slots=tuple(slots),
+            slots=slots,
             compiler=compiler,
             converters=compiler.get_converters(columns),
-            for_update=bool(queryset.query.select_for_update),
+            for_update=bool(first.query.select_for_update),
         )
-        if queryset._iterable_class is ValuesListIterable:  # the rows themselves
+        if first._iterable_class is ValuesListIterable:  # the rows themselves
             return _Compiled(**common, model=None, init_list=(), start=0, end=0, populators=())
+        if compiler.annotation_col_map:
+            raise TypeError("CompiledQuery: no annotations on instances (use values_list())")
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         return _Compiled(
@@ -131,23 +180,27 @@ class CompiledQuery:
             init_list=tuple(f[0].target.attname for f in select[start:end]),
             start=start,
             end=end,
-            populators=tuple(get_related_populators(klass_info, select, queryset.db)),
+            populators=tuple(get_related_populators(klass_info, select, first.db)),
         )
 
     def __call__(self, *values: Any) -> list:
-        if len(values) != len(self._stand_ins):
-            raise TypeError(f"CompiledQuery takes {len(self._stand_ins)} values")
+        if len(values) != self._arity:
+            raise TypeError(f"CompiledQuery takes {self._arity} values")
         if self._alias is None:
-            self._alias = self._build(*self._stand_ins).db
+            self._alias = self._build(*self._stand_ins[0]).db
         connection = connections[self._alias]
-        compiled = self._compiled.get(connection)
+        # Kept on the connection (Django's, one per thread): it goes with it.
+        mine = connection.__dict__.setdefault("_motcua_compiled_queries", {})
+        compiled = mine.get(self)
         if compiled is None:
-            compiled = self._compile(connection, self._build(*self._stand_ins))
-            self._compiled[connection] = compiled
-        elif compiled.for_update and not transaction.get_connection(self._alias).in_atomic_block:
+            compiled = mine[self] = self._compile(connection)
+        elif (
+            compiled.for_update
+            and connection.features.has_select_for_update
+            and connection.get_autocommit()
+            and connection.features.supports_transactions
+        ):
             # What the ORM raises for select_for_update outside a transaction.
-            from django.db.transaction import TransactionManagementError
-
             raise TransactionManagementError(
                 "select_for_update cannot be used outside of a transaction."
             )

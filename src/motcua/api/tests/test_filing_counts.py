@@ -28,10 +28,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # 18 before the submission read the draft once with its lock and its files once; then 10,
 # 11, 16 before the bearer token's read brought the applicant the person acts as; then
 # 9, 10, 15 before the upload locked the applicant with the draft, for the quota; then
-# 9, 9, 15 before the catalogue's reference data was memoised per process, lib.refcache;
-# then 7, 8, 12 before the draft's creation locked the applicant and counted their drafts
-# in one statement).
-CREATE, UPLOAD, SUBMIT = 6, 8, 12
+# 9, 9, 15 before the catalogue's reference data was memoised per process, lib.refcache).
+CREATE, UPLOAD, SUBMIT = 7, 8, 12
 FILING_TRANSACTIONS = 3  # one per call (≤ 4)
 
 

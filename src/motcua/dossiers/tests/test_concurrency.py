@@ -175,3 +175,38 @@ def test_concurrent_submit_and_counter_recording_at_one_agency_do_not_deadlock(
     assert citizen_result == "ok", citizen_result
     online.refresh_from_db()
     assert online.code == "STP-250310-0002"
+
+
+def test_two_drafts_created_at_once_cannot_both_pass_the_limit(
+    on_postgres, applicant, version, agency, settings
+):
+    """The second creation waits for the first's lock on the applicant, then counts the
+    draft the first committed (the count is read after the lock, not before)."""
+    from motcua.dossiers.exceptions import DossierError
+    from motcua.dossiers.services import create_draft
+
+    settings.MOTCUA_MAX_OPEN_DRAFTS = 1
+    first_holds_lock, release_first = threading.Event(), threading.Event()
+
+    def first():
+        with transaction.atomic():
+            create_draft(applicant=applicant, version=version, agency=agency)
+            first_holds_lock.set()
+            assert release_first.wait(10)
+        return "ok"
+
+    def second():
+        assert first_holds_lock.wait(10)
+        return create_draft(applicant=applicant, version=version, agency=agency)
+
+    def referee():
+        assert first_holds_lock.wait(10)
+        try:
+            wait_until_a_backend_waits_for_a_lock()
+        finally:
+            release_first.set()
+
+    first_result, second_result, referee_result = run_in_threads(first, second, referee)
+    assert first_result == "ok" and referee_result is None
+    assert isinstance(second_result, DossierError) and second_result.code == "too_many_drafts"
+    assert Dossier.objects.filter(applicant=applicant, status=Status.DRAFT).count() == 1

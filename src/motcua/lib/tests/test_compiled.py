@@ -38,11 +38,11 @@ def test_rows_are_the_querysets_with_their_related_objects():
 def test_the_statement_is_compiled_once_and_only_the_values_change():
     first = Permission.objects.order_by("pk").first()
     _BY_CODENAME(first.content_type_id, first.codename)
-    compiled = next(iter(_BY_CODENAME._compiled.values()))
+    compiled = connection._motcua_compiled_queries[_BY_CODENAME]
     with CaptureQueriesContext(connection) as queries:
         assert _BY_CODENAME(first.content_type_id, "no-such-permission") == []
         assert _BY_CODENAME(-1, first.codename) == []
-    assert next(iter(_BY_CODENAME._compiled.values())) is compiled
+    assert connection._motcua_compiled_queries[_BY_CODENAME] is compiled
     assert [q["sql"] for q in queries][0].count("SELECT") == 1
     assert len(queries) == 2
 
@@ -90,3 +90,34 @@ def test_select_for_update_needs_a_transaction_as_with_the_orm():
     if refused:  # compiled already: refused the same
         with pytest.raises(TransactionManagementError):
             query(group.pk)
+
+
+def test_a_lookup_that_transforms_the_value_is_refused():
+    # iexact escapes LIKE's wildcards on some databases, or compares with UPPER(): the
+    # value cannot be bound as it was given.
+    query = CompiledQuery(lambda name: Group.objects.filter(name__icontains=name), "")
+    with pytest.raises(ValueError):
+        query("a%b")
+
+
+def test_a_small_positive_column_keeps_its_conditions(django_user_model):
+    # The stand-ins stay inside a positive small integer's range: out of it, the ORM
+    # would drop the condition (or the query) and the value could not be bound.
+    from django.contrib.admin.models import LogEntry
+
+    user = django_user_model.objects.create(username="nhat-ky")
+    entries = {
+        flag: LogEntry.objects.create(user=user, object_repr="x", action_flag=flag)
+        for flag in (1, 2, 3)
+    }
+    query = CompiledQuery(
+        lambda flag: (
+            LogEntry.objects.filter(action_flag__gte=flag)
+            .exclude(action_flag=flag)
+            .order_by("action_flag")
+            .values_list("pk")
+        ),
+        0,
+    )
+    assert query(1) == [(entries[2].pk,), (entries[3].pk,)]
+    assert query(3) == []
