@@ -100,6 +100,20 @@ def test_concurrent_same_transition_has_exactly_one_winner(on_postgres, make_dos
     assert dossier.status == Status.RECEIVED
 
 
+def release_once_the_other_waits(held: threading.Event, release: threading.Event):
+    """A third thread's task: once the first holds its lock, wait until another
+    connection waits for a lock, then let the first go on."""
+
+    def referee():
+        assert held.wait(10)
+        try:
+            wait_until_a_backend_waits_for_a_lock()
+        finally:
+            release.set()
+
+    return referee
+
+
 def test_concurrent_transition_rereads_the_status_after_waiting_for_the_lock(
     on_postgres, make_dossier, officer
 ):
@@ -121,13 +135,7 @@ def test_concurrent_transition_rereads_the_status_after_waiting_for_the_lock(
         transition(stale, "receive", by=officer)
         return "ok"
 
-    def referee():
-        assert first_holds_lock.wait(10)
-        try:
-            wait_until_a_backend_waits_for_a_lock()
-        finally:
-            release_first.set()
-
+    referee = release_once_the_other_waits(first_holds_lock, release_first)
     first_result, second_result, referee_result = run_in_threads(first, second, referee)
     assert first_result == "ok"
     assert referee_result is None
@@ -199,13 +207,7 @@ def test_two_drafts_created_at_once_cannot_both_pass_the_limit(
         assert first_holds_lock.wait(10)
         return create_draft(applicant=applicant, version=version, agency=agency)
 
-    def referee():
-        assert first_holds_lock.wait(10)
-        try:
-            wait_until_a_backend_waits_for_a_lock()
-        finally:
-            release_first.set()
-
+    referee = release_once_the_other_waits(first_holds_lock, release_first)
     first_result, second_result, referee_result = run_in_threads(first, second, referee)
     assert first_result == "ok" and referee_result is None
     assert isinstance(second_result, DossierError) and second_result.code == "too_many_drafts"
