@@ -133,9 +133,14 @@ _CLAIM = (
 )
 
 
-def _insert_or_take_expired(principal, key, request_hash, method, path, now) -> int | None:
+def _records_table():
+    """(connection, quoted table) of the idempotency records, for the raw statements."""
     connection = connections[router.db_for_write(IdempotencyRecord)]
-    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    return connection, connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+
+
+def _insert_or_take_expired(principal, key, request_hash, method, path, now) -> int | None:
+    connection, table = _records_table()
     expires = now + dt.timedelta(hours=settings.MOTCUA_API_IDEMPOTENCY_HOURS)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -169,8 +174,7 @@ def store_answer(record: IdempotencyRecord, response) -> bool:
         return True
     # The answer's own JSON text is stored (one UPDATE written once, no decoding and
     # encoding again); the database checks it is JSON (jsonb) as the ORM's would.
-    connection = connections[router.db_for_write(IdempotencyRecord)]
-    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    connection, table = _records_table()
     body = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     with connection.cursor() as cursor:
         cursor.execute(

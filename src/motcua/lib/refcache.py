@@ -227,15 +227,14 @@ def instance(model, row: tuple):
     values: callers may change it without touching what other threads are served."""
     names, json_at = _layout(model)
     if json_at:
-        texts = {names[i]: row[i] for i in json_at}
-        row = list(row)
+        texts, row = row, list(row)  # the memo's tuple keeps the JSON texts
         for i in json_at:
             row[i] = json.loads(row[i])
         # A model that keeps a loaded JSON value's text (to tell at save whether it was
         # changed in place) takes the memo's text instead of encoding the value again.
         from_memo = getattr(model, "from_memo", None)
         if from_memo is not None:
-            return from_memo(DEFAULT_DB_ALIAS, names, row, texts)
+            return from_memo(DEFAULT_DB_ALIAS, names, row, {names[i]: texts[i] for i in json_at})
     return model.from_db(DEFAULT_DB_ALIAS, names, row)
 
 

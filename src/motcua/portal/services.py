@@ -132,13 +132,13 @@ def _locked_draft(dossier: Dossier) -> Dossier:
 
 
 def _valid_key(key: str) -> str:
-    try:
-        return str(uuid.UUID(str(key)))
-    except ValueError:
+    valid = _uuid(key)
+    if valid is None:
         raise DossierError(
             _("Phiên khai hồ sơ không hợp lệ. Vui lòng tải lại trang và thử lại."),
             code="bad_key",
-        ) from None
+        )
+    return str(valid)
 
 
 def start_application(
