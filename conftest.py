@@ -65,10 +65,61 @@ def _close_registry_sessions():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Let Django's flush (TRUNCATE) empty the append-only audit table between tests."""
+    """Let Django's flush (TRUNCATE) empty the append-only audit table between tests, and
+    on PostgreSQL empty only the tables that hold rows (``_emptying_flush``)."""
     with django_db_blocker.unblock():
         if connection.vendor == "postgresql":
             name = connection.ops.quote_name(connection.settings_dict["NAME"])
             with connection.cursor() as cursor:
                 cursor.execute(f"ALTER DATABASE {name} SET motcua.audit_allow_truncate = 'on'")
                 cursor.execute("SET motcua.audit_allow_truncate = 'on'")
+                cursor.execute("SELECT current_setting('is_superuser')")
+                superuser = cursor.fetchone()[0] == "on"
+            if superuser:
+                _use_emptying_flush(connection)
+
+
+# Between transactional tests Django's flush empties every table with one TRUNCATE of all
+# of them (108 tables): on PostgreSQL that costs 0.7–0.9 s, as each table gets new files,
+# although a test leaves rows in a handful. This DO block deletes the rows of the tables
+# that have any instead (about 10 ms). Triggers and foreign-key checks are off for the
+# block (session_replication_role, a superuser's setting: without it Django's TRUNCATE
+# stays), so the order of the deletes does not matter and the audit table's append-only
+# trigger does not refuse them; every table ends empty, as after TRUNCATE, but two.
+_EMPTYING_FLUSH = """
+DO $flush$
+DECLARE
+    name text;
+    has_rows boolean;
+BEGIN
+    SET LOCAL session_replication_role = replica;
+    FOREACH name IN ARRAY ARRAY[{tables}]::text[] LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I)', name) INTO has_rows;
+        IF has_rows THEN
+            EXECUTE format('DELETE FROM %I', name);
+        END IF;
+    END LOOP;
+END
+$flush$
+"""
+
+
+# Content types and permissions are kept: the flush's post_migrate signal would otherwise
+# create them all again (0.4–0.6 s); it still adds any that are missing.
+_KEPT = {"django_content_type", "auth_permission"}
+
+
+def _use_emptying_flush(conn):
+    truncate = conn.ops.sql_flush
+
+    def sql_flush(style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:  # sequences restart only with TRUNCATE
+            return truncate(
+                style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        names = ", ".join(
+            "'" + table.replace("'", "''") + "'" for table in tables if table not in _KEPT
+        )
+        return [_EMPTYING_FLUSH.format(tables=names)]
+
+    conn.ops.sql_flush = sql_flush

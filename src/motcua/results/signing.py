@@ -5,23 +5,26 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
+from typing import TYPE_CHECKING
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.content import ImportedPdfPage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.sign import fields, signers
-from pyhanko.sign.general import SigningError
-from pyhanko.stamp import StaticStampStyle
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from . import pki
 from .exceptions import ResultError
 from .models import AgencyCertificate
+
+if TYPE_CHECKING:
+    from pyhanko.sign import signers
+
+# pyhanko.sign, its stamps and its certificate store are imported where a PDF is signed:
+# importing them (with aiohttp, for time-stamping) costs every process that starts
+# Django about 0.4 s, and most never sign (workers of the public pages, commands, tests).
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,9 @@ def asn1_certificate(pem: str) -> asn1_x509.Certificate:
 
 def signer_for(certificate: AgencyCertificate) -> signers.SimpleSigner:
     """pyHanko's signer holding the agency's key, its certificate and its CA's."""
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
     key = pki.load_key(certificate.key_pem)
     key_info = asn1_keys.PrivateKeyInfo.load(
         key.private_bytes(
@@ -103,6 +109,11 @@ def sign_pdf(
 
     Raises ResultError (Vietnamese) when the PDF cannot be read or signed.
     """
+    from pyhanko.pdf_utils.content import ImportedPdfPage
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError
+    from pyhanko.stamp import StaticStampStyle
+
     writer = _writer(data)
     taken = {name for name, *_rest in fields.enumerate_sig_fields(writer)}
     field_name, number = FIELD_NAME, 1

@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 
 from . import pki
 from .models import ResultDocument
@@ -54,6 +51,11 @@ def verify_pdf(data: bytes, *, expected: ResultDocument | None = None) -> Verdic
     With ``expected``, the file must also be that very result (the page a QR code opens).
     Never raises for a bad file: the verdict says what is wrong.
     """
+    # Imported here, not at the top: see signing.py (pyhanko.sign costs a process 0.4 s).
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
     digest = hashlib.sha256(data).hexdigest()
     if not data.startswith(b"%PDF-"):
         return _refuse(_("Tệp không phải là tệp PDF."), sha256=digest)

@@ -8,6 +8,7 @@ plus fields; ``compiler.json_schema`` turns it into a JSON Schema of the data.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -195,8 +196,13 @@ META_SCHEMA: dict[str, Any] = {
         },
     },
 }
-Draft202012Validator.check_schema(META_SCHEMA)
-_META_VALIDATOR = Draft202012Validator(META_SCHEMA)
+
+
+@functools.cache
+def _meta_validator() -> Draft202012Validator:
+    """The validator of definitions, built when first needed (checking the meta-schema
+    itself at import cost every process 50 ms; ``test_definition`` checks it)."""
+    return Draft202012Validator(META_SCHEMA)
 
 
 # --- reading a definition --------------------------------------------------
@@ -637,7 +643,7 @@ def validate_definition(defn: Any) -> None:
         raise ValidationError(_("Biểu mẫu phải là một định nghĩa biểu mẫu (đối tượng JSON)."))
     errors = []
     for error in sorted(
-        _META_VALIDATOR.iter_errors(defn), key=lambda e: [str(p) for p in e.absolute_path]
+        _meta_validator().iter_errors(defn), key=lambda e: [str(p) for p in e.absolute_path]
     ):
         message = _meta_message(defn, error)
         if message not in errors:

@@ -15,6 +15,10 @@ from .eform_sample import BIRTH, TODAY, birth, errors_of, valid_data
 # --- definitions ----------------------------------------------------------------
 
 
+def test_the_meta_schema_is_a_valid_json_schema():
+    Draft202012Validator.check_schema(eform.META_SCHEMA)  # raises SchemaError if not
+
+
 def test_the_sample_definition_is_valid(provinces):
     eform.validate_definition(birth())
 
