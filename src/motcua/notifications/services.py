@@ -46,8 +46,9 @@ def notify(dossier: Dossier, event: str, data: dict[str, Any] | None = None) -> 
         return []
     rendered = messages.render(dossier, event, data or {})
     now = timezone.now()
-    created = [
-        Notification.objects.create(
+    # One INSERT for both channels (nothing listens to a notification's post_save).
+    created = Notification.objects.bulk_create(
+        Notification(
             channel=channel,
             recipient=address,
             subject=rendered.subject if channel == Notification.Channel.EMAIL else "",
@@ -59,7 +60,7 @@ def notify(dossier: Dossier, event: str, data: dict[str, Any] | None = None) -> 
             next_attempt_at=now,
         )
         for channel, address in wanted
-    ]
+    )
     if conf.inline():
         transaction.on_commit(partial(deliver, [n.pk for n in created]), robust=True)
     return created
@@ -247,8 +248,9 @@ def notify_contact(
         if channel in conf.channels() and (address or "").strip()
     ]
     now = timezone.now()
-    created = [
-        Notification.objects.create(
+    # One INSERT for both channels (nothing listens to a notification's post_save).
+    created = Notification.objects.bulk_create(
+        Notification(
             channel=channel,
             recipient=address,
             subject=subject[:255] if channel == Notification.Channel.EMAIL else "",
@@ -259,7 +261,7 @@ def notify_contact(
             next_attempt_at=now,
         )
         for channel, address in wanted
-    ]
+    )
     if created and conf.inline():
         transaction.on_commit(partial(deliver, [n.pk for n in created]), robust=True)
     return created
