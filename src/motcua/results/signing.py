@@ -19,12 +19,12 @@ from . import pki
 from .exceptions import ResultError
 from .models import AgencyCertificate
 
-if TYPE_CHECKING:
-    from pyhanko.sign import signers
-
 # pyhanko.sign, its stamps and its certificate store are imported where a PDF is signed:
 # importing them (with aiohttp, for time-stamping) costs every process that starts
-# Django about 0.4 s, and most never sign (workers of the public pages, commands, tests).
+# Django about 0.4 s, and most never sign (workers of the public pages, commands, tests;
+# results/tests/test_lazy_imports.py keeps it so).
+if TYPE_CHECKING:
+    from pyhanko.sign import signers
 
 logger = logging.getLogger(__name__)
 

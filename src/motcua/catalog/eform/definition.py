@@ -201,7 +201,7 @@ META_SCHEMA: dict[str, Any] = {
 @functools.cache
 def _meta_validator() -> Draft202012Validator:
     """The validator of definitions, built when first needed (checking the meta-schema
-    itself at import cost every process 50 ms; ``test_definition`` checks it)."""
+    itself at import cost every process 50 ms; ``catalog/tests/test_eform.py`` checks it)."""
     return Draft202012Validator(META_SCHEMA)
 
 
