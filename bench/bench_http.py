@@ -291,8 +291,9 @@ def _dsn() -> str:
     )
 
 
-def backends() -> list[int]:
-    """The PostgreSQL backends connected to the bench database (their CPU is counted)."""
+def backends(database: str | None = None) -> list[int]:
+    """The PostgreSQL backends connected to the bench database (their CPU is counted),
+    or to ``database``."""
     import psycopg
     from django.db import connection
 
@@ -300,8 +301,9 @@ def backends() -> list[int]:
         return []
     with psycopg.connect(_dsn(), autocommit=True) as conn:
         rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
+            "SELECT pid FROM pg_stat_activity WHERE datname = coalesce(%s, current_database()) "
+            "AND pid <> pg_backend_pid()",
+            [database],
         ).fetchall()
     return [row[0] for row in rows]
 
@@ -610,16 +612,26 @@ def main() -> int:
         pids = CpuMeter(server.pid, redis.pid if redis else None, backends)
         # Warm every worker (URLconf, caches) and file dossiers for the look-ups.
         file_dossiers(port, plan, 8, 4)
+        # The machine's other users during the filings: the registry simulator (its
+        # gunicorn and its database's backends) and this process, the load client.
+        registry_name = registry_db.rsplit("/", 1)[1] if "postgres" in registry_db else None
+        elsewhere = CpuMeter(registry.pid, None, lambda: backends(registry_name))
         filing = {}
         # 16 clients keep the two cores busy (the throughput); 8 show the latency below
         # saturation (with N clients back to back, a filing takes N / rate on average).
         for clients in (8, 16):
             pids.start()
+            elsewhere.start()
+            client_before = time.process_time()
             result = file_dossiers(port, plan, clients, args.filing_seconds)
+            client_s = time.process_time() - client_before
             cpu_s = pids.stop()
+            registry_s = elsewhere.stop()
             result["cpu_ms"] = cpu_s * 1000 / result["filed"] if result["filed"] else 0.0
             n = result["filed"] or 1
             result["split"] = {kind: s * 1000 / n for kind, s in pids.parts.items()}
+            result["registry_cpu_ms"] = registry_s * 1000 / n
+            result["client_cpu_ms"] = client_s * 1000 / n
             filing[clients] = result
         # The look-ups cycle over 200 dossiers, each looked up once before the runs:
         # the runs measure the cached answer (a miss costs the two SELECTs of the
@@ -699,7 +711,9 @@ def main() -> int:
             f"{f['per_s']:,.1f}/s (filed {f['filed']}, failures {f['failures']}), "
             f"filing p50 {f['p50_ms']:.0f} ms p99 {f['p99_ms']:.0f} ms, submit p99 "
             f"{f['submit_p99_ms']:.0f} ms, CPU {f['cpu_ms']:.1f} ms/filing ({_split(f)}); "
-            f"{queries} queries, {transactions} transactions per filing"
+            f"{queries} queries, {transactions} transactions per filing; outside the platform "
+            f"on the same cores: the registry simulator {f['registry_cpu_ms']:.1f} ms, the "
+            f"load client {f['client_cpu_ms']:.1f} ms per filing"
         )
     print(
         f"floors, raw psycopg, 16 connections: look-up SQL {raw_lookup:,.0f}/s; filing writes "
@@ -736,6 +750,8 @@ def main() -> int:
         submit_failures=f16["failures"],
         submit_baseline_per_s=raw_filing["none"],
         filing_cpu_ms=f16["cpu_ms"],
+        filing_registry_cpu_ms=f16["registry_cpu_ms"],
+        filing_client_cpu_ms=f16["client_cpu_ms"],
         filing_db_cpu_ms=(f16.get("split") or {}).get("db"),
         filing_web_cpu_ms=(f16.get("split") or {}).get("web"),
         filing_queries=queries,

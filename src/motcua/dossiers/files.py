@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,19 +78,33 @@ QUOTA_KINDS = (Attachment.Kind.COMPONENT, Attachment.Kind.SUPPLEMENT)
 
 
 def _quota_sums(dossier_id: int, applicant_id: int):
-    this, still_open = Q(dossier_id=dossier_id), ~Q(dossier__status__in=sorted(TERMINAL))
+    """This dossier's bytes and those of the applicant's open dossiers, in one statement
+    that reads the applicant's dossiers (their index) and each one's files (the index of
+    ``Attachment.dossier``): its cost follows the applicant's dossiers, never the
+    platform's attachments. Joined the other way, PostgreSQL hashed the whole attachment
+    table (4.6 ms at 14,000 files against 0.9 ms, issue #21)."""
+    stored = (
+        Attachment.objects.filter(dossier_id=OuterRef("pk"), kind__in=QUOTA_KINDS)
+        .order_by()
+        .values("dossier_id")
+        .annotate(total=Sum("size"))
+        .values("total")
+    )
+    this, still_open = Q(pk=dossier_id), ~Q(status__in=sorted(TERMINAL))
     return (
-        Attachment.objects.filter(kind__in=QUOTA_KINDS, dossier__applicant_id=applicant_id)
+        Dossier.objects.filter(applicant_id=applicant_id)
         .filter(this | still_open)
-        .values("dossier__applicant_id")  # one group: the applicant's
+        .annotate(stored=Subquery(stored))
+        .order_by()
+        .values("applicant_id")  # one group: the applicant's
         .annotate(
-            this_dossier=Sum("size", filter=this), open_dossiers=Sum("size", filter=still_open)
+            this_dossier=Sum("stored", filter=this), open_dossiers=Sum("stored", filter=still_open)
         )
         .values_list("this_dossier", "open_dossiers")
     )
 
 
-# (this dossier's bytes, the applicant's open dossiers' bytes); no row without files.
+# (this dossier's bytes, the applicant's open dossiers' bytes); no row without dossiers.
 _QUOTA_SUMS = CompiledQuery(_quota_sums, 0, 0)
 
 
