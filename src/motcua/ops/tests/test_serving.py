@@ -123,6 +123,9 @@ def test_production_settings_from_the_environment(tmp_path):
     default = found["DATABASES"]["default"]
     assert default["ENGINE"] == "django_prometheus.db.backends.postgresql"
     assert (default["CONN_MAX_AGE"], default["CONN_HEALTH_CHECKS"]) == (60, True)
+    # Parameters bound by the server, frequent statements prepared (issue #21).
+    assert default["OPTIONS"]["server_side_binding"] is True
+    assert default["OPTIONS"]["prepare_threshold"] == 5
     s3 = found["STORAGES"]["default"]
     assert s3["BACKEND"] == "storages.backends.s3.S3Storage"
     assert s3["OPTIONS"]["bucket_name"] == "ho-so"
@@ -132,6 +135,17 @@ def test_production_settings_from_the_environment(tmp_path):
     )
     assert found["SECURE_SSL_REDIRECT"] is True and found["SECURE_HSTS_SECONDS"] == 31536000
     assert found["SESSION_COOKIE_SECURE"] is True
+
+
+def test_prepared_statements_can_be_turned_off_for_an_old_pgbouncer(tmp_path):
+    found = _settings_of(
+        tmp_path,
+        ["DATABASES"],
+        DATABASE_URL="postgres://motcua:mk@db:5432/motcua",
+        MOTCUA_DB_PREPARED_STATEMENTS="0",
+    )
+    options = found["DATABASES"]["default"].get("OPTIONS", {})
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
 
 
 def test_check_deploy_leaves_only_hsts_preload_and_the_oauth_provider(tmp_path):

@@ -121,3 +121,17 @@ def test_submitting_a_draft_frees_a_place_for_a_new_one(
     Dossier.objects.filter(pk=first.pk).update(status=Status.SUBMITTED)
 
     assert start(citizen_client, version, commune).status_code == 302
+
+
+def test_the_quota_sums_read_the_applicants_dossiers_then_each_ones_files():
+    """The sums' cost follows the applicant's dossiers, not the platform's files: the
+    statement reads dossiers and, for each, its files (a correlated subquery on the
+    attachment's dossier index). Joined the other way, PostgreSQL hashed the whole
+    attachment table on every upload (issue #21)."""
+    from motcua.dossiers.files import _quota_sums
+
+    sql = str(_quota_sums(1, 2).query)
+    outer_from = sql.rsplit(" FROM ", 1)[1]
+    assert outer_from.startswith('"dossiers_dossier"')
+    assert "dossiers_attachment" not in outer_from
+    assert '"dossier_id" = ("dossiers_dossier"."id")' in sql
