@@ -37,7 +37,10 @@ def test_a_citizen_asks_about_a_birth_follows_up_and_asks_off_topic(site, browse
     page.get_by_label("Câu hỏi của bạn").fill(
         "vo e vua de thang cu o bv huyen, gio can lam giay to gi cho chau a"
     )
-    page.get_by_role("button", name="Hỏi", exact=True).click()
+    # Each button submits a form: wait for the answer's page before reading it (a read
+    # right after the click could see the page before it, or none yet).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hỏi", exact=True).click()
     steps = page.locator("ol.plan > li")
     assert steps.count() >= 3
     assert "Đăng ký khai sinh" in steps.nth(0).inner_text()
@@ -47,18 +50,21 @@ def test_a_citizen_asks_about_a_birth_follows_up_and_asks_off_topic(site, browse
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     check(page, "assistant-02-plan")
 
-    page.get_by_role("button", name="Có ích", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Có ích", exact=True).click()
     assert "Cảm ơn bạn đã đánh giá" in page.content()
     assert AssistantQuestion.objects.get().helpful is True
 
     page.goto(f"{site}/tro-ly/?q=vợ+tôi+vừa+sinh+con")
     page.get_by_label("Câu hỏi tiếp theo").fill("còn thẻ bảo hiểm y tế cho bé thì sao")
-    page.get_by_role("button", name="Hỏi tiếp").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hỏi tiếp").click()
     assert "bảo hiểm y tế" in page.locator("section.answer-panel").inner_text().lower()
     check(page, "assistant-03-follow-up")
 
     page.get_by_label("Câu hỏi tiếp theo").fill("gia vang sjc hom nay bao nhieu")
-    page.get_by_role("button", name="Hỏi tiếp").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hỏi tiếp").click()
     assert "Tôi chưa thể giúp việc này" in page.locator("section.answer-panel").inner_text()
     assert page.locator("ol.plan").count() == 0
     check(page, "assistant-04-out-of-scope")
