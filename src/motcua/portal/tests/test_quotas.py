@@ -87,6 +87,20 @@ def test_files_of_finished_dossiers_no_longer_count_for_the_applicant(
     assert upload(citizen_client, draft, big_pdf("moi.pdf", 1000 * KB)).status_code == 302
 
 
+def test_another_applicants_files_never_count_against_this_one(
+    citizen_client, version, commune, registry, small_quotas
+):
+    from tests.factories import ApplicantFactory, dossier_in_status
+
+    theirs = dossier_in_status(
+        Status.DRAFT, applicant=ApplicantFactory(), procedure_version=version, agency=commune
+    )
+    add_attachment(theirs, big_pdf("cua-ho.pdf", 1000 * KB), kind=Attachment.Kind.COMPONENT)
+    draft = new_draft(citizen_client, version, commune)
+
+    assert upload(citizen_client, draft, big_pdf("cua-toi.pdf", 1000 * KB)).status_code == 302
+
+
 def test_the_result_issued_by_the_agency_is_never_refused_by_a_quota(
     citizen_client, version, commune, registry, small_quotas
 ):
