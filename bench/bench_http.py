@@ -614,7 +614,7 @@ def main() -> int:
         file_dossiers(port, plan, 8, 4)
         # The machine's other users during the filings: the registry simulator (its
         # gunicorn and its database's backends) and this process, the load client.
-        registry_name = registry_db.rsplit("/", 1)[1] if "postgres" in registry_db else None
+        registry_name = registry_db.rsplit("/", 1)[1]  # unused on SQLite: no backends
         elsewhere = CpuMeter(registry.pid, None, lambda: backends(registry_name))
         filing = {}
         # 16 clients keep the two cores busy (the throughput); 8 show the latency below
