@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
-from jsonschema import Draft202012Validator
 
 from motcua.lib.formatting import format_number, format_vnd
 
@@ -24,7 +23,7 @@ from .definition import (
     upgrade,
 )
 from .paths import as_date, get_path
-from .validators import compiled_validator
+from .validators import Compiled, compiled_validator
 
 DATE_EXAMPLE = "17/05/1990"
 
@@ -520,7 +519,7 @@ def check_rules(rules: list[dict], data: dict, errors: dict, today: dt.date) -> 
 
 def _validate(
     fields: list[dict],
-    validator: Draft202012Validator,
+    compiled: Compiled,
     rules: list[dict],
     data: Any,
     *,
@@ -532,7 +531,10 @@ def _validate(
     if data is not None and not isinstance(data, dict):
         return {"": [_("Dữ liệu biểu mẫu phải là một đối tượng JSON.")]}
     cleaned = _prune(fields, _clean_object(fields, data or {}, None))
-    for error in validator.iter_errors(cleaned):
+    # Data that passes the fast test has no schema error to report (``validators``).
+    passes = compiled.passes
+    fine = passes is not None and passes(cleaned)
+    for error in () if fine else compiled.validator.iter_errors(cleaned):
         segments = list(error.absolute_path)
         if error.validator == "required":
             if not strict:

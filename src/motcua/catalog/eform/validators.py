@@ -5,6 +5,15 @@ The validator of a definition is compiled once per process and kept (the last
 changes, so each check after the first costs only the walk over the data. A kept
 validator is used only while the code lists it enumerates read the same (a province
 added to the agencies compiles it anew).
+
+Each kept validator comes with a fast test of the same schema: fastjsonschema turns it
+into Python code that answers "valid or not" (0.02 ms for the residence form (CT01), where
+jsonschema's walk takes 0.25 ms). A form that passes it has no schema error to report,
+which is the common case (a complete form, at creation and at submission); any other
+form is walked by jsonschema for its messages. The fast test is made only for a schema
+whose every keyword means the same in draft 7 (fastjsonschema's newest) as in 2020-12
+(``FAST_KEYWORDS``), and it checks formats with jsonschema's own format checker, so
+the two agree (``catalog/tests/test_validators.py`` compares them on the real forms).
 """
 
 from __future__ import annotations
@@ -12,8 +21,12 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from .codelists import codelist
@@ -21,8 +34,101 @@ from .compiler import schema_and_lists
 
 FORMAT_CHECKER = FormatChecker()
 COMPILED_KEPT = 64
-_compiled: OrderedDict[tuple[str, bool], tuple[dict, Draft202012Validator]] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A kept validator and its fast test (None when there is none)."""
+
+    validator: Draft202012Validator
+    passes: Callable[[Any], bool] | None
+
+
+_compiled: OrderedDict[tuple[str, bool], tuple[dict, Compiled]] = OrderedDict()
 _compiled_lock = threading.Lock()
+
+# The keywords (besides the sub-schema ones walked by ``_fast_compatible``) whose
+# meaning draft 7 and 2020-12 share; annotations ("x-motcua-…", titles) check nothing.
+FAST_KEYWORDS = frozenset(
+    {
+        "$schema",
+        "$comment",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "type",
+        "enum",
+        "const",
+        "format",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "required",
+        "minProperties",
+        "maxProperties",
+    }
+)
+_SUBSCHEMA = frozenset({"additionalProperties", "not", "if", "then", "else", "propertyNames"})
+_SUBSCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf"})
+
+
+def _fast_compatible(schema: Any) -> bool:
+    """Whether ``schema`` uses only keywords that draft 7 reads as 2020-12 does."""
+    if isinstance(schema, bool):
+        return True
+    if not isinstance(schema, dict):
+        return False
+    for key, value in schema.items():
+        if key.startswith("x-") or key in FAST_KEYWORDS:
+            continue
+        if key == "properties":
+            ok = isinstance(value, dict) and all(map(_fast_compatible, value.values()))
+        elif key == "items":  # a list is a tuple in draft 7, an error in 2020-12
+            ok = _fast_compatible(value)
+        elif key in _SUBSCHEMA:
+            ok = _fast_compatible(value)
+        elif key in _SUBSCHEMA_LISTS:
+            ok = isinstance(value, list) and all(map(_fast_compatible, value))
+        else:
+            ok = False  # $ref, $defs, prefixItems, dependentRequired, unevaluated…
+        if not ok:
+            return False
+    return True
+
+
+def _fast_test(schema: dict) -> Callable[[Any], bool] | None:
+    """A function telling whether data passes ``schema`` (a checking schema), or None
+    when fastjsonschema cannot read it as jsonschema does."""
+    if not _fast_compatible(schema):
+        return None
+    formats = {
+        name: partial(FORMAT_CHECKER.conforms, format=name) for name in FORMAT_CHECKER.checkers
+    }
+    try:
+        test = fastjsonschema.compile(
+            {**schema, "$schema": "http://json-schema.org/draft-07/schema#"},
+            formats=formats,
+            use_default=False,  # never fill defaults into the data
+        )
+    except (fastjsonschema.JsonSchemaDefinitionException, ValueError, KeyError):
+        return None
+
+    def passes(data: Any) -> bool:
+        try:
+            test(data)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
+
+    return passes
 
 
 def _for_checking(schema: Any) -> Any:
@@ -48,10 +154,12 @@ def _for_checking(schema: Any) -> Any:
     return {k: _for_checking(v) for k, v in schema.items()}
 
 
-def compiled_validator(defn: dict, *, decision: bool = False) -> Draft202012Validator:
-    """The JSON Schema validator of ``defn`` (an upgraded definition), compiled once and
-    kept while the code lists it enumerates are unchanged."""
-    key = (json.dumps(defn, sort_keys=True, ensure_ascii=False, default=str), decision)
+def compiled_validator(defn: dict, *, decision: bool = False) -> Compiled:
+    """The JSON Schema validator of ``defn`` (an upgraded definition) and its fast test,
+    compiled once and kept while the code lists it enumerates are unchanged."""
+    # The definition's text as stored is its key (key order included: a definition
+    # read back from the database keeps it).
+    key = (json.dumps(defn, default=str), decision)
     with _compiled_lock:
         kept = _compiled.get(key)
         if kept is not None:
@@ -61,7 +169,10 @@ def compiled_validator(defn: dict, *, decision: bool = False) -> Draft202012Vali
         if all(codelist(name) == values for name, values in lists.items()):
             return validator
     schema, lists = schema_and_lists(defn, decision=decision)
-    validator = Draft202012Validator(_for_checking(schema), format_checker=FORMAT_CHECKER)
+    checking = _for_checking(schema)
+    validator = Compiled(
+        Draft202012Validator(checking, format_checker=FORMAT_CHECKER), _fast_test(checking)
+    )
     with _compiled_lock:
         _compiled[key] = (lists, validator)
         _compiled.move_to_end(key)
