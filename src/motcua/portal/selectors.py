@@ -87,24 +87,45 @@ def receiving_agencies(version: ProcedureVersion, *, on: dt.date | None = None) 
     still exist; for a commune-level procedure there is one per commune (or its
     police), and the citizen picks the one where they live.
     """
+    return [_agency(row, parent) for _code, row, parent in _receiving_rows(version, on)]
+
+
+def receiving_agency(
+    version: ProcedureVersion, code: str, *, on: dt.date | None = None
+) -> Agency | None:
+    """The agency coded ``code`` if it is one of :func:`receiving_agencies` (else None),
+    without building the others (a commune-level procedure has one per commune)."""
+    for agency_code, row, parent in _receiving_rows(version, on):
+        if agency_code == code:
+            return _agency(row, parent)
+    return None
+
+
+def receiving_codes(version: ProcedureVersion, *, on: dt.date | None = None) -> list[str]:
+    """The codes of :func:`receiving_agencies`, in the same order."""
+    return [code for code, _row, _parent in _receiving_rows(version, on)]
+
+
+def _receiving_rows(version: ProcedureVersion, on: dt.date | None) -> tuple:
     day = on or timezone.localdate()
-    rows = refcache.memoised(
+    return refcache.memoised(
         ("portal.receiving_agencies", version.pk, day),
         lambda: tuple(
-            (refcache.row_of(a), refcache.row_of(a.parent) if a.parent_id else None)
+            (a.code, refcache.row_of(a), refcache.row_of(a.parent) if a.parent_id else None)
             for a in active_agencies(day)
             .filter(procedures=version)
             .select_related("parent")
             .order_by("name", "code")
         ),
     )
-    agencies = []
-    for row, parent_row in rows:  # fresh instances: a caller may change them
-        agency = refcache.instance(Agency, row)
-        if parent_row is not None:
-            agency.parent = refcache.instance(Agency, parent_row)
-        agencies.append(agency)
-    return agencies
+
+
+def _agency(row: tuple, parent_row: tuple | None) -> Agency:
+    """A fresh instance (a caller may change it) with its parent."""
+    agency = refcache.instance(Agency, row)
+    if parent_row is not None:
+        agency.parent = refcache.instance(Agency, parent_row)
+    return agency
 
 
 def _place_name(agency: Agency) -> str:

@@ -120,12 +120,10 @@ def create_dossier(request, payload: DraftIn, idempotency_key: str = KEY_REQUIRE
             "not_online",
             _("Thủ tục này chưa được cung cấp trực tuyến; vui lòng nộp tại Bộ phận một cửa."),
         )
-    agencies = portal.receiving_agencies(version)
-    codes = [a.code for a in agencies]
-    if payload.agency:
-        agency = next((a for a in agencies if a.code == payload.agency), None)
-    else:
-        agency = agencies[0] if len(agencies) == 1 else None
+    # Only the agency chosen is built (a commune-level procedure has one per commune).
+    codes = portal.receiving_codes(version)
+    code = payload.agency or (codes[0] if len(codes) == 1 else None)
+    agency = portal.receiving_agency(version, code) if code else None
     if agency is None:
         raise ApiError(
             422,
