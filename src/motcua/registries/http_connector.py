@@ -12,6 +12,7 @@ timeouts, refused connections and 502/503/504 answers are retried
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from typing import Any
@@ -133,6 +134,14 @@ class HttpConnector(Connector):
         session = requests.Session()
         session.mount("http://", HTTPAdapter(max_retries=retry))
         session.mount("https://", HTTPAdapter(max_retries=retry))
+        # What requests reads from the environment on every call (the proxies, scanning
+        # every variable twice, ~/.netrc, the CA bundle) is read once here: the base
+        # URL is fixed, so are the proxy and the bundle that apply to it.
+        session.proxies = requests.utils.get_environ_proxies(self.base_url)
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if bundle:
+            session.verify = bundle
+        session.trust_env = False
         return session
 
     def _send(self, method: str, url: str, **kwargs) -> tuple[requests.Response, dict]:

@@ -147,3 +147,20 @@ def test_a_base_url_answering_html_404_is_unavailable_not_missing(registry_serve
     settings.MOTCUA_REGISTRY_BASE_URL = registry_server.url + path
 
     assert lookup("dan_cu", PID).outcome == "unavailable"
+
+
+def test_the_environment_proxy_is_read_once_for_the_registry_address(settings, monkeypatch):
+    """The session takes the proxy of the environment that applies to the registry's
+    address when it is made (and no longer scans the environment on each call)."""
+    from motcua.registries.http_connector import HttpConnector
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.tinh.gov.vn:3128")
+    monkeypatch.setenv("NO_PROXY", "")
+    settings.MOTCUA_REGISTRY_BASE_URL = "https://lgsp.tinh.gov.vn/csdl/"
+    proxied = HttpConnector("dan_cu")._new_session(frozenset({"GET"}))
+    assert proxied.proxies.get("https") == "http://proxy.tinh.gov.vn:3128"
+    assert proxied.trust_env is False
+
+    monkeypatch.setenv("NO_PROXY", "lgsp.tinh.gov.vn")
+    direct = HttpConnector("dan_cu")._new_session(frozenset({"GET"}))
+    assert "https" not in direct.proxies
