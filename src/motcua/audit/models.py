@@ -148,6 +148,10 @@ class AuditRecord(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
+    # ``lib.inserts.insert`` may write a new record without this save(): it only refuses
+    # changes to a written one.
+    SAVE_ONLY_GUARDS_CHANGES = True
+
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise AuditRecordImmutable(f"save #{self.pk}")

@@ -20,6 +20,8 @@ from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.lib.inserts import insert
+
 from . import deferred
 from .exceptions import AuditDataError
 from .keys import record_mac
@@ -112,7 +114,7 @@ def write_entries(using: str, entries: list[AuditRecord]) -> None:
         entry.prev_hash = heads[entry.chain]
         entry.hash = entry.compute_hash()
         entry.mac = record_mac(entry.hash)
-        entry.save(using=using)
+        insert(entry, using=using)
         heads[entry.chain] = entry.hash
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from motcua.agencies.models import Agency
 from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureVersion
+from motcua.lib.inserts import insert
 
 from . import timelimits
 from .exceptions import DossierError
@@ -141,12 +142,14 @@ def submit(move: Move) -> None:
     move.fields |= {"submitted_at", "code", "fee_vnd", "intake_due_at"}
     # The first revision: a draft has none (revisions are kept from the submission on,
     # and nothing leads back to a draft), so there is no last one to compare with.
-    FormRevision.objects.create(
-        dossier=dossier,
-        data=dossier.form_data or {},
-        reason=FormRevision.Reason.SUBMITTED,
-        created_at=now,
-        created_by=move.by,
+    insert(
+        FormRevision(
+            dossier=dossier,
+            data=dossier.form_data or {},
+            reason=FormRevision.Reason.SUBMITTED,
+            created_at=now,
+            created_by=move.by,
+        )
     )
     # The code last: its counter row stays locked until the transaction commits, so
     # every submission to the agency that day waits behind what follows it.

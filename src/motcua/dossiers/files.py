@@ -37,6 +37,7 @@ from motcua.accounts.models import Applicant
 from motcua.audit.services import record
 from motcua.lib.compiled import CompiledQuery
 from motcua.lib.db import lock_held
+from motcua.lib.inserts import insert
 
 from . import inspection, pdfs, virusscan
 from .exceptions import DossierError
@@ -427,7 +428,7 @@ def add_attachment(
         delay = float(getattr(settings, "MOTCUA_FAULT_DELAY_AFTER_FILE_S", 0) or 0)
         if delay:
             time.sleep(delay)  # fault tests only: the file is on disk, the row not yet
-        attachment.save()
+        insert(attachment)
         record(
             "dossier.attach",
             actor=by,

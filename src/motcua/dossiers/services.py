@@ -20,6 +20,7 @@ from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion, Registry
 from motcua.lib.compiled import CompiledQuery
 from motcua.lib.db import atomic_refusable, lock_held
+from motcua.lib.inserts import insert
 
 from . import digitisation, steps, supplements, timelimits
 from .effects import (  # noqa: F401 (public)
@@ -96,14 +97,16 @@ def create_draft(
                 % {"count": drafts, "limit": limit},
                 code="too_many_drafts",
             )
-        return Dossier.objects.create(
-            applicant=applicant,
-            procedure_version=version,
-            agency=agency,
-            channel=Channel.ONLINE,
-            status=Status.DRAFT,
-            form_data=form_data or {},
-            **{name: row[name] for name in _DRAFT_ROW_FIELDS if name in row},
+        return insert(
+            Dossier(
+                applicant=applicant,
+                procedure_version=version,
+                agency=agency,
+                channel=Channel.ONLINE,
+                status=Status.DRAFT,
+                form_data=form_data or {},
+                **{name: row[name] for name in _DRAFT_ROW_FIELDS if name in row},
+            )
         )
 
 
@@ -293,14 +296,16 @@ def _apply(
         setattr(locked, name, value)
         fields.add(name)
     locked.save(update_fields=sorted(fields))
-    StatusChange.objects.create(
-        dossier=locked,
-        action=action,
-        from_status=from_status,
-        to_status=rule.target,
-        actor=by,
-        at=now,
-        note=note,
+    insert(
+        StatusChange(
+            dossier=locked,
+            action=action,
+            from_status=from_status,
+            to_status=rule.target,
+            actor=by,
+            at=now,
+            note=note,
+        )
     )
     # The audit record is the transaction's last write: it takes the chain's lock.
     record(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from motcua.audit.services import record
 from motcua.dossiers.models import Dossier
 from motcua.lib import refcache
+from motcua.lib.inserts import insert
 
 from .models import Delivery, EventType, OutboxEvent, Subscriber, type_of
 from .snapshot import dossier_snapshot
@@ -26,16 +27,18 @@ def record_event(
 ) -> OutboxEvent:
     """Write the outbox row of one dossier change and its deliveries (in the caller's
     transaction, which holds the dossier's row lock: the sequence follows the changes)."""
-    event = OutboxEvent.objects.create(
-        type=type_of(action, from_status, to_status),
-        action=action,
-        instance=settings.MOTCUA_INSTANCE_CODE,
-        dossier_id=dossier.pk,
-        dossier_code=dossier.code or "",
-        from_status=from_status or "",
-        to_status=to_status or "",
-        occurred_at=at or timezone.now(),
-        payload=dossier_snapshot(dossier.pk, dossier=dossier, from_status=from_status),
+    event = insert(
+        OutboxEvent(
+            type=type_of(action, from_status, to_status),
+            action=action,
+            instance=settings.MOTCUA_INSTANCE_CODE,
+            dossier_id=dossier.pk,
+            dossier_code=dossier.code or "",
+            from_status=from_status or "",
+            to_status=to_status or "",
+            occurred_at=at or timezone.now(),
+            payload=dossier_snapshot(dossier.pk, dossier=dossier, from_status=from_status),
+        )
     )
     subscribers = [pk for pk, types in active_subscribers() if not types or event.type in types]
     if subscribers:

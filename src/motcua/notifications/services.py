@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier
+from motcua.lib.inserts import insert
 
 from . import conf, messages, selectors, sms
 from .exceptions import PermanentDeliveryError
@@ -46,8 +47,9 @@ def notify(dossier: Dossier, event: str, data: dict[str, Any] | None = None) -> 
         return []
     rendered = messages.render(dossier, event, data or {})
     now = timezone.now()
-    # One INSERT for both channels (nothing listens to a notification's post_save).
-    created = Notification.objects.bulk_create(
+    # One INSERT for both channels (nothing listens to a notification's post_save); for
+    # one, the statement kept (``lib.inserts``).
+    created = [
         Notification(
             channel=channel,
             recipient=address,
@@ -60,7 +62,11 @@ def notify(dossier: Dossier, event: str, data: dict[str, Any] | None = None) -> 
             next_attempt_at=now,
         )
         for channel, address in wanted
-    )
+    ]
+    if len(created) == 1:
+        insert(created[0])
+    else:
+        Notification.objects.bulk_create(created)
     if conf.inline():
         transaction.on_commit(partial(deliver, [n.pk for n in created]), robust=True)
     return created
@@ -248,8 +254,9 @@ def notify_contact(
         if channel in conf.channels() and (address or "").strip()
     ]
     now = timezone.now()
-    # One INSERT for both channels (nothing listens to a notification's post_save).
-    created = Notification.objects.bulk_create(
+    # One INSERT for both channels (nothing listens to a notification's post_save); for
+    # one, the statement kept (``lib.inserts``).
+    created = [
         Notification(
             channel=channel,
             recipient=address,
@@ -261,7 +268,11 @@ def notify_contact(
             next_attempt_at=now,
         )
         for channel, address in wanted
-    )
+    ]
+    if len(created) == 1:
+        insert(created[0])
+    else:
+        Notification.objects.bulk_create(created)
     if created and conf.inline():
         transaction.on_commit(partial(deliver, [n.pk for n in created]), robust=True)
     return created

@@ -1,0 +1,114 @@
+"""New rows inserted with a statement kept per connection (lib.inserts): the same row and
+the same instance as ``save()`` gives, and ``save()`` itself wherever it does more."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, connections
+from django.db.models.functions import Now
+from django.db.models.signals import pre_save
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from motcua.agencies.models import Agency
+from motcua.dossiers.models import Attachment, Dossier, StatusChange
+from motcua.lib.inserts import insert
+from motcua.registries.models import LookupLog
+from tests.factories import AgencyFactory, ApplicantFactory, procedure_version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft_kwargs():
+    return {
+        "applicant": ApplicantFactory(),
+        "procedure_version": procedure_version("HT.01"),
+        "agency": AgencyFactory(code="STP", name="Sở Tư pháp", kind=Agency.Kind.DEPARTMENT),
+        "status": "draft",
+        "form_data": {"ho_ten": "Nguyễn Thị Lan", "nested": {"a": [1, 2]}},
+    }
+
+
+def _columns(obj) -> dict:
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.attname not in ("id", "public_id", "created_at", "updated_at", "lookup_secret")
+    }
+
+
+def test_the_row_and_the_instance_are_those_save_gives(draft_kwargs):
+    saved = Dossier.objects.create(**draft_kwargs)
+    inserted = insert(Dossier(**draft_kwargs))
+    assert inserted.pk and inserted.pk != saved.pk
+    assert inserted._state.adding is False and inserted._state.db == "default"
+    # The database defaults come back converted (JSON as Python values), as with save().
+    assert _columns(inserted) == _columns(saved)
+    assert _columns(Dossier.objects.get(pk=inserted.pk)) == _columns(
+        Dossier.objects.get(pk=saved.pk)
+    )
+
+
+def test_the_statement_is_compiled_once_per_connection(draft_kwargs):
+    insert(Dossier(**draft_kwargs))
+    kept = dict(connections["default"].__dict__["_motcua_compiled_inserts"])
+    with CaptureQueriesContext(connection) as queries:
+        second = insert(Dossier(**draft_kwargs))
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
+    assert (
+        connections["default"].__dict__["_motcua_compiled_inserts"] == kept
+    )  # nothing compiled anew
+    assert Dossier.objects.filter(pk=second.pk).exists()
+
+
+def test_a_value_given_where_a_database_default_was_makes_another_statement(draft_kwargs):
+    default = insert(Dossier(**draft_kwargs))
+    given = insert(Dossier(**draft_kwargs, decision_data={"so": "12/QĐ"}))
+    assert Dossier.objects.get(pk=given.pk).decision_data == {"so": "12/QĐ"}
+    assert Dossier.objects.get(pk=default.pk).decision_data == default.decision_data
+
+
+def test_an_expression_goes_through_save(draft_kwargs):
+    dossier = insert(Dossier(**draft_kwargs))
+    change = insert(
+        StatusChange(
+            dossier=dossier, action="submit", from_status="draft", to_status="submitted", at=Now()
+        )
+    )
+    assert change.pk and StatusChange.objects.get(pk=change.pk).at <= timezone.now()
+
+
+def test_a_pre_save_receiver_is_honoured():
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.registry)
+
+    pre_save.connect(receiver, sender=LookupLog)
+    try:
+        log = insert(LookupLog(registry="dan_cu", outcome="found", attributes=["ho_ten"]))
+    finally:
+        pre_save.disconnect(receiver, sender=LookupLog)
+    assert seen == ["dan_cu"] and LookupLog.objects.get(pk=log.pk).attributes == ["ho_ten"]
+
+
+def test_an_unsaved_related_object_is_refused_as_save_refuses_it(draft_kwargs):
+    dossier = Dossier(**draft_kwargs)  # not saved
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert(StatusChange(dossier=dossier, action="submit", at=timezone.now()))
+
+
+def test_a_database_default_of_another_model_comes_back(draft_kwargs):
+    dossier = insert(Dossier(**draft_kwargs))
+    attachment = insert(
+        Attachment(
+            dossier=dossier,
+            kind="component",
+            original_name="a.pdf",
+            size=1,
+            sha256="0" * 64,
+            uploaded_at=timezone.now(),
+        )
+    )
+    assert attachment.digitised == Attachment.objects.get(pk=attachment.pk).digitised
