@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from csp.exceptions import CSPNonceError
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -227,6 +229,48 @@ def test_the_policy_can_be_tried_in_report_only_mode(client, db, settings):
     assert "Content-Security-Policy" not in response
     assert "script-src 'self'" in response["Content-Security-Policy-Report-Only"]
     assert "form-action 'self'" in response["Content-Security-Policy-Report-Only"]
+
+
+def _directives(header: str) -> dict[str, list[str]]:
+    return {part.split()[0]: sorted(part.split()[1:]) for part in header.split(";") if part.strip()}
+
+
+def test_the_kept_policy_is_the_one_django_csp_builds(settings):
+    """The headers kept per settings and path (no nonce, no view policy) are those
+    django-csp's own middleware builds, and follow the settings when they change."""
+    from csp.middleware import CSPMiddleware
+
+    settings.MOTCUA_CSP_PATH_UPDATES = {"/tra-cuu/": {"img-src": ["https://anh.example.vn"]}}
+    ours = ContentSecurityPolicyMiddleware(lambda request: None)
+    for path in ("/", "/tra-cuu/", "/api/v1/procedures", "/tra-cuu/", "/"):
+        request = RequestFactory().get(path)
+        ours.process_request(request)
+        kept = ours.process_response(request, HttpResponse(b"<p>"))
+        theirs = CSPMiddleware(lambda request: None)
+        plain = RequestFactory().get(path)
+        theirs.process_request(plain)
+        parts = ours.get_policy_parts(plain, HttpResponse())  # the same additions
+        built = build_policy(config=None, update=parts.update)
+        assert _directives(kept["Content-Security-Policy"]) == _directives(built), path
+        with pytest.raises(CSPNonceError):  # a nonce after the headers is refused
+            str(request.csp_nonce)
+    settings.MOTCUA_VNPAY_PAY_URL = "https://thanhtoan.example.vn/pay"
+    request = RequestFactory().get("/")
+    ours.process_request(request)
+    changed = ours.process_response(request, HttpResponse(b"<p>"))
+    assert "https://thanhtoan.example.vn" in changed["Content-Security-Policy"]
+
+
+def test_a_page_that_uses_a_nonce_gets_the_policy_django_csp_builds_for_it():
+    middleware = ContentSecurityPolicyMiddleware(lambda request: None)
+    request = RequestFactory().get("/")
+    middleware.process_request(request)
+    nonce = str(request.csp_nonce)  # used by the page: the policy is built for it
+    response = middleware.process_response(request, HttpResponse(b"<p>"))
+    parts = middleware.get_policy_parts(request, response)
+    assert parts.nonce == nonce
+    built = build_policy(config=None, update=parts.update, nonce=nonce)
+    assert _directives(response["Content-Security-Policy"]) == _directives(built)
 
 
 # --- Other headers and cookies -----------------------------------------------------------------
