@@ -3,7 +3,9 @@
 Each request is one atomic increment of a counter in Django's cache
 (:func:`motcua.accounts.ratelimit.hit`, ``cache.add`` + ``cache.incr``), not ninja's
 read-the-history-then-write-it-back, which lets a concurrent burst through: with a
-shared cache (Redis) the limit holds across every process.
+shared cache (Redis) the limit holds across every process. With Redis the same round
+trip reads the reference data's generation for the request (``lib.refcache``), which
+would otherwise cost one of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import threading
 from django.conf import settings
 from ninja.throttling import BaseThrottle
 
-from motcua.accounts.ratelimit import client_ip, hit
+from motcua.accounts.ratelimit import client_ip, count_and_read, hit
+from motcua.lib import refcache
 
 
 class _AtomicThrottle(BaseThrottle):
@@ -30,8 +33,22 @@ class _AtomicThrottle(BaseThrottle):
 
     def allow_request(self, request) -> bool:
         rate = getattr(settings, self.setting)
-        self._local.wait = hit(self.scope, self.ident(request), rate) if rate else None
+        self._local.wait = self._count(request, rate) if rate else None
         return self._local.wait is None
+
+    def _count(self, request, rate: str) -> int | None:
+        """The seconds to wait, or None; the reference data's generation is read in the
+        same round trip when the request has not read it yet (``lib.refcache``)."""
+        if not refcache.wanted():
+            return hit(self.scope, self.ident(request), rate)
+        try:
+            reading = count_and_read([(self.scope, self.ident(request), rate)], [refcache.KEY])
+        except Exception:  # noqa: BLE001 - what hit() makes of an unreachable cache
+            return hit(self.scope, self.ident(request), rate)
+        if reading.refused is not None:
+            return reading.refused[1]
+        refcache.prime(reading.values[0])
+        return None
 
     def wait(self) -> float | None:
         return getattr(self._local, "wait", None)

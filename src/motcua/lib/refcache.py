@@ -118,6 +118,21 @@ def generation() -> str | None:
     return token
 
 
+def wanted() -> bool:
+    """Whether this request still has to read the generation: a caller making a round
+    trip to the cache anyway may read it along (``KEY``) and hand it to :func:`prime`."""
+    holder = _request.get()
+    return holder is not None and holder[0] is None and time.monotonic() >= _down_until
+
+
+def prime(token: Any) -> None:
+    """Take ``token``, the value of ``KEY`` read by the caller, as this request's
+    generation (an absent one is left to :func:`generation`, which creates it)."""
+    holder = _request.get()
+    if holder is not None and holder[0] is None and isinstance(token, str):
+        holder[0] = token
+
+
 def _pending(connection) -> bool:
     """Whether this connection's open transaction has written memoised rows."""
     callback, at = getattr(connection, "_refcache_on_commit", (None, 0))

@@ -243,3 +243,52 @@ def test_the_cached_secret_digest_is_keyed_with_the_server_secret(submitted, set
     assert digest in entry
     settings.SECRET_KEY = "another-server-key-" + "x" * 40
     assert lookup_cache.secret_hash(submitted.lookup_secret) != digest
+
+
+def _redis_commands(monkeypatch) -> list[str]:
+    """The commands sent to Redis from now on (their names)."""
+    from redis.connection import AbstractConnection
+
+    sent: list[str] = []
+    original = AbstractConnection.send_command
+
+    def send_command(self, *args, **kwargs):
+        sent.append(str(args[0]))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_command", send_command)
+    return sent
+
+
+def test_an_api_call_reads_the_reference_generation_in_its_throttles_round_trip(
+    redis_cache, monkeypatch, settings, rf
+):
+    """The throttle's count and the reference data's generation (``lib.refcache``): one
+    round trip to Redis, where each took its own, with the same generation."""
+    from motcua.api.throttles import CallerThrottle
+    from motcua.lib import refcache
+
+    settings.MOTCUA_API_RATE_AUTHENTICATED = "1000/m"
+    throttle = CallerThrottle()
+
+    def call() -> str | None:
+        scope = refcache.RequestScopeMiddleware(
+            lambda request: (throttle.allow_request(request), refcache.generation())
+        )
+        allowed, generation = scope(rf.get("/api/v1/dossiers", REMOTE_ADDR="198.51.100.9"))
+        assert allowed
+        return generation
+
+    wanted = refcache.wanted
+    monkeypatch.setattr(refcache, "wanted", lambda: False)  # as before: apart
+    call()  # both scripts loaded, the generation made
+    monkeypatch.setattr(refcache, "wanted", wanted)
+    call()
+    sent = _redis_commands(monkeypatch)
+    together = call()
+    assert sent == ["EVALSHA"], sent
+    monkeypatch.setattr(refcache, "wanted", lambda: False)
+    sent.clear()
+    apart = call()
+    assert sent == ["EVALSHA", "GET"], sent
+    assert together == apart == redis_cache.get(refcache.KEY)
