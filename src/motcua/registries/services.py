@@ -289,8 +289,11 @@ def _write_logs(fetches, actor, applicant, dossier_ref, purpose, attributes) -> 
                 detail=fetch.detail,
             )
         )
-        # Ids only: never the identity number or the values.
-        logger.info(
+        # Ids only: never the identity number or the values. An answer from the cache
+        # (no other system asked; its row above records it) only at DEBUG: a log line
+        # cost more than the cache's read.
+        logger.log(
+            logging.DEBUG if fetch.from_cache else logging.INFO,
             "registry lookup registry=%s outcome=%s cache=%s attempts=%s ms=%s request_id=%s",
             fetch.registry,
             fetch.outcome,
