@@ -91,23 +91,16 @@ def main() -> int:
     redis = {side: http.start_redis(port, scratch) for side, port in redis_ports.items()}
     if not all(redis.values()):
         raise SystemExit("bench_ab.py needs redis-server (each side gets its own)")
+    for side in ("base", "this"):  # each server's metrics files
+        (Path(scratch) / f"prometheus-{side}").mkdir()
+    # The sides' own Redis and Prometheus folders are given to their servers below.
     os.environ.update(
-        {
-            "MOTCUA_PRODUCTION": "1",
-            "MOTCUA_HTTPS": "0",
-            "MOTCUA_ALLOW_DEMO_SECRETS": "1",
-            "MOTCUA_NOTIFICATIONS_INLINE": "0",
-            "MOTCUA_METRICS": "1",
-            "MOTCUA_BENCH": "1",
-            "MOTCUA_API_RATE_PUBLIC": "100000000/m",
-            "MOTCUA_API_RATE_AUTHENTICATED": "100000000/m",
-            "MOTCUA_REGISTRYSIM_LATENCY_MS": "0",
-            "MOTCUA_REGISTRY_BASE_URL": f"http://127.0.0.1:{ports['registry']}/mo-phong/csdl/",
-            "MOTCUA_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "MOTCUA_VAR_DIR": scratch,
-            "MOTCUA_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
-            "REDIS_URL": f"redis://127.0.0.1:{redis_ports['this']}/0",
-        }
+        http.production_env(
+            scratch,
+            f"redis://127.0.0.1:{redis_ports['this']}/0",
+            ports["registry"],
+            Path(scratch) / "prometheus-this",
+        )
     )
     http.setup_django("ab")
     from django.db import connections
@@ -131,7 +124,6 @@ def main() -> int:
     try:
         for side, src in (("base", tree / "src"), ("this", ROOT / "src")):
             prometheus = Path(scratch) / f"prometheus-{side}"
-            prometheus.mkdir()
             redis_url = f"redis://127.0.0.1:{redis_ports[side]}"
             servers[side] = http.start_gunicorn(
                 ports[side],

@@ -57,6 +57,35 @@ AGENCY = "BN.CATUSON"
 SHIPPED = "shipped"  # the model deploy/gunicorn.conf.py picks by itself
 
 
+def production_env(scratch: str, redis_url: str, registry_port: int, prometheus: Path) -> dict:
+    """The environment of a server under test: the production settings, as
+    docs/DEPLOY.md deploys them; limits high enough for one load generator (one client
+    address), but still counted on every request."""
+    return {
+        "MOTCUA_PRODUCTION": "1",
+        "MOTCUA_HTTPS": "0",
+        "MOTCUA_ALLOW_DEMO_SECRETS": "1",
+        "MOTCUA_NOTIFICATIONS_INLINE": "0",
+        "MOTCUA_METRICS": "1",
+        "MOTCUA_BENCH": "1",
+        "PROMETHEUS_MULTIPROC_DIR": str(prometheus),
+        "REDIS_URL": redis_url,
+        # Tasks queue in Redis (no worker runs during the bench).
+        "CELERY_BROKER_URL": redis_url.rsplit("/", 1)[0] + "/1",
+        "MOTCUA_API_RATE_PUBLIC": "100000000/m",
+        "MOTCUA_API_RATE_AUTHENTICATED": "100000000/m",
+        "MOTCUA_LOOKUP_RATE": "100000000/m",
+        "MOTCUA_LOOKUP_CODE_RATE": "100000000/h",
+        "MOTCUA_REGISTRYSIM_LATENCY_MS": "0",
+        "MOTCUA_REGISTRY_BASE_URL": f"http://127.0.0.1:{registry_port}/mo-phong/csdl/",
+        "MOTCUA_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "MOTCUA_VAR_DIR": scratch,
+        # Hashed static files, as collectstatic leaves them in production (kept
+        # between runs: collected only when missing).
+        "MOTCUA_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -544,33 +573,7 @@ def main() -> int:
     redis_url = f"redis://127.0.0.1:{redis_port}/0" if redis else "redis://127.0.0.1:6379/15"
     prometheus = Path(scratch) / "prometheus"
     prometheus.mkdir()
-    # The production settings, as docs/DEPLOY.md deploys them; limits high enough for
-    # one load generator (one client address), but still counted on every request.
-    os.environ.update(
-        {
-            "MOTCUA_PRODUCTION": "1",
-            "MOTCUA_HTTPS": "0",
-            "MOTCUA_ALLOW_DEMO_SECRETS": "1",
-            "MOTCUA_NOTIFICATIONS_INLINE": "0",
-            "MOTCUA_METRICS": "1",
-            "MOTCUA_BENCH": "1",
-            "PROMETHEUS_MULTIPROC_DIR": str(prometheus),
-            "REDIS_URL": redis_url,
-            # Tasks queue in Redis (no worker runs during the bench).
-            "CELERY_BROKER_URL": redis_url.rsplit("/", 1)[0] + "/1",
-            "MOTCUA_API_RATE_PUBLIC": "100000000/m",
-            "MOTCUA_API_RATE_AUTHENTICATED": "100000000/m",
-            "MOTCUA_LOOKUP_RATE": "100000000/m",
-            "MOTCUA_LOOKUP_CODE_RATE": "100000000/h",
-            "MOTCUA_REGISTRYSIM_LATENCY_MS": "0",
-            "MOTCUA_REGISTRY_BASE_URL": f"http://127.0.0.1:{registry_port}/mo-phong/csdl/",
-            "MOTCUA_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "MOTCUA_VAR_DIR": scratch,
-            # Hashed static files, as collectstatic leaves them in production (kept
-            # between runs: collected only when missing).
-            "MOTCUA_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
-        }
-    )
+    os.environ.update(production_env(scratch, redis_url, registry_port, prometheus))
     scratch_db = setup_django("http")
     from django.db import connection, connections
 
