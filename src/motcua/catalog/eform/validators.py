@@ -104,10 +104,45 @@ def _fast_compatible(schema: Any) -> bool:
     return True
 
 
+def _strict_constants(schema: Any) -> Any:
+    """``schema`` with the type of each boolean or number ``const`` stated beside it.
+
+    Python's equality, which fastjsonschema's code uses, takes ``1`` for ``true`` and
+    ``true`` for ``1``; jsonschema does not. With the type beside the constant both
+    refuse the other type. None when an ``enum`` lists anything but text or null (no
+    fast test then)."""
+    if isinstance(schema, list):
+        items = [_strict_constants(item) for item in schema]
+        return None if any(item is None for item in items) else items
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key == "enum" and not all(v is None or isinstance(v, str) for v in value):
+            return None
+        if key in ("const", "enum", "default", "examples") or not isinstance(value, dict | list):
+            out[key] = value
+            continue
+        converted = _strict_constants(value)
+        if converted is None:
+            return None
+        out[key] = converted
+    constant = schema.get("const", None)
+    if "const" in schema and "type" not in schema:
+        if isinstance(constant, bool):
+            out["type"] = "boolean"
+        elif isinstance(constant, int | float):
+            out["type"] = "number"
+    return out
+
+
 def _fast_test(schema: dict) -> Callable[[Any], bool] | None:
     """A function telling whether data passes ``schema`` (a checking schema), or None
     when fastjsonschema cannot read it as jsonschema does."""
     if not _fast_compatible(schema):
+        return None
+    schema = _strict_constants(schema)
+    if schema is None:
         return None
     formats = {
         name: partial(FORMAT_CHECKER.conforms, format=name) for name in FORMAT_CHECKER.checkers

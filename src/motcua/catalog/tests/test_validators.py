@@ -133,3 +133,32 @@ def test_a_form_the_fast_test_refuses_is_still_told_every_problem():
     data["email"] = "abc@"
     errors = eform.validate_data(definition, data, strict=True)
     assert set(errors) >= {"declarant.personal_id", "email"}, errors
+
+
+def test_true_and_one_are_told_apart_as_jsonschema_tells_them():
+    from jsonschema import Draft202012Validator
+
+    from motcua.catalog.eform.validators import _fast_test
+
+    schema = {
+        "type": "object",
+        "properties": {"married": {"const": True}, "count": {"const": 1}},
+        "if": {"properties": {"married": {"const": True}}, "required": ["married"]},
+        "then": {"required": ["spouse"]},
+        "else": {"required": ["reason"]},
+    }
+    passes = _fast_test(schema)
+    checker = Draft202012Validator(schema)
+    for data in (
+        {"married": True, "spouse": "x"},
+        {"married": 1, "spouse": "x"},
+        {"married": 1, "reason": "x"},
+        {"count": 1, "reason": "x"},
+        {"count": True, "reason": "x"},
+        {"count": 1.0, "reason": "x"},
+    ):
+        if passes(data):
+            assert checker.is_valid(data), data
+    assert passes({"married": True, "spouse": "x"}) and not passes({"married": 1, "spouse": "x"})
+    assert not passes({"count": True, "reason": "x"})
+    assert _fast_test({"enum": [1, 2]}) is None  # numbers in a list: jsonschema alone
