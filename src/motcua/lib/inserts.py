@@ -26,11 +26,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Model
 from django.db.models.expressions import DatabaseDefault
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
+
+_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -84,18 +86,19 @@ def insert(obj: Model, *, using: str | None = None) -> Model:
     connection = connections[using]
     kept = connection.__dict__.setdefault("_motcua_compiled_inserts", {})
     key = (model, tuple(shape))
-    statement = kept.get(key)
-    if statement is None:
+    statement = kept.get(key, _UNSEEN)
+    if statement is _UNSEEN:
         statement = kept[key] = _compile(model, fields, obj, connection, len(values))
-        if statement is None:
-            obj.save(force_insert=True, using=using)
-            return obj
+    if statement is None:  # a shape that cannot be kept
+        obj.save(force_insert=True, using=using)
+        return obj
     given = [f for f, has_value in zip(fields, shape, strict=True) if has_value]
     params = [
         field.get_db_prep_save(value, connection=connection)
         for field, value in zip(given, values, strict=True)
     ]
-    with connection.cursor() as cursor:
+    # As save() does: a failed INSERT inside an atomic block marks it for rollback.
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         row = connection.ops.fetch_returned_insert_columns(cursor, statement.returning_params)
     if statement.converters:
