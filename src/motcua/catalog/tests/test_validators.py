@@ -162,3 +162,14 @@ def test_true_and_one_are_told_apart_as_jsonschema_tells_them():
     assert passes({"married": True, "spouse": "x"}) and not passes({"married": 1, "spouse": "x"})
     assert not passes({"count": True, "reason": "x"})
     assert _fast_test({"enum": [1, 2]}) is None  # numbers in a list: jsonschema alone
+
+
+def test_a_validator_is_kept_per_definition_content():
+    import json
+
+    definition = eform.upgrade(forms_library.definition_for("MC.CT.01"))
+    same = json.loads(json.dumps(definition))  # read back: equal, other objects
+    assert compiled_validator(same) is compiled_validator(definition)
+    changed = json.loads(json.dumps(definition))
+    changed["title"] = changed.get("title", "") + " (sửa)"
+    assert compiled_validator(changed) is not compiled_validator(definition)
