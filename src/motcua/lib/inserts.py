@@ -23,6 +23,7 @@ the compiler's own (``SQLInsertCompiler.as_sql``), compiled from the first insta
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +46,10 @@ class _Statement:
     converters: dict
 
 
+@functools.cache
 def _plain(model: type[Model]) -> bool:
+    """Whether the model's save() adds nothing to an INSERT of a new row (its class
+    says it: known once per model)."""
     meta = model._meta
     return (
         (model.save is Model.save or getattr(model, "SAVE_ONLY_GUARDS_CHANGES", False))
@@ -137,3 +141,13 @@ def _compile(model, fields, obj, connection, values: int) -> _Statement | None:
         compiler=compiler,
         converters=compiler.get_converters(columns),
     )
+
+
+def insert_rows(model: type[Model], rows: list[Model]) -> list[Model]:
+    """``rows`` of ``model`` in one INSERT: one row through :func:`insert` (its statement
+    kept), several through ``bulk_create``; returns ``rows``, saved."""
+    if len(rows) == 1:
+        insert(rows[0])
+    elif rows:
+        model.objects.bulk_create(rows)
+    return rows

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier
-from motcua.lib.inserts import insert
+from motcua.lib.inserts import insert_rows
 
 from . import conf, messages, selectors, sms
 from .exceptions import PermanentDeliveryError
@@ -63,10 +63,7 @@ def notify(dossier: Dossier, event: str, data: dict[str, Any] | None = None) -> 
         )
         for channel, address in wanted
     ]
-    if len(created) == 1:
-        insert(created[0])
-    else:
-        Notification.objects.bulk_create(created)
+    insert_rows(Notification, created)
     if conf.inline():
         transaction.on_commit(partial(deliver, [n.pk for n in created]), robust=True)
     return created
@@ -269,10 +266,7 @@ def notify_contact(
         )
         for channel, address in wanted
     ]
-    if len(created) == 1:
-        insert(created[0])
-    else:
-        Notification.objects.bulk_create(created)
+    insert_rows(Notification, created)
     if created and conf.inline():
         transaction.on_commit(partial(deliver, [n.pk for n in created]), robust=True)
     return created

@@ -41,7 +41,7 @@ from motcua.audit.masking import mask_personal_ids
 from motcua.audit.services import actor_label_for
 from motcua.catalog import eform
 from motcua.catalog.models import Registry
-from motcua.lib.inserts import insert
+from motcua.lib.inserts import insert_rows
 
 from . import forms
 from .breakers import breaker_for
@@ -116,7 +116,7 @@ class HeldLogs:
         """Write the rows held so far, inside the caller's transaction: they share its
         fate, as the lookups of a new draft share the draft's."""
         rows, self.rows = self.rows, []
-        _insert_logs(rows)
+        insert_rows(LookupLog, rows)
 
 
 _HELD: contextvars.ContextVar[HeldLogs | None] = contextvars.ContextVar(
@@ -306,15 +306,7 @@ def _write_logs(fetches, actor, applicant, dossier_ref, purpose, attributes) -> 
     if held is not None:
         held.rows += rows
     else:
-        _insert_logs(rows)
-
-
-def _insert_logs(rows: list[LookupLog]) -> None:
-    """One INSERT: the statement kept (``lib.inserts``) for the usual single row."""
-    if len(rows) == 1:
-        insert(rows[0])
-    elif rows:
-        LookupLog.objects.bulk_create(rows)
+        insert_rows(LookupLog, rows)
 
 
 def lookup(

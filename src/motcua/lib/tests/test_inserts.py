@@ -63,10 +63,15 @@ def test_the_statement_is_compiled_once_per_connection(draft_kwargs):
 
 
 def test_a_value_given_where_a_database_default_was_makes_another_statement(draft_kwargs):
+    # identity_assurance has a database default (db_default): left out, or given.
     default = insert(Dossier(**draft_kwargs))
-    given = insert(Dossier(**draft_kwargs, decision_data={"so": "12/QĐ"}))
-    assert Dossier.objects.get(pk=given.pk).decision_data == {"so": "12/QĐ"}
-    assert Dossier.objects.get(pk=default.pk).decision_data == default.decision_data
+    given = insert(Dossier(**draft_kwargs, identity_assurance="eid_level2"))
+    assert Dossier.objects.get(pk=given.pk).identity_assurance == "eid_level2"
+    assert given.identity_assurance == "eid_level2"
+    stored = Dossier.objects.get(pk=default.pk).identity_assurance
+    assert default.identity_assurance == stored  # the database's default, returned
+    kept = connections["default"].__dict__["_motcua_compiled_inserts"]
+    assert len([key for key in kept if key[0] is Dossier]) == 2  # two shapes
 
 
 def test_an_expression_goes_through_save(draft_kwargs):
