@@ -124,7 +124,12 @@ def _strict_constants(schema: Any) -> Any:
         if key in ("const", "enum", "default", "examples") or not isinstance(value, dict | list):
             out[key] = value
             continue
-        converted = _strict_constants(value)
+        if key == "properties":  # field names, each with its schema (a field may be "enum")
+            converted = {name: _strict_constants(sub) for name, sub in value.items()}
+            if any(sub is None for sub in converted.values()):
+                return None
+        else:
+            converted = _strict_constants(value)
         if converted is None:
             return None
         out[key] = converted

@@ -173,3 +173,10 @@ def test_a_validator_is_kept_per_definition_content():
     changed = json.loads(json.dumps(definition))
     changed["title"] = changed.get("title", "") + " (sửa)"
     assert compiled_validator(changed) is not compiled_validator(definition)
+
+
+def test_a_field_named_like_a_keyword_is_still_a_field():
+    from motcua.catalog.eform.validators import _fast_test
+
+    passes = _fast_test({"type": "object", "properties": {"enum": {"const": True}}})
+    assert passes({"enum": True}) and not passes({"enum": 1})
