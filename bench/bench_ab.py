@@ -1,6 +1,7 @@
 """Benchmark: API filings of this tree against another revision, interleaved.
 
     python bench/bench_ab.py --base 94415c4 [--rounds 10] [--seconds 5] [--clients 8]
+    python bench/bench_ab.py --base-venv /tmp/other-venv   # the same code, two interpreters
 
 The CPU a filing costs is what sizes a node (``docs/DEPLOY.md``), but on a shared
 2-core machine it drifts by ±15 % from one minute to the next, more than most changes
@@ -15,6 +16,9 @@ redis-server); the paired differences give the gain and its standard error.
 
 The base revision is checked out in a temporary git worktree (removed afterwards) and
 must have the same migrations as this tree (both sides use copies of one database).
+With ``--base-venv`` the base is served by another virtualenv's gunicorn (by default
+the base revision is HEAD, so both sides run the same code): how much an interpreter
+build changes a filing's CPU (``docs/DEPLOY.md`` §5).
 PostgreSQL only (``DATABASE_URL`` of an empty scratch database, as ``bench/run.py`` gives).
 """
 
@@ -54,6 +58,21 @@ def base_tree(rev: str, scratch: str) -> Path:
     return path
 
 
+def python_of(bin_dir: Path) -> str:
+    """The interpreter a virtualenv runs, as ``sys.version`` names it, and where it lives."""
+    out = subprocess.run(
+        [
+            str(bin_dir / "python"),
+            "-c",
+            "import sys; print(sys.version.split()[0], sys._base_executable)",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return f"Python {out[0]} of {out[1]}"
+
+
 def copy_database(url: str, name: str) -> str:
     """A database made from ``url``'s as template; returns its URL."""
     import psycopg
@@ -75,7 +94,13 @@ def drop_database(url: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--base", required=True, help="the revision to compare with")
+    parser.add_argument("--base", default="HEAD", help="the revision to compare with")
+    parser.add_argument(
+        "--base-venv",
+        type=Path,
+        help="serve the base with this virtualenv's gunicorn (another interpreter, "
+        "e.g. one made by another python3.11; it needs this project's dependencies)",
+    )
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=5.0, help="of filings per side and round")
     parser.add_argument("--clients", type=int, default=8)
@@ -122,6 +147,7 @@ def main() -> int:
     )
     servers, meters = {}, {}
     try:
+        bins = {"base": args.base_venv / "bin" if args.base_venv else http.BIN, "this": http.BIN}
         for side, src in (("base", tree / "src"), ("this", ROOT / "src")):
             prometheus = Path(scratch) / f"prometheus-{side}"
             redis_url = f"redis://127.0.0.1:{redis_ports[side]}"
@@ -135,6 +161,7 @@ def main() -> int:
                     "REDIS_URL": f"{redis_url}/0",
                     "CELERY_BROKER_URL": f"{redis_url}/1",
                 },
+                bin_dir=bins[side],
             )
             name = databases[side].rsplit("/", 1)[1]
             meters[side] = CpuMeter(
@@ -146,8 +173,8 @@ def main() -> int:
         print(
             f"filings (create with prefill, 1 upload, submit), {args.clients} clients, "
             f"{args.rounds} rounds of {args.seconds:g} s per side; base {args.base} "
-            f"({git('rev-parse', '--short', args.base)}), this tree "
-            f"({git('rev-parse', '--short', 'HEAD')}{edited})",
+            f"({git('rev-parse', '--short', args.base)}, {python_of(bins['base'])}), this tree "
+            f"({git('rev-parse', '--short', 'HEAD')}{edited}, {python_of(bins['this'])})",
             flush=True,
         )
         rounds: list[dict] = []

@@ -189,9 +189,12 @@ def warm_lookups(port: int, pairs: list[list[str]]) -> None:
     conn.close()
 
 
-def start_gunicorn(port: int, env: dict, model: str = SHIPPED) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, env: dict, model: str = SHIPPED, bin_dir: Path = BIN
+) -> subprocess.Popen:
     """gunicorn with deploy/gunicorn.conf.py; ``model`` "gthread:3x4" or "sync:5"
-    overrides its worker class, workers and threads."""
+    overrides its worker class, workers and threads; ``bin_dir`` is the virtualenv's
+    bin folder (this interpreter's by default)."""
     extra = {}
     if model != SHIPPED:
         kind, _, size = model.partition(":")
@@ -201,7 +204,12 @@ def start_gunicorn(port: int, env: dict, model: str = SHIPPED) -> subprocess.Pop
             "GUNICORN_WORKERS": workers,
             "GUNICORN_THREADS": threads or "1",
         }
-    command = [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "motcua.wsgi:application"]
+    command = [
+        str(bin_dir / "gunicorn"),
+        "-c",
+        "deploy/gunicorn.conf.py",
+        "motcua.wsgi:application",
+    ]
     server = subprocess.Popen(
         command,
         cwd=ROOT,
