@@ -162,6 +162,7 @@ def main() -> int:
                     "CELERY_BROKER_URL": f"{redis_url}/1",
                 },
                 bin_dir=bins[side],
+                tree=src.parent,
             )
             name = databases[side].rsplit("/", 1)[1]
             meters[side] = CpuMeter(

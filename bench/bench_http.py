@@ -190,11 +190,11 @@ def warm_lookups(port: int, pairs: list[list[str]]) -> None:
 
 
 def start_gunicorn(
-    port: int, env: dict, model: str = SHIPPED, bin_dir: Path = BIN
+    port: int, env: dict, model: str = SHIPPED, bin_dir: Path = BIN, tree: Path = ROOT
 ) -> subprocess.Popen:
-    """gunicorn with deploy/gunicorn.conf.py; ``model`` "gthread:3x4" or "sync:5"
-    overrides its worker class, workers and threads; ``bin_dir`` is the virtualenv's
-    bin folder (this interpreter's by default)."""
+    """gunicorn with ``tree``'s deploy/gunicorn.conf.py; ``model`` "gthread:3x4" or
+    "sync:5" overrides its worker class, workers and threads; ``bin_dir`` is the
+    virtualenv's bin folder (this interpreter's by default)."""
     extra = {}
     if model != SHIPPED:
         kind, _, size = model.partition(":")
@@ -212,7 +212,7 @@ def start_gunicorn(
     ]
     server = subprocess.Popen(
         command,
-        cwd=ROOT,
+        cwd=tree,
         env={
             **env,
             **extra,

@@ -28,10 +28,17 @@
 - ``GUNICORN_ACCESS_LOG`` ("-": standard output; "" turns it off), ``GUNICORN_LOG_LEVEL``.
 - ``GUNICORN_FORWARDED_ALLOW_IPS`` ("127.0.0.1,::1"): proxies whose X-Forwarded-Proto
   is trusted (the load balancers' addresses when they are on other machines).
+- ``GUNICORN_GC_THRESHOLD`` ("50000,20,100"; "" keeps Python's 700,10,10): the cyclic
+  garbage collector's thresholds in the workers. What loading Django made is frozen
+  (``gc.freeze``, before the fork with preload): the collector never walks it again, and
+  the workers' shared pages stay shared. Measured on API filings (16 clients, 25 s,
+  gc callbacks in each worker): 1,721 collections taking 0.81 ms of CPU per filing with
+  Python's thresholds, 20 collections taking 0.64 ms with these (docs/DEPLOY.md §5).
 - ``MOTCUA_LOG_FORMAT=json``: gunicorn's own and access lines are JSON too, with the
   request id, status, path and duration as fields.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -101,6 +108,29 @@ if os.environ.get("MOTCUA_LOG_FORMAT", "plain").strip().lower() == "json":
             "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
         },
     }
+
+
+def _gc_threshold() -> tuple[int, ...] | None:
+    text = os.environ.get("GUNICORN_GC_THRESHOLD", "50000,20,100").strip()
+    return tuple(int(part) for part in text.split(",")) if text else None
+
+
+def when_ready(server):
+    # The master has loaded the application (preload): freeze it before the fork, as
+    # the gc module's documentation advises, so that no worker's collection touches
+    # (and copies) the shared pages.
+    if preload_app:
+        gc.collect()
+        gc.freeze()
+
+
+def post_worker_init(worker):
+    if not preload_app:
+        gc.collect()
+        gc.freeze()
+    threshold = _gc_threshold()
+    if threshold:
+        gc.set_threshold(*threshold)
 
 
 def child_exit(server, worker):

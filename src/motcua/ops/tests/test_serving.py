@@ -166,3 +166,40 @@ def test_check_deploy_leaves_only_hsts_preload_and_the_oauth_provider(tmp_path):
         "oauth2_provider.W008",
     }, output
     assert "security.W021" in output
+
+
+def _gc_after_hooks(tmp_path, **environ) -> dict:
+    """gunicorn.conf.py's hooks run as gunicorn runs them (the master's ``when_ready``,
+    then a worker's ``post_worker_init``), in a fresh interpreter."""
+    script = (
+        "import gc, json, runpy; "
+        f"conf = runpy.run_path({str(REPO / 'deploy' / 'gunicorn.conf.py')!r}); "
+        "before = gc.get_freeze_count(); conf['when_ready'](None); "
+        "master = gc.get_freeze_count(); conf['post_worker_init'](None); "
+        "print(json.dumps({'before': before, 'master': master, "
+        "'worker': gc.get_freeze_count(), 'threshold': gc.get_threshold()}))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        env=subprocess_env(tmp_path, **environ),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_workers_freeze_what_loading_made_and_collect_less_often(tmp_path):
+    shipped = _gc_after_hooks(tmp_path)
+    # Preloaded (the default): frozen in the master, before the fork.
+    assert shipped["before"] == 0 and shipped["master"] > 0
+    assert shipped["worker"] == shipped["master"]
+    assert shipped["threshold"] == [50000, 20, 100]
+
+    unloaded = _gc_after_hooks(tmp_path, GUNICORN_PRELOAD="0", GUNICORN_GC_THRESHOLD="")
+    # Without preload each worker loads the application itself and freezes it then;
+    # an empty threshold keeps Python's own.
+    assert unloaded["master"] == 0 and unloaded["worker"] > 0
+    assert unloaded["threshold"] == [700, 10, 10]
