@@ -94,11 +94,10 @@ def claim(principal: str, key: str, request_hash: str, method: str, path: str) -
     ends, then replays its answer (committed) or runs (rolled back).
     """
     now = timezone.now()
-    mine = IdempotencyRecord.objects.filter(principal=principal, key=key)
     claimed = _insert_or_take_expired(principal, key, request_hash, method, path, now)
     if claimed is not None:
         return Claim("new", IdempotencyRecord(pk=claimed, principal=principal, key=key))
-    existing = mine.first()
+    existing = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
     if existing is None:  # expired and deleted by a concurrent request just now
         return Claim("in_progress")
     if existing.request_hash != request_hash:

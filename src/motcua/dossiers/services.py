@@ -20,7 +20,7 @@ from motcua.catalog.fees import quote
 from motcua.catalog.models import ProcedureComponent, ProcedureVersion, Registry
 from motcua.lib.compiled import CompiledQuery
 from motcua.lib.db import atomic_refusable, lock_held
-from motcua.lib.inserts import insert
+from motcua.lib.inserts import insert, update
 
 from . import digitisation, steps, supplements, timelimits
 from .effects import (  # noqa: F401 (public)
@@ -295,7 +295,7 @@ def _apply(
     for name, value in changes.items():
         setattr(locked, name, value)
         fields.add(name)
-    locked.save(update_fields=sorted(fields))
+    update(locked, sorted(fields))
     insert(
         StatusChange(
             dossier=locked,

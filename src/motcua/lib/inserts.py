@@ -19,6 +19,13 @@ updates, which a new row is not), a model with parents (multi-table inheritance)
 pre_save or post_save receivers (checked on every call: a receiver connected later is
 honoured), a primary key already set, a value that is an expression. The statement is
 the compiler's own (``SQLInsertCompiler.as_sql``), compiled from the first instance.
+
+``update(obj, fields)`` does the same for ``obj.save(update_fields=fields)`` of a saved
+row (a dossier's transition): the compiler's UPDATE kept per connection, model and
+field list, each value prepared as the compiler prepares it (``Field.pre_save(obj,
+add=False)``, then ``get_db_prep_save``), ``DatabaseError`` when no row was updated,
+and ``save()`` itself under the same conditions as ``insert`` (or an unknown field
+name, whose error ``save()`` gives).
 """
 
 from __future__ import annotations
@@ -27,11 +34,12 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Model
 from django.db.models.expressions import DatabaseDefault
 from django.db.models.signals import post_save, pre_save
-from django.db.models.sql import InsertQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 _UNSEEN = object()
 
@@ -151,3 +159,82 @@ def insert_rows(model: type[Model], rows: list[Model]) -> list[Model]:
     elif rows:
         model.objects.bulk_create(rows)
     return rows
+
+
+@functools.cache
+def _update_fields(model: type[Model], names: tuple[str, ...]) -> tuple | None:
+    """The concrete, non-primary-key fields ``names`` (names or attnames) point at, as
+    ``save(update_fields=...)`` accepts them; None when one is not such a field."""
+    meta = model._meta
+    fields = []
+    for name in names:
+        try:
+            field = meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if not field.concrete or field.primary_key or field.generated:
+            return None
+        fields.append(field)
+    return tuple(fields)
+
+
+def update(obj: Model, update_fields, *, using: str | None = None) -> Model:
+    """Write ``update_fields`` of the saved ``obj`` as ``obj.save(update_fields=...,
+    using=using)`` would, with the UPDATE compiled once per connection; returns ``obj``."""
+    model = type(obj)
+    names = tuple(update_fields)
+    using = using or router.db_for_write(model, instance=obj)
+    fields = _update_fields(model, names) if names else None
+    if (
+        fields is None
+        or obj.pk is None
+        or obj._state.adding
+        or not _plain(model)
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+    ):
+        obj.save(update_fields=names, using=using)
+        return obj
+    obj._prepare_related_fields_for_save(operation_name="save", fields=fields)
+    values = [field.pre_save(obj, add=False) for field in fields]
+    if any(
+        hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save")
+        for value in values
+    ):
+        obj.save(update_fields=names, using=using)
+        return obj
+    connection = connections[using]
+    prepared = [
+        field.get_db_prep_save(value, connection=connection)
+        for field, value in zip(fields, values, strict=True)
+    ]
+    # The compiler writes NULL for None instead of a parameter: a shape of its own.
+    shape = tuple(value is None for value in prepared)
+    kept = connection.__dict__.setdefault("_motcua_compiled_updates", {})
+    key = (model, fields, shape)
+    sql = kept.get(key)
+    if sql is None:
+        sql = kept[key] = _compile_update(model, fields, values, obj.pk, connection, shape)
+    params = [value for value in prepared if value is not None]
+    params.append(model._meta.pk.get_db_prep_value(obj.pk, connection))
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        updated = cursor.rowcount
+    if not updated:
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+    obj._state.db = using
+    return obj
+
+
+def _compile_update(model, fields, values, pk, connection, shape) -> str:
+    """The compiler's UPDATE of ``fields`` of the row ``pk`` (its parameters: one per
+    field that is not NULL, then the primary key)."""
+    query = UpdateQuery(model)
+    query.add_update_fields(
+        [(field, None, value) for field, value in zip(fields, values, strict=True)]
+    )
+    query.add_filter("pk", pk)
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    if len(params) != shape.count(False) + 1:  # pragma: no cover (plain fields only)
+        raise ValueError(f"unexpected UPDATE of {model._meta.label}: {sql}")
+    return sql

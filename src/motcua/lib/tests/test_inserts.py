@@ -1,18 +1,22 @@
-"""New rows inserted with a statement kept per connection (lib.inserts): the same row and
-the same instance as ``save()`` gives, and ``save()`` itself wherever it does more."""
+"""New rows inserted, and saved rows updated, with a statement kept per connection
+(lib.inserts): the same row and the same instance as ``save()`` gives, and ``save()``
+itself wherever it does more."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
+from django.db.models import F
 from django.db.models.functions import Now
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from motcua.agencies.models import Agency
 from motcua.dossiers.models import Attachment, Dossier, StatusChange
-from motcua.lib.inserts import insert
+from motcua.lib.inserts import insert, update
 from motcua.registries.models import LookupLog
 from tests.factories import AgencyFactory, ApplicantFactory, procedure_version
 
@@ -117,3 +121,74 @@ def test_a_database_default_of_another_model_comes_back(draft_kwargs):
         )
     )
     assert attachment.digitised == Attachment.objects.get(pk=attachment.pk).digitised
+
+
+def _submitted(dossier, when):
+    dossier.status = "submitted"
+    dossier.code = f"000.00.00.H01-261208-{dossier.pk:04d}"
+    dossier.submitted_at = when
+    dossier.due_date = when.date() + dt.timedelta(days=5)
+    dossier.paused_at = None  # NULL: a shape of its own
+    dossier.form_data = {"ho_ten": "Trần Văn Bình", "nested": {"a": [3]}}
+
+
+UPDATED = ["code", "due_date", "form_data", "paused_at", "status", "submitted_at", "updated_at"]
+
+
+def test_an_update_writes_what_save_writes(draft_kwargs):
+    saved, updated = Dossier.objects.create(**draft_kwargs), insert(Dossier(**draft_kwargs))
+    when = timezone.now()
+    for dossier in (saved, updated):
+        _submitted(dossier, when)
+        dossier.paused_at = when if dossier is updated else None
+    saved.save(update_fields=UPDATED)
+    before = updated.updated_at
+    with CaptureQueriesContext(connection) as queries:
+        update(updated, UPDATED)
+    assert len(queries) == 1 and queries[0]["sql"].startswith("UPDATE")
+    assert updated.updated_at > before  # auto_now, as save() sets it
+    updated.paused_at = None
+    update(updated, UPDATED)  # the NULL shape: another statement
+    kept = connections["default"].__dict__["_motcua_compiled_updates"]
+    assert len([key for key in kept if key[0] is Dossier]) == 2
+    stored, expected = (_columns(Dossier.objects.get(pk=pk)) for pk in (updated.pk, saved.pk))
+    assert stored.pop("code") == updated.code and expected.pop("code") == saved.code
+    assert stored == expected
+    assert Dossier.objects.get(pk=updated.pk).updated_at == updated.updated_at
+    # The fields not named are left as they are in the database.
+    Dossier.objects.filter(pk=updated.pk).update(fee_vnd=50000)
+    updated.status = "received"
+    update(updated, ["status"])
+    assert Dossier.objects.values_list("status", "fee_vnd").get(pk=updated.pk) == (
+        "received",
+        50000,
+    )
+
+
+def test_an_update_of_a_deleted_row_fails_as_save_fails(draft_kwargs):
+    dossier = insert(Dossier(**draft_kwargs))
+    Dossier.objects.filter(pk=dossier.pk).delete()
+    dossier.status = "submitted"
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        update(dossier, ["status"])
+
+
+def test_an_update_goes_through_save_for_receivers_expressions_and_bad_names(draft_kwargs):
+    dossier = insert(Dossier(**draft_kwargs, fee_vnd=1000))
+    seen = []
+
+    def receiver(sender, instance, update_fields, **kwargs):
+        seen.append(sorted(update_fields))
+
+    post_save.connect(receiver, sender=Dossier)
+    try:
+        dossier.status = "submitted"
+        update(dossier, ["status"])
+    finally:
+        post_save.disconnect(receiver, sender=Dossier)
+    assert seen == [["status"]]
+    dossier.fee_vnd = F("fee_vnd") + 500
+    update(dossier, ["fee_vnd"])
+    assert Dossier.objects.get(pk=dossier.pk).fee_vnd == 1500
+    with pytest.raises(ValueError, match="do not exist in this model"):
+        update(dossier, ["no_such_field"])
