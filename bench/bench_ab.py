@@ -170,7 +170,7 @@ def main() -> int:
             )
         edited = "+" if git("status", "--porcelain", "--", "src") else ""  # uncommitted
         for side in servers:  # warm every worker
-            file_dossiers(ports[side], plan, args.clients, 3)
+            file_dossiers(ports[side], plan, args.clients, 6)
         print(
             f"filings (create with prefill, 1 upload, submit), {args.clients} clients, "
             f"{args.rounds} rounds of {args.seconds:g} s per side; base {args.base} "

@@ -563,7 +563,7 @@ def _split(r: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=8, help="per read-path run")
-    parser.add_argument("--filing-seconds", type=int, default=12)
+    parser.add_argument("--filing-seconds", type=int, default=20)
     parser.add_argument(
         "--models",
         default="",
@@ -621,8 +621,13 @@ def main() -> int:
         )
         server = start_gunicorn(port, env)
         pids = CpuMeter(server.pid, redis.pid if redis else None, backends)
-        # Warm every worker (URLconf, caches) and file dossiers for the look-ups.
-        file_dossiers(port, plan, 8, 4)
+        # Warm every worker (URLconf, caches) and file dossiers for the look-ups. With as
+        # many clients as the busiest run below, so that every thread of every worker has
+        # opened its database connection and had PostgreSQL prepare the statements it
+        # repeats (after 5 runs of each, prepare_threshold), as on a server that has been
+        # answering for a while: warmed with 8 clients, the run with 16 paid for the
+        # threads that had not served yet (new backends, statements planned again).
+        file_dossiers(port, plan, 16, 6)
         # The machine's other users during the filings: the registry simulator (its
         # gunicorn and its database's backends) and this process, the load client.
         registry_name = registry_db.rsplit("/", 1)[1]  # unused on SQLite: no backends
