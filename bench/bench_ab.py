@@ -2,6 +2,7 @@
 
     python bench/bench_ab.py --base 94415c4 [--rounds 10] [--seconds 5] [--clients 8]
     python bench/bench_ab.py --base-venv /tmp/other-venv   # the same code, two interpreters
+    python bench/bench_ab.py --base-model gthread:3x2      # the same code, two gunicorn models
 
 The CPU a filing costs is what sizes a node (``docs/DEPLOY.md``), but on a shared
 2-core machine it drifts by ±15 % from one minute to the next, more than most changes
@@ -101,6 +102,12 @@ def main() -> int:
         help="serve the base with this virtualenv's gunicorn (another interpreter, "
         "e.g. one made by another python3.11; it needs this project's dependencies)",
     )
+    parser.add_argument(
+        "--base-model",
+        default=http.SHIPPED,
+        help="serve the base with this gunicorn model instead of the shipped one, "
+        "e.g. gthread:3x2 or sync:5 (bench_http.py --models)",
+    )
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=5.0, help="of filings per side and round")
     parser.add_argument("--clients", type=int, default=8)
@@ -161,6 +168,7 @@ def main() -> int:
                     "REDIS_URL": f"{redis_url}/0",
                     "CELERY_BROKER_URL": f"{redis_url}/1",
                 },
+                model=args.base_model if side == "base" else http.SHIPPED,
                 bin_dir=bins[side],
                 tree=src.parent,
             )
@@ -174,7 +182,8 @@ def main() -> int:
         print(
             f"filings (create with prefill, 1 upload, submit), {args.clients} clients, "
             f"{args.rounds} rounds of {args.seconds:g} s per side; base {args.base} "
-            f"({git('rev-parse', '--short', args.base)}, {python_of(bins['base'])}), this tree "
+            f"({git('rev-parse', '--short', args.base)}, {python_of(bins['base'])}, gunicorn "
+            f"{args.base_model}), this tree "
             f"({git('rev-parse', '--short', 'HEAD')}{edited}, {python_of(bins['this'])})",
             flush=True,
         )
