@@ -77,11 +77,8 @@ def test_gunicorn_serves_the_probes_and_static_files(tmp_path):
     assert "request_id=lb-check-1" in access
 
 
-def _settings_of(tmp_path, names: list[str], **environ) -> dict:
-    script = (
-        "import json; from django.conf import settings; "
-        f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}, default=str))"
-    )
+def _json_of(tmp_path, script: str, **environ):
+    """What ``script`` prints as JSON, run by a fresh interpreter in ``environ``."""
     run = subprocess.run(
         [sys.executable, "-c", script],
         env=subprocess_env(tmp_path, **environ),
@@ -92,6 +89,14 @@ def _settings_of(tmp_path, names: list[str], **environ) -> dict:
     )
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
+
+
+def _settings_of(tmp_path, names: list[str], **environ) -> dict:
+    script = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}, default=str))"
+    )
+    return _json_of(tmp_path, script, **environ)
 
 
 def test_zero_setup_defaults_need_no_service(tmp_path):
@@ -179,16 +184,7 @@ def _gc_after_hooks(tmp_path, **environ) -> dict:
         "print(json.dumps({'before': before, 'master': master, "
         "'worker': gc.get_freeze_count(), 'threshold': gc.get_threshold()}))"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        env=subprocess_env(tmp_path, **environ),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return _json_of(tmp_path, script, **environ)
 
 
 def test_workers_freeze_what_loading_made_and_collect_less_often(tmp_path):
