@@ -195,7 +195,7 @@ def update(obj: Model, update_fields, *, using: str | None = None) -> Model:
     ):
         obj.save(update_fields=names, using=using)
         return obj
-    obj._prepare_related_fields_for_save(operation_name="save", fields=fields)
+    obj._prepare_related_fields_for_save(operation_name="save")  # as save() checks
     values = [field.pre_save(obj, add=False) for field in fields]
     if any(
         hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save")
