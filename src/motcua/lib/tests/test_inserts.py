@@ -150,7 +150,8 @@ def test_an_update_writes_what_save_writes(draft_kwargs):
     updated.paused_at = None
     update(updated, UPDATED)  # the NULL shape: another statement
     kept = connections["default"].__dict__["_motcua_compiled_updates"]
-    assert len([key for key in kept if key[0] is Dossier]) == 2
+    named = tuple(Dossier._meta.get_field(name) for name in UPDATED)
+    assert len([key for key in kept if key[:2] == (Dossier, named)]) == 2
     stored, expected = (_columns(Dossier.objects.get(pk=pk)) for pk in (updated.pk, saved.pk))
     assert stored.pop("code") == updated.code and expected.pop("code") == saved.code
     assert stored == expected
